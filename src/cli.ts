@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/load.js';
+import { startFactorgate } from './factorgate.js';
+import { untilSignalled } from './lifecycle.js';
+
+const USAGE = `Usage:
+  factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
+  factorgate demo              start a demo: simulated gateway and two-factor server on localhost
+  factorgate --help
+
+Every setting can also come from the environment, e.g. FACTORGATE_GATEWAY_URL, FACTORGATE_TFA_BASE_URL,
+FACTORGATE_SECRET (or FACTORGATE_SECRET_FILE); see README.md for the full list.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const command = positionals[0];
+  if (command === 'demo') {
+    const { runDemo } = await import('./demo.js');
+    return runDemo();
+  }
+  if (command !== undefined) {
+    console.error(`unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig({ file: values.config });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`factorgate: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  const running = await startFactorgate(config);
+  await untilSignalled(running);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`factorgate: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type Config } from './schema.js';
+
+export const ENV_PREFIX = 'FACTORGATE_';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] };
+type Leaf = { path: string[]; envName: string; type: string };
+
+const toSnake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Every setting with the environment variable that overrides it, derived from the schema. */
+export function settingsFromSchema(): Leaf[] {
+  const leaves: Leaf[] = [];
+  const walk = (node: JsonSchema, path: string[]) => {
+    if (node.properties) {
+      for (const [key, child] of Object.entries(node.properties)) walk(child, [...path, key]);
+      return;
+    }
+    const type = Array.isArray(node.type) ? node.type[0] : node.type ?? node.anyOf?.[0]?.type;
+    leaves.push({ path, envName: ENV_PREFIX + path.map(toSnake).join('_'), type: String(type ?? 'string') });
+  };
+  walk(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema, []);
+  return leaves;
+}
+
+function coerce(raw: string, type: string): unknown {
+  switch (type) {
+    case 'integer':
+    case 'number': {
+      const n = Number(raw);
+      return raw.trim() === '' || Number.isNaN(n) ? raw : n;
+    }
+    case 'boolean':
+      if (/^(true|1|yes)$/i.test(raw)) return true;
+      if (/^(false|0|no)$/i.test(raw)) return false;
+      return raw;
+    case 'array':
+      return raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',').map((s) => s.trim()).filter(Boolean);
+    default:
+      return raw;
+  }
+}
+
+function setAt(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/** Values from FACTORGATE_* variables; NAME_FILE reads the value from a file (for secrets). */
+function fromEnvironment(env: NodeJS.ProcessEnv, into: Record<string, unknown>, problems: string[]): void {
+  for (const leaf of settingsFromSchema()) {
+    let raw = env[leaf.envName];
+    const file = env[`${leaf.envName}_FILE`];
+    if (raw === undefined && file !== undefined) {
+      try {
+        raw = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (err) {
+        problems.push(`${leaf.path.join('.')}: cannot read ${leaf.envName}_FILE (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        continue;
+      }
+    }
+    if (raw === undefined) continue;
+    try {
+      setAt(into, leaf.path, coerce(raw, leaf.type));
+    } catch {
+      problems.push(`${leaf.path.join('.')}: ${leaf.envName} is not a valid list`);
+    }
+  }
+}
+
+function fromFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read config file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`config file ${path} must hold a mapping`]);
+  return parsed as Record<string, unknown>;
+}
+
+/** Builds the configuration from an optional YAML file and the environment; reports all errors at once. */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): Config {
+  const raw = options.file ? fromFile(options.file) : {};
+  const problems: string[] = [];
+  fromEnvironment(options.env ?? process.env, raw, problems);
+  if (options.overrides) deepMerge(raw, options.overrides);
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const where = issue.path.length ? issue.path.join('.') : '(root)';
+      // Never echo a received value: it could be a secret.
+      problems.push(`${where}: ${issue.message}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return result.data!;
+}
+
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)) {
+      deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>);
+    } else {
+      target[key] = value;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { anakamProfileSchema } from '../providers/anakam/profile.js';
+
+// One schema holds every setting, its default and its documentation (STYLE 4).
+// Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
+
+const port = z.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
+const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a valid cookie name');
+const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
+
+export const configSchema = z.object({
+  listen: z.object({
+    host: z.string().default('127.0.0.1').describe('Address to listen on.'),
+    port: port.default(8080).describe('Port to listen on (0 picks a free one).'),
+  }).prefault({}),
+  behindTls: z.boolean().default(false)
+    .describe('Set when browsers reach factorgate over HTTPS (directly or through a TLS terminator): cookies get Secure.'),
+  trustProxy: z.array(z.string()).default([])
+    .describe('Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed for the client address.'),
+  secret: z.string().min(32, 'must be at least 32 characters')
+    .describe('Key material for signing handles and encrypting state (FACTORGATE_SECRET or FACTORGATE_SECRET_FILE).'),
+  previousSecrets: z.array(z.string().min(32)).default([])
+    .describe('Earlier secrets, still accepted for verification until what they signed expires (key rotation).'),
+  gateway: z.object({
+    url: httpUrl.describe('Root URL of the gateway factorgate fronts.'),
+    loginPage: urlPath.default('/vpn/index.html').describe('Path of the gateway login page, served with factorgate\'s script injected.'),
+    loginTarget: urlPath.default('/cgi/login').describe('Path the gateway login form posts to; factorgate replays credentials here.'),
+    sessionCookie: cookieName.default('NSC_AAAC').describe('Cookie by which the gateway says a login succeeded.'),
+    guardedPaths: z.array(urlPath).default(['/cgi/login'])
+      .describe('Gateway paths no browser may reach directly (the login target is always guarded).'),
+    usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
+    passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay.'),
+    secretHeader: z.object({
+      name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret'),
+      value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
+    }).prefault({}),
+  }),
+  tfa: z.object({
+    baseUrl: httpUrl.describe('Root of the two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
+    apiUser: z.string().min(1).describe('API user for Basic authentication to the two-factor server.'),
+    apiPassword: z.string().min(1).describe('API password (FACTORGATE_TFA_API_PASSWORD or FACTORGATE_TFA_API_PASSWORD_FILE).'),
+    applicationKey: z.string().max(256).default('/').describe('applicationKey sent when acquiring an auth key.'),
+    method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
+    registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of each callout.'),
+    maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
+    profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
+  }),
+  login: z.object({
+    lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
+      .describe('Whole-login deadline; the held credentials are wiped after it.'),
+    maxPasscodeAttempts: z.number().int().min(1).max(20).default(5)
+      .describe('Wrong passcodes accepted per login before it ends (the server\'s own lockout also applies).'),
+    maxUsernameLength: z.number().int().min(8).max(256).default(128),
+    maxPasswordLength: z.number().int().min(8).max(1024).default(256),
+  }).prefault({}),
+  limits: z.object({
+    windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
+    loginStartsPerUser: z.number().int().min(1).max(1000).default(10).describe('Logins one user may start per window.'),
+    loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
+    wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
+      .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
+    resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
+  }).prefault({}),
+  cookies: z.object({
+    handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),
+    deviceName: cookieName.default('DeviceKey').describe('Cookie holding the remembered-device credential.'),
+    csrfName: cookieName.default('fg_csrf').describe('Cookie holding the login form\'s CSRF token.'),
+    sameSite: z.enum(['strict', 'lax']).default('lax').describe('SameSite attribute of factorgate\'s cookies.'),
+  }).prefault({}),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).prefault({}),
+  store: z.object({
+    type: z.enum(['memory']).default('memory').describe('Where login state lives (memory: one instance).'),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,51 @@
+// One error type for everything that ends a request early (STYLE 5): a stable code, an HTTP
+// status, and a message that is safe to show. Details for the administrator go to the log only.
+
+export const errorCatalog = {
+  not_found: { status: 404, message: 'There is nothing here. Go to the login page.' },
+  payload_too_large: { status: 413, message: 'What was sent is too large. Go back to the login page and try again.' },
+  unsupported_media_type: { status: 415, message: 'The request could not be understood. Go back to the login page and try again.' },
+  bad_request: { status: 400, message: 'The request could not be understood. Go back to the login page and try again.' },
+  csrf: { status: 403, message: 'This form has expired or did not come from this site. Reload the login page and try again.' },
+  guarded_target: { status: 403, message: 'Sign in through the login page.' },
+  no_login: { status: 400, message: 'Your sign-in has expired or was already finished. Start again from the login page.' },
+  wrong_state: { status: 409, message: 'That step does not fit where your sign-in is. Start again from the login page.' },
+  invalid_input: { status: 400, message: 'Please check what you typed and try again.' },
+  locked: { status: 403, message: 'Too many wrong passcodes: your account is locked for now. Wait a while, or ask your help desk.' },
+  attempts_exhausted: { status: 403, message: 'Too many wrong passcodes for this sign-in. Start again from the login page.' },
+  passcode_expired: { status: 400, message: 'The passcode has expired. Ask for a new one.' },
+  method_unavailable: { status: 403, message: 'No way to send you a passcode is set up for your account. Ask your help desk.' },
+  delivery_failed: { status: 502, message: 'The passcode could not be sent. Try again in a minute, or ask your help desk.' },
+  second_factor_refused: { status: 403, message: 'The second factor was not accepted. Start again from the login page.' },
+  tfa_unavailable: { status: 503, message: 'The two-factor service is not answering right now. Nobody can sign in until it is back; try again in a few minutes.' },
+  tfa_misconfigured: { status: 502, message: 'The two-factor service refused this gateway. Your administrator has been told; try again later.' },
+  tfa_protocol: { status: 502, message: 'The two-factor service gave an answer that could not be trusted, so sign-in was stopped. Try again later.' },
+  gateway_unavailable: { status: 502, message: 'The gateway is not answering right now. Try again in a few minutes.' },
+  gateway_refused: { status: 401, message: 'The user name or password was not accepted. Try again.' },
+  rate_limited: { status: 429, message: 'Too many attempts. Wait a few minutes before trying again.' },
+  internal: { status: 500, message: 'Something went wrong on our side. Try again; if it keeps happening, tell your help desk.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class FactorgateError extends Error {
+  readonly status: number;
+  readonly userMessage: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    /** What happened, for the log line. Never a secret. */
+    readonly detail: string = code,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'FactorgateError';
+    this.status = errorCatalog[code].status;
+    this.userMessage = errorCatalog[code].message;
+  }
+}
+
+export function asFactorgateError(err: unknown): FactorgateError {
+  if (err instanceof FactorgateError) return err;
+  return new FactorgateError('internal', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');
+}

@@ -1,0 +1,96 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Config } from './config/schema.js';
+import { createLogger, type Logger } from './log.js';
+import { systemClock, type Clock } from './clock.js';
+import { Keyring } from './security/keyring.js';
+import { MemoryStore } from './state/memory_store.js';
+import type { Store } from './state/store.js';
+import { LoginRecords } from './login/login_record.js';
+import { RateLimiter } from './security/rate_limiter.js';
+import { AnakamClient } from './providers/anakam/client.js';
+import { AnakamProvider } from './providers/anakam/anakam_provider.js';
+import { GatewayReplayer } from './gateway/replay.js';
+import { LoginFlow } from './login/login_flow.js';
+import { CookiePolicy } from './web/cookies.js';
+import { loginPageHandler } from './web/login_page.js';
+import { createApp } from './web/app.js';
+import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
+import { routeTable } from './proxy/guard.js';
+import { createServer } from './server.js';
+
+export type RunningFactorgate = { url: string; server: Server; logger: Logger; close(): Promise<void> };
+
+export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
+
+/** The composition root: builds every part from the configuration and starts listening. */
+export async function startFactorgate(config: Config, options: StartOptions = {}): Promise<RunningFactorgate> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const keyring = new Keyring(config.secret, config.previousSecrets);
+  const store = options.store ?? new MemoryStore(clock);
+  const tfa = config.tfa;
+  const provider = new AnakamProvider({
+    client: new AnakamClient({ ...tfa, logger }),
+    method: tfa.method,
+    registrationHours: tfa.registrationHours,
+    logger,
+    now,
+  });
+  const gw = config.gateway;
+  const replayer = new GatewayReplayer({
+    gatewayUrl: gw.url,
+    loginTarget: gw.loginTarget,
+    loginPage: gw.loginPage,
+    usernameField: gw.usernameField,
+    passwordField: gw.passwordField,
+    sessionCookie: gw.sessionCookie,
+    timeoutMs: gw.timeoutMs,
+    secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
+  });
+  const flow = new LoginFlow({
+    config, provider, replayer, keyring, logger, now,
+    records: new LoginRecords(store, now),
+    limiter: new RateLimiter(store, config.limits.windowSeconds * 1000),
+  });
+  const table = routeTable(gw);
+  const agent = gatewayAgent(gw.url);
+  const cookies = new CookiePolicy(config);
+  const app = createApp({
+    config, flow, keyring, cookies, logger,
+    loginPage: loginPageHandler({ gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger }),
+  });
+  const server = createServer({
+    app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage,
+    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger }),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ event: 'listening', url, gateway: gw.url, tfa: tfa.baseUrl }, 'factorgate is serving');
+
+  return {
+    url,
+    server,
+    logger,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      provider.close();
+      replayer.close();
+      agent.destroy();
+      await store.close();
+    },
+  };
+}

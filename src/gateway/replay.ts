@@ -1,0 +1,105 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { Cookie, CookieJar } from 'tough-cookie';
+import { FactorgateError } from '../errors.js';
+
+export type ReplayOptions = {
+  gatewayUrl: string;
+  loginTarget: string;
+  loginPage: string;
+  usernameField: string;
+  passwordField: string;
+  /** The gateway's session cookie: its presence is how the gateway says the login succeeded. */
+  sessionCookie: string;
+  timeoutMs: number;
+  secretHeader?: { name: string; value: string };
+};
+
+export type ReplayResult = {
+  /** Set-Cookie values for the browser: the gateway's cookies, made host-only for factorgate's host. */
+  cookies: string[];
+  /** Where the browser goes next, always a path on this origin. */
+  location: string;
+};
+
+/**
+ * Posts the held first-factor credentials to the gateway's login target, as the browser would
+ * have, once the second factor holds. Only this code ever reaches the gateway's login.
+ */
+export class GatewayReplayer {
+  private readonly http: AxiosInstance;
+  private readonly origin: string;
+
+  constructor(private readonly options: ReplayOptions) {
+    this.origin = new URL(options.gatewayUrl).origin;
+    const agentOptions = { keepAlive: true, maxSockets: 16 };
+    this.http = axios.create({
+      timeout: options.timeoutMs,
+      maxRedirects: 0,
+      maxContentLength: 256 * 1024,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      proxy: false,
+    });
+  }
+
+  async replay(username: string, password: string, client: { ip: string; userAgent?: string }): Promise<ReplayResult> {
+    const { options } = this;
+    const url = new URL(options.loginTarget, options.gatewayUrl).toString();
+    const body = new URLSearchParams({ [options.usernameField]: username, [options.passwordField]: password }).toString();
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': client.ip };
+    if (client.userAgent) headers['User-Agent'] = client.userAgent.slice(0, 512);
+    if (options.secretHeader) headers[options.secretHeader.name] = options.secretHeader.value;
+    let response;
+    try {
+      response = await this.http.post(url, body, { headers });
+    } catch (err) {
+      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
+      throw new FactorgateError('gateway_unavailable', 'replay to gateway failed', { cause: code });
+    }
+    if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
+
+    const jar = new CookieJar();
+    const setCookie = response.headers['set-cookie'] ?? [];
+    // The jar applies the cookie rules against the gateway's URL, dropping cookies for other domains.
+    for (const header of setCookie) await jar.setCookie(header, url, { ignoreError: true });
+    const cookies = await jar.getCookies(url);
+    const location = this.localLocation(response.headers['location']);
+    const backToLogin = location !== undefined && new URL(location, 'http://x').pathname.toLowerCase() === options.loginPage.toLowerCase();
+    const session = cookies.find((c) => c.key === options.sessionCookie && c.value !== '');
+    if (!session || backToLogin || response.status >= 400) {
+      throw new FactorgateError('gateway_refused', 'gateway did not accept the credentials', { httpStatus: response.status });
+    }
+    return { cookies: cookies.map(forBrowser), location: location ?? '/' };
+  }
+
+  close(): void {
+    (this.http.defaults.httpAgent as HttpAgent).destroy();
+    (this.http.defaults.httpsAgent as HttpsAgent).destroy();
+  }
+
+  /** A Location on the gateway's origin, made relative; anything else is not followed. */
+  private localLocation(raw: unknown): string | undefined {
+    if (typeof raw !== 'string' || raw === '') return undefined;
+    let target: URL;
+    try {
+      target = new URL(raw, this.options.gatewayUrl);
+    } catch {
+      return undefined;
+    }
+    if (target.origin !== this.origin) return undefined;
+    return target.pathname + target.search;
+  }
+}
+
+/** Host-only on factorgate's host: the browser never sees the gateway's internal name. */
+function forBrowser(cookie: Cookie): string {
+  const copy = cookie.clone() ?? cookie;
+  copy.domain = null;
+  copy.hostOnly = null;
+  return copy.toString();
+}

@@ -1,0 +1,125 @@
+import type { Logger } from '../../log.js';
+import type { ChallengeAnswer, FactorOutcome, LoginContext, ProviderState, SecondFactorProvider } from '../provider.js';
+import type { AnakamClient, ChallengeReply } from './client.js';
+import { FactorgateError } from '../../errors.js';
+
+export type AnakamProviderOptions = {
+  client: AnakamClient;
+  method: 'EMAIL' | 'SMS';
+  registrationHours: number;
+  logger: Logger;
+  now: () => number;
+};
+
+/**
+ * The Anakam-style sequence of DESIGN.md contract 2:
+ *   registered device:   auth -> VERIFY_DEVICE -> COMPLETE
+ *   passcode:            auth -> SELECT_METHOD -> GET_PARAMS -> (user) -> VERIFY_PASSCODE -> COMPLETE
+ * A refused device key falls back to the passcode path on the same auth key.
+ */
+export class AnakamProvider implements SecondFactorProvider {
+  readonly name = 'anakam';
+
+  constructor(private readonly options: AnakamProviderOptions) {}
+
+  async start(ctx: LoginContext, deviceCredential?: string): Promise<FactorOutcome> {
+    const { client } = this.options;
+    const authKey = await client.acquireAuthKey(ctx.username);
+    const state: ProviderState = { authKey };
+    if (deviceCredential) {
+      const reply = await client.challenge(authKey, 'verifyDevice', { clientIp: ctx.clientIp, deviceKey: deviceCredential });
+      if (reply.status === 'authenticated') return this.complete(ctx, state);
+      this.expect(reply, ['deviceUnknown', 'deviceExpired'], 'verifyDevice');
+      this.options.logger.info({ event: 'device_refused', user: ctx.username, status: reply.status }, 'remembered device refused; asking for a passcode');
+      const outcome = await this.sendPasscode(ctx, state);
+      return outcome.outcome === 'challenge' ? { ...outcome, deviceRefused: true } : outcome;
+    }
+    return this.sendPasscode(ctx, state);
+  }
+
+  async answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome> {
+    const { client, registrationHours } = this.options;
+    const reply = await client.challenge(this.authKeyOf(state), 'verifyPasscode', {
+      clientIp: ctx.clientIp,
+      passcode: answer.passcode,
+      registerDevice: answer.rememberDevice,
+      registrationHours,
+    });
+    switch (reply.status) {
+      case 'authenticated':
+        return this.complete(ctx, state, answer.rememberDevice ? this.deviceFrom(reply) : undefined);
+      case 'passcodeInvalid': {
+        const left = Number(client.value(reply, 'attemptsRemaining'));
+        const attemptsRemaining = Number.isInteger(left) && left >= 0 && left < 1000 ? left : undefined;
+        return { outcome: 'fail', state, reason: 'passcode_invalid', attemptsRemaining, canRetry: attemptsRemaining !== 0 };
+      }
+      case 'passcodeExpired':
+        return { outcome: 'fail', state, reason: 'passcode_expired', canRetry: true };
+      case 'locked':
+        return { outcome: 'fail', state, reason: 'locked', canRetry: false };
+      default:
+        throw this.unexpected(reply, 'verifyPasscode');
+    }
+  }
+
+  async resend(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
+    const reply = await this.options.client.challenge(this.authKeyOf(state), 'getParams', { clientIp: ctx.clientIp });
+    return this.passcodeSent(reply, state);
+  }
+
+  close(): void {
+    this.options.client.close();
+  }
+
+  private async sendPasscode(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
+    const { client, method } = this.options;
+    const authKey = this.authKeyOf(state);
+    const selected = await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method });
+    if (selected.status === 'methodUnavailable') return { outcome: 'fail', state, reason: 'method_unavailable', canRetry: false };
+    this.expect(selected, ['methodSelected'], 'selectMethod');
+    const sent = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp });
+    return this.passcodeSent(sent, state);
+  }
+
+  private passcodeSent(reply: ChallengeReply, state: ProviderState): FactorOutcome {
+    if (reply.status === 'deliveryFailed') return { outcome: 'fail', state, reason: 'delivery_failed', canRetry: true };
+    this.expect(reply, ['passcodeSent'], 'getParams');
+    const destination = this.options.client.value(reply, 'destination')?.slice(0, 128);
+    return { outcome: 'challenge', state, challenge: { kind: 'passcode', destination, canRememberDevice: true } };
+  }
+
+  private async complete(ctx: LoginContext, state: ProviderState, device?: { credential: string; expiresAt: number }): Promise<FactorOutcome> {
+    const reply = await this.options.client.challenge(this.authKeyOf(state), 'complete', { clientIp: ctx.clientIp });
+    if (reply.status === 'notAuthenticated') return { outcome: 'fail', state, reason: 'second_factor_refused', canRetry: false };
+    this.expect(reply, ['complete'], 'complete');
+    return { outcome: 'success', state, rememberDevice: device };
+  }
+
+  /** The device credential the server issued, bounded by our own registration hours. */
+  private deviceFrom(reply: ChallengeReply): { credential: string; expiresAt: number } | undefined {
+    const { client, registrationHours, now, logger } = this.options;
+    const credential = client.value(reply, 'deviceKey');
+    if (!credential || !/^[A-Za-z0-9._~+/=-]{8,256}$/.test(credential)) {
+      logger.warn({ event: 'device_key_missing' }, 'server authenticated but gave no usable device key; device not remembered');
+      return undefined;
+    }
+    const ceiling = now() + registrationHours * 3_600_000;
+    const stated = Date.parse(client.value(reply, 'deviceExpires') ?? '');
+    const expiresAt = Number.isFinite(stated) ? Math.min(stated, ceiling) : ceiling;
+    return expiresAt > now() ? { credential, expiresAt } : undefined;
+  }
+
+  private authKeyOf(state: ProviderState): string {
+    const authKey = state.authKey;
+    if (typeof authKey !== 'string') throw new FactorgateError('wrong_state', 'login has no auth key');
+    return authKey;
+  }
+
+  private expect(reply: ChallengeReply, allowed: string[], command: string): void {
+    if (!allowed.includes(reply.status)) throw this.unexpected(reply, command);
+  }
+
+  private unexpected(reply: ChallengeReply, command: string): FactorgateError {
+    return new FactorgateError('tfa_protocol', 'status not expected after this command', { command, status: reply.status });
+  }
+}

@@ -1,0 +1,62 @@
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
+import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHandler } from 'http-proxy-middleware';
+import type { Logger } from '../log.js';
+
+export type GatewayProxyOptions = {
+  gatewayUrl: string;
+  timeoutMs?: number;
+  logger: Logger;
+  /** Extra http-proxy-middleware options (the login page uses selfHandleResponse). */
+  extra?: Partial<Options>;
+};
+
+/** One keep-alive pool to the gateway, shared by the pass-through and the login page. */
+export function gatewayAgent(gatewayUrl: string): HttpAgent {
+  const options = { keepAlive: true, maxSockets: 512, maxFreeSockets: 64 };
+  return new URL(gatewayUrl).protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+}
+
+/**
+ * Everything that is not factorgate's own goes to the gateway as it is: bodies streamed,
+ * X-Forwarded-* set, redirects and cookies untouched, WebSocket upgrades passed on.
+ */
+export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }): RequestHandler {
+  const { logger } = options;
+  const { on: extraEvents, ...extra } = options.extra ?? {};
+  return createProxyMiddleware({
+    ...extra,
+    target: options.gatewayUrl,
+    agent: options.agent,
+    xfwd: true,
+    ws: false, // upgrades are routed explicitly by the server after the guard
+    proxyTimeout: options.timeoutMs,
+    // Only the event wiring: no console logging, and errors are answered by our handler below.
+    ejectPlugins: true,
+    plugins: [proxyEventsPlugin],
+    on: {
+      error: (err, req, target) => {
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        logger.warn({ event: 'passthrough_error', cause: code, method: req.method, path: (req.url ?? '').split('?', 1)[0]!.slice(0, 256) }, 'gateway unreachable for pass-through');
+        if (isResponse(target)) {
+          if (!target.headersSent) {
+            target.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+            target.end('The gateway is not answering right now. Try again in a few minutes.\n');
+          } else {
+            target.destroy();
+          }
+        } else {
+          (target as Socket | undefined)?.destroy?.();
+        }
+      },
+      ...extraEvents,
+    },
+  });
+}
+
+function isResponse(target: unknown): target is ServerResponse {
+  return typeof (target as ServerResponse | undefined)?.writeHead === 'function';
+}
+
+export type { IncomingMessage };

@@ -1,0 +1,83 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import proxyAddr from 'proxy-addr';
+import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
+import type { Logger } from './log.js';
+import { classify, normalizePath, type RouteTable } from './proxy/guard.js';
+import { failurePage } from './web/pages.js';
+import { errorCatalog } from './errors.js';
+
+export type ServerDeps = {
+  /** factorgate's own routes (express). */
+  app: (req: IncomingMessage, res: ServerResponse) => void;
+  passthrough: ProxyHandler;
+  table: RouteTable;
+  trustProxy: readonly string[];
+  loginPage: string;
+  logger: Logger;
+};
+
+const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
+
+/**
+ * The front door. Routing is one table lookup on the normalised path, so pass-through traffic
+ * reaches the proxy without going through express (DESIGN.md: express's router costs more than
+ * the proxying itself). Guarded login targets are refused here, for every method.
+ */
+export function createServer(deps: ServerDeps): Server {
+  const trusted = proxyAddr.compile([...deps.trustProxy]);
+  // Forwarding headers from a client we do not trust are dropped, so the gateway sees the real address.
+  const dropUntrustedForwarding = (req: IncomingMessage) => {
+    if (trusted(req.socket.remoteAddress ?? '', 0)) return;
+    for (const name of FORWARDING_HEADERS) delete req.headers[name];
+  };
+
+  const server = createHttpServer((req, res) => {
+    const route = classify(req.url ?? '/', deps.table);
+    switch (route) {
+      case 'pass':
+        dropUntrustedForwarding(req);
+        void deps.passthrough(req, res, () => undefined);
+        return;
+      case 'login_page':
+        dropUntrustedForwarding(req);
+        deps.app(req, res);
+        return;
+      case 'own':
+        deps.app(req, res);
+        return;
+      case 'guarded':
+        deps.logger.warn({ event: 'guarded_target_refused', method: req.method, path: normalizePath(req.url ?? '/'), clientIp: req.socket.remoteAddress }, 'direct request to a guarded gateway login target refused');
+        refuse(res, 403, 'Sign in through the login page', errorCatalog.guarded_target.message, deps.loginPage);
+        return;
+      case 'bad_target':
+        deps.logger.warn({ event: 'bad_request_target', method: req.method, clientIp: req.socket.remoteAddress }, 'unreadable request target refused');
+        refuse(res, 400, 'Sign-in stopped', errorCatalog.bad_request.message, deps.loginPage);
+    }
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (classify(req.url ?? '/', deps.table) !== 'pass') {
+      deps.logger.warn({ event: 'upgrade_refused', path: normalizePath(req.url ?? '/') ?? 'unreadable', clientIp: req.socket.remoteAddress }, 'WebSocket upgrade to a non-pass-through path refused');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    dropUntrustedForwarding(req);
+    deps.passthrough.upgrade(req, socket as never, head);
+  });
+
+  // A client that sends garbage gets a 400 from Node's parser; nothing reaches the handlers.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
+  return server;
+}
+
+function refuse(res: ServerResponse, status: number, title: string, message: string, loginPage: string): void {
+  // Connection: close, so an unread request body can never be read as a second request.
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', 'X-Content-Type-Options': 'nosniff' });
+  res.end(failurePage(title, message, loginPage));
+}

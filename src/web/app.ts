@@ -1,0 +1,83 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { parse as parseCookies } from 'cookie';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/schema.js';
+import type { LoginFlow } from '../login/login_flow.js';
+import type { Logger } from '../log.js';
+import type { Keyring } from '../security/keyring.js';
+import { FactorgateError, asFactorgateError } from '../errors.js';
+import { CookiePolicy } from './cookies.js';
+import { loginRoutes } from './routes/login_routes.js';
+import { sendError } from './respond.js';
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+
+export type AppDeps = {
+  config: Config;
+  flow: LoginFlow;
+  keyring: Keyring;
+  cookies: CookiePolicy;
+  logger: Logger;
+  loginPage: express.RequestHandler;
+};
+
+const BODY_LIMIT = '8kb';
+
+/** factorgate's own routes: /mfa/*, the login page and health. Pass-through never comes here. */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
+  app.set('etag', false);
+
+  app.use((req, _res, next) => {
+    req.cookies = safeParseCookies(req.headers.cookie);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get(config.gateway.loginPage, deps.loginPage);
+
+  app.use('/mfa', helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+    hsts: config.behindTls,
+  }));
+  app.use('/mfa/static', express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
+  app.use('/mfa', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(loginRoutes({ flow: deps.flow, config, keyring: deps.keyring, cookies: deps.cookies, loginPage: config.gateway.loginPage }));
+
+  app.use((req, res) => {
+    sendError(req, res, new FactorgateError('not_found', 'no such factorgate route'), config.gateway.loginPage);
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = fromBodyParser(err) ?? asFactorgateError(err);
+    const level = error.status >= 500 ? 'error' : 'warn';
+    logger[level]({ event: 'request_refused', code: error.code, detail: error.detail, ...error.extra, method: req.method, path: req.path.slice(0, 256), clientIp: req.ip }, error.detail);
+    if (res.headersSent) return res.destroy();
+    sendError(req, res, error, config.gateway.loginPage);
+  });
+  return app;
+}
+
+/** Body-parser errors (malformed JSON, too large, bad charset) are the client's: 4xx, never 5xx. */
+function fromBodyParser(err: unknown): FactorgateError | undefined {
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  const status = e?.status ?? e?.statusCode;
+  if (typeof e?.type !== 'string' || typeof status !== 'number' || status >= 500) return undefined;
+  const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+  return new FactorgateError(code, `request body refused: ${e.type}`);
+}
+
+function safeParseCookies(header: string | undefined): Record<string, string | undefined> {
+  if (!header || header.length > 8192) return {};
+  try {
+    return parseCookies(header);
+  } catch {
+    return {};
+  }
+}

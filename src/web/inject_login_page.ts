@@ -1,0 +1,63 @@
+import { RewritingStream } from 'parse5-html-rewriting-stream';
+import escapeHtml from 'escape-html';
+import { classify, type RouteTable } from '../proxy/guard.js';
+
+export type Injection = { csrfFieldName: string; csrfToken: string };
+
+const ASSETS = '<link rel="stylesheet" href="/mfa/static/factorgate.css"><script src="/mfa/static/factorgate.js" defer></script>';
+
+/**
+ * Rewrites the gateway's login page: forms that post to a guarded login target now post to
+ * /mfa/login and carry the CSRF token; factorgate's script and styles are added to the head.
+ * Tokens are re-emitted from their raw source, so the rest of the page is left byte for byte.
+ */
+export async function injectIntoLoginPage(page: string, table: RouteTable, injection: Injection): Promise<{ html: string; formsRewritten: number }> {
+  const rewriter = new RewritingStream();
+  let formsRewritten = 0;
+  let assetsAdded = false;
+  const addAssets = () => {
+    if (!assetsAdded) rewriter.emitRaw(ASSETS);
+    assetsAdded = true;
+  };
+
+  rewriter.on('startTag', (tag, raw) => {
+    if (tag.tagName === 'body') addAssets();
+    if (tag.tagName !== 'form') return rewriter.emitRaw(raw);
+    const action = tag.attrs.find((a) => a.name === 'action');
+    if (!action || !postsToGuarded(action.value, table)) return rewriter.emitRaw(raw);
+    action.value = '/mfa/login';
+    const method = tag.attrs.find((a) => a.name === 'method');
+    if (method) method.value = 'post';
+    else tag.attrs.push({ name: 'method', value: 'post' });
+    tag.attrs.push({ name: 'data-factorgate', value: 'login' });
+    rewriter.emitStartTag(tag);
+    rewriter.emitRaw(`<input type="hidden" name="${escapeHtml(injection.csrfFieldName)}" value="${escapeHtml(injection.csrfToken)}">`);
+    formsRewritten += 1;
+  });
+  rewriter.on('endTag', (tag, raw) => {
+    if (tag.tagName === 'head' || tag.tagName === 'body' || tag.tagName === 'html') addAssets();
+    rewriter.emitRaw(raw);
+  });
+
+  const chunks: string[] = [];
+  rewriter.on('data', (chunk: string) => chunks.push(chunk));
+  const finished = new Promise<void>((resolve, reject) => {
+    rewriter.on('end', resolve);
+    rewriter.on('error', reject);
+  });
+  rewriter.end(page);
+  await finished;
+  let out = chunks.join('');
+  if (!assetsAdded) out += ASSETS;
+  return { html: out, formsRewritten };
+}
+
+function postsToGuarded(action: string, table: RouteTable): boolean {
+  let path: string;
+  try {
+    path = new URL(action, 'http://gateway.invalid/').pathname;
+  } catch {
+    return false;
+  }
+  return classify(path, table) === 'guarded';
+}

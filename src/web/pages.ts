@@ -1,0 +1,67 @@
+import type { Challenge } from '../providers/provider.js';
+import type { Notice } from '../login/login_flow.js';
+import { html, type SafeHtml } from './html.js';
+
+// Pages for browsers without the injected script, and for every failure. Same look as the dialog.
+
+export function noticeText(notice: Notice | undefined): string | undefined {
+  switch (notice?.code) {
+    case 'passcode_invalid':
+      return `That passcode was not right. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left.`;
+    case 'passcode_expired':
+      return 'That passcode has expired. Ask for a new one below.';
+    case 'device_refused':
+      return 'This device is no longer remembered, so a passcode was sent instead.';
+    case 'passcode_resent':
+      return 'A new passcode is on its way.';
+    default:
+      return undefined;
+  }
+}
+
+function layout(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="stylesheet" href="/mfa/static/factorgate.css">
+</head>
+<body class="fg-page">
+<main class="fg-card">
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+export function passcodePage(challenge: Challenge, csrf: string, notice?: Notice): string {
+  const message = noticeText(notice);
+  return layout('Enter your passcode', html`
+<h1>Enter your passcode</h1>
+<p>${challenge.destination ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : 'We sent you a passcode.'}</p>
+${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
+<form method="post" action="/mfa/passcode" class="fg-form">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <label for="fg-passcode">Passcode</label>
+  <input id="fg-passcode" name="passcode" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required autofocus>
+  ${challenge.canRememberDevice ? html`<label class="fg-check"><input type="checkbox" name="remember" value="on"> Remember this device</label>` : ''}
+  <button type="submit">Verify</button>
+</form>
+<form method="post" action="/mfa/resend" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Send a new passcode</button>
+</form>
+<form method="post" action="/mfa/cancel" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Cancel</button>
+</form>`);
+}
+
+export function failurePage(title: string, message: string, restartUrl: string): string {
+  return layout(title, html`
+<h1>${title}</h1>
+<p class="fg-message" role="alert">${message}</p>
+<p><a class="fg-button" href="${restartUrl}">Back to the login page</a></p>`);
+}

@@ -1,0 +1,69 @@
+import type { Request, Response } from 'express';
+import type { LoginView } from '../login/login_flow.js';
+import type { FactorgateError } from '../errors.js';
+import type { CookiePolicy } from './cookies.js';
+import type { Keyring } from '../security/keyring.js';
+import { failurePage, noticeText, passcodePage } from './pages.js';
+
+export const HANDLE_PURPOSE = 'login-handle';
+
+/** The injected script asks for JSON; plain form posts get pages (PRG for challenges). */
+export function wantsJson(req: Request): boolean {
+  return (req.get('accept') ?? '').includes('application/json');
+}
+
+export type Responder = {
+  cookies: CookiePolicy;
+  keyring: Keyring;
+  loginPage: string;
+};
+
+export function sendView(req: Request, res: Response, view: LoginView, r: Responder): void {
+  res.set('Cache-Control', 'no-store');
+  if (view.forgetDevice) r.cookies.clearDevice(res);
+  switch (view.kind) {
+    case 'challenge':
+      r.cookies.setHandle(res, r.keyring.sign(HANDLE_PURPOSE, view.loginId));
+      if (wantsJson(req)) {
+        res.json({
+          status: 'challenge',
+          challenge: view.challenge,
+          csrf: view.csrf,
+          notice: view.notice && { ...view.notice, message: noticeText(view.notice) },
+        });
+      } else if (req.method === 'GET') {
+        res.type('html').send(passcodePage(view.challenge, view.csrf, view.notice));
+      } else {
+        // Post/redirect/get, carrying only the notice code (never a value from the request).
+        const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
+        res.redirect(303, `/mfa/passcode${notice}`);
+      }
+      return;
+    case 'done':
+      r.cookies.clearHandle(res);
+      for (const cookie of view.gatewayCookies) res.append('Set-Cookie', cookie);
+      if (view.device) r.cookies.setDevice(res, view.device.value, view.device.expiresAt);
+      if (wantsJson(req)) res.json({ status: 'done', location: view.location });
+      else res.redirect(303, view.location);
+      return;
+    case 'failed':
+      if (!view.keepHandle) r.cookies.clearHandle(res);
+      sendError(req, res, view.error, r.loginPage);
+  }
+}
+
+export function sendError(req: Request, res: Response, error: FactorgateError, loginPage: string): void {
+  res.set('Cache-Control', 'no-store');
+  res.status(error.status);
+  if (wantsJson(req)) {
+    res.json({ status: 'failed', code: error.code, message: error.userMessage, restart: loginPage });
+  } else {
+    res.type('html').send(failurePage(titleFor(error), error.userMessage, loginPage));
+  }
+}
+
+function titleFor(error: FactorgateError): string {
+  if (error.code === 'gateway_refused') return 'Sign-in not accepted';
+  if (error.status >= 500) return 'Sign-in is not available right now';
+  return 'Sign-in stopped';
+}

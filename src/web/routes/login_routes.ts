@@ -1,0 +1,80 @@
+import { Router, type Request } from 'express';
+import type { LoginFlow } from '../../login/login_flow.js';
+import { readCredentials } from '../../login/steps/read_credentials.js';
+import { readAnswer } from '../../login/steps/read_answer.js';
+import { FactorgateError } from '../../errors.js';
+import { formTokenMatches } from '../../security/csrf.js';
+import type { Config } from '../../config/schema.js';
+import { HANDLE_PURPOSE, sendError, sendView, type Responder } from '../respond.js';
+import type { Notice } from '../../login/login_flow.js';
+
+type Deps = Responder & { flow: LoginFlow; config: Config };
+
+const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body : {});
+const cookie = (req: Request, name: string): string | undefined => {
+  const value = (req.cookies as Record<string, string | undefined>)[name];
+  return typeof value === 'string' && value.length <= 2048 ? value : undefined;
+};
+const client = (req: Request) => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
+
+/** The /mfa endpoints of a login: each reads its input, hands it to the flow, renders the view. */
+export function loginRoutes(deps: Deps): Router {
+  const { flow, config, keyring } = deps;
+  const router = Router();
+  const loginIdOf = (req: Request) => {
+    const handle = cookie(req, config.cookies.handleName);
+    return handle ? keyring.verify(HANDLE_PURPOSE, handle) : undefined;
+  };
+
+  router.post('/mfa/login', async (req, res) => {
+    const form = body(req);
+    if (!formTokenMatches(keyring, cookie(req, config.cookies.csrfName), form.fg_csrf)) {
+      return sendError(req, res, new FactorgateError('csrf', 'login form token missing or wrong'), config.gateway.loginPage);
+    }
+    const credentials = readCredentials(form, { username: config.gateway.usernameField, password: config.gateway.passwordField }, config.login);
+    // ASVS 3.2.1: a new handle on every login; an earlier login of this browser ends here.
+    const previous = loginIdOf(req);
+    if (previous) await flow.abandon(previous);
+    const view = await flow.begin(credentials, client(req), cookie(req, config.cookies.deviceName));
+    sendView(req, res, view, deps);
+  });
+
+  router.get('/mfa/passcode', async (req, res) => {
+    const loginId = loginIdOf(req);
+    const view = loginId ? await flow.current(loginId) : await flow.current('');
+    if (view.kind === 'challenge') view.notice = noticeFromQuery(req);
+    sendView(req, res, view, deps);
+  });
+
+  router.post('/mfa/passcode', async (req, res) => {
+    const loginId = loginIdOf(req);
+    if (!loginId) throw new FactorgateError('no_login', 'passcode posted without a valid handle');
+    const form = body(req);
+    const answer = readAnswer(form);
+    sendView(req, res, await flow.answer(loginId, form.csrf ?? req.get('x-csrf-token'), answer), deps);
+  });
+
+  router.post('/mfa/resend', async (req, res) => {
+    const loginId = loginIdOf(req);
+    if (!loginId) throw new FactorgateError('no_login', 'resend without a valid handle');
+    sendView(req, res, await flow.resend(loginId, body(req).csrf ?? req.get('x-csrf-token')), deps);
+  });
+
+  router.post('/mfa/cancel', async (req, res) => {
+    const loginId = loginIdOf(req);
+    if (loginId) await flow.cancel(loginId, body(req).csrf ?? req.get('x-csrf-token'));
+    deps.cookies.clearHandle(res);
+    if (req.accepts(['html', 'json']) === 'json') res.json({ status: 'cancelled', restart: config.gateway.loginPage });
+    else res.redirect(303, config.gateway.loginPage);
+  });
+
+  return router;
+}
+
+/** Only known notice codes and a small number survive the redirect; nothing else is echoed. */
+function noticeFromQuery(req: Request): Notice | undefined {
+  const code = req.query.notice;
+  if (code !== 'passcode_invalid' && code !== 'passcode_expired' && code !== 'device_refused' && code !== 'passcode_resent') return undefined;
+  const left = Number(req.query.left);
+  return { code, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined };
+}

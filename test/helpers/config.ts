@@ -1,0 +1,23 @@
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+
+export const TFA_URL = 'http://tfa.test';
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+export const API_USER = 'gw-api';
+export const API_PASSWORD = 'api-pw-not-for-logs';
+
+/** A full configuration as an administrator would give it, through the environment. */
+export function testConfig(gatewayUrl: string, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({
+    env: {
+      FACTORGATE_LISTEN_PORT: '0',
+      FACTORGATE_GATEWAY_URL: gatewayUrl,
+      FACTORGATE_TFA_BASE_URL: TFA_URL,
+      FACTORGATE_TFA_API_USER: API_USER,
+      FACTORGATE_TFA_API_PASSWORD: API_PASSWORD,
+      FACTORGATE_SECRET: TEST_SECRET,
+      FACTORGATE_TFA_TIMEOUT_MS: '300',
+    },
+    overrides,
+  });
+}

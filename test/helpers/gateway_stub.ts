@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+export type GatewayStub = { url: string; logins: Array<{ login: string; headers: Record<string, unknown> }>; close(): Promise<void> };
+
+export const STUB_USERS: Record<string, string> = { alice: 'alice-pw', bob: 'bob-pw' };
+
+export const LOGIN_PAGE = `<!doctype html><html><head><title>Gateway</title></head><body>
+<form method="post" action="/cgi/login"><input name="login"><input type="password" name="passwd"><button type="submit">Log on</button></form>
+</body></html>`;
+
+/** A tiny NetScaler-like gateway for integration tests (contract 1). */
+export async function startGatewayStub(): Promise<GatewayStub> {
+  const logins: GatewayStub['logins'] = [];
+  const sessions = new Map<string, string>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      if (req.method === 'GET' && url.pathname === '/vpn/index.html') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ETag: '"v1"' });
+        return res.end(LOGIN_PAGE);
+      }
+      if (req.method === 'POST' && url.pathname === '/cgi/login') {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString());
+        const login = form.get('login') ?? '';
+        logins.push({ login, headers: { ...req.headers } });
+        if (STUB_USERS[login] && STUB_USERS[login] === form.get('passwd')) {
+          const sid = randomUUID();
+          sessions.set(sid, login);
+          res.writeHead(302, { Location: '/vpn/portal.html', 'Set-Cookie': [`NSC_AAAC=${sid}; Path=/; HttpOnly`, 'NSC_TMAS=1; Path=/'] });
+        } else {
+          res.writeHead(302, { Location: '/vpn/index.html' });
+        }
+        return res.end();
+      }
+      if (url.pathname === '/vpn/portal.html') {
+        const sid = /NSC_AAAC=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+        const user = sid ? sessions.get(sid) : undefined;
+        if (!user) {
+          res.writeHead(302, { Location: '/vpn/index.html' });
+          return res.end();
+        }
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        return res.end(`portal of ${user}`);
+      }
+      if (url.pathname === '/echo') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': 'echo=1; Path=/' });
+        return res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, bodyLength: Buffer.concat(chunks).length }));
+      }
+      res.writeHead(404);
+      res.end('not found');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    logins,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
