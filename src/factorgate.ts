@@ -19,6 +19,9 @@ import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
 import { routeTable } from './proxy/guard.js';
 import { createServer } from './server.js';
 
+/** How long in-flight requests may take to finish on shutdown. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 export type RunningFactorgate = { url: string; server: Server; logger: Logger; close(): Promise<void> };
 
 export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
@@ -61,11 +64,12 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     config, flow, keyring, cookies, logger,
     loginPage: loginPageHandler({ gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger }),
   });
-  const server = createServer({
+  const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage,
     passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger }),
   });
 
+  const { server } = frontDoor;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => {
@@ -83,10 +87,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     server,
     logger,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await frontDoor.close(SHUTDOWN_GRACE_MS);
       provider.close();
       replayer.close();
       agent.destroy();

@@ -24,7 +24,14 @@ const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-
  * reaches the proxy without going through express (DESIGN.md: express's router costs more than
  * the proxying itself). Guarded login targets are refused here, for every method.
  */
-export function createServer(deps: ServerDeps): Server {
+export type FrontDoor = {
+  server: Server;
+  /** Graceful stop: no new connections, idle ones closed, the rest (and upgrades) cut after the grace period. */
+  close(graceMs: number): Promise<void>;
+};
+
+export function createServer(deps: ServerDeps): FrontDoor {
+  const upgraded = new Set<Duplex>();
   const trusted = proxyAddr.compile([...deps.trustProxy]);
   // Forwarding headers from a client we do not trust are dropped, so the gateway sees the real address.
   const dropUntrustedForwarding = (req: IncomingMessage) => {
@@ -63,6 +70,8 @@ export function createServer(deps: ServerDeps): Server {
       return;
     }
     dropUntrustedForwarding(req);
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     deps.passthrough.upgrade(req, socket as never, head);
   });
 
@@ -73,7 +82,17 @@ export function createServer(deps: ServerDeps): Server {
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
-  return server;
+
+  return {
+    server,
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const socket of upgraded) socket.destroy();
+        setTimeout(() => server.closeAllConnections(), graceMs).unref();
+      }),
+  };
 }
 
 function refuse(res: ServerResponse, status: number, title: string, message: string, loginPage: string): void {

@@ -46,6 +46,10 @@ export async function startGatewayStub(): Promise<GatewayStub> {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         return res.end(`portal of ${user}`);
       }
+      if (url.pathname === '/redirect') {
+        res.writeHead(302, { Location: 'http://gateway.internal/vpn/portal.html', 'Set-Cookie': ['a=1; Path=/; HttpOnly', 'b=2; Path=/vpn'] });
+        return res.end();
+      }
       if (url.pathname === '/echo') {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': 'echo=1; Path=/' });
         return res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, bodyLength: Buffer.concat(chunks).length }));
@@ -54,11 +58,24 @@ export async function startGatewayStub(): Promise<GatewayStub> {
       res.end('not found');
     });
   });
+  // A raw upgrade that echoes bytes back: enough to prove upgrades pass through untouched.
+  const upgraded = new Set<import('node:stream').Duplex>();
+  server.on('upgrade', (req, socket) => {
+    if (req.url !== '/ws') return socket.destroy();
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    socket.pipe(socket);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     logins,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise((resolve) => {
+      for (const socket of upgraded) socket.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }

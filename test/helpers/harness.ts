@@ -40,3 +40,13 @@ export async function startLogin(browser: TestBrowser, login: string, passwd: st
   const form = { login, passwd, fg_csrf: TestBrowser.formToken(page.body) };
   return json ? browser.postJson('/mfa/login', form) : browser.post('/mfa/login', form);
 }
+
+/** A localhost URL on which nothing listens: connections are refused at once. */
+export async function closedPortUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

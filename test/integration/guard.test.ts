@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/** Sends a request exactly as written, so no client library normalises the target first. */
+function rawRequest(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let reply = '';
+    socket.on('data', (chunk) => { reply += chunk.toString(); });
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+    socket.setTimeout(3000, () => { socket.destroy(); resolve(reply); });
+  });
+}
+
+describe('the gateway login target is guarded', () => {
+  let h: Harness;
+  beforeEach(async () => { h = await startHarness(); });
+  afterEach(async () => { await h.close(); });
+
+  const body = 'login=alice&passwd=alice-pw';
+  const spellings = ['/cgi/login', '/CGI/Login', '/cgi/login/', '//cgi//login', '/cgi/./login', '/vpn/../cgi/login', '/cgi/login;x=1', '/cgi%2Flogin', '/%63gi/login', '/cgi/login?x=1'];
+
+  for (const target of spellings) {
+    it(`refuses POST ${target} with 403 and a log line; the gateway sees nothing`, async () => {
+      const reply = await rawRequest(h.fg.url, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      expect(reply).to.match(/^HTTP\/1\.1 403 /);
+      expect(reply).to.include('Sign in through the login page');
+      expect(h.gateway.logins).to.have.length(0);
+      expect(h.logs.lines.some((l) => l.event === 'guarded_target_refused' && l.path === '/cgi/login')).to.equal(true);
+    });
+  }
+
+  for (const method of ['GET', 'HEAD', 'PUT']) {
+    it(`refuses ${method} to the login target too`, async () => {
+      const reply = await rawRequest(h.fg.url, `${method} /cgi/login?login=alice&passwd=alice-pw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(reply).to.match(/^HTTP\/1\.1 403 /);
+      expect(h.gateway.logins).to.have.length(0);
+    });
+  }
+
+  it('refuses a chunked post, and does not read its body as a second request', async () => {
+    const smuggled = `POST /cgi/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\nPOST /cgi/login HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const reply = await rawRequest(h.fg.url, smuggled);
+    expect(reply).to.match(/^HTTP\/1\.1 403 /);
+    expect(h.gateway.logins).to.have.length(0);
+  });
+
+  it('answers a request with both Content-Length and Transfer-Encoding with 400', async () => {
+    const reply = await rawRequest(h.fg.url, `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+    expect(reply).to.match(/^HTTP\/1\.1 400 /);
+  });
+
+  it('answers an unreadable percent-encoding with 400, not 5xx', async () => {
+    const reply = await rawRequest(h.fg.url, 'GET /cgi/%zzlogin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(reply).to.match(/^HTTP\/1\.1 400 /);
+  });
+
+  it('refuses a WebSocket upgrade to the login target', async () => {
+    const status = await new Promise<number | string>((resolve) => {
+      const req = request(`${h.fg.url}/cgi/login`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket' } });
+      req.on('upgrade', () => resolve('upgraded'));
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', () => resolve('error'));
+      req.end();
+    });
+    expect(status).to.equal(403);
+  });
+});

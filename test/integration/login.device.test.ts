@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
+import { TfaScript } from '../helpers/tfa_script.js';
+import { elementOf } from '../helpers/tfa_replies.js';
+import type { TestBrowser } from '../helpers/browser.js';
+
+const FIRST = 'aaaaaaaa-1111-4e22-8018-e4cf70027375';
+const SECOND = 'bbbbbbbb-2222-4294-aa6b-558dba0bb3d4';
+const DEVICE = 'device-key-for-alice-0001';
+
+/** Logs alice in once with "remember this device", leaving the DeviceKey cookie in the browser. */
+async function rememberDevice(h: Harness, browser: TestBrowser): Promise<void> {
+  new TfaScript()
+    .passcodeSent('alice', FIRST)
+    .step(FIRST, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: DEVICE, deviceExpires: new Date(Date.now() + 8 * 3_600_000).toISOString() })
+    .step(FIRST, 'COMPLETE', 'COMPLETE');
+  const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+  const done = await browser.postJson('/mfa/passcode', { passcode: '424242', remember: 'on', csrf: started.csrf });
+  expect(done.json().status).to.equal('done');
+  expect(await browser.cookie('DeviceKey')).to.be.a('string');
+}
+
+describe('login from a remembered device', () => {
+  let h: Harness;
+  beforeEach(async () => { h = await startHarness(); });
+  afterEach(async () => { await h.close(); });
+
+  it('skips the passcode: auth key, VERIFY_DEVICE with the device key, COMPLETE, replay', async () => {
+    const browser = h.browser();
+    await rememberDevice(h, browser);
+    const tfa = new TfaScript().auth('alice', SECOND).step(SECOND, 'VERIFY_DEVICE', 'AUTHENTICATED').step(SECOND, 'COMPLETE', 'COMPLETE');
+    const reply = await startLogin(browser, 'alice', 'alice-pw');
+    expect(reply.json()).to.deep.equal({ status: 'done', location: '/vpn/portal.html' });
+    expect(elementOf(tfa.bodies[0], 'deviceKey')).to.equal(DEVICE);
+    expect(h.gateway.logins.map((l) => l.login)).to.deep.equal(['alice', 'alice']);
+    const audit = h.logs.lines.filter((l) => l.event === 'login_finished').at(-1);
+    expect(audit).to.deep.include({ path: 'device', outcome: 'success' });
+    tfa.done();
+  });
+
+  it('drops a refused device cookie and falls back to the passcode', async () => {
+    const browser = h.browser();
+    await rememberDevice(h, browser);
+    const tfa = new TfaScript()
+      .auth('alice', SECOND)
+      .step(SECOND, 'VERIFY_DEVICE', 'DEVICE_EXPIRED')
+      .step(SECOND, 'SELECT_METHOD', 'METHOD_SELECTED')
+      .step(SECOND, 'GET_PARAMS', 'PASSCODE_SENT', { destination: 'a***@example.com' });
+    const reply = await startLogin(browser, 'alice', 'alice-pw');
+    expect(reply.json().status).to.equal('challenge');
+    expect(reply.json().notice.code).to.equal('device_refused');
+    expect(reply.setCookies.some((c) => /^DeviceKey=;.*Expires=Thu, 01 Jan 1970/.test(c))).to.equal(true);
+    expect(await browser.cookie('DeviceKey')).to.equal(undefined);
+    tfa.done();
+  });
+
+  it('does not use a device cookie issued to another user, and drops it', async () => {
+    const browser = h.browser();
+    await rememberDevice(h, browser);
+    const tfa = new TfaScript().passcodeSent('bob', SECOND);
+    const reply = await startLogin(browser, 'bob', 'bob-pw');
+    expect(reply.json().status).to.equal('challenge');
+    expect(tfa.bodies.some((b) => b.includes('VERIFY_DEVICE'))).to.equal(false);
+    expect(reply.setCookies.some((c) => c.startsWith('DeviceKey=;'))).to.equal(true);
+    expect(h.logs.lines.some((l) => l.event === 'device_cookie_refused' && l.why === 'other_user')).to.equal(true);
+    tfa.done();
+  });
+
+  it('treats a forged device cookie as none: passcode asked, cookie dropped', async () => {
+    const browser = h.browser();
+    await browser.jar.setCookie('DeviceKey=forged-value; Path=/mfa', `${h.fg.url}/mfa/`);
+    const tfa = new TfaScript().passcodeSent('alice', SECOND);
+    const reply = await startLogin(browser, 'alice', 'alice-pw');
+    expect(reply.json().status).to.equal('challenge');
+    expect(tfa.bodies.some((b) => b.includes('VERIFY_DEVICE'))).to.equal(false);
+    expect(reply.setCookies.some((c) => c.startsWith('DeviceKey=;'))).to.equal(true);
+    tfa.done();
+  });
+});
