@@ -7,6 +7,7 @@ import { untilSignalled } from './lifecycle.js';
 const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
   factorgate demo              start a demo: simulated gateway and two-factor server on localhost
+  factorgate config-reference  print every setting with its variable and default (Markdown)
   factorgate --help
 
 Every setting can also come from the environment, e.g. FACTORGATE_GATEWAY_URL, FACTORGATE_TFA_BASE_URL,
@@ -27,6 +28,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'demo') {
     const { runDemo } = await import('./demo.js');
     return runDemo();
+  }
+  if (command === 'config-reference') {
+    const { configReference } = await import('./config/reference.js');
+    process.stdout.write(configReference());
+    return 0;
   }
   if (command !== undefined) {
     console.error(`unknown command "${command}"\n\n${USAGE}`);

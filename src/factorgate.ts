@@ -35,7 +35,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const store = options.store ?? new MemoryStore(clock);
   const tfa = config.tfa;
   const provider = new AnakamProvider({
-    client: new AnakamClient({ ...tfa, logger }),
+    client: new AnakamClient({ ...tfa, logger, now }),
     method: tfa.method,
     registrationHours: tfa.registrationHours,
     logger,

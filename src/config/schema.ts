@@ -34,7 +34,7 @@ export const configSchema = z.object({
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
     timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay.'),
     secretHeader: z.object({
-      name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret'),
+      name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
     }).prefault({}),
   }),
@@ -54,8 +54,8 @@ export const configSchema = z.object({
       .describe('Whole-login deadline; the held credentials are wiped after it.'),
     maxPasscodeAttempts: z.number().int().min(1).max(20).default(5)
       .describe('Wrong passcodes accepted per login before it ends (the server\'s own lockout also applies).'),
-    maxUsernameLength: z.number().int().min(8).max(256).default(128),
-    maxPasswordLength: z.number().int().min(8).max(1024).default(256),
+    maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),
+    maxPasswordLength: z.number().int().min(8).max(1024).default(256).describe('Longest password accepted.'),
   }).prefault({}),
   limits: z.object({
     windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
@@ -72,7 +72,7 @@ export const configSchema = z.object({
     sameSite: z.enum(['strict', 'lax']).default('lax').describe('SameSite attribute of factorgate\'s cookies.'),
   }).prefault({}),
   log: z.object({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Least severe log level written (JSON lines on stdout).'),
   }).prefault({}),
   store: z.object({
     type: z.enum(['memory']).default('memory').describe('Where login state lives (memory: one instance).'),

@@ -233,7 +233,7 @@ export class LoginFlow {
   }
 
   private context(record: LoginRecord): LoginContext {
-    return { username: record.username, clientIp: record.clientIp };
+    return { username: record.username, clientIp: record.clientIp, deadline: record.deadline };
   }
 }
 

@@ -6,6 +6,8 @@
 export type LoginContext = {
   username: string;
   clientIp: string;
+  /** The whole login's deadline (epoch ms): no callout may run past it. */
+  deadline: number;
 };
 
 /** Provider-private state kept server-side in the login record; never sent to the browser. */

@@ -24,10 +24,10 @@ export class AnakamProvider implements SecondFactorProvider {
 
   async start(ctx: LoginContext, deviceCredential?: string): Promise<FactorOutcome> {
     const { client } = this.options;
-    const authKey = await client.acquireAuthKey(ctx.username);
+    const authKey = await client.acquireAuthKey(ctx.username, ctx.deadline);
     const state: ProviderState = { authKey };
     if (deviceCredential) {
-      const reply = await client.challenge(authKey, 'verifyDevice', { clientIp: ctx.clientIp, deviceKey: deviceCredential });
+      const reply = await client.challenge(authKey, 'verifyDevice', { clientIp: ctx.clientIp, deviceKey: deviceCredential }, ctx.deadline);
       if (reply.status === 'authenticated') return this.complete(ctx, state);
       this.expect(reply, ['deviceUnknown', 'deviceExpired'], 'verifyDevice');
       this.options.logger.info({ event: 'device_refused', user: ctx.username, status: reply.status }, 'remembered device refused; asking for a passcode');
@@ -44,7 +44,7 @@ export class AnakamProvider implements SecondFactorProvider {
       passcode: answer.passcode,
       registerDevice: answer.rememberDevice,
       registrationHours,
-    });
+    }, ctx.deadline);
     switch (reply.status) {
       case 'authenticated':
         return this.complete(ctx, state, answer.rememberDevice ? this.deviceFrom(reply) : undefined);
@@ -63,7 +63,7 @@ export class AnakamProvider implements SecondFactorProvider {
   }
 
   async resend(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
-    const reply = await this.options.client.challenge(this.authKeyOf(state), 'getParams', { clientIp: ctx.clientIp });
+    const reply = await this.options.client.challenge(this.authKeyOf(state), 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
     return this.passcodeSent(reply, state);
   }
 
@@ -74,10 +74,10 @@ export class AnakamProvider implements SecondFactorProvider {
   private async sendPasscode(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
     const { client, method } = this.options;
     const authKey = this.authKeyOf(state);
-    const selected = await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method });
+    const selected = await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method }, ctx.deadline);
     if (selected.status === 'methodUnavailable') return { outcome: 'fail', state, reason: 'method_unavailable', canRetry: false };
     this.expect(selected, ['methodSelected'], 'selectMethod');
-    const sent = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp });
+    const sent = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
     return this.passcodeSent(sent, state);
   }
 
@@ -89,7 +89,7 @@ export class AnakamProvider implements SecondFactorProvider {
   }
 
   private async complete(ctx: LoginContext, state: ProviderState, device?: { credential: string; expiresAt: number }): Promise<FactorOutcome> {
-    const reply = await this.options.client.challenge(this.authKeyOf(state), 'complete', { clientIp: ctx.clientIp });
+    const reply = await this.options.client.challenge(this.authKeyOf(state), 'complete', { clientIp: ctx.clientIp }, ctx.deadline);
     if (reply.status === 'notAuthenticated') return { outcome: 'fail', state, reason: 'second_factor_refused', canRetry: false };
     this.expect(reply, ['complete'], 'complete');
     return { outcome: 'success', state, rememberDevice: device };

@@ -15,6 +15,7 @@ export type AnakamClientOptions = {
   maxSockets: number;
   profile: AnakamProfile;
   logger: Logger;
+  now: () => number;
 };
 
 export type ChallengeReply = { status: AnakamStatus; values: Map<string, string> };
@@ -47,11 +48,11 @@ export class AnakamClient {
     });
   }
 
-  async acquireAuthKey(username: string): Promise<string> {
+  async acquireAuthKey(username: string, deadline: number): Promise<string> {
     const { profile } = this.options;
     const url = `${this.base}/${profile.paths.auth}`;
     const params = { [profile.query.applicationKey]: this.options.applicationKey, [profile.query.userKey]: username };
-    const body = await this.call('auth', () => this.http.post(url, '', { params, headers: { 'Content-Type': 'application/xml' } }));
+    const body = await this.call('auth', deadline, (timeout) => this.http.post(url, '', { params, timeout, headers: { 'Content-Type': 'application/xml' } }));
     const values = parseReply(body, profile.elements.authResponse);
     const status = this.statusOf(values, 'auth');
     if (status !== 'tokenCreated') throw new FactorgateError('tfa_protocol', `auth answered ${status}`, { command: 'auth' });
@@ -61,11 +62,11 @@ export class AnakamClient {
     return authKey;
   }
 
-  async challenge(authKey: string, command: AnakamCommand, fields: ChallengeFields): Promise<ChallengeReply> {
+  async challenge(authKey: string, command: AnakamCommand, fields: ChallengeFields, deadline: number): Promise<ChallengeReply> {
     const { profile } = this.options;
     const url = `${this.base}/${profile.paths.challenge}/${encodeURIComponent(authKey)}`;
     const xml = buildChallengeRequest(profile, command, fields);
-    const body = await this.call(command, () => this.http.put(url, xml, { headers: { 'Content-Type': 'application/xml' } }));
+    const body = await this.call(command, deadline, (timeout) => this.http.put(url, xml, { timeout, headers: { 'Content-Type': 'application/xml' } }));
     const values = parseReply(body, profile.elements.challengeResponse);
     return { status: this.statusOf(values, command), values };
   }
@@ -87,11 +88,14 @@ export class AnakamClient {
   }
 
   /** Runs one callout and maps transport and HTTP failures to errors; returns the body of a 2xx. */
-  private async call(command: string, send: () => Promise<{ status: number; data: unknown }>): Promise<unknown> {
+  private async call(command: string, deadline: number, send: (timeoutMs: number) => Promise<{ status: number; data: unknown }>): Promise<unknown> {
+    // Each callout gets its own timeout, cut short by what is left of the whole login.
+    const left = deadline - this.options.now();
+    if (left <= 0) throw new FactorgateError('no_login', 'login deadline passed before the callout', { command });
     const started = performance.now();
     let response: { status: number; data: unknown };
     try {
-      response = await send();
+      response = await send(Math.min(this.options.timeoutMs, left));
     } catch (err) {
       const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';

@@ -8,8 +8,8 @@ const segment = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be one plain p
 
 export const anakamProfileSchema = z.object({
   apiPath: z.string().regex(/^(\/[A-Za-z0-9_.\-]+)+$/).default('/tfa/api').describe('Path of the API below tfa.baseUrl.'),
-  version: segment.default('5.5'),
-  tenant: segment.default('default'),
+  version: segment.default('5.5').describe('API version path segment.'),
+  tenant: segment.default('default').describe('Tenant path segment.'),
   paths: z.object({ auth: segment.default('auth'), challenge: segment.default('challenge') }).prefault({}),
   query: z.object({ applicationKey: segment.default('applicationKey'), userKey: segment.default('userKey') }).prefault({}),
   elements: z.object({

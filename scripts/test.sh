@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: system packages, build, typecheck, then every mocha test
+# (unit, integration, simulators, browser end-to-end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-system-packages.sh
+[ -d node_modules ] || npm ci
+npx tsc -p tsconfig.json
+npx tsc -p test/tsconfig.json --noEmit
+npx mocha "$@"

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { configSchema } from './schema.js';
+import { settingsFromSchema } from './load.js';
+
+type Node = { properties?: Record<string, Node>; default?: unknown; description?: string; enum?: unknown[] };
+
+/** The configuration reference (docs/configuration.md), generated from the schema so the two cannot drift. */
+export function configReference(): string {
+  const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Node;
+  const at = (path: string[]) => path.reduce<Node | undefined>((node, key) => node?.properties?.[key], root);
+  const rows = settingsFromSchema().map((leaf) => {
+    const node = at(leaf.path) ?? {};
+    const fallback = node.default === undefined ? 'required' : `\`${JSON.stringify(node.default)}\``;
+    const choices = node.enum ? ` One of ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
+    return `| \`${leaf.path.join('.')}\` | \`${leaf.envName}\` | ${fallback} | ${(node.description ?? '').replace(/\|/g, '\\|')}${choices} |`;
+  });
+  return [
+    '# Configuration reference',
+    '',
+    'Generated from `src/config/schema.ts` by `factorgate config-reference`; do not edit by hand.',
+    '',
+    'Settings come from the YAML file given with `--config`, then from the environment, which wins.',
+    'Any variable may instead name a file with the `_FILE` suffix (`FACTORGATE_SECRET_FILE=/run/secrets/fg`);',
+    'lists are comma-separated or JSON. "required" settings have no default; `tfa.profile.*` settings',
+    '(the two-factor server\'s vocabulary) are listed in full below.',
+    '',
+    '| setting | environment variable | default | meaning |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from './config/load.js';
+import { startFactorgate } from './factorgate.js';
+import { untilSignalled } from './lifecycle.js';
+import { startSimulators } from './simulators/start.js';
+import { loadDemoUsers } from './simulators/users.js';
+
+const DEMO_API_USER = 'factorgate-demo';
+
+/**
+ * `factorgate demo`: a simulated gateway and two-factor server on localhost, with factorgate in
+ * front of them built from the same configuration path as production. Only the two servers
+ * behind factorgate are simulated.
+ */
+export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Demo-only API password, new each run: never a credential from the repository.
+  const apiPassword = randomBytes(18).toString('base64url');
+  const simulators = await startSimulators({ tfa: { apiUser: DEMO_API_USER, apiPassword } });
+  const config = loadConfig({
+    env: {
+      FACTORGATE_LISTEN_PORT: '8080',
+      FACTORGATE_SECRET: randomBytes(32).toString('base64url'),
+      ...pickFactorgateVariables(env),
+      FACTORGATE_GATEWAY_URL: simulators.gatewayUrl,
+      FACTORGATE_TFA_BASE_URL: simulators.tfaUrl,
+      FACTORGATE_TFA_API_USER: DEMO_API_USER,
+      FACTORGATE_TFA_API_PASSWORD: apiPassword,
+    },
+  });
+  let factorgate;
+  try {
+    factorgate = await startFactorgate(config);
+  } catch (err) {
+    await simulators.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      console.error(`factorgate demo: port ${config.listen.port} is in use; set FACTORGATE_LISTEN_PORT to another port.`);
+      return 1;
+    }
+    throw err;
+  }
+  const users = loadDemoUsers();
+  const lines = [
+    '',
+    'factorgate demo is running. Open in a browser:',
+    '',
+    `  login page      ${factorgate.url}/vpn/index.html`,
+    `  passcodes       ${simulators.tfaUrl}/outbox   (the simulated e-mail/SMS outbox)`,
+    '',
+    'Demo users (simulated gateway passwords):',
+    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${[user.email, user.phone].filter(Boolean).join(', ')}`),
+    '',
+    `Behind it: gateway simulator ${simulators.gatewayUrl}, two-factor simulator ${simulators.tfaUrl}.`,
+    'Log in, read the passcode from the outbox, tick "Remember this device" to skip it next time.',
+    'Press Ctrl-C to stop all three.',
+    '',
+  ];
+  process.stderr.write(lines.join('\n') + '\n');
+  await untilSignalled(factorgate, simulators);
+  process.stderr.write('factorgate demo stopped.\n');
+  return 0;
+}
+
+/** Lets FACTORGATE_* variables (a port, a log level) shape the demo, except what the demo must own. */
+function pickFactorgateVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('FACTORGATE_') && typeof e[1] === 'string'));
+}

@@ -1,0 +1,130 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { startStack, type Stack } from './stack.js';
+
+const ALICE = { user: 'alice', password: 'alice-demo-pw' };
+
+describe('end to end in a real browser', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  let stack: Stack;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+  beforeEach(async () => { stack = await startStack(); });
+  afterEach(async function () {
+    await keepScreenshot(page, this.currentTest?.fullTitle() ?? 'e2e');
+    await context?.close();
+    await stack.close();
+  });
+
+  async function openLogin(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+    context = await newContext(browser, options);
+    page = await context.newPage();
+    await page.goto(`${stack.fg.url}/vpn/index.html`);
+    return page;
+  }
+
+  async function submitPassword(p: Page, user = ALICE.user, password = ALICE.password): Promise<void> {
+    await p.fill('input[name="login"]', user);
+    await p.fill('input[name="passwd"]', password);
+    await p.click('form [type="submit"]');
+  }
+
+  /** Reads the passcode the simulator "sent", waiting for it to differ from the one before. */
+  async function passcodeFor(user: string, previous?: string): Promise<string> {
+    for (let i = 0; i < 50; i++) {
+      const code = stack.sims.tfa.lastPasscode(user);
+      if (code && code !== previous) return code;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no passcode for ${user}`);
+  }
+
+  it('first login with the outbox passcode and "remember this device", logout, second login with no passcode', async () => {
+    const p = await openLogin();
+    await submitPassword(p);
+    await p.waitForSelector('#fg-dialog[open]');
+    expect(await p.textContent('#fg-text')).to.include('a***@example.com');
+    await p.fill('#fg-passcode', await passcodeFor('alice'));
+    await p.check('#fg-remember');
+    await p.click('#fg-verify');
+    await p.waitForURL(/\/portal\//);
+    expect(await p.textContent('body')).to.include('alice');
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'DeviceKey')).to.deep.include({ httpOnly: true, path: '/mfa' });
+
+    await p.click('button:has-text("Log Off")');
+    await p.waitForURL(/\/vpn\/index\.html/);
+    const sent = stack.sims.tfa.outbox();
+    await submitPassword(p);
+    await p.waitForURL(/\/portal\//);
+    expect(await p.textContent('body')).to.include('alice');
+    expect(stack.sims.tfa.outbox()).to.deep.equal(sent); // no new passcode was sent
+  });
+
+  it('a wrong passcode says so, then the right one lets the user in', async () => {
+    const p = await openLogin();
+    await submitPassword(p);
+    await p.waitForSelector('#fg-dialog[open]');
+    const code = await passcodeFor('alice');
+    await p.fill('#fg-passcode', code === '000000' ? '111111' : '000000');
+    await p.click('#fg-verify');
+    await p.waitForSelector('#fg-message:not([hidden])');
+    expect(await p.textContent('#fg-message')).to.match(/not right\. \d+ attempts? left/);
+    await p.fill('#fg-passcode', code);
+    await p.click('#fg-verify');
+    await p.waitForURL(/\/portal\//);
+  });
+
+  it('repeated wrong passcodes lock the user out with a clear message', async () => {
+    const p = await openLogin();
+    await submitPassword(p);
+    await p.waitForSelector('#fg-dialog[open]');
+    const code = await passcodeFor('alice');
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 3; i++) {
+      await p.fill('#fg-passcode', wrong);
+      await p.click('#fg-verify');
+      await p.waitForFunction(() => !(document.querySelector('#fg-verify') as HTMLButtonElement | null)?.disabled);
+    }
+    await p.waitForSelector('#fg-restart:visible');
+    expect(await p.textContent('#fg-message')).to.match(/locked|Too many wrong passcodes/i);
+    expect(stack.sims.gateway.loginCount('alice')).to.equal(0);
+  });
+
+  it('two-factor server down gives a clear message and no session', async () => {
+    stack.sims.tfa.setFault({ refuse: true });
+    const p = await openLogin();
+    await submitPassword(p);
+    await p.waitForSelector('#fg-restart:visible');
+    expect(await p.textContent('#fg-message')).to.include('two-factor service is not answering');
+    expect((await context.cookies()).some((c) => c.name === 'NSC_AAAC')).to.equal(false);
+  });
+
+  it('works with JavaScript disabled, through server-rendered pages', async () => {
+    const p = await openLogin({ javaScriptEnabled: false });
+    await submitPassword(p);
+    await p.waitForURL(/\/mfa\/passcode/);
+    expect(await p.textContent('body')).to.include('a***@example.com');
+    await p.fill('input[name="passcode"]', await passcodeFor('alice'));
+    await p.click('form[action="/mfa/passcode"] button[type="submit"]');
+    await p.waitForURL(/\/portal\//);
+    expect(await p.textContent('body')).to.include('alice');
+  });
+
+  it('a direct post to /cgi/login gets nowhere', async () => {
+    const p = await openLogin();
+    const status = await p.evaluate(async (creds) => {
+      const res = await fetch('/cgi/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `login=${creds.user}&passwd=${creds.password}` });
+      return res.status;
+    }, ALICE);
+    expect(status).to.equal(403);
+    await p.goto(`${stack.fg.url}/portal/`);
+    expect(p.url()).to.match(/\/vpn\/index\.html/);
+    expect(stack.sims.gateway.loginCount('alice')).to.equal(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
+import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
+import { loadConfig } from '../../src/config/load.js';
+import { captureLogs } from '../helpers/log_capture.js';
+
+export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
+
+/** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
+export async function startStack(tfa: Record<string, unknown> = {}): Promise<Stack> {
+  const sims = await startSimulators({ tfa: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa } });
+  const logs = captureLogs('info');
+  const config = loadConfig({
+    env: {
+      FACTORGATE_LISTEN_PORT: '0',
+      FACTORGATE_GATEWAY_URL: sims.gatewayUrl,
+      FACTORGATE_TFA_BASE_URL: sims.tfaUrl,
+      FACTORGATE_TFA_API_USER: 'e2e',
+      FACTORGATE_TFA_API_PASSWORD: 'e2e-api-password',
+      FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
+      FACTORGATE_TFA_TIMEOUT_MS: '1500',
+    },
+  });
+  const fg = await startFactorgate(config, { logger: logs.logger });
+  return {
+    sims, fg, logs,
+    async close() {
+      await fg.close();
+      await sims.close();
+    },
+  };
+}
