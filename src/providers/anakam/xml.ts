@@ -7,6 +7,18 @@ import type { AnakamCommand, AnakamProfile } from './profile.js';
 // entity expansion, no external entities) and only known elements are read, each bounded.
 
 const MAX_TEXT = 512;
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/**
+ * A value as element text. xmlbuilder2 escapes `<` and `>` but leaves anything that looks like an
+ * entity reference (`&amp;`, `&foo;`) as it is, which would let a value change its own meaning
+ * or break the document; so `&` is escaped here first. Characters XML cannot carry are refused,
+ * not silently dropped.
+ */
+function text(value: string): string {
+  if (NOT_XML_CHAR.test(value)) throw new FactorgateError('invalid_input', 'value holds characters XML cannot carry');
+  return value.replace(/&/g, '&amp;');
+}
 
 export type ChallengeFields = {
   clientIp: string;
@@ -20,15 +32,15 @@ export type ChallengeFields = {
 export function buildChallengeRequest(profile: AnakamProfile, command: AnakamCommand, fields: ChallengeFields): string {
   const el = profile.elements;
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(el.challengeRequest);
-  root.ele(el.command).txt(profile.commands[command]);
-  root.ele(el.clientIp).txt(fields.clientIp);
-  if (fields.method !== undefined) root.ele(el.method).txt(fields.method);
-  if (fields.passcode !== undefined) root.ele(el.passcode).txt(fields.passcode);
+  root.ele(el.command).txt(text(profile.commands[command]));
+  root.ele(el.clientIp).txt(text(fields.clientIp));
+  if (fields.method !== undefined) root.ele(el.method).txt(text(fields.method));
+  if (fields.passcode !== undefined) root.ele(el.passcode).txt(text(fields.passcode));
   if (fields.registerDevice) {
     root.ele(el.registerDevice).txt('true');
     root.ele(el.registrationHours).txt(String(fields.registrationHours ?? 8));
   }
-  if (fields.deviceKey !== undefined) root.ele(el.deviceKey).txt(fields.deviceKey);
+  if (fields.deviceKey !== undefined) root.ele(el.deviceKey).txt(text(fields.deviceKey));
   return root.end({ headless: false });
 }
 
