@@ -1,0 +1,20 @@
+import { randomInt } from 'node:crypto';
+import { maskDestination } from '../mask.js';
+import { destinationOf, reply, type CommandContext, type CommandResult } from './types.js';
+
+/**
+ * GET_PARAMS: makes a new passcode (replacing any earlier one, so it also serves as "resend")
+ * and "sends" it to the outbox. Nothing is sent without a selected method, after
+ * authentication, or to a locked user: those answer DELIVERY_FAILED.
+ */
+export function getParams({ record, state, outbox, options, now }: CommandContext): CommandResult {
+  const { method } = record;
+  if (!method || record.authenticated || state.lockedUntil(record.user, now) !== undefined) return reply('DELIVERY_FAILED');
+  const destination = destinationOf(options.users.get(record.user), method);
+  if (!destination) return reply('DELIVERY_FAILED');
+  const passcode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  record.passcode = { value: passcode, expiresAt: now + options.passcodeTtlMs };
+  const masked = maskDestination(method, destination);
+  outbox.deliver(record.user, { passcode, destination: masked, method, sentAt: new Date(now).toISOString() });
+  return reply('PASSCODE_SENT', [['destination', masked]]);
+}

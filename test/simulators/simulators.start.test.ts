@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
+import { createTfaSimulator } from '../../src/simulators/tfa/index.js';
+import { loadDemoUsers } from '../../src/simulators/users.js';
+import { TfaClient, send } from './helpers.js';
+
+describe('startSimulators: both simulators for the demo and end-to-end tests', () => {
+  let running: RunningSimulators | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  it('starts both on free loopback ports with the demo users, and closes both', async () => {
+    running = await startSimulators({ tfa: { apiUser: 'demo', apiPassword: 'demo-pw-123' } });
+    expect(running.tfaUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.gatewayUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.tfa.url).to.equal(running.tfaUrl);
+
+    const users = loadDemoUsers();
+    const login = await send(`${running.gatewayUrl}/cgi/login`, {
+      method: 'POST', body: new URLSearchParams({ login: 'alice', passwd: users.alice!.password }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(login.headers.get('location')).to.equal('/portal/');
+
+    const client = new TfaClient(running.tfa, `Basic ${Buffer.from('demo:demo-pw-123').toString('base64')}`);
+    const { sent } = await client.passcodeSent('alice');
+    expect(sent.values.get('destination')).to.equal('a***@example.com');
+    expect((await client.passcodeSent('carol', 'SMS')).sent.values.get('destination')).to.equal('***-***-9876');
+
+    const { tfaUrl, gatewayUrl } = running;
+    await running.close();
+    await running.close(); // twice is fine
+    for (const url of [tfaUrl, gatewayUrl]) {
+      const error = await fetch(`${url}/`).then(() => undefined, (err: Error) => err);
+      expect(error, url).to.be.instanceOf(Error);
+    }
+  });
+
+  it('takes users for both at once', async () => {
+    running = await startSimulators({ users: { zed: { password: 'zed-secret-1', phone: '555 0100 4321' } } });
+    const client = new TfaClient(running.tfa);
+    expect((await client.passcodeSent('zed', 'SMS')).sent.values.get('destination')).to.equal('***-***-4321');
+    expect(running.gateway.loginCount('zed')).to.equal(0);
+  });
+
+  it('fails when a port is taken, leaving nothing running', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const free = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    try {
+      const error = await startSimulators({ ports: { tfa: free, gateway: taken } }).then(() => undefined, (err: Error) => err);
+      expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('EADDRINUSE');
+      const stillThere = await fetch(`http://127.0.0.1:${free}/outbox.json`).then(() => true, () => false);
+      expect(stillThere).to.equal(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('listens on loopback only', async () => {
+    const sim = createTfaSimulator({ users: {} });
+    const error = await sim.listen(0, '0.0.0.0').then(() => undefined, (err: Error) => err);
+    expect(error?.message).to.match(/loopback only/);
+    expect(() => sim.url).to.throw(/not listening/);
+  });
+});
