@@ -23,6 +23,8 @@ export function normalizePath(target: string): string | undefined {
     }
   }
   if (path.includes('%') || /[\u0000-\u001f\u007f]/.test(path)) return undefined;
+  // An encoded ? or # must not hide the path's end from the guard: read it as a lenient server might.
+  path = path.split(/[?#]/, 1)[0] ?? '';
   const segments: string[] = [];
   for (const rawSegment of path.replace(/\\/g, '/').split('/')) {
     const segment = rawSegment.split(';', 1)[0]!.trim();

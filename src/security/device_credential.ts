@@ -19,13 +19,13 @@ export function openDeviceCredential(keyring: Keyring, cookie: string, username:
   if (cookie.length > 1024) return { kind: 'invalid', why: 'unreadable' };
   const text = keyring.open(cookie, CONTEXT);
   if (text === undefined) return { kind: 'invalid', why: 'unreadable' };
-  let sealed: Sealed;
+  let sealed: Sealed | null;
   try {
-    sealed = JSON.parse(text) as Sealed;
+    sealed = JSON.parse(text) as Sealed | null;
   } catch {
     return { kind: 'invalid', why: 'unreadable' };
   }
-  if (typeof sealed.u !== 'string' || typeof sealed.k !== 'string' || typeof sealed.e !== 'number') return { kind: 'invalid', why: 'unreadable' };
+  if (typeof sealed !== 'object' || sealed === null || typeof sealed.u !== 'string' || typeof sealed.k !== 'string' || typeof sealed.e !== 'number') return { kind: 'invalid', why: 'unreadable' };
   if (sealed.u !== username) return { kind: 'invalid', why: 'other_user' };
   if (sealed.e <= now) return { kind: 'invalid', why: 'expired' };
   return { kind: 'valid', credential: sealed.k };

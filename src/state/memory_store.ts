@@ -2,9 +2,13 @@ import type { Store } from './store.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 
-type Entry = { value: unknown; expiresAt: number };
+type Entry = { value: string | number; expiresAt: number };
 
-/** Single-instance store. Expired entries are invisible at once and swept periodically. */
+/**
+ * Single-instance store. Records are kept as JSON text, as Redis keeps them: what a caller gets
+ * is always its own copy, and what works here works there. Expired entries are invisible at
+ * once and swept periodically.
+ */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
@@ -15,11 +19,11 @@ export class MemoryStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return this.live(key)?.value as T | undefined;
+    return decode<T>(this.live(key));
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    this.entries.set(key, { value: structuredClone(value), expiresAt: this.clock.now() + ttlMs });
+    this.entries.set(key, { value: JSON.stringify(value), expiresAt: this.clock.now() + ttlMs });
   }
 
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
@@ -31,7 +35,7 @@ export class MemoryStore implements Store {
   async take<T>(key: string): Promise<T | undefined> {
     const entry = this.live(key);
     this.entries.delete(key);
-    return entry?.value as T | undefined;
+    return decode<T>(entry);
   }
 
   async delete(key: string): Promise<void> {
@@ -44,8 +48,8 @@ export class MemoryStore implements Store {
       this.entries.set(key, { value: 1, expiresAt: this.clock.now() + ttlMs });
       return 1;
     }
-    entry.value = (entry.value as number) + 1;
-    return entry.value as number;
+    entry.value = Number(entry.value) + 1;
+    return entry.value;
   }
 
   async close(): Promise<void> {
@@ -72,4 +76,9 @@ export class MemoryStore implements Store {
     const now = this.clock.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
+}
+
+function decode<T>(entry: Entry | undefined): T | undefined {
+  if (!entry) return undefined;
+  return (typeof entry.value === 'number' ? entry.value : JSON.parse(entry.value)) as T;
 }

@@ -55,7 +55,8 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
 function postsToGuarded(action: string, table: RouteTable): boolean {
   let path: string;
   try {
-    path = new URL(action, 'http://gateway.invalid/').pathname;
+    // Relative actions resolve against the login page's own location, as the browser would.
+    path = new URL(action, new URL(table.loginPage, 'http://gateway.invalid/')).pathname;
   } catch {
     return false;
   }
