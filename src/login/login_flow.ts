@@ -64,7 +64,7 @@ export class LoginFlow {
       username: credentials.username,
       sealedPassword: keyring.seal(credentials.password, `login:${id}`),
       clientIp: client.ip,
-      userAgent: client.userAgent?.slice(0, 512),
+      userAgent: boundedUserAgent(client),
       provider: provider.name,
       providerState: {},
       path: 'passcode',
@@ -105,8 +105,8 @@ export class LoginFlow {
     }
   }
 
-  async answer(loginId: string, csrf: unknown, answer: ChallengeAnswer): Promise<LoginView> {
-    return this.withLogin(loginId, csrf, async (record) => {
+  async answer(loginId: string, csrf: unknown, client: Client, answer: ChallengeAnswer): Promise<LoginView> {
+    return this.withLogin(loginId, csrf, client, async (record) => {
       const { provider, limiter, config } = this.deps;
       const outcome = await provider.answer(this.context(record), record.providerState, answer);
       if (outcome.outcome === 'fail' && outcome.reason === 'passcode_invalid') {
@@ -126,8 +126,8 @@ export class LoginFlow {
     });
   }
 
-  async resend(loginId: string, csrf: unknown): Promise<LoginView> {
-    return this.withLogin(loginId, csrf, async (record) => {
+  async resend(loginId: string, csrf: unknown, client: Client): Promise<LoginView> {
+    return this.withLogin(loginId, csrf, client, async (record) => {
       if (record.resends >= this.deps.config.limits.resendsPerLogin) {
         throw new FactorgateError('rate_limited', 'too many passcode resends for this login', { limit: 'resends' });
       }
@@ -138,9 +138,9 @@ export class LoginFlow {
   }
 
   /** Ends a login at the user's request; its record and credentials are wiped. */
-  async cancel(loginId: string, csrf: unknown): Promise<void> {
+  async cancel(loginId: string, csrf: unknown, client: Client): Promise<void> {
     const record = await this.deps.records.load(loginId);
-    if (record && csrfMatches(record, csrf)) {
+    if (record && csrfMatches(record, csrf) && sameBrowser(record, client)) {
       await this.deps.records.remove(loginId);
       this.audit(record, 'cancelled');
     }
@@ -155,19 +155,24 @@ export class LoginFlow {
   }
 
   /** The current challenge of a login, for re-rendering the page (GET after a redirect). */
-  async current(loginId: string): Promise<LoginView> {
+  async current(loginId: string, client: Client): Promise<LoginView> {
     const record = await this.deps.records.load(loginId);
-    if (!record || record.state !== 'awaiting_answer' || !record.challenge) {
+    if (!record || record.state !== 'awaiting_answer' || !record.challenge || !sameBrowser(record, client)) {
       return { kind: 'failed', error: new FactorgateError('no_login', 'no login awaiting an answer'), forgetDevice: false };
     }
     return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: record.challenge, forgetDevice: false };
   }
 
   /** Loads, checks and locks the login; any error ends it (fail closed). */
-  private async withLogin(loginId: string, csrf: unknown, step: (record: LoginRecord) => Promise<LoginView>): Promise<LoginView> {
+  private async withLogin(loginId: string, csrf: unknown, client: Client, step: (record: LoginRecord) => Promise<LoginView>): Promise<LoginView> {
     const { records, config } = this.deps;
     const record = await records.load(loginId);
     if (!record) return { kind: 'failed', error: new FactorgateError('no_login', 'unknown, finished or expired login handle'), forgetDevice: false };
+    // The handle is bound to the browser that started the login: a copied cookie does not carry over.
+    if (!sameBrowser(record, client)) {
+      this.deps.logger.warn({ event: 'handle_other_browser', user: record.username, clientIp: client.ip, loginClientIp: record.clientIp }, 'login handle presented by another browser');
+      return { kind: 'failed', error: new FactorgateError('no_login', 'handle presented by another browser'), forgetDevice: false, keepHandle: true };
+    }
     if (!csrfMatches(record, csrf)) {
       const error = new FactorgateError('csrf', 'per-login CSRF token missing or wrong', { user: record.username });
       this.deps.logger.warn({ event: 'request_refused', code: error.code, user: record.username, clientIp: record.clientIp }, error.detail);
@@ -235,6 +240,13 @@ export class LoginFlow {
   private context(record: LoginRecord): LoginContext {
     return { username: record.username, clientIp: record.clientIp, deadline: record.deadline };
   }
+}
+
+const boundedUserAgent = (client: Client) => client.userAgent?.slice(0, 512);
+
+/** The handle is bound to the browser that started the login (same User-Agent). */
+function sameBrowser(record: LoginRecord, client: Client): boolean {
+  return record.userAgent === boundedUserAgent(client);
 }
 
 function csrfMatches(record: LoginRecord, given: unknown): boolean {

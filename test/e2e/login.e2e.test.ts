@@ -89,7 +89,8 @@ describe('end to end in a real browser', function () {
     for (let i = 0; i < 3; i++) {
       await p.fill('#fg-passcode', wrong);
       await p.click('#fg-verify');
-      await p.waitForFunction(() => !(document.querySelector('#fg-verify') as HTMLButtonElement | null)?.disabled);
+      // The dialog's buttons stay disabled while a post is in flight.
+      await p.waitForFunction("!document.querySelector('#fg-verify').disabled");
     }
     await p.waitForSelector('#fg-restart:visible');
     expect(await p.textContent('#fg-message')).to.match(/locked|Too many wrong passcodes/i);

@@ -35,7 +35,7 @@ describe('pass-through to the gateway', () => {
   it('streams a large body through unchanged', async () => {
     const body = randomBytes(3 * 1024 * 1024);
     const res = await fetch(`${h.fg.url}/echo`, { method: 'POST', body, headers: { 'Content-Type': 'application/octet-stream' } });
-    expect((await res.json()).bodyLength).to.equal(body.length);
+    expect(((await res.json()) as { bodyLength: number }).bodyLength).to.equal(body.length);
     expect(createHash('sha256').update(body).digest('hex')).to.have.length(64);
   });
 

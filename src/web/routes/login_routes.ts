@@ -5,7 +5,7 @@ import { readAnswer } from '../../login/steps/read_answer.js';
 import { FactorgateError } from '../../errors.js';
 import { formTokenMatches } from '../../security/csrf.js';
 import type { Config } from '../../config/schema.js';
-import { HANDLE_PURPOSE, sendError, sendView, type Responder } from '../respond.js';
+import { HANDLE_PURPOSE, sendError, sendView, wantsJson, type Responder } from '../respond.js';
 import type { Notice } from '../../login/login_flow.js';
 
 type Deps = Responder & { flow: LoginFlow; config: Config };
@@ -41,7 +41,7 @@ export function loginRoutes(deps: Deps): Router {
 
   router.get('/mfa/passcode', async (req, res) => {
     const loginId = loginIdOf(req);
-    const view = loginId ? await flow.current(loginId) : await flow.current('');
+    const view = await flow.current(loginId ?? '', client(req));
     if (view.kind === 'challenge') view.notice = noticeFromQuery(req);
     sendView(req, res, view, deps);
   });
@@ -51,20 +51,20 @@ export function loginRoutes(deps: Deps): Router {
     if (!loginId) throw new FactorgateError('no_login', 'passcode posted without a valid handle');
     const form = body(req);
     const answer = readAnswer(form);
-    sendView(req, res, await flow.answer(loginId, form.csrf ?? req.get('x-csrf-token'), answer), deps);
+    sendView(req, res, await flow.answer(loginId, form.csrf ?? req.get('x-csrf-token'), client(req), answer), deps);
   });
 
   router.post('/mfa/resend', async (req, res) => {
     const loginId = loginIdOf(req);
     if (!loginId) throw new FactorgateError('no_login', 'resend without a valid handle');
-    sendView(req, res, await flow.resend(loginId, body(req).csrf ?? req.get('x-csrf-token')), deps);
+    sendView(req, res, await flow.resend(loginId, body(req).csrf ?? req.get('x-csrf-token'), client(req)), deps);
   });
 
   router.post('/mfa/cancel', async (req, res) => {
     const loginId = loginIdOf(req);
-    if (loginId) await flow.cancel(loginId, body(req).csrf ?? req.get('x-csrf-token'));
+    if (loginId) await flow.cancel(loginId, body(req).csrf ?? req.get('x-csrf-token'), client(req));
     deps.cookies.clearHandle(res);
-    if (req.accepts(['html', 'json']) === 'json') res.json({ status: 'cancelled', restart: config.gateway.loginPage });
+    if (wantsJson(req)) res.json({ status: 'cancelled', restart: config.gateway.loginPage });
     else res.redirect(303, config.gateway.loginPage);
   });
 
