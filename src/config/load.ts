@@ -109,8 +109,12 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
   if (!result.success) {
     for (const issue of result.error.issues) {
       const where = issue.path.length ? issue.path.join('.') : '(root)';
+      // A setting whose _FILE could not be read is already reported; say it once.
+      if (problems.some((p) => p.startsWith(`${where}: cannot read`))) continue;
       // Never echo a received value: it could be a secret.
-      problems.push(`${where}: ${issue.message}`);
+      const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+      const envName = ENV_PREFIX + issue.path.map((p) => toSnake(String(p))).join('_');
+      problems.push(missing ? `${where}: required (set it in the config file or ${envName})` : `${where}: ${issue.message}`);
     }
   }
   if (problems.length) throw new ConfigError(problems);

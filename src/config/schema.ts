@@ -37,7 +37,7 @@ export const configSchema = z.object({
       name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
     }).prefault({}),
-  }),
+  }).prefault({}),
   tfa: z.object({
     baseUrl: httpUrl.describe('Root of the two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
     apiUser: z.string().min(1).describe('API user for Basic authentication to the two-factor server.'),
@@ -48,7 +48,7 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of each callout.'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
-  }),
+  }).prefault({}),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
       .describe('Whole-login deadline; the held credentials are wiped after it.'),

@@ -23,6 +23,7 @@ export class MemoryStore implements Store {
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    if (value === undefined) throw new TypeError('a store value must not be undefined');
     this.entries.set(key, { value: JSON.stringify(value), expiresAt: this.clock.now() + ttlMs });
   }
 

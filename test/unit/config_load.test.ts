@@ -267,7 +267,7 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       const env = without(minimalEnv(), 'FACTORGATE_SECRET', 'FACTORGATE_GATEWAY_URL');
       const problems = problemsOf(() => loadConfig({ env: { ...env, FACTORGATE_SECRET_FILE: join(dir, 'missing-secret'), FACTORGATE_TRUST_PROXY: '[' } }));
       const paths = problems.map((p) => p.slice(0, p.indexOf(':'))).sort();
-      expect(paths).to.include.members(['gateway', 'secret', 'trustProxy']);
+      expect(paths).to.include.members(['gateway.url', 'secret', 'trustProxy']);
       expect(problems.some((p) => p.startsWith('secret: cannot read FACTORGATE_SECRET_FILE'))).to.equal(true);
     });
 
@@ -355,5 +355,17 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       expect(names).not.to.include('FACTORGATE_TFA');
       expect(names).not.to.include('FACTORGATE_LISTEN');
     });
+  });
+});
+
+describe('configuration loading: a missing setting names its variable', () => {
+  it('says which variable to set for a missing required setting', () => {
+    try {
+      loadConfig({ env: {} });
+      expect.fail('loadConfig should have thrown');
+    } catch (err) {
+      expect((err as ConfigError).problems).to.include('gateway.url: required (set it in the config file or FACTORGATE_GATEWAY_URL)');
+      expect((err as ConfigError).problems).to.include('secret: required (set it in the config file or FACTORGATE_SECRET)');
+    }
   });
 });
