@@ -8,6 +8,9 @@ const port = z.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
 const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a valid cookie name');
+// Sections with required keys start empty when absent, so a missing key is reported by its full
+// dotted path (gateway.url), not as a missing section.
+const EMPTY_SECTION = {} as never;
 const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
 
 export const configSchema = z.object({
@@ -37,7 +40,7 @@ export const configSchema = z.object({
       name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
     }).prefault({}),
-  }).prefault({}),
+  }).prefault(EMPTY_SECTION),
   tfa: z.object({
     baseUrl: httpUrl.describe('Root of the two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
     apiUser: z.string().min(1).describe('API user for Basic authentication to the two-factor server.'),
@@ -48,7 +51,7 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of each callout.'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
-  }).prefault({}),
+  }).prefault(EMPTY_SECTION),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
       .describe('Whole-login deadline; the held credentials are wiped after it.'),
