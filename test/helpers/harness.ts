@@ -5,6 +5,7 @@ import { captureLogs } from './log_capture.js';
 import { testConfig } from './config.js';
 import { startGatewayStub, type GatewayStub } from './gateway_stub.js';
 import { TestBrowser } from './browser.js';
+import type { Clock } from '../../src/clock.js';
 
 export type Harness = {
   fg: RunningFactorgate;
@@ -16,13 +17,13 @@ export type Harness = {
 };
 
 /** The real factorgate app against a local gateway stub; the two-factor server is nock. */
-export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock } = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const gateway = await startGatewayStub();
   const logs = captureLogs();
   const config = testConfig(gateway.url, overrides);
-  const fg = await startFactorgate(config, { logger: logs.logger });
+  const fg = await startFactorgate(config, { logger: logs.logger, clock: options.clock });
   return {
     fg, gateway, config, logs,
     browser: () => new TestBrowser(fg.url),
