@@ -137,13 +137,14 @@ export class LoginFlow {
     });
   }
 
-  /** Ends a login at the user's request; its record and credentials are wiped. */
-  async cancel(loginId: string, csrf: unknown, client: Client): Promise<void> {
+  /** Ends a login at the user's request; its record and credentials are wiped. False when refused. */
+  async cancel(loginId: string, csrf: unknown, client: Client): Promise<boolean> {
     const record = await this.deps.records.load(loginId);
-    if (record && csrfMatches(record, csrf) && sameBrowser(record, client)) {
-      await this.deps.records.remove(loginId);
-      this.audit(record, 'cancelled');
-    }
+    if (!record) return true; // nothing left to cancel
+    if (!csrfMatches(record, csrf) || !sameBrowser(record, client)) return false;
+    await this.deps.records.remove(loginId);
+    this.audit(record, 'cancelled');
+    return true;
   }
 
   /** Ends a login this browser left behind when it starts a new one (no fixation, ASVS 3.2.1). */

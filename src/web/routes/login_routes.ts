@@ -62,7 +62,9 @@ export function loginRoutes(deps: Deps): Router {
 
   router.post('/mfa/cancel', async (req, res) => {
     const loginId = loginIdOf(req);
-    if (loginId) await flow.cancel(loginId, body(req).csrf ?? req.get('x-csrf-token'), client(req));
+    if (loginId && !(await flow.cancel(loginId, body(req).csrf ?? req.get('x-csrf-token'), client(req)))) {
+      throw new FactorgateError('csrf', 'cancel without the login\'s CSRF token');
+    }
     deps.cookies.clearHandle(res);
     if (wantsJson(req)) res.json({ status: 'cancelled', restart: config.gateway.loginPage });
     else res.redirect(303, config.gateway.loginPage);

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
+import { TestBrowser } from '../helpers/browser.js';
+import { TFA_URL } from '../helpers/config.js';
+
+describe('security: hostile input is bounded and answered with 4xx', () => {
+  let h: Harness;
+  beforeEach(async () => { h = await startHarness(); });
+  afterEach(async () => { await h.close(); });
+
+  async function formToken(browser: TestBrowser): Promise<string> {
+    return TestBrowser.formToken((await browser.get('/vpn/index.html')).body);
+  }
+
+  it('markup and control characters in a user name never reach a callout', async () => {
+    const scope = nock(TFA_URL).post(/.*/).reply(200, '');
+    for (const login of ['al<ice', 'alice&amp;', 'a]]>b', 'ali\u0000ce', 'alice\r\nX-Evil: 1', ' alice', `${'a'.repeat(129)}`]) {
+      const reply = await startLogin(h.browser(), login, 'pw');
+      expect(reply.status, login).to.equal(400);
+      expect(reply.json().code).to.equal('invalid_input');
+    }
+    expect(scope.isDone()).to.equal(false);
+  });
+
+  it('type confusion: arrays and objects for the credentials are refused before any work', async () => {
+    const browser = h.browser();
+    const token = await formToken(browser);
+    const reply = await browser.request('POST', '/mfa/login', JSON.stringify({ login: ['alice'], passwd: { $ne: 1 }, fg_csrf: token }), { 'Content-Type': 'application/json', Accept: 'application/json' });
+    expect(reply.status).to.equal(400);
+    expect(reply.json().code).to.equal('invalid_input');
+  });
+
+  it('an oversized body is answered 413', async () => {
+    const browser = h.browser();
+    const token = await formToken(browser);
+    const reply = await browser.post('/mfa/login', { login: 'alice', passwd: 'x'.repeat(20_000), fg_csrf: token }, { Accept: 'application/json' });
+    expect(reply.status).to.equal(413);
+  });
+
+  it('malformed JSON, unknown charsets and odd content types are 4xx, never 5xx', async () => {
+    const browser = h.browser();
+    await formToken(browser);
+    const cases: Array<[string, string]> = [
+      ['{"login": ', 'application/json'],
+      ['login=alice', 'application/x-www-form-urlencoded; charset=klingon'],
+      ['<login>alice</login>', 'application/xml'],
+      ['login=%E0%A4%A', 'application/x-www-form-urlencoded'],
+      ['', 'multipart/form-data; boundary=x'],
+    ];
+    for (const [body, type] of cases) {
+      const reply = await browser.request('POST', '/mfa/login', body, { 'Content-Type': type, Accept: 'application/json' });
+      expect(reply.status, `${type}: ${body}`).to.be.within(400, 499);
+    }
+  });
+
+  it('malformed cookies are ignored, not a crash', async () => {
+    const browser = h.browser();
+    for (const cookie of ['authkey=%%%; fg_csrf=%E0', '=; ;; authkey', `authkey=${'a'.repeat(5000)}`, 'authkey="unterminated']) {
+      const reply = await browser.request('POST', '/mfa/passcode', 'passcode=123456&csrf=x', { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, Accept: 'application/json' });
+      expect(reply.status, cookie).to.be.within(400, 499);
+    }
+  });
+
+  it('no value from the request is reflected into a header or the passcode page', async () => {
+    const browser = h.browser();
+    const reply = await browser.get('/mfa/passcode?notice=%3Cscript%3Ealert(1)%3C/script%3E&left=%0d%0aSet-Cookie:x=1');
+    expect(reply.body).not.to.include('<script>alert');
+    expect(reply.setCookies.some((c) => c.startsWith('x='))).to.equal(false);
+  });
+});
