@@ -18,11 +18,15 @@ import { createApp } from './web/app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
 import { routeTable } from './proxy/guard.js';
 import { createServer } from './server.js';
+import { Metrics } from './metrics.js';
+import { Readiness, reachable } from './health/readiness.js';
+import { opsRoutes, metricsHandler } from './web/ops_routes.js';
+import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
-export type RunningFactorgate = { url: string; server: Server; logger: Logger; close(): Promise<void> };
+export type RunningFactorgate = { url: string; server: Server; logger: Logger; metrics: Metrics; close(): Promise<void> };
 
 export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
 
@@ -33,9 +37,10 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
   const store = options.store ?? new MemoryStore(clock);
+  const metrics = new Metrics(now);
   const tfa = config.tfa;
   const provider = new AnakamProvider({
-    client: new AnakamClient({ ...tfa, logger, now }),
+    client: new AnakamClient({ ...tfa, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
     method: tfa.method,
     registrationHours: tfa.registrationHours,
     logger,
@@ -53,20 +58,32 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
   });
   const flow = new LoginFlow({
-    config, provider, replayer, keyring, logger, now,
+    config, provider, replayer, keyring, logger, metrics, now,
     records: new LoginRecords(store, now),
     limiter: new RateLimiter(store, config.limits.windowSeconds * 1000),
   });
   const table = routeTable(gw);
   const agent = gatewayAgent(gw.url);
   const cookies = new CookiePolicy(config);
+  const readiness = new Readiness({
+    gateway: reachable(gw.url),
+    tfa: reachable(tfa.baseUrl),
+    store: async () => {
+      const up = await store.ping();
+      metrics.storeUp.set(up ? 1 : 0);
+      if (!up) throw new Error('store not answering');
+    },
+  }, config.health.checkIntervalMs, now);
+  const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
   const app = createApp({
     config, flow, keyring, cookies, logger,
+    ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({ gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger }),
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage,
     passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger }),
+    onPassthrough: () => metrics.passthroughRequests.inc(),
   });
 
   const { server } = frontDoor;
@@ -81,17 +98,29 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
   logger.info({ event: 'listening', url, gateway: gw.url, tfa: tfa.baseUrl }, 'factorgate is serving');
+  const metricsServer = config.metrics.enabled && config.metrics.port !== undefined
+    ? await listen(express().get('/metrics', metricsHandler(metrics)), config.metrics.port, config.listen.host)
+    : undefined;
 
   return {
     url,
     server,
     logger,
+    metrics,
     async close() {
       await frontDoor.close(SHUTDOWN_GRACE_MS);
+      metricsServer?.close();
       provider.close();
       replayer.close();
       agent.destroy();
       await store.close();
     },
   };
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
 }

@@ -15,6 +15,7 @@ export type ServerDeps = {
   trustProxy: readonly string[];
   loginPage: string;
   logger: Logger;
+  onPassthrough?: () => void;
 };
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
@@ -43,6 +44,7 @@ export function createServer(deps: ServerDeps): FrontDoor {
     const route = classify(req.url ?? '/', deps.table);
     switch (route) {
       case 'pass':
+        deps.onPassthrough?.();
         dropUntrustedForwarding(req);
         void deps.passthrough(req, res, () => undefined);
         return;

@@ -74,6 +74,13 @@ export const configSchema = z.object({
     csrfName: cookieName.default('fg_csrf').describe('Cookie holding the login form\'s CSRF token.'),
     sameSite: z.enum(['strict', 'lax']).default('lax').describe('SameSite attribute of factorgate\'s cookies.'),
   }).prefault({}),
+  metrics: z.object({
+    enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics.'),
+    port: port.optional().describe('Serve /metrics on this port (on listen.host) instead of the main one, to keep it off the public listener.'),
+  }).prefault({}),
+  health: z.object({
+    checkIntervalMs: z.number().int().min(500).max(300_000).default(5000).describe('/readyz checks each dependency at most this often.'),
+  }).prefault({}),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Least severe log level written (JSON lines on stdout).'),
   }).prefault({}),

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { FactorgateError, asFactorgateError, type ErrorCode } from '../errors.js';
 import type { GatewayReplayer } from '../gateway/replay.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { Challenge, FactorOutcome, LoginContext, SecondFactorProvider } from '../providers/provider.js';
 import { openDeviceCredential, sealDeviceCredential } from '../security/device_credential.js';
 import { randomToken, type Keyring } from '../security/keyring.js';
@@ -32,6 +33,7 @@ export type LoginFlowDeps = {
   limiter: RateLimiter;
   keyring: Keyring;
   logger: Logger;
+  metrics: Metrics;
   now: () => number;
 };
 
@@ -75,6 +77,7 @@ export class LoginFlow {
       deadline: started + config.login.lifetimeSeconds * 1000,
     };
     let forgetDevice = false;
+    this.deps.metrics.loginsStarted.inc({ provider: provider.name });
     try {
       await limiter.hit([
         { name: 'starts-user', max: config.limits.loginStartsPerUser, subject: record.username.toLowerCase() },
@@ -199,6 +202,7 @@ export class LoginFlow {
       case 'challenge':
         record.challenge = outcome.challenge;
         await this.deps.records.save(record, 'awaiting_answer');
+        this.deps.metrics.loginWaiting(record.id, record.deadline);
         return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: outcome.challenge, notice, forgetDevice };
       case 'fail':
         return this.fail(record, new FactorgateError(failReasonCode[outcome.reason] ?? 'second_factor_refused', `second factor failed: ${outcome.reason}`), forgetDevice);
@@ -225,6 +229,7 @@ export class LoginFlow {
 
   private async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
     await this.deps.records.remove(record.id);
+    if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: String(error.extra.limit ?? 'unknown') });
     const level = error.status >= 500 ? 'error' : 'warn';
     this.deps.logger[level]({ event: 'login_failed', code: error.code, detail: error.detail, ...error.extra, user: record.username, clientIp: record.clientIp, state: record.state }, error.detail);
     this.audit(record, error.code);
@@ -232,6 +237,8 @@ export class LoginFlow {
   }
 
   private audit(record: LoginRecord, outcome: string): void {
+    this.deps.metrics.loginsFinished.inc({ provider: record.provider, outcome, path: record.path });
+    this.deps.metrics.loginEnded(record.id);
     this.deps.logger.info({
       event: 'login_finished', user: record.username, clientIp: record.clientIp, provider: record.provider,
       path: record.path, outcome, ms: this.deps.now() - record.createdAt,

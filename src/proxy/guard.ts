@@ -40,6 +40,9 @@ export function isUnder(normalized: string, prefixes: readonly string[]): boolea
   return prefixes.some((prefix) => normalized === prefix || normalized.startsWith(prefix + '/'));
 }
 
+/** factorgate's own operational endpoints; the gateway never sees requests for them. */
+const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 export type Route = 'own' | 'login_page' | 'guarded' | 'bad_target' | 'pass';
 
 export type RouteTable = { guarded: readonly string[]; loginPage: string };
@@ -53,7 +56,7 @@ export function classify(target: string, table: RouteTable): Route {
   const path = normalizePath(target);
   if (path === undefined) return 'bad_target';
   if (isUnder(path, table.guarded)) return 'guarded';
-  if (path === '/mfa' || path.startsWith('/mfa/') || path === '/healthz') return 'own';
+  if (path === '/mfa' || path.startsWith('/mfa/') || OWN_PATHS.has(path)) return 'own';
   if (path === table.loginPage) return 'login_page';
   return 'pass';
 }

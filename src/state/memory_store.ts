@@ -53,6 +53,10 @@ export class MemoryStore implements Store {
     return entry.value;
   }
 
+  async ping(): Promise<boolean> {
+    return true; // it lives in this process
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();

@@ -13,5 +13,7 @@ export interface Store {
   delete(key: string): Promise<void>;
   /** Adds one and returns the new count; the TTL starts with the first increment. */
   increment(key: string, ttlMs: number): Promise<number>;
+  /** True when the store answers (readiness); false, never a rejection, when it does not. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -20,6 +20,8 @@ export type AppDeps = {
   cookies: CookiePolicy;
   logger: Logger;
   loginPage: express.RequestHandler;
+  /** /healthz, /readyz and /metrics. */
+  ops: express.Router;
 };
 
 const BODY_LIMIT = '8kb';
@@ -37,9 +39,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
-  });
+  app.use(deps.ops);
   app.get(config.gateway.loginPage, deps.loginPage);
 
   app.use('/mfa', helmet({

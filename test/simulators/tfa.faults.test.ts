@@ -30,9 +30,7 @@ describe('tfa simulator: faults on demand', () => {
 
     const hanging = fetch(`${client.base}/auth?applicationKey=/&userKey=alice`, { method: 'POST' }).catch((err: Error) => err);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = performance.now();
-    await sim.close();
-    expect(performance.now() - started).to.be.below(1000);
+    await sim.close(); // a close that waited for the held request would hang the test
     expect(await hanging).to.be.instanceOf(Error);
   });
 

@@ -16,6 +16,8 @@ export type AnakamClientOptions = {
   profile: AnakamProfile;
   logger: Logger;
   now: () => number;
+  /** Told of every callout: its command, outcome (HTTP status class or transport error) and duration. */
+  onCallout?: (command: string, outcome: string, seconds: number) => void;
 };
 
 export type ChallengeReply = { status: AnakamStatus; values: Map<string, string> };
@@ -98,6 +100,7 @@ export class AnakamClient {
       response = await send(Math.min(this.options.timeoutMs, left));
     } catch (err) {
       const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
+      this.options.onCallout?.(command, code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'error', (performance.now() - started) / 1000);
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
       if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
         throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, cause: code });
@@ -105,6 +108,7 @@ export class AnakamClient {
       throw new FactorgateError('tfa_unavailable', timedOut ? 'callout timed out' : 'callout failed', { command, cause: code });
     }
     const ms = Math.round(performance.now() - started);
+    this.options.onCallout?.(command, `${Math.floor(response.status / 100)}xx`, ms / 1000);
     this.options.logger.debug({ event: 'callout', command, httpStatus: response.status, ms }, 'two-factor callout');
     const { status } = response;
     if (status >= 200 && status < 300) return response.data;
