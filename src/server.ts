@@ -89,10 +89,16 @@ export function createServer(deps: ServerDeps): FrontDoor {
     server,
     close: (graceMs) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Keep-alive connections become idle as their last response ends: close them as they do.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+        const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearInterval(sweeper);
+          clearTimeout(deadline);
+          resolve();
+        });
         server.closeIdleConnections();
         for (const socket of upgraded) socket.destroy();
-        setTimeout(() => server.closeAllConnections(), graceMs).unref();
       }),
   };
 }
