@@ -5,6 +5,7 @@ set -euo pipefail
 
 needed=()
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 

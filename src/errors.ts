@@ -22,6 +22,7 @@ export const errorCatalog = {
   tfa_protocol: { status: 502, message: 'The two-factor service gave an answer that could not be trusted, so sign-in was stopped. Try again later.' },
   gateway_unavailable: { status: 502, message: 'The gateway is not answering right now. Try again in a few minutes.' },
   gateway_refused: { status: 401, message: 'The user name or password was not accepted. Try again.' },
+  store_unavailable: { status: 503, message: 'Sign-in is not available for a moment. Try again in a minute; if it keeps happening, tell your help desk.' },
   rate_limited: { status: 429, message: 'Too many attempts. Wait a few minutes before trying again.' },
   internal: { status: 500, message: 'Something went wrong on our side. Try again; if it keeps happening, tell your help desk.' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -47,5 +48,7 @@ export class FactorgateError extends Error {
 
 export function asFactorgateError(err: unknown): FactorgateError {
   if (err instanceof FactorgateError) return err;
+  // The state store could not answer (its errors carry no keys or values): fail closed, say so.
+  if (err instanceof Error && err.name === 'StoreError') return new FactorgateError('store_unavailable', err.message);
   return new FactorgateError('internal', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');
 }

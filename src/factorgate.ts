@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './log.js';
 import { systemClock, type Clock } from './clock.js';
 import { Keyring } from './security/keyring.js';
 import { MemoryStore } from './state/memory_store.js';
+import { RedisStore } from './state/redis_store.js';
 import type { Store } from './state/store.js';
 import { LoginRecords } from './login/login_record.js';
 import { RateLimiter } from './security/rate_limiter.js';
@@ -36,7 +37,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
-  const store = options.store ?? new MemoryStore(clock);
+  const store = options.store ?? (await openStore(config, clock, logger));
   const metrics = new Metrics(now);
   const tfa = config.tfa;
   const provider = new AnakamProvider({
@@ -123,4 +124,19 @@ function listen(app: express.Express, port: number, host: string): Promise<Serve
     const server = app.listen(port, host, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/**
+ * The configured store. An unreachable Redis does not stop start-up: pass-through keeps flowing,
+ * logins fail closed, /readyz reports it, and the client keeps reconnecting by itself.
+ */
+async function openStore(config: Config, clock: Clock, logger: Logger): Promise<Store> {
+  if (config.store.type === 'memory') return new MemoryStore(clock);
+  const redis = config.store.redis;
+  const store = new RedisStore({
+    ...redis,
+    onError: (reason) => logger.warn({ event: 'store_error', store: 'redis', reason }, 'redis store trouble'),
+  });
+  if (!(await store.ready())) logger.error({ event: 'store_unavailable', store: 'redis' }, 'redis not reachable at start; logins fail until it is');
+  return store;
 }

@@ -85,7 +85,17 @@ export const configSchema = z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Least severe log level written (JSON lines on stdout).'),
   }).prefault({}),
   store: z.object({
-    type: z.enum(['memory']).default('memory').describe('Where login state lives (memory: one instance).'),
+    type: z.enum(['memory', 'redis']).default('memory')
+      .describe('Where login state lives: memory (one instance) or redis (several instances behind a load balancer).'),
+    redis: z.object({
+      url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379')
+        .describe('Redis URL (rediss:// for TLS). Keep a password out of it: use store.redis.password.'),
+      password: z.string().min(1).optional().describe('Redis password (FACTORGATE_STORE_REDIS_PASSWORD or _FILE).'),
+      tls: z.boolean().default(false).describe('Connect with TLS.'),
+      keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('factorgate:').describe('Put before every key, so deployments sharing one Redis keep apart.'),
+      connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000).describe('How long connecting may take.'),
+      commandTimeoutMs: z.number().int().min(50).max(60_000).default(1000).describe('A command unanswered by then fails (and with it the login, closed).'),
+    }).prefault({}),
   }).prefault({}),
 });
 

@@ -1,26 +1,13 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
 import { TestBrowser } from '../helpers/browser.js';
+import { startFactorgateProcess } from '../helpers/factorgate_process.js';
 
-/** factorgate as its own process, as systemd or a container would run it. */
-async function startProcess(sims: RunningSimulators): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
-    env: {
-      ...process.env,
-      FACTORGATE_LISTEN_PORT: '0', FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_TFA_BASE_URL: sims.tfaUrl,
-      FACTORGATE_TFA_API_USER: 'ops', FACTORGATE_TFA_API_PASSWORD: 'ops-api-password', FACTORGATE_SECRET: 'ops-secret-0123456789-0123456789-abcdef',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  for (let i = 0; i < 100 && !/"event":"listening"/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-  const url = /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1];
-  if (!url) throw new Error(`factorgate did not start: ${out}`);
-  return { child, url };
-}
+const env = (sims: RunningSimulators) => ({
+  FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_TFA_BASE_URL: sims.tfaUrl, FACTORGATE_TFA_API_USER: 'ops',
+  FACTORGATE_TFA_API_PASSWORD: 'ops-api-password', FACTORGATE_SECRET: 'ops-secret-0123456789-0123456789-abcdef',
+});
 
 describe('operations: graceful shutdown on SIGTERM', function () {
   this.timeout(30_000);
@@ -29,7 +16,7 @@ describe('operations: graceful shutdown on SIGTERM', function () {
   afterEach(async () => { await sims.close(); });
 
   it('finishes the login in flight, then stops accepting and exits 0', async () => {
-    const { child, url } = await startProcess(sims);
+    const { child, url } = await startFactorgateProcess(env(sims));
     const browser = new TestBrowser(url);
     const page = await browser.get('/vpn/index.html');
     sims.tfa.setFault({ latencyMs: 400 }); // each of the three callouts of a login start waits this long

@@ -1,0 +1,140 @@
+import type { Redis } from 'ioredis';
+import type { Store } from './store.js';
+import { StoreError, safeReason } from './redis_errors.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, openClient, readyWithin, type RedisStoreOptions } from './redis_client.js';
+
+export type { RedisStoreOptions };
+
+/** An existing client (tests); the store does not close it. */
+export type RedisStoreClient = { client: Redis; keyPrefix: string; onError?: (reason: string) => void };
+
+// One step on the server, so concurrent instances count exactly. The window starts at the first
+// increment (a new key has no TTL yet, PTTL -1); later increments do not extend it.
+const INCREMENT = `local n = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+/**
+ * Login state in Redis, shared by several factorgate instances. Every key is written with a TTL,
+ * values are JSON, and it fails closed: with Redis away an operation rejects at once (a
+ * StoreError) rather than wait, while the client keeps reconnecting by itself.
+ * Needs Redis 6.2 or later (GETDEL).
+ */
+export class RedisStore implements Store {
+  private readonly client: Redis;
+  private readonly owned: boolean;
+  private readonly prefix: string;
+  private readonly connectTimeoutMs: number;
+  private closed = false;
+
+  constructor(source: RedisStoreOptions | RedisStoreClient) {
+    this.prefix = source.keyPrefix;
+    if ('client' in source) {
+      this.client = source.client;
+      this.owned = false;
+      this.connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    } else {
+      this.connectTimeoutMs = source.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      this.client = openClient(source, this.connectTimeoutMs);
+      this.owned = true;
+    }
+    // A listener is needed anyway: without one ioredis prints each connection error to stderr.
+    this.client.on('error', (err: unknown) => source.onError?.(safeReason(err)));
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return decode<T>('get', await this.run('get', () => this.client.get(this.key(key))));
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    const [text, px] = [encode(value), pxOf(ttlMs)];
+    await this.run('set', () => this.client.set(this.key(key), text, 'PX', px));
+  }
+
+  async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    const [text, px] = [encode(value), pxOf(ttlMs)];
+    return (await this.run('setIfAbsent', () => this.client.set(this.key(key), text, 'PX', px, 'NX'))) === 'OK';
+  }
+
+  async take<T>(key: string): Promise<T | undefined> {
+    return decode<T>('take', await this.run('take', () => this.client.getdel(this.key(key))));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.run('delete', () => this.client.del(this.key(key)));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const px = pxOf(ttlMs);
+    return Number(await this.run('increment', () => this.client.eval(INCREMENT, 1, this.key(key), px)));
+  }
+
+  /** Refuses all further operations, and closes the connection if this store opened it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.owned) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** Connected and ready for commands, as far as the client knows (no round trip). */
+  get healthy(): boolean {
+    // The socket stops being writable when Redis hangs up, a moment before the status changes.
+    return !this.closed && this.client.status === 'ready' && this.client.stream?.writable === true;
+  }
+
+  /** Waits until connected (at most `timeoutMs`), then checks with a PING. For start-up. */
+  async ready(timeoutMs = this.connectTimeoutMs): Promise<boolean> {
+    if (this.closed) return false;
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
+    if (this.client.status !== 'ready' && !(await readyWithin(this.client, timeoutMs))) return false;
+    return this.ping();
+  }
+
+  /** One round trip to Redis; false when it fails. For health checks. */
+  async ping(): Promise<boolean> {
+    try {
+      return !this.closed && (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  private key(key: string): string {
+    return this.prefix + key;
+  }
+
+  private async run<R>(operation: string, command: () => Promise<R>): Promise<R> {
+    if (this.closed) throw new StoreError(operation, 'the store is closed');
+    try {
+      return await command();
+    } catch (err) {
+      throw new StoreError(operation, safeReason(err));
+    }
+  }
+}
+
+function encode(value: unknown): string {
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) throw new TypeError('a store value must be JSON-serialisable, not undefined');
+  return text;
+}
+
+function decode<T>(operation: string, text: string | null): T | undefined {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    // JSON.parse quotes the text in its message; the text may be a secret.
+    throw new StoreError(operation, 'the stored value is not JSON');
+  }
+}
+
+/** PX takes a positive whole number of milliseconds; anything else is a caller's mistake. */
+function pxOf(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`a store TTL must be a positive number of ms, not ${ttlMs}`);
+  return Math.ceil(ttlMs);
+}

@@ -1,0 +1,202 @@
+import { expect } from 'chai';
+import type { Store } from '../../src/state/store.js';
+
+export type StoreUnderTest = {
+  store: Store;
+  /** Lets `ms` of store time pass: a fake clock moves, a real store is waited on. */
+  advance(ms: number): Promise<void>;
+};
+
+// Short enough to wait for on a real Redis. A value must still be there EARLY into its TTL
+// (200 ms of slack for a slow machine) and gone after EARLY + LATE (50 ms past its end).
+const TTL = 300;
+const EARLY = 100;
+const LATE = 250;
+const LONG = 60_000;
+
+/**
+ * What every Store must do, whatever keeps the data. Run by the memory and the Redis store
+ * tests, so the two stay interchangeable.
+ */
+export function storeContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  describe(`${name}: the Store contract`, () => {
+    let store: Store;
+    let advance: (ms: number) => Promise<void>;
+
+    beforeEach(async () => ({ store, advance } = await makeStore()));
+    afterEach(() => store.close());
+
+    describe('get and set', () => {
+      it('gives back every kind of JSON value as it was set', async () => {
+        const values: Record<string, unknown> = {
+          record: { state: 'awaiting_answer', nested: { attempts: 2, ok: true, none: null }, list: [1, 'two', { three: 3 }] },
+          text: 'päss wörd ✓ "quoted" \\ \n',
+          empty: '',
+          zero: 0,
+          fraction: -12.5,
+          falsy: false,
+          nothing: null,
+          list: [],
+        };
+        for (const [key, value] of Object.entries(values)) await store.set(key, value, LONG);
+        for (const [key, value] of Object.entries(values)) expect(await store.get(key), key).to.deep.equal(value);
+      });
+
+      it('gives undefined for a key never set', async () => {
+        expect(await store.get('never-set')).to.equal(undefined);
+      });
+
+      it('refuses undefined, which JSON cannot keep, and leaves the key as it was', async () => {
+        await store.set('k', 'before', LONG);
+        let failure: unknown;
+        await store.set('k', undefined, LONG).catch((err: unknown) => (failure = err));
+        expect(failure).to.be.instanceOf(TypeError);
+        expect(await store.get('k')).to.equal('before');
+      });
+
+      it('keeps a value while its TTL runs and forgets it once the TTL has passed', async () => {
+        await store.set('k', 'v', TTL);
+        await advance(EARLY);
+        expect(await store.get('k')).to.equal('v');
+        await advance(LATE);
+        expect(await store.get('k')).to.equal(undefined);
+      });
+
+      it('replaces the value and restarts the TTL when a key is set again', async () => {
+        await store.set('k', 'v1', TTL);
+        await advance(TTL / 2);
+        await store.set('k', 'v2', TTL);
+        await advance(TTL / 2 + 50); // past the first TTL, within the second
+        expect(await store.get('k')).to.equal('v2');
+      });
+
+      it('stores a copy: changing the original after set changes nothing stored', async () => {
+        const record = { state: 'started', nested: { attempts: 0 }, list: ['a'] };
+        await store.set('k', record, LONG);
+        record.state = 'done';
+        record.nested.attempts = 99;
+        record.list.push('b');
+        expect(await store.get('k')).to.deep.equal({ state: 'started', nested: { attempts: 0 }, list: ['a'] });
+      });
+
+      it('hands out a copy: changing what get returned changes nothing stored', async () => {
+        await store.set('k', { state: 'awaiting_answer', wrongAnswers: 0 }, LONG);
+        const loaded = (await store.get<{ state: string; wrongAnswers: number }>('k'))!;
+        loaded.state = 'second_factor_passed';
+        loaded.wrongAnswers = 5;
+        expect(await store.get('k')).to.deep.equal({ state: 'awaiting_answer', wrongAnswers: 0 });
+      });
+    });
+
+    describe('delete', () => {
+      it('removes one key and leaves the others', async () => {
+        await store.set('a', 1, LONG);
+        await store.set('b', 2, LONG);
+        await store.delete('a');
+        expect(await store.get('a')).to.equal(undefined);
+        expect(await store.get('b')).to.equal(2);
+      });
+
+      it('is quiet about a key that is not there', async () => {
+        await store.delete('never-set');
+        expect(await store.get('never-set')).to.equal(undefined);
+      });
+    });
+
+    describe('setIfAbsent', () => {
+      it('stores only when the key is absent and says whether it stored', async () => {
+        expect(await store.setIfAbsent('lock', 'first', LONG)).to.equal(true);
+        expect(await store.setIfAbsent('lock', 'second', LONG)).to.equal(false);
+        expect(await store.get('lock')).to.equal('first');
+      });
+
+      it('gives its value a TTL, and stores again once that has passed', async () => {
+        expect(await store.setIfAbsent('lock', 'first', TTL)).to.equal(true);
+        await advance(EARLY);
+        expect(await store.setIfAbsent('lock', 'second', TTL)).to.equal(false);
+        await advance(LATE);
+        expect(await store.get('lock')).to.equal(undefined);
+        expect(await store.setIfAbsent('lock', 'third', LONG)).to.equal(true);
+        expect(await store.get('lock')).to.equal('third');
+      });
+
+      it('stores again after the key was deleted', async () => {
+        await store.setIfAbsent('lock', 1, LONG);
+        await store.delete('lock');
+        expect(await store.setIfAbsent('lock', 2, LONG)).to.equal(true);
+        expect(await store.get('lock')).to.equal(2);
+      });
+
+      it('lets exactly one of many concurrent callers store', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('lock', i, LONG)));
+        expect(results.filter((stored) => stored)).to.have.length(1);
+        expect(await store.get('lock')).to.equal(results.indexOf(true));
+      });
+    });
+
+    describe('take', () => {
+      it('gives the value once and then nothing, and the key is gone', async () => {
+        await store.set('once', { id: 'x', list: [1] }, LONG);
+        expect(await store.take('once')).to.deep.equal({ id: 'x', list: [1] });
+        expect(await store.take('once')).to.equal(undefined);
+        expect(await store.get('once')).to.equal(undefined);
+        expect(await store.setIfAbsent('once', 'again', LONG)).to.equal(true);
+      });
+
+      it('gives nothing for a key never set', async () => {
+        expect(await store.take('never-set')).to.equal(undefined);
+      });
+
+      it('gives nothing once the value has expired', async () => {
+        await store.set('once', 'v', TTL);
+        await advance(TTL + 50);
+        expect(await store.take('once')).to.equal(undefined);
+      });
+
+      it('gives the value to exactly one of many concurrent takers', async () => {
+        await store.set('once', 'v', LONG);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.take('once')));
+        expect(results.filter((r) => r === 'v')).to.have.length(1);
+        expect(results.filter((r) => r === undefined)).to.have.length(19);
+      });
+    });
+
+    describe('increment', () => {
+      it('counts from 1, and get reads the count as a number', async () => {
+        expect(await store.increment('n', LONG)).to.equal(1);
+        expect(await store.increment('n', LONG)).to.equal(2);
+        expect(await store.increment('n', LONG)).to.equal(3);
+        expect(await store.get('n')).to.equal(3);
+      });
+
+      it('starts the window at the first increment and does not extend it with later ones', async () => {
+        expect(await store.increment('n', TTL)).to.equal(1);
+        await advance(TTL / 2);
+        expect(await store.increment('n', TTL)).to.equal(2);
+        await advance(TTL / 2 + 50); // past the first window; an extended one would still run
+        expect(await store.get('n')).to.equal(undefined);
+        expect(await store.increment('n', TTL)).to.equal(1);
+      });
+
+      it('counts each key on its own', async () => {
+        await store.increment('a', LONG);
+        await store.increment('a', LONG);
+        expect(await store.increment('b', LONG)).to.equal(1);
+        expect(await store.get('a')).to.equal(2);
+      });
+
+      it('counts every one of many concurrent increments exactly once', async () => {
+        const counts = await Promise.all(Array.from({ length: 50 }, () => store.increment('n', LONG)));
+        expect([...counts].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect(await store.get('n')).to.equal(50);
+      });
+
+      it('starts again from 1 after the key was deleted', async () => {
+        await store.increment('n', LONG);
+        await store.increment('n', LONG);
+        await store.delete('n');
+        expect(await store.increment('n', LONG)).to.equal(1);
+      });
+    });
+  });
+}
