@@ -6,6 +6,7 @@ set -euo pipefail
 needed=()
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
+[ -x /usr/sbin/slapd ] || needed+=(slapd)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 

@@ -17,9 +17,13 @@ export const errorCatalog = {
   method_unavailable: { status: 403, message: 'No way to send you a passcode is set up for your account. Ask your help desk.' },
   delivery_failed: { status: 502, message: 'The passcode could not be sent. Try again in a minute, or ask your help desk.' },
   second_factor_refused: { status: 403, message: 'The second factor was not accepted. Start again from the login page.' },
+  push_denied: { status: 403, message: 'The sign-in was denied on your device. If that was not you, tell your help desk; otherwise start again from the login page.' },
+  push_expired: { status: 400, message: 'Your device did not answer in time. Send the notification again, or enter a code.' },
+  no_push_device: { status: 403, message: 'No device is registered to approve your sign-in. Ask your help desk.' },
   tfa_unavailable: { status: 503, message: 'The two-factor service is not answering right now. Nobody can sign in until it is back; try again in a few minutes.' },
   tfa_misconfigured: { status: 502, message: 'The two-factor service refused this gateway. Your administrator has been told; try again later.' },
   tfa_protocol: { status: 502, message: 'The two-factor service gave an answer that could not be trusted, so sign-in was stopped. Try again later.' },
+  directory_unavailable: { status: 503, message: 'The directory that checks passwords is not answering right now. Try again in a few minutes.' },
   gateway_unavailable: { status: 502, message: 'The gateway is not answering right now. Try again in a few minutes.' },
   gateway_refused: { status: 401, message: 'The user name or password was not accepted. Try again.' },
   store_unavailable: { status: 503, message: 'Sign-in is not available for a moment. Try again in a minute; if it keeps happening, tell your help desk.' },
@@ -48,6 +52,10 @@ export class FactorgateError extends Error {
 
 export function asFactorgateError(err: unknown): FactorgateError {
   if (err instanceof FactorgateError) return err;
+  if (err instanceof Error && err.name === 'LdapUnavailableError') {
+    const { detail, extra } = err as Error & { detail?: string; extra?: Record<string, unknown> };
+    return new FactorgateError('directory_unavailable', detail ?? 'directory unavailable', extra ?? {});
+  }
   // The state store could not answer (its errors carry no keys or values): fail closed, say so.
   if (err instanceof Error && err.name === 'StoreError') return new FactorgateError('store_unavailable', err.message);
   return new FactorgateError('internal', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');

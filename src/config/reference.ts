@@ -2,15 +2,17 @@ import { z } from 'zod';
 import { configSchema } from './schema.js';
 import { settingsFromSchema } from './load.js';
 
-type Node = { properties?: Record<string, Node>; default?: unknown; description?: string; enum?: unknown[] };
+type Node = { properties?: Record<string, Node>; required?: string[]; default?: unknown; description?: string; enum?: unknown[] };
 
 /** The configuration reference (docs/configuration.md), generated from the schema so the two cannot drift. */
 export function configReference(): string {
   const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Node;
   const at = (path: string[]) => path.reduce<Node | undefined>((node, key) => node?.properties?.[key], root);
+  // Sections default to empty, so a setting is required when its own section requires it.
+  const required = (path: string[]) => at(path.slice(0, -1))?.required?.includes(path[path.length - 1]!) ?? false;
   const rows = settingsFromSchema().map((leaf) => {
     const node = at(leaf.path) ?? {};
-    const fallback = node.default === undefined ? 'required' : `\`${JSON.stringify(node.default)}\``;
+    const fallback = node.default !== undefined ? `\`${JSON.stringify(node.default)}\`` : required(leaf.path) ? 'required' : 'optional';
     const choices = node.enum ? ` One of ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
     return `| \`${leaf.path.join('.')}\` | \`${leaf.envName}\` | ${fallback} | ${(node.description ?? '').replace(/\|/g, '\\|')}${choices} |`;
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { anakamProfileSchema } from '../providers/anakam/profile.js';
+import { ldapConfigSchema } from '../first_factor/ldap_config.js';
 
 // One schema holds every setting, its default and its documentation (STYLE 4).
 // Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
@@ -52,6 +53,7 @@ export const configSchema = z.object({
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
   }).prefault(EMPTY_SECTION),
+  ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
       .describe('Whole-login deadline; the held credentials are wiped after it.'),
