@@ -11,6 +11,8 @@ import { LoginRecords } from './login/login_record.js';
 import { RateLimiter } from './security/rate_limiter.js';
 import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
+import { ProviderRegistry } from './providers/registry.js';
+import { LdapFirstFactor } from './first_factor/ldap_bind.js';
 import { GatewayReplayer } from './gateway/replay.js';
 import { LoginFlow } from './login/login_flow.js';
 import { CookiePolicy } from './web/cookies.js';
@@ -40,13 +42,14 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const store = options.store ?? (await openStore(config, clock, logger));
   const metrics = new Metrics(now);
   const tfa = config.tfa;
-  const provider = new AnakamProvider({
+  const anakam = new AnakamProvider({
     client: new AnakamClient({ ...tfa, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
     method: tfa.method,
     registrationHours: tfa.registrationHours,
     logger,
     now,
   });
+  const providers = new ProviderRegistry(new Map([[anakam.name, anakam]]), [], 'anakam');
   const gw = config.gateway;
   const replayer = new GatewayReplayer({
     gatewayUrl: gw.url,
@@ -59,7 +62,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
   });
   const flow = new LoginFlow({
-    config, provider, replayer, keyring, logger, metrics, now,
+    config, providers, replayer, keyring, logger, metrics, now,
+    firstFactor: config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined,
     records: new LoginRecords(store, now),
     limiter: new RateLimiter(store, config.limits.windowSeconds * 1000),
   });
@@ -111,7 +115,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     async close() {
       await frontDoor.close(SHUTDOWN_GRACE_MS);
       metricsServer?.close();
-      provider.close();
+      providers.close();
       replayer.close();
       agent.destroy();
       await store.close();

@@ -1,33 +1,29 @@
 import type { Config } from '../config/schema.js';
-import { FactorgateError, asFactorgateError, type ErrorCode } from '../errors.js';
+import { FactorgateError, asFactorgateError } from '../errors.js';
 import type { GatewayReplayer } from '../gateway/replay.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Challenge, FactorOutcome, LoginContext, SecondFactorProvider } from '../providers/provider.js';
-import { openDeviceCredential, sealDeviceCredential } from '../security/device_credential.js';
+import type { ChallengeAnswer, FactorOutcome, LoginContext } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { openDeviceCredential } from '../security/device_credential.js';
 import { randomToken, type Keyring } from '../security/keyring.js';
 import type { RateLimiter } from '../security/rate_limiter.js';
-import { LoginRecords, type LoginRecord } from './login_record.js';
-import { assertTransition } from './states.js';
-import { sameToken } from '../security/csrf.js';
-import { replayToGateway } from './steps/replay_to_gateway.js';
+import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './access.js';
+import { LoginRecords, openPassword, sealPassword, type LoginRecord } from './login_record.js';
+import { LoginOutcomes, type LoginView } from './outcomes.js';
+import { checkStartLimits, countFirstFactorFailure } from './steps/check_start_limits.js';
+import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
 import type { Credentials } from './steps/read_credentials.js';
-import type { ChallengeAnswer } from '../providers/provider.js';
 
-export type Client = { ip: string; userAgent?: string };
+export type { Client } from './access.js';
+export type { LoginView, Notice } from './outcomes.js';
 
-export type Notice = { code: 'passcode_invalid' | 'passcode_expired' | 'device_refused' | 'passcode_resent'; attemptsRemaining?: number };
-
-/** What a step of the login hands to the web layer, which renders it as JSON or as a page. */
-export type LoginView =
-  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean }
-  | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }
-  /** keepHandle: the request was refused but the login goes on (a forged post must not end it). */
-  | { kind: 'failed'; error: FactorgateError; forgetDevice: boolean; keepHandle?: boolean };
+/** Where a push stands, as the waiting page is told. */
+export type PushVerdict = 'open' | 'approved' | 'denied' | 'expired';
 
 export type LoginFlowDeps = {
   config: Config;
-  provider: SecondFactorProvider;
+  providers: ProviderRegistry;
   replayer: GatewayReplayer;
   records: LoginRecords;
   limiter: RateLimiter;
@@ -35,109 +31,126 @@ export type LoginFlowDeps = {
   logger: Logger;
   metrics: Metrics;
   now: () => number;
-};
-
-const failReasonCode: Record<string, ErrorCode> = {
-  locked: 'locked',
-  method_unavailable: 'method_unavailable',
-  delivery_failed: 'delivery_failed',
-  second_factor_refused: 'second_factor_refused',
-  passcode_invalid: 'attempts_exhausted',
-  passcode_expired: 'passcode_expired',
+  /** The optional LDAP check of the password, before any challenge is sent. */
+  firstFactor?: LdapFirstFactor;
 };
 
 /**
- * The login, start to finish (states in states.ts):
- *   begin:  first factor in -> limits -> remembered device? -> provider.start -> challenge | replay
- *   answer: passcode in -> provider.answer -> challenge again | replay | failed
- *   resend: provider.resend -> challenge
- *   replay: sealed password -> gateway -> its cookies to the browser; the record is wiped
+ * The login, start to finish (states in states.ts, endings in outcomes.ts):
+ *   begin:   first factor in -> limits -> LDAP bind (optional) -> remembered device? -> provider.start -> challenge | replay
+ *   answer:  passcode or code in -> provider.answer -> challenge again | replay | failed
+ *   resend:  provider.resend -> a new challenge, the old one void
+ *   confirm: a push the user acted on -> provider.poll -> replay | failed | still waiting
  */
 export class LoginFlow {
-  constructor(private readonly deps: LoginFlowDeps) {}
+  private readonly outcomes: LoginOutcomes;
+
+  constructor(private readonly deps: LoginFlowDeps) {
+    this.outcomes = new LoginOutcomes(deps);
+  }
 
   async begin(credentials: Credentials, client: Client, deviceCookie: string | undefined): Promise<LoginView> {
-    const { config, keyring, limiter, provider, now } = this.deps;
-    const started = now();
+    const { config, keyring, now, providers } = this.deps;
     const id = randomToken();
+    const provider = providers.choose(credentials.username, client.ip);
     const record: LoginRecord = {
-      id,
-      state: 'started',
-      username: credentials.username,
-      sealedPassword: keyring.seal(credentials.password, `login:${id}`),
-      clientIp: client.ip,
-      userAgent: boundedUserAgent(client),
-      provider: provider.name,
-      providerState: {},
-      path: 'passcode',
-      csrf: randomToken(18),
-      wrongAnswers: 0,
-      resends: 0,
-      createdAt: started,
-      deadline: started + config.login.lifetimeSeconds * 1000,
+      id, state: 'started', username: credentials.username, sealedPassword: sealPassword(id, credentials.password, keyring),
+      clientIp: client.ip, userAgent: boundedUserAgent(client), provider: provider.name, providerState: {},
+      path: 'passcode', csrf: randomToken(18), wrongAnswers: 0, resends: 0, createdAt: now(), deadline: now() + config.login.lifetimeSeconds * 1000,
     };
     let forgetDevice = false;
     this.deps.metrics.loginsStarted.inc({ provider: provider.name });
     try {
-      await limiter.hit([
-        { name: 'starts-user', max: config.limits.loginStartsPerUser, subject: record.username.toLowerCase() },
-        { name: 'starts-client', max: config.limits.loginStartsPerClient, subject: record.clientIp },
-      ]);
-      if (await limiter.exceeded({ name: 'wrong-user', max: config.limits.wrongAnswersPerUser }, record.username.toLowerCase())) {
-        throw new FactorgateError('rate_limited', 'user has too many recent wrong passcodes', { limit: 'wrong-user' });
+      await checkStartLimits(this.deps.limiter, config.limits, record.username, record.clientIp);
+      if (this.deps.firstFactor) {
+        const checked = await this.deps.firstFactor.verify(credentials.username, credentials.password, record.deadline);
+        if (checked.outcome === 'fail') {
+          await countFirstFactorFailure(this.deps.limiter, config.limits, record.username);
+          throw new FactorgateError('gateway_refused', 'directory refused the password', { firstFactor: 'ldap' });
+        }
       }
       let deviceCredential: string | undefined;
       if (deviceCookie) {
         const opened = openDeviceCredential(keyring, deviceCookie, record.username, now());
-        if (opened.kind === 'valid') {
-          deviceCredential = opened.credential;
-          record.path = 'device';
-        } else {
+        if (opened.kind === 'valid') deviceCredential = opened.credential;
+        else {
           forgetDevice = true;
           this.deps.logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why: opened.why }, 'remembered-device cookie not usable');
         }
       }
       const outcome = await provider.start(this.context(record), deviceCredential);
-      if (outcome.outcome === 'challenge' && outcome.deviceRefused) {
-        forgetDevice = true;
-        record.path = 'passcode';
-      }
-      return await this.settle(record, outcome, forgetDevice, outcome.outcome === 'challenge' && outcome.deviceRefused ? { code: 'device_refused' } : undefined);
+      const deviceRefused = outcome.outcome === 'challenge' && outcome.deviceRefused === true;
+      forgetDevice ||= deviceRefused;
+      record.path = pathOf(outcome, deviceCredential !== undefined && !deviceRefused);
+      return await this.outcomes.settle(record, outcome, forgetDevice, deviceRefused ? { code: 'device_refused' } : undefined);
     } catch (err) {
-      return this.fail(record, asFactorgateError(err), forgetDevice);
+      return this.outcomes.fail(record, asFactorgateError(err), forgetDevice);
     }
   }
 
   async answer(loginId: string, csrf: unknown, client: Client, answer: ChallengeAnswer): Promise<LoginView> {
     return this.withLogin(loginId, csrf, client, async (record) => {
-      const { provider, limiter, config } = this.deps;
-      const outcome = await provider.answer(this.context(record), record.providerState, answer);
+      const { limiter, config } = this.deps;
+      if (record.challenge?.kind === 'push') {
+        if (!record.challenge.canEnterCode) throw new FactorgateError('wrong_state', 'code typed where only a push is allowed');
+        record.path = 'code';
+      }
+      const outcome = await this.provider(record).answer(this.context(record), record.providerState, answer);
       if (outcome.outcome === 'fail' && outcome.reason === 'passcode_invalid') {
         record.wrongAnswers += 1;
         this.deps.logger.info({ event: 'passcode_invalid', user: record.username, clientIp: record.clientIp, wrongAnswers: record.wrongAnswers }, 'wrong passcode');
         await limiter.hit([{ name: 'wrong-user', max: config.limits.wrongAnswersPerUser, subject: record.username.toLowerCase() }]);
         const ours = config.login.maxPasscodeAttempts - record.wrongAnswers;
         const attemptsRemaining = Math.min(ours, outcome.attemptsRemaining ?? ours);
-        if (outcome.canRetry && attemptsRemaining > 0) {
-          return this.settle(record, { outcome: 'challenge', state: outcome.state, challenge: record.challenge! }, false, { code: 'passcode_invalid', attemptsRemaining });
-        }
+        if (outcome.canRetry && attemptsRemaining > 0) return this.outcomes.again(record, outcome.state, { code: 'passcode_invalid', attemptsRemaining });
       }
-      if (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired') {
-        return this.settle(record, { outcome: 'challenge', state: outcome.state, challenge: record.challenge! }, false, { code: 'passcode_expired' });
-      }
-      return this.settle(record, outcome, false);
+      if (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired') return this.outcomes.again(record, outcome.state, { code: 'passcode_expired' });
+      return this.outcomes.settle(record, outcome, false);
     });
   }
 
   async resend(loginId: string, csrf: unknown, client: Client): Promise<LoginView> {
     return this.withLogin(loginId, csrf, client, async (record) => {
       if (record.resends >= this.deps.config.limits.resendsPerLogin) {
-        throw new FactorgateError('rate_limited', 'too many passcode resends for this login', { limit: 'resends' });
+        throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       }
       record.resends += 1;
-      const outcome = await this.deps.provider.resend(this.context(record), record.providerState);
-      return this.settle(record, outcome, false, outcome.outcome === 'challenge' ? { code: 'passcode_resent' } : undefined);
+      const push = record.challenge?.kind === 'push';
+      if (push) this.deps.logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
+      const outcome = await this.provider(record).resend(this.context(record), record.providerState);
+      return this.outcomes.settle(record, outcome, false, outcome.outcome === 'challenge' ? { code: push ? 'push_resent' : 'passcode_resent' } : undefined);
     });
+  }
+
+  /** The waiting page says the user acted on the push: ask the server again, and let them in only if it says approved. */
+  async confirmPush(loginId: string, csrf: unknown, client: Client): Promise<LoginView> {
+    return this.withLogin(loginId, csrf, client, async (record) => {
+      if (record.challenge?.kind !== 'push') throw new FactorgateError('wrong_state', 'no push to confirm');
+      const outcome = await this.poll(record);
+      if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') {
+        this.deps.logger.info({ event: 'push_timeout', user: record.username, clientIp: record.clientIp }, 'no answer from the device within the timeout');
+        return record.resends < this.deps.config.limits.resendsPerLogin || record.challenge.canEnterCode
+          ? this.outcomes.again(record, outcome.state, { code: 'push_expired' })
+          : this.outcomes.settle(record, outcome, false);
+      }
+      return this.outcomes.settle(record, outcome, false);
+    });
+  }
+
+  /** Where the login's push stands, for the watcher that tells waiting pages; undefined once the login is gone. */
+  async pushVerdict(loginId: string): Promise<PushVerdict | undefined> {
+    const record = await this.deps.records.load(loginId);
+    if (!record || record.state !== 'awaiting_answer' || record.challenge?.kind !== 'push') return undefined;
+    const outcome = await this.poll(record);
+    if (outcome.outcome === 'success') return 'approved';
+    if (outcome.outcome === 'challenge') return 'open';
+    return outcome.reason === 'push_expired' ? 'expired' : 'denied';
+  }
+
+  /** Whether this browser may wait on this login's push (the events stream checks before it opens). */
+  async mayWatch(loginId: string, client: Client): Promise<boolean> {
+    const record = await this.deps.records.load(loginId);
+    return !!record && record.challenge?.kind === 'push' && sameBrowser(record, client);
   }
 
   /** Ends a login at the user's request; its record and credentials are wiped. False when refused. */
@@ -146,7 +159,7 @@ export class LoginFlow {
     if (!record) return true; // nothing left to cancel
     if (!csrfMatches(record, csrf) || !sameBrowser(record, client)) return false;
     await this.deps.records.remove(loginId);
-    this.audit(record, 'cancelled');
+    this.outcomes.audit(record, 'cancelled');
     return true;
   }
 
@@ -155,7 +168,7 @@ export class LoginFlow {
     const record = await this.deps.records.load(loginId);
     if (!record) return;
     await this.deps.records.remove(loginId);
-    this.audit(record, 'abandoned');
+    this.outcomes.audit(record, 'abandoned');
   }
 
   /** The current challenge of a login, for re-rendering the page (GET after a redirect). */
@@ -182,82 +195,38 @@ export class LoginFlow {
       this.deps.logger.warn({ event: 'request_refused', code: error.code, user: record.username, clientIp: record.clientIp }, error.detail);
       return { kind: 'failed', error, forgetDevice: false, keepHandle: true };
     }
-    if (record.state !== 'awaiting_answer') return this.fail(record, new FactorgateError('wrong_state', `answer in state ${record.state}`), false);
+    if (record.state !== 'awaiting_answer') return this.outcomes.fail(record, new FactorgateError('wrong_state', `answer in state ${record.state}`), false);
     if (!(await records.lock(record.id, config.tfa.timeoutMs * 4))) {
       return { kind: 'failed', error: new FactorgateError('wrong_state', 'concurrent post for the same login'), forgetDevice: false, keepHandle: true };
     }
     try {
       return await step(record);
     } catch (err) {
-      return this.fail(record, asFactorgateError(err), false);
+      return this.outcomes.fail(record, asFactorgateError(err), false);
     } finally {
       await records.unlock(record.id);
     }
   }
 
-  /** Moves the login on according to the provider's outcome. */
-  private async settle(record: LoginRecord, outcome: FactorOutcome, forgetDevice: boolean, notice?: Notice): Promise<LoginView> {
-    record.providerState = outcome.state;
-    switch (outcome.outcome) {
-      case 'challenge':
-        record.challenge = outcome.challenge;
-        await this.deps.records.save(record, 'awaiting_answer');
-        this.deps.metrics.loginWaiting(record.id, record.deadline);
-        return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: outcome.challenge, notice, forgetDevice };
-      case 'fail':
-        return this.fail(record, new FactorgateError(failReasonCode[outcome.reason] ?? 'second_factor_refused', `second factor failed: ${outcome.reason}`), forgetDevice);
-      case 'success':
-        return this.replay(record, outcome.rememberDevice, forgetDevice);
-    }
+  private poll(record: LoginRecord): Promise<FactorOutcome> {
+    const provider = this.provider(record);
+    if (!provider.poll) throw new FactorgateError('internal', `provider ${provider.name} cannot be polled`);
+    return provider.poll(this.context(record), record.providerState);
   }
 
-  private async replay(record: LoginRecord, device: { credential: string; expiresAt: number } | undefined, forgetDevice: boolean): Promise<LoginView> {
-    const { records, keyring, replayer } = this.deps;
-    // Not persisted: the replay follows in the same request, and the record is wiped after it.
-    assertTransition(record.state, 'second_factor_passed');
-    record.state = 'second_factor_passed';
-    try {
-      const result = await replayToGateway(record, keyring, replayer);
-      await records.remove(record.id);
-      this.audit(record, 'success');
-      const sealed = device ? { value: sealDeviceCredential(keyring, record.username, device.credential, device.expiresAt), expiresAt: device.expiresAt } : undefined;
-      return { kind: 'done', location: result.location, gatewayCookies: result.cookies, device: sealed, forgetDevice: forgetDevice && !sealed };
-    } catch (err) {
-      return this.fail(record, asFactorgateError(err), forgetDevice);
-    }
-  }
-
-  private async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
-    // If the store itself is what failed, the record cannot be deleted now; its TTL ends it.
-    await this.deps.records.remove(record.id).catch(() => undefined);
-    if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: String(error.extra.limit ?? 'unknown') });
-    const level = error.status >= 500 ? 'error' : 'warn';
-    this.deps.logger[level]({ event: 'login_failed', code: error.code, detail: error.detail, ...error.extra, user: record.username, clientIp: record.clientIp, state: record.state }, error.detail);
-    this.audit(record, error.code);
-    return { kind: 'failed', error, forgetDevice };
-  }
-
-  private audit(record: LoginRecord, outcome: string): void {
-    this.deps.metrics.loginsFinished.inc({ provider: record.provider, outcome, path: record.path });
-    this.deps.metrics.loginEnded(record.id);
-    this.deps.logger.info({
-      event: 'login_finished', user: record.username, clientIp: record.clientIp, provider: record.provider,
-      path: record.path, outcome, ms: this.deps.now() - record.createdAt,
-    }, 'login finished');
+  private provider(record: LoginRecord) {
+    return this.deps.providers.get(record.provider);
   }
 
   private context(record: LoginRecord): LoginContext {
-    return { username: record.username, clientIp: record.clientIp, deadline: record.deadline };
+    return {
+      username: record.username, clientIp: record.clientIp, deadline: record.deadline, fields: {},
+      password: () => openPassword(record, this.deps.keyring),
+    };
   }
 }
 
-const boundedUserAgent = (client: Client) => client.userAgent?.slice(0, 512);
-
-/** The handle is bound to the browser that started the login (same User-Agent). */
-function sameBrowser(record: LoginRecord, client: Client): boolean {
-  return record.userAgent === boundedUserAgent(client);
-}
-
-function csrfMatches(record: LoginRecord, given: unknown): boolean {
-  return sameToken(record.csrf, given);
+function pathOf(outcome: FactorOutcome, deviceAccepted: boolean): LoginRecord['path'] {
+  if (deviceAccepted) return 'device';
+  return outcome.outcome === 'challenge' && outcome.challenge.kind === 'push' ? 'push' : 'passcode';
 }

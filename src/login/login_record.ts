@@ -1,6 +1,8 @@
 import type { Store } from '../state/store.js';
 import type { Challenge, ProviderState } from '../providers/provider.js';
 import { assertTransition, type LoginState } from './states.js';
+import type { Keyring } from '../security/keyring.js';
+import { FactorgateError } from '../errors.js';
 
 /** Server-side state of one login in progress. The browser holds only a signed handle to it. */
 export type LoginRecord = {
@@ -16,7 +18,7 @@ export type LoginRecord = {
   providerState: ProviderState;
   challenge?: Challenge;
   /** Which way the second factor went, for the audit line. */
-  path: 'device' | 'passcode';
+  path: 'device' | 'passcode' | 'push' | 'code';
   /** Token every later post of this login must carry (CSRF). */
   csrf: string;
   wrongAnswers: number;
@@ -26,6 +28,17 @@ export type LoginRecord = {
 };
 
 const key = (id: string) => `login:${id}`;
+
+/** The first-factor password, opened from its sealed copy; only the replay and LinOTP's otppin=1 need it. */
+export function openPassword(record: LoginRecord, keyring: Keyring): string {
+  const password = keyring.open(record.sealedPassword, key(record.id));
+  if (password === undefined) throw new FactorgateError('internal', 'sealed credentials could not be opened');
+  return password;
+}
+
+export function sealPassword(id: string, password: string, keyring: Keyring): string {
+  return keyring.seal(password, key(id));
+}
 
 /** Persists login records with a TTL equal to what is left of the login's deadline. */
 export class LoginRecords {

@@ -8,21 +8,39 @@ export type LoginContext = {
   clientIp: string;
   /** The whole login's deadline (epoch ms): no callout may run past it. */
   deadline: number;
+  /** The first-factor password, opened from its sealed copy only when a provider needs it (LinOTP otppin=1). */
+  password(): string;
+  /** Extra first-factor fields the login form carried (a token PIN, for LinOTP otppin=0). */
+  fields: Record<string, string>;
 };
 
 /** Provider-private state kept server-side in the login record; never sent to the browser. */
 export type ProviderState = Record<string, string | number | boolean | undefined>;
 
-export type Challenge = {
+export type PasscodeChallenge = {
   kind: 'passcode';
   /** Where the passcode went, masked by the server (a***@example.com). */
   destination?: string;
   canRememberDevice: boolean;
 };
 
+/** A push to the user's device, approved there by picking `number` (number matching). */
+export type PushChallenge = {
+  kind: 'push';
+  number: number;
+  /** When factorgate stops waiting (epoch ms); then the user may resend or type a code. */
+  expiresAt: number;
+  /** Whether a one-time code typed by hand is accepted instead. */
+  canEnterCode: boolean;
+};
+
+export type Challenge = PasscodeChallenge | PushChallenge;
+
 export type RememberedDevice = { credential: string; expiresAt: number };
 
-export type FailReason = 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused';
+export type FailReason =
+  | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
+  | 'push_denied' | 'push_expired' | 'no_push_device';
 
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }
@@ -37,7 +55,12 @@ export interface SecondFactorProvider {
   start(ctx: LoginContext, deviceCredential?: string): Promise<FactorOutcome>;
   /** Checks the user's answer to the current challenge. */
   answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome>;
-  /** Issues a fresh challenge (a new passcode) for the same login. */
+  /** Issues a fresh challenge (a new passcode, a new push) for the same login; the old one is void. */
   resend(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome>;
+  /**
+   * For challenges decided elsewhere (a push): asks where it stands. `challenge` while the user
+   * has not acted, `success` once approved, `fail` when denied or expired.
+   */
+  poll?(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome>;
   close(): void;
 }

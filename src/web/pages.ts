@@ -1,4 +1,4 @@
-import type { Challenge } from '../providers/provider.js';
+import type { PasscodeChallenge, PushChallenge } from '../providers/provider.js';
 import type { Notice } from '../login/login_flow.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -14,6 +14,10 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return 'This device is no longer remembered, so a passcode was sent instead.';
     case 'passcode_resent':
       return 'A new passcode is on its way.';
+    case 'push_expired':
+      return 'Your device did not answer in time. Send the notification again, or enter a code.';
+    case 'push_resent':
+      return 'A new notification is on its way to your device.';
     default:
       return undefined;
   }
@@ -36,7 +40,7 @@ ${body}
 </html>`.value;
 }
 
-export function passcodePage(challenge: Challenge, csrf: string, notice?: Notice): string {
+export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?: Notice): string {
   const message = noticeText(notice);
   return layout('Enter your passcode', html`
 <h1>Enter your passcode</h1>
@@ -53,6 +57,37 @@ ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Send a new passcode</button>
 </form>
+<form method="post" action="/mfa/cancel" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Cancel</button>
+</form>`);
+}
+
+/** The push waiting page without the script: the user approves on the phone, then presses Continue. */
+export function pushPage(challenge: PushChallenge, csrf: string, now: number, notice?: Notice): string {
+  const message = noticeText(notice);
+  const expired = notice?.code === 'push_expired' || challenge.expiresAt <= now;
+  const secondsLeft = Math.max(0, Math.ceil((challenge.expiresAt - now) / 1000));
+  return layout('Approve the sign-in on your device', html`
+<h1>Approve the sign-in on your device</h1>
+${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
+${expired ? '' : html`<p>We sent a notification to your device. Pick this number there to approve:</p>
+<p class="fg-number" aria-label="number to pick">${challenge.number}</p>
+<p class="fg-countdown">About ${secondsLeft} seconds left.</p>
+<form method="post" action="/mfa/push/confirm" class="fg-form">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit">I approved it, continue</button>
+</form>`}
+<form method="post" action="/mfa/resend" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Resend notification</button>
+</form>
+${challenge.canEnterCode ? html`<form method="post" action="/mfa/passcode" class="fg-form">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <label for="fg-code">Or enter the code manually</label>
+  <input id="fg-code" name="passcode" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
+  <button type="submit">Verify code</button>
+</form>` : ''}
 <form method="post" action="/mfa/cancel" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Cancel</button>

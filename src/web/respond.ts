@@ -3,7 +3,7 @@ import type { LoginView } from '../login/login_flow.js';
 import type { FactorgateError } from '../errors.js';
 import type { CookiePolicy } from './cookies.js';
 import type { Keyring } from '../security/keyring.js';
-import { failurePage, noticeText, passcodePage } from './pages.js';
+import { failurePage, noticeText, passcodePage, pushPage } from './pages.js';
 
 export const HANDLE_PURPOSE = 'login-handle';
 
@@ -32,7 +32,10 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
           notice: view.notice && { ...view.notice, message: noticeText(view.notice) },
         });
       } else if (req.method === 'GET') {
-        res.type('html').send(passcodePage(view.challenge, view.csrf, view.notice));
+        const page = view.challenge.kind === 'push'
+          ? pushPage(view.challenge, view.csrf, Date.now(), view.notice)
+          : passcodePage(view.challenge, view.csrf, view.notice);
+        res.type('html').send(page);
       } else {
         // Post/redirect/get, carrying only the notice code (never a value from the request).
         const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';

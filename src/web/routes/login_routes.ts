@@ -6,7 +6,7 @@ import { FactorgateError } from '../../errors.js';
 import { formTokenMatches } from '../../security/csrf.js';
 import type { Config } from '../../config/schema.js';
 import { HANDLE_PURPOSE, sendError, sendView, wantsJson, type Responder } from '../respond.js';
-import type { Notice } from '../../login/login_flow.js';
+import type { Notice, NoticeCode } from '../../login/outcomes.js';
 
 type Deps = Responder & { flow: LoginFlow; config: Config };
 
@@ -73,10 +73,12 @@ export function loginRoutes(deps: Deps): Router {
   return router;
 }
 
+const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_resent']);
+
 /** Only known notice codes and a small number survive the redirect; nothing else is echoed. */
 function noticeFromQuery(req: Request): Notice | undefined {
   const code = req.query.notice;
-  if (code !== 'passcode_invalid' && code !== 'passcode_expired' && code !== 'device_refused' && code !== 'passcode_resent') return undefined;
+  if (typeof code !== 'string' || !NOTICE_CODES.has(code as NoticeCode)) return undefined;
   const left = Number(req.query.left);
-  return { code, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined };
+  return { code: code as NoticeCode, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined };
 }

@@ -1,0 +1,94 @@
+import { FactorgateError, asFactorgateError, type ErrorCode } from '../errors.js';
+import type { GatewayReplayer } from '../gateway/replay.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Challenge, FactorOutcome, FailReason, RememberedDevice } from '../providers/provider.js';
+import { sealDeviceCredential } from '../security/device_credential.js';
+import type { Keyring } from '../security/keyring.js';
+import type { LoginRecord, LoginRecords } from './login_record.js';
+import { assertTransition } from './states.js';
+import { replayToGateway } from './steps/replay_to_gateway.js';
+
+export type NoticeCode = 'passcode_invalid' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_resent';
+export type Notice = { code: NoticeCode; attemptsRemaining?: number };
+
+/** What a step of the login hands to the web layer, which renders it as JSON or as a page. */
+export type LoginView =
+  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean }
+  | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }
+  /** keepHandle: the request was refused but the login goes on (a forged post must not end it). */
+  | { kind: 'failed'; error: FactorgateError; forgetDevice: boolean; keepHandle?: boolean };
+
+const failReasonCode: Record<FailReason, ErrorCode> = {
+  locked: 'locked',
+  method_unavailable: 'method_unavailable',
+  delivery_failed: 'delivery_failed',
+  second_factor_refused: 'second_factor_refused',
+  passcode_invalid: 'attempts_exhausted',
+  passcode_expired: 'passcode_expired',
+  push_denied: 'push_denied',
+  push_expired: 'push_expired',
+  no_push_device: 'no_push_device',
+};
+
+export type OutcomeDeps = { records: LoginRecords; keyring: Keyring; replayer: GatewayReplayer; logger: Logger; metrics: Metrics; now: () => number };
+
+/** How a login moves on from a provider's outcome, and how it ends: replayed, or failed and wiped. */
+export class LoginOutcomes {
+  constructor(private readonly deps: OutcomeDeps) {}
+
+  async settle(record: LoginRecord, outcome: FactorOutcome, forgetDevice: boolean, notice?: Notice): Promise<LoginView> {
+    record.providerState = outcome.state;
+    switch (outcome.outcome) {
+      case 'challenge':
+        record.challenge = outcome.challenge;
+        await this.deps.records.save(record, 'awaiting_answer');
+        this.deps.metrics.loginWaiting(record.id, record.deadline);
+        return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: outcome.challenge, notice, forgetDevice };
+      case 'fail':
+        return this.fail(record, new FactorgateError(failReasonCode[outcome.reason], `second factor failed: ${outcome.reason}`), forgetDevice);
+      case 'success':
+        return this.replay(record, outcome.rememberDevice, forgetDevice);
+    }
+  }
+
+  /** The same challenge again, with a notice (a wrong or expired answer that leaves the login open). */
+  async again(record: LoginRecord, state: FactorOutcome['state'], notice: Notice): Promise<LoginView> {
+    return this.settle(record, { outcome: 'challenge', state, challenge: record.challenge! }, false, notice);
+  }
+
+  async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
+    // If the store itself is what failed, the record cannot be deleted now; its TTL ends it.
+    await this.deps.records.remove(record.id).catch(() => undefined);
+    if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: String(error.extra.limit ?? 'unknown') });
+    const level = error.status >= 500 ? 'error' : 'warn';
+    this.deps.logger[level]({ event: 'login_failed', code: error.code, detail: error.detail, ...error.extra, user: record.username, clientIp: record.clientIp, provider: record.provider, state: record.state }, error.detail);
+    this.audit(record, error.code);
+    return { kind: 'failed', error, forgetDevice };
+  }
+
+  audit(record: LoginRecord, outcome: string): void {
+    this.deps.metrics.loginsFinished.inc({ provider: record.provider, outcome, path: record.path });
+    this.deps.metrics.loginEnded(record.id);
+    this.deps.logger.info({
+      event: 'login_finished', user: record.username, clientIp: record.clientIp, provider: record.provider,
+      path: record.path, outcome, ms: this.deps.now() - record.createdAt,
+    }, 'login finished');
+  }
+
+  private async replay(record: LoginRecord, device: RememberedDevice | undefined, forgetDevice: boolean): Promise<LoginView> {
+    const { records, keyring, replayer } = this.deps;
+    // Not persisted: the replay follows in the same request, and the record is wiped after it.
+    assertTransition(record.state, 'second_factor_passed');
+    record.state = 'second_factor_passed';
+    try {
+      const result = await replayToGateway(record, keyring, replayer);
+      await records.remove(record.id);
+      this.audit(record, 'success');
+      const sealed = device ? { value: sealDeviceCredential(keyring, record.username, device.credential, device.expiresAt), expiresAt: device.expiresAt } : undefined;
+      return { kind: 'done', location: result.location, gatewayCookies: result.cookies, device: sealed, forgetDevice: forgetDevice && !sealed };
+    } catch (err) {
+      return this.fail(record, asFactorgateError(err), forgetDevice);
+    }
+  }
+}
