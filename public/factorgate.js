@@ -1,12 +1,15 @@
 // factorgate's login dialog, injected into the gateway's login page. It posts the login form to
-// /mfa/login with fetch and runs the second factor in a dialog; every text it shows is set with
-// textContent. Without this script the same endpoints answer with server-rendered pages.
+// /mfa/login with fetch and runs the second factor in a dialog: a passcode, or a push approved on
+// the user's device (told by server-sent events, never by polling from the page). Every text it
+// shows is set with textContent. Without this script the same endpoints answer with pages.
 (function () {
   'use strict';
   var form = document.querySelector('form[data-factorgate="login"]');
   if (!form || !window.fetch || !window.URLSearchParams) return;
 
   var csrf = '';
+  var events = null;
+  var countdown = null;
   var ui = buildDialog();
 
   form.addEventListener('submit', function (event) {
@@ -37,9 +40,11 @@
   }
 
   function handle(reply) {
+    stopWaiting();
     if (reply.status === 'challenge') {
       csrf = String(reply.csrf || '');
-      showChallenge(reply);
+      if (reply.challenge && reply.challenge.kind === 'push') showPush(reply);
+      else showPasscode(reply);
     } else if (reply.status === 'done') {
       ui.busy(true);
       go(reply.location);
@@ -56,19 +61,76 @@
     window.location.assign(path);
   }
 
-  function showChallenge(reply) {
-    var challenge = reply.challenge || {};
-    ui.title.textContent = 'Enter your passcode';
-    ui.text.textContent = challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : 'We sent you a passcode.';
+  function setMessage(reply) {
     ui.message.textContent = reply.notice && reply.notice.message ? reply.notice.message : '';
     ui.message.hidden = !ui.message.textContent;
-    ui.rememberRow.hidden = !challenge.canRememberDevice;
-    ui.passcodeForm.hidden = false;
-    ui.failure.hidden = true;
-    ui.passcode.value = '';
+  }
+
+  function show(panel) {
+    ui.passcodeForm.hidden = panel !== 'passcode';
+    ui.push.hidden = panel !== 'push';
+    ui.failure.hidden = panel !== 'failure';
     ui.busy(false);
     ui.open();
+  }
+
+  function showPasscode(reply) {
+    var challenge = reply.challenge || {};
+    ui.title.textContent = challenge.kind === 'push' ? 'Enter the code from your device' : 'Enter your passcode';
+    ui.text.textContent = challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : '';
+    setMessage(reply);
+    ui.rememberRow.hidden = !challenge.canRememberDevice;
+    ui.resend.textContent = challenge.kind === 'push' ? 'Resend notification' : 'Send a new passcode';
+    ui.passcode.value = '';
+    show('passcode');
     ui.passcode.focus();
+  }
+
+  function showPush(reply) {
+    var challenge = reply.challenge;
+    var expired = (reply.notice && reply.notice.code === 'push_expired') || !(challenge.secondsLeft > 0);
+    ui.title.textContent = 'Approve the sign-in on your device';
+    ui.text.textContent = expired ? '' : 'We sent a notification to your device. Pick this number there to approve:';
+    setMessage(reply);
+    ui.number.textContent = expired ? '' : String(challenge.number);
+    ui.number.hidden = expired;
+    ui.useCode.hidden = !challenge.canEnterCode;
+    ui.pushReply = reply;
+    show('push');
+    if (expired) {
+      ui.countdown.textContent = '';
+      ui.pushResend.focus();
+      return;
+    }
+    var left = challenge.secondsLeft;
+    var tick = function () {
+      ui.countdown.textContent = left + ' seconds left';
+      if (left <= 0) confirmPush();
+      left -= 1;
+    };
+    tick();
+    countdown = window.setInterval(tick, 1000);
+    if (window.EventSource) {
+      events = new EventSource('/mfa/push/events');
+      events.addEventListener('verdict', function (event) {
+        var verdict = JSON.parse(event.data).verdict;
+        if (verdict !== 'open') confirmPush();
+      });
+    }
+  }
+
+  // The server asks the push server once more before it lets anyone in.
+  function confirmPush() {
+    stopWaiting();
+    ui.busy(true);
+    post('/mfa/push/confirm', new URLSearchParams({ csrf: csrf })).then(handle);
+  }
+
+  function stopWaiting() {
+    if (events) events.close();
+    events = null;
+    if (countdown) window.clearInterval(countdown);
+    countdown = null;
   }
 
   function showFailure(message, restart) {
@@ -76,14 +138,11 @@
     ui.text.textContent = '';
     ui.message.textContent = message;
     ui.message.hidden = false;
-    ui.passcodeForm.hidden = true;
-    ui.failure.hidden = false;
     ui.restart.onclick = function () {
       ui.close();
       if (restart) go(restart);
     };
-    ui.busy(false);
-    ui.open();
+    show('failure');
     ui.restart.focus();
   }
 
@@ -92,29 +151,48 @@
     var title = el('h2', { id: 'fg-title' });
     var text = el('p', { id: 'fg-text' });
     var message = el('p', { id: 'fg-message', class: 'fg-message', role: 'alert' });
+
     var passcodeForm = el('form', { id: 'fg-passcode-form', class: 'fg-form', method: 'dialog' });
-    var label = el('label', { for: 'fg-passcode' }, 'Passcode');
     var passcode = el('input', { id: 'fg-passcode', name: 'passcode', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '16', required: '' });
     var remember = el('input', { id: 'fg-remember', type: 'checkbox', name: 'remember' });
     var rememberRow = el('label', { class: 'fg-check' }, [remember, ' Remember this device']);
     var verify = el('button', { id: 'fg-verify', type: 'submit' }, 'Verify');
     var resend = el('button', { id: 'fg-resend', type: 'button', class: 'fg-link' }, 'Send a new passcode');
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
+    passcodeForm.append(el('label', { for: 'fg-passcode' }, 'Passcode'), passcode, rememberRow, verify, resend, cancel);
+
+    var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
+    var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
+    var pushResend = el('button', { id: 'fg-push-resend', type: 'button' }, 'Resend notification');
+    var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code manually');
+    var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
+    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushCancel]);
+
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
-    passcodeForm.append(label, passcode, rememberRow, verify, resend, cancel);
-    dialog.append(title, text, message, passcodeForm, failure);
+    dialog.append(title, text, message, passcodeForm, push, failure);
     document.body.appendChild(dialog);
 
-    var buttons = [verify, resend, cancel, restart];
+    var buttons = [verify, resend, cancel, restart, pushResend, useCode, pushCancel];
     var api = {
-      title: title, text: text, message: message, passcodeForm: passcodeForm, passcode: passcode,
-      rememberRow: rememberRow, failure: failure, restart: restart,
+      title: title, text: text, message: message, passcodeForm: passcodeForm, passcode: passcode, rememberRow: rememberRow,
+      resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
+      failure: failure, restart: restart, pushReply: null,
       busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
       open: function () { if (!dialog.open) { if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', ''); } },
       close: function () { if (dialog.close) dialog.close(); else dialog.removeAttribute('open'); },
     };
 
+    var doResend = function () {
+      stopWaiting();
+      api.busy(true);
+      post('/mfa/resend', new URLSearchParams({ csrf: csrf })).then(handle);
+    };
+    var doCancel = function () {
+      stopWaiting();
+      api.busy(true);
+      post('/mfa/cancel', new URLSearchParams({ csrf: csrf })).then(function () { api.close(); api.busy(false); });
+    };
     passcodeForm.addEventListener('submit', function (event) {
       event.preventDefault();
       api.busy(true);
@@ -122,18 +200,16 @@
       if (remember.checked) params.set('remember', 'on');
       post('/mfa/passcode', params).then(handle);
     });
-    resend.addEventListener('click', function () {
-      api.busy(true);
-      post('/mfa/resend', new URLSearchParams({ csrf: csrf })).then(handle);
-    });
-    cancel.addEventListener('click', function () {
-      api.busy(true);
-      post('/mfa/cancel', new URLSearchParams({ csrf: csrf })).then(function () { api.close(); api.busy(false); });
+    resend.addEventListener('click', doResend);
+    pushResend.addEventListener('click', doResend);
+    cancel.addEventListener('click', doCancel);
+    pushCancel.addEventListener('click', doCancel);
+    useCode.addEventListener('click', function () {
+      stopWaiting();
+      showPasscode({ challenge: { kind: 'push' }, notice: null });
     });
     // Escape closes a modal dialog; treat it as cancel so no login is left half-open.
-    dialog.addEventListener('cancel', function () {
-      post('/mfa/cancel', new URLSearchParams({ csrf: csrf }));
-    });
+    dialog.addEventListener('cancel', doCancel);
     return api;
   }
 

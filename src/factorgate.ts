@@ -13,6 +13,12 @@ import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { LdapFirstFactor } from './first_factor/ldap_bind.js';
+import { LinotpClient } from './providers/linotp/client.js';
+import { PushProvider } from './providers/linotp/push_provider.js';
+import type { SecondFactorProvider } from './providers/provider.js';
+import { MemoryNotifier, type Notifier } from './state/notifier.js';
+import { RedisNotifier } from './state/redis_notifier.js';
+import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
 import { LoginFlow } from './login/login_flow.js';
 import { CookiePolicy } from './web/cookies.js';
@@ -49,7 +55,11 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     logger,
     now,
   });
-  const providers = new ProviderRegistry(new Map([[anakam.name, anakam]]), [], 'anakam');
+  const providers = new ProviderRegistry(
+    new Map<string, SecondFactorProvider>([[anakam.name, anakam], ...pushProviders(config, logger, metrics, now)]),
+    config.providers.policies,
+    config.providers.default,
+  );
   const gw = config.gateway;
   const replayer = new GatewayReplayer({
     gatewayUrl: gw.url,
@@ -67,6 +77,11 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     records: new LoginRecords(store, now),
     limiter: new RateLimiter(store, config.limits.windowSeconds * 1000),
   });
+  const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
+  const watcher = new PushWatcher({
+    verdict: (loginId) => flow.pushVerdict(loginId), store, notifier, logger,
+    intervalMs: config.linotp?.pollIntervalMs ?? 1000, maxIntervalMs: config.linotp?.pollMaxIntervalMs ?? 5000,
+  });
   const table = routeTable(gw);
   const agent = gatewayAgent(gw.url);
   const cookies = new CookiePolicy(config);
@@ -81,7 +96,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   }, config.health.checkIntervalMs, now);
   const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
   const app = createApp({
-    config, flow, keyring, cookies, logger,
+    config, flow, keyring, cookies, logger, watcher, notifier,
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({ gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger }),
   });
@@ -113,7 +128,9 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     logger,
     metrics,
     async close() {
+      watcher.stop();
       await frontDoor.close(SHUTDOWN_GRACE_MS);
+      await notifier.close();
       metricsServer?.close();
       providers.close();
       replayer.close();
@@ -143,4 +160,22 @@ async function openStore(config: Config, clock: Clock, logger: Logger): Promise<
   });
   if (!(await store.ready())) logger.error({ event: 'store_unavailable', store: 'redis' }, 'redis not reachable at start; logins fail until it is');
   return store;
+}
+
+/** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */
+function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: () => number): Array<[string, SecondFactorProvider]> {
+  const linotp = config.linotp;
+  if (!linotp) return [];
+  const client = new LinotpClient({
+    ...linotp, logger, now,
+    onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
+  });
+  const common = {
+    client, otppin: linotp.otppin, timeoutSeconds: linotp.pushTimeoutSeconds, validitySeconds: linotp.challengeValiditySeconds,
+    gatewayName: new URL(config.gateway.url).host, logger, now,
+  };
+  return [
+    ['push', new PushProvider({ ...common, name: 'push', allowCode: false })],
+    ['push_with_code', new PushProvider({ ...common, name: 'push_with_code', allowCode: true })],
+  ];
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { anakamProfileSchema } from '../providers/anakam/profile.js';
 import { ldapConfigSchema } from '../first_factor/ldap_config.js';
+import { linotpConfigSchema } from '../providers/linotp/config.js';
+
+const providerName = z.enum(['anakam', 'push', 'push_with_code']);
 
 // One schema holds every setting, its default and its documentation (STYLE 4).
 // Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
@@ -53,6 +56,17 @@ export const configSchema = z.object({
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
   }).prefault(EMPTY_SECTION),
+  linotp: linotpConfigSchema.optional()
+    .describe('LinOTP-style push server (DESIGN.md contract 3); needed by the push and push_with_code providers.'),
+  providers: z.object({
+    default: providerName.default('anakam').describe('Second factor for logins no policy matches: anakam (passcode), push, or push_with_code (push, or a typed code).'),
+    policies: z.array(z.object({
+      users: z.array(z.string().min(1).max(128)).optional().describe('User name globs (case-insensitive), e.g. admin-*.'),
+      realms: z.array(z.string().min(1).max(128)).optional().describe('Realms: the DOMAIN of DOMAIN\\user or the part after @.'),
+      subnets: z.array(z.string().min(1).max(64)).optional().describe('Client addresses or CIDRs.'),
+      use: providerName,
+    })).max(100).default([]).describe('Which provider a login uses: the first policy whose every given criterion matches.'),
+  }).prefault({}),
   ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
@@ -99,7 +113,17 @@ export const configSchema = z.object({
       commandTimeoutMs: z.number().int().min(50).max(60_000).default(1000).describe('A command unanswered by then fails (and with it the login, closed).'),
     }).prefault({}),
   }).prefault({}),
+}).superRefine((config, ctx) => {
+  const used = [config.providers.default, ...config.providers.policies.map((p) => p.use)];
+  if (used.some((name) => name !== 'anakam') && !config.linotp) {
+    ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
+  }
+  // The token PIN would have to come from the login form, which has no field for it (yet).
+  if (config.linotp?.otppin === 0) {
+    ctx.addIssue({ code: 'custom', path: ['linotp', 'otppin'], message: '0 (token PIN) is not supported yet: the login form carries no PIN field; use 1 or 2' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type ProviderName = z.infer<typeof providerName>;
 export type ConfigInput = z.input<typeof configSchema>;

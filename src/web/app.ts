@@ -9,6 +9,10 @@ import type { Keyring } from '../security/keyring.js';
 import { FactorgateError, asFactorgateError } from '../errors.js';
 import { CookiePolicy } from './cookies.js';
 import { loginRoutes } from './routes/login_routes.js';
+import { pushRoutes } from './routes/push_routes.js';
+import { loginIdReader } from './request.js';
+import type { PushWatcher } from '../login/push_watcher.js';
+import type { Notifier } from '../state/notifier.js';
 import { sendError } from './respond.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -22,6 +26,8 @@ export type AppDeps = {
   loginPage: express.RequestHandler;
   /** /healthz, /readyz and /metrics. */
   ops: express.Router;
+  watcher: PushWatcher;
+  notifier: Notifier;
 };
 
 const BODY_LIMIT = '8kb';
@@ -48,7 +54,9 @@ export function createApp(deps: AppDeps): express.Express {
   }));
   app.use('/mfa/static', express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
   app.use('/mfa', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(loginRoutes({ flow: deps.flow, config, keyring: deps.keyring, cookies: deps.cookies, loginPage: config.gateway.loginPage }));
+  const responder = { keyring: deps.keyring, cookies: deps.cookies, loginPage: config.gateway.loginPage };
+  app.use(loginRoutes({ ...responder, flow: deps.flow, config }));
+  app.use(pushRoutes({ ...responder, flow: deps.flow, watcher: deps.watcher, notifier: deps.notifier, loginIdOf: loginIdReader(deps.keyring, config.cookies.handleName) }));
 
   app.use((req, res) => {
     sendError(req, res, new FactorgateError('not_found', 'no such factorgate route'), config.gateway.loginPage);

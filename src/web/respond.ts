@@ -27,7 +27,10 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
       if (wantsJson(req)) {
         res.json({
           status: 'challenge',
-          challenge: view.challenge,
+          // The page counts down from secondsLeft: the browser's clock is not ours.
+          challenge: view.challenge.kind === 'push'
+            ? { ...view.challenge, secondsLeft: Math.max(0, Math.ceil((view.challenge.expiresAt - Date.now()) / 1000)) }
+            : view.challenge,
           csrf: view.csrf,
           notice: view.notice && { ...view.notice, message: noticeText(view.notice) },
         });

@@ -5,26 +5,18 @@ import { readAnswer } from '../../login/steps/read_answer.js';
 import { FactorgateError } from '../../errors.js';
 import { formTokenMatches } from '../../security/csrf.js';
 import type { Config } from '../../config/schema.js';
-import { HANDLE_PURPOSE, sendError, sendView, wantsJson, type Responder } from '../respond.js';
+import { sendError, sendView, wantsJson, type Responder } from '../respond.js';
+import { body, client, cookie, loginIdReader } from '../request.js';
 import type { Notice, NoticeCode } from '../../login/outcomes.js';
 
 type Deps = Responder & { flow: LoginFlow; config: Config };
 
-const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body : {});
-const cookie = (req: Request, name: string): string | undefined => {
-  const value = (req.cookies as Record<string, string | undefined>)[name];
-  return typeof value === 'string' && value.length <= 2048 ? value : undefined;
-};
-const client = (req: Request) => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
 
 /** The /mfa endpoints of a login: each reads its input, hands it to the flow, renders the view. */
 export function loginRoutes(deps: Deps): Router {
   const { flow, config, keyring } = deps;
   const router = Router();
-  const loginIdOf = (req: Request) => {
-    const handle = cookie(req, config.cookies.handleName);
-    return handle ? keyring.verify(HANDLE_PURPOSE, handle) : undefined;
-  };
+  const loginIdOf = loginIdReader(keyring, config.cookies.handleName);
 
   router.post('/mfa/login', async (req, res) => {
     const form = body(req);

@@ -1,0 +1,199 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
+import { createSecureContext } from 'node:tls';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { ConfigError } from '../../config/load.js';
+import { FactorgateError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { LinotpConfig } from './config.js';
+import { readCodeReply, readPushReply, readStatusReply, TRANSACTION_ID, type PushStart, type PushStatus } from './replies.js';
+
+export type LinotpClientOptions = Pick<LinotpConfig, 'urls' | 'timeoutMs' | 'maxSockets' | 'tls'> & {
+  logger: Logger;
+  now: () => number;
+  /** Told of every callout to one server: its command, outcome (HTTP status class, timeout or error) and duration. */
+  onCallout?: (command: string, outcome: string, seconds: number) => void;
+};
+
+export type PushRequest = { user: string; pass: string; data: string; number: number };
+export type StatusRequest = { user: string; pass: string; transactionId: string };
+/** With transactionId the code is checked against that challenge; without, LinOTP gets pass + code (PIN then OTP). */
+export type CodeRequest = { user: string; pass: string; code: string; transactionId?: string };
+export type { PushStart, PushStatus };
+
+const MAX_REPLY_BYTES = 64 * 1024;
+const MAX_DATA_CHARS = 512;
+const MAX_FIELD_CHARS = 1024;
+
+type Attempt = { kind: 'answer'; status: number; body: unknown } | { kind: 'unreachable'; cause: string };
+
+/** The HTTP callouts of DESIGN.md contract 3 (LinOTP validate API), with failover across `urls`. */
+export class LinotpClient {
+  private readonly http: AxiosInstance;
+  private readonly urls: string[];
+
+  constructor(private readonly options: LinotpClientOptions) {
+    this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
+    // One keep-alive pool for every login: callouts reuse connections instead of opening one each.
+    const pool = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
+    this.http = axios.create({
+      httpAgent: new HttpAgent(pool),
+      httpsAgent: new HttpsAgent({ ...pool, ...tlsMaterial(options.tls) }),
+      maxRedirects: 0,
+      maxContentLength: MAX_REPLY_BYTES,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      proxy: false,
+    });
+  }
+
+  /** Starts a push (number matching: the phone shows `number`); a refusal means no push token or a wrong PIN. */
+  async startPush(request: PushRequest, deadline: number): Promise<PushStart> {
+    const { user, pass, data, number } = request;
+    assertFields({ user, pass, data });
+    if (!Number.isInteger(number) || number < 10 || number > 99) throw new FactorgateError('internal', 'push number must be 10 to 99');
+    if (data.length > MAX_DATA_CHARS) throw new FactorgateError('internal', `push data longer than ${MAX_DATA_CHARS} characters`);
+    const form = { user, pass, data, content_type: '0', number: String(number) };
+    return readPushReply(await this.call('start_push', '/validate/check', form, deadline), 'start_push', [pass]);
+  }
+
+  /** Where the push stands; `open` past the challenge's validity is the caller's to call expired. */
+  async status(request: StatusRequest, deadline: number): Promise<PushStatus> {
+    const { user, pass, transactionId } = request;
+    assertFields({ user, pass }, transactionId);
+    const body = await this.call('check_status', '/validate/check_status', { user, pass, transactionid: transactionId }, deadline);
+    return readStatusReply(body, transactionId, 'check_status', [pass]);
+  }
+
+  /** Checks a code typed by hand: true accepted, false refused. */
+  async checkCode(request: CodeRequest, deadline: number): Promise<boolean> {
+    const { user, pass, code, transactionId } = request;
+    assertFields({ user, pass, code }, transactionId);
+    if (code.length === 0) throw new FactorgateError('invalid_input', 'empty code');
+    const form: Record<string, string> = transactionId === undefined ? { user, pass: pass + code } : { user, pass: code, transactionid: transactionId };
+    return readCodeReply(await this.call('check_code', '/validate/check', form, deadline), 'check_code', [pass, code]);
+  }
+
+  close(): void {
+    (this.http.defaults.httpAgent as HttpAgent).destroy();
+    (this.http.defaults.httpsAgent as HttpsAgent).destroy();
+  }
+
+  /**
+   * Sends one command to the first server that answers and returns its parsed JSON body.
+   * Failover happens only when a server could not be reached, timed out or answered 5xx. A definite
+   * answer (2xx, 4xx, or a body we refuse) is never sent on to the next server: a second server
+   * would start a second push on the user's phone, or count a second attempt of the same code.
+   * A timeout is the one ambiguous case (server n may have started a push): it fails over all the
+   * same, so the login survives a hung server; only the transaction id we get back is ever polled.
+   */
+  private async call(command: string, path: string, form: Record<string, string>, deadline: number): Promise<unknown> {
+    if (deadline - this.options.now() <= 0) throw new FactorgateError('no_login', 'login deadline passed before the callout', { command });
+    let cause = 'deadline';
+    let tried = 0;
+    for (const [urlIndex, base] of this.urls.entries()) {
+      // Each callout gets its own timeout, cut short by what is left of the whole login.
+      const left = deadline - this.options.now();
+      if (left <= 0) break;
+      tried += 1;
+      const attempt = await this.attempt(command, urlIndex, `${base}${path}`, form, Math.min(this.options.timeoutMs, left));
+      if (attempt.kind === 'answer') return definite(command, urlIndex, attempt.status, attempt.body);
+      cause = attempt.cause;
+      this.options.logger.warn({ event: 'callout_unreachable', command, urlIndex, cause }, 'LinOTP server did not answer');
+    }
+    throw new FactorgateError('tfa_unavailable', 'no LinOTP server answered', { command, cause, tried });
+  }
+
+  private async attempt(command: string, urlIndex: number, url: string, form: Record<string, string>, timeout: number): Promise<Attempt> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      // axios's timeout has been a socket-idle timeout in some versions; the signal bounds the whole
+      // exchange (a body dripped byte by byte included) whatever axios does.
+      const response = await this.http.post(url, new URLSearchParams(form).toString(), {
+        timeout,
+        signal: AbortSignal.timeout(timeout),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      });
+      const { status } = response;
+      this.options.onCallout?.(command, `${Math.floor(status / 100)}xx`, seconds());
+      this.options.logger.debug({ event: 'callout', command, httpStatus: status, urlIndex, ms: Math.round(seconds() * 1000) }, 'LinOTP callout');
+      return status >= 500 ? { kind: 'unreachable', cause: `http_${status}` } : { kind: 'answer', status, body: response.data };
+    } catch (err) {
+      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
+      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
+      this.options.onCallout?.(command, timedOut ? 'timeout' : 'error', seconds());
+      // The server did answer, with a body too large or cut off: definite, and not to be trusted.
+      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
+        throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, urlIndex, cause: code });
+      }
+      return { kind: 'unreachable', cause: timedOut ? 'timeout' : /^[A-Za-z0-9_]{1,64}$/.test(code) ? code : 'unknown' };
+    }
+  }
+}
+
+/** A server's definite answer: the JSON of a 2xx, or an error that is not retried elsewhere. */
+function definite(command: string, urlIndex: number, status: number, body: unknown): unknown {
+  if (status === 401 || status === 403) {
+    throw new FactorgateError('tfa_misconfigured', 'LinOTP server refused factorgate (client certificate?)', { command, urlIndex, httpStatus: status });
+  }
+  if (status < 200 || status >= 300) throw new FactorgateError('tfa_protocol', 'unexpected HTTP status', { command, urlIndex, httpStatus: status });
+  try {
+    if (typeof body !== 'string') throw new TypeError('no text body');
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new FactorgateError('tfa_protocol', 'reply is not JSON', { command, urlIndex, httpStatus: status });
+  }
+}
+
+/** Type confusion is refused before any work is done (STYLE, from passport). */
+function assertFields(values: Record<string, unknown>, transactionId?: unknown): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'string' || value.length > MAX_FIELD_CHARS) throw new FactorgateError('invalid_input', `${name} is not acceptable text`);
+  }
+  if (transactionId !== undefined && (typeof transactionId !== 'string' || !TRANSACTION_ID.test(transactionId))) {
+    throw new FactorgateError('internal', 'transaction id is malformed');
+  }
+}
+
+/**
+ * Reads the PEM files once, at start. A given CA replaces Node's default trust store for these
+ * connections, which is the pinning of seed 003's server_certificate. Bad files stop the start.
+ */
+function tlsMaterial(tls: LinotpConfig['tls']): AgentOptions {
+  const read = (key: 'caFile' | 'certFile' | 'keyFile'): Buffer | undefined => {
+    const file = tls[key];
+    if (!file) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError([`linotp.tls.${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+  };
+  const material: AgentOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  const ca = read('caFile');
+  const cert = read('certFile');
+  const key = read('keyFile');
+  if (ca) material.ca = ca;
+  if (cert) material.cert = cert;
+  if (key) material.key = key;
+  try {
+    // Node skips what it cannot parse (a garbage CA file would silently trust nothing) and OpenSSL
+    // drops a key that does not fit the certificate: check both here, so a bad file stops the start.
+    if (ca) certificates(ca, 'caFile');
+    if (cert && key && !certificates(cert, 'certFile')[0]!.checkPrivateKey(createPrivateKey(key))) throw new Error('keyFile does not match certFile');
+    createSecureContext(material);
+  } catch (err) {
+    throw new ConfigError([`linotp.tls: the PEM files are not usable (${(err as Error).message.slice(0, 120)})`]);
+  }
+  return material;
+}
+
+function certificates(pem: Buffer, setting: string): X509Certificate[] {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error(`${setting} holds no PEM certificate`);
+  return blocks.map((block) => new X509Certificate(block));
+}

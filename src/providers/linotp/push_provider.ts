@@ -1,0 +1,101 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from '../../log.js';
+import type { ChallengeAnswer, FactorOutcome, LoginContext, ProviderState, PushChallenge, SecondFactorProvider } from '../provider.js';
+import type { LinotpClient } from './client.js';
+import { FactorgateError } from '../../errors.js';
+
+export type PushProviderOptions = {
+  name: 'push' | 'push_with_code';
+  client: LinotpClient;
+  otppin: 0 | 1 | 2;
+  /** How long the page waits for the push; bounded by the challenge's validity and 10 minutes. */
+  timeoutSeconds: number;
+  validitySeconds: number;
+  /** Whether a one-time code typed by hand is accepted instead (seed 000's "Enter the code manually"). */
+  allowCode: boolean;
+  /** Shown on the phone: where the login is for. */
+  gatewayName: string;
+  logger: Logger;
+  now: () => number;
+};
+
+const MAX_CHALLENGE_SECONDS = 600;
+
+/**
+ * Push approval through a LinOTP-style validate API (DESIGN.md contract 3): a challenge that
+ * describes this very login, number matching, status polled until approved, denied or expired,
+ * a resend that voids the old challenge, and an optional typed code checked by the same server.
+ */
+export class PushProvider implements SecondFactorProvider {
+  readonly name: string;
+
+  constructor(private readonly options: PushProviderOptions) {
+    this.name = options.name;
+    // otppin 0 needs the token PIN, and the gateway's login form has no field for it.
+    if (options.otppin === 0) throw new Error('linotp.otppin 0 (token PIN) is not supported: the login form carries no PIN field; use 1 or 2');
+  }
+
+  start(ctx: LoginContext): Promise<FactorOutcome> {
+    return this.send(ctx);
+  }
+
+  /** A new challenge: the state (and with it the old transaction) is replaced, so the old one is void. */
+  resend(ctx: LoginContext): Promise<FactorOutcome> {
+    return this.send(ctx);
+  }
+
+  async poll(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
+    const { client, logger, now } = this.options;
+    const status = await client.status({ user: ctx.username, pass: this.pass(ctx), transactionId: this.transactionOf(state) }, ctx.deadline);
+    if (status === 'approved') {
+      logger.info({ event: 'push_approved', user: ctx.username, clientIp: ctx.clientIp }, 'push approved on the device');
+      return { outcome: 'success', state };
+    }
+    if (status === 'denied') {
+      logger.warn({ event: 'push_denied', user: ctx.username, clientIp: ctx.clientIp }, 'push denied on the device');
+      return { outcome: 'fail', state, reason: 'push_denied', canRetry: false };
+    }
+    if (now() >= Number(state.expiresAt)) return { outcome: 'fail', state, reason: 'push_expired', canRetry: true };
+    return { outcome: 'challenge', state, challenge: this.challengeOf(state) };
+  }
+
+  async answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome> {
+    if (!this.options.allowCode) return { outcome: 'fail', state, reason: 'second_factor_refused', canRetry: false };
+    const accepted = await this.options.client.checkCode(
+      { user: ctx.username, pass: this.pass(ctx), code: answer.passcode, transactionId: this.transactionOf(state) }, ctx.deadline);
+    return accepted ? { outcome: 'success', state } : { outcome: 'fail', state, reason: 'passcode_invalid', canRetry: true };
+  }
+
+  close(): void {
+    this.options.client.close();
+  }
+
+  private async send(ctx: LoginContext): Promise<FactorOutcome> {
+    const { client, logger, now, gatewayName } = this.options;
+    const number = randomInt(10, 100);
+    const data = `Sign in to ${gatewayName} as ${ctx.username} from ${ctx.clientIp} at ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const started = await client.startPush({ user: ctx.username, pass: this.pass(ctx), data, number }, ctx.deadline);
+    if (started.kind === 'refused') {
+      logger.warn({ event: 'push_no_device', user: ctx.username, clientIp: ctx.clientIp }, 'no push device registered for the user (or the PIN was refused)');
+      return { outcome: 'fail', state: {}, reason: 'no_push_device', canRetry: false };
+    }
+    const seconds = Math.min(this.options.timeoutSeconds, this.options.validitySeconds, MAX_CHALLENGE_SECONDS);
+    const state: ProviderState = { transactionId: started.transactionId, number, expiresAt: now() + seconds * 1000 };
+    logger.info({ event: 'push_sent', user: ctx.username, clientIp: ctx.clientIp }, 'push sent to the device');
+    return { outcome: 'challenge', state, challenge: this.challengeOf(state) };
+  }
+
+  private challengeOf(state: ProviderState): PushChallenge {
+    return { kind: 'push', number: Number(state.number), expiresAt: Number(state.expiresAt), canEnterCode: this.options.allowCode };
+  }
+
+  /** What `pass` carries to LinOTP, per its otppin policy. */
+  private pass(ctx: LoginContext): string {
+    return this.options.otppin === 1 ? ctx.password() : '';
+  }
+
+  private transactionOf(state: ProviderState): string {
+    if (typeof state.transactionId !== 'string') throw new FactorgateError('wrong_state', 'login has no push transaction');
+    return state.transactionId;
+  }
+}

@@ -1,0 +1,24 @@
+import type { Request } from 'express';
+import type { Keyring } from '../security/keyring.js';
+import { HANDLE_PURPOSE } from './respond.js';
+
+// Reading what a request carries, the same way for every route.
+
+export const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body : {});
+
+export const cookie = (req: Request, name: string): string | undefined => {
+  const value = (req.cookies as Record<string, string | undefined>)[name];
+  return typeof value === 'string' && value.length <= 2048 ? value : undefined;
+};
+
+export const client = (req: Request) => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
+
+export type LoginIdOf = (req: Request) => string | undefined;
+
+/** The login id behind the signed handle cookie, or undefined when absent or not ours. */
+export function loginIdReader(keyring: Keyring, handleCookie: string): LoginIdOf {
+  return (req) => {
+    const handle = cookie(req, handleCookie);
+    return handle ? keyring.verify(HANDLE_PURPOSE, handle) : undefined;
+  };
+}
