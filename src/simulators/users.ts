@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-// The demo users both simulators share (fixtures/demo-users.yaml): a gateway password for the
-// first factor, and an e-mail address and/or phone number for the two-factor simulator.
+// The demo users the simulators share (fixtures/demo-users.yaml): a gateway password for the
+// first factor, an e-mail address and/or phone number for the two-factor simulator, and
+// optionally a push token (its PIN) for the LinOTP simulator.
 
 // A plain word: keeps names safe in URLs, HTML and logs, and rules out keys like __proto__.
 const USERNAME = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
@@ -15,6 +16,8 @@ export const demoUserSchema = z.strictObject({
   password: z.string().min(8).max(256),
   email: z.email().max(254).optional(),
   phone: z.string().regex(/^\+?[0-9 ().-]{4,32}$/, 'must be a phone number').optional(),
+  /** A LinOTP push token; `pin` is its token PIN (what `pass` carries when otppin is 0). */
+  push: z.strictObject({ pin: z.string().min(4).max(64) }).optional(),
 });
 
 const demoUsersFileSchema = z.strictObject({

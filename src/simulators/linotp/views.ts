@@ -1,0 +1,57 @@
+import { stateOf, type Transaction } from './transactions.js';
+
+/** A transaction as sim.transactions() and sim.pending() give it: everything, as a copy. */
+export type LinotpTransaction = {
+  transactionid: string;
+  user: string;
+  serial: string;
+  data: string;
+  /** The number factorgate sent (absent if none): the right button. */
+  number?: number;
+  /** The phone's buttons: `number` and two decoys, in the order shown; empty without a number. */
+  choices: number[];
+  /** The one-time code for /validate/check with this transactionid. */
+  code: string;
+  createdAt: string;
+  expiresAt: string;
+  status: 'open' | 'closed';
+  /** Past its validity while still open: the phone no longer offers it. */
+  expired: boolean;
+  outcome?: 'accepted' | 'rejected';
+  message: string;
+  receivedCount: number;
+  wrongCodes: number;
+};
+
+/** What the phone shows of a pending transaction (GET /phone.json): not which button is right. */
+export type PhoneEntry = {
+  transactionid: string;
+  user: string;
+  serial: string;
+  data: string;
+  choices: number[];
+  code: string;
+  createdAt: string;
+  expiresAt: string;
+  secondsLeft: number;
+};
+
+export function transactionView(tx: Transaction, now: number): LinotpTransaction {
+  const view: LinotpTransaction = {
+    transactionid: tx.transactionid, user: tx.user, serial: tx.serial, data: tx.data, choices: [...tx.choices], code: tx.code,
+    createdAt: iso(tx.createdAt), expiresAt: iso(tx.expiresAt), status: tx.status, expired: stateOf(tx, now) === 'expired',
+    message: tx.message, receivedCount: tx.receivedCount, wrongCodes: tx.wrongCodes,
+  };
+  if (tx.number !== undefined) view.number = tx.number;
+  if (tx.outcome !== undefined) view.outcome = tx.outcome;
+  return view;
+}
+
+export function phoneEntry(tx: Transaction, now: number): PhoneEntry {
+  return {
+    transactionid: tx.transactionid, user: tx.user, serial: tx.serial, data: tx.data, choices: [...tx.choices], code: tx.code,
+    createdAt: iso(tx.createdAt), expiresAt: iso(tx.expiresAt), secondsLeft: Math.max(0, Math.ceil((tx.expiresAt - now) / 1000)),
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
