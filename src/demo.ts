@@ -6,6 +6,8 @@ import { startSimulators } from './simulators/start.js';
 import { loadDemoUsers } from './simulators/users.js';
 
 const DEMO_API_USER = 'factorgate-demo';
+/** The demo's push user (a push token in fixtures/demo-users.yaml); everyone else gets a passcode. */
+const PUSH_USERS = ['dave'];
 
 /**
  * `factorgate demo`: a simulated gateway and two-factor server on localhost, with factorgate in
@@ -15,7 +17,9 @@ const DEMO_API_USER = 'factorgate-demo';
 export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Demo-only API password, new each run: never a credential from the repository.
   const apiPassword = randomBytes(18).toString('base64url');
-  const simulators = await startSimulators({ tfa: { apiUser: DEMO_API_USER, apiPassword } });
+  // otppin 1: the push server checks the user's gateway password, as factorgate sends it.
+  const users = loadDemoUsers();
+  const simulators = await startSimulators({ tfa: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1 } });
   const config = loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '8080',
@@ -25,6 +29,9 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<num
       FACTORGATE_TFA_BASE_URL: simulators.tfaUrl,
       FACTORGATE_TFA_API_USER: DEMO_API_USER,
       FACTORGATE_TFA_API_PASSWORD: apiPassword,
+      FACTORGATE_LINOTP_URLS: simulators.linotpUrl,
+      // Demo users with a push token approve on the phone page; everyone else gets a passcode.
+      FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: PUSH_USERS, use: 'push_with_code' }]),
     },
   });
   let factorgate;
@@ -39,19 +46,20 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<num
     }
     throw err;
   }
-  const users = loadDemoUsers();
   const lines = [
     '',
     'factorgate demo is running. Open in a browser:',
     '',
     `  login page      ${factorgate.url}/vpn/index.html`,
     `  passcodes       ${simulators.tfaUrl}/outbox   (the simulated e-mail/SMS outbox)`,
+    `  phone           ${simulators.linotpUrl}/phone    (approve push logins here, in a second tab)`,
     '',
     'Demo users (simulated gateway passwords):',
-    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${[user.email, user.phone].filter(Boolean).join(', ')}`),
+    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : [user.email, user.phone].filter(Boolean).join(', ')}`),
     '',
     `Behind it: gateway simulator ${simulators.gatewayUrl}, two-factor simulator ${simulators.tfaUrl}.`,
-    'Log in, read the passcode from the outbox, tick "Remember this device" to skip it next time.',
+    'Log in as alice, read the passcode from the outbox, tick "Remember this device" to skip it next time.',
+    'Log in as dave and approve the push on the phone page by picking the number the login page shows.',
     'Press Ctrl-C to stop all three.',
     '',
   ];

@@ -6,8 +6,8 @@ import { captureLogs } from '../helpers/log_capture.js';
 export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
 
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
-export async function startStack(tfa: Record<string, unknown> = {}): Promise<Stack> {
-  const sims = await startSimulators({ tfa: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa } });
+export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Stack> {
+  const sims = await startSimulators({ tfa: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 } });
   const logs = captureLogs('info');
   const config = loadConfig({
     env: {
@@ -18,6 +18,9 @@ export async function startStack(tfa: Record<string, unknown> = {}): Promise<Sta
       FACTORGATE_TFA_API_PASSWORD: 'e2e-api-password',
       FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
       FACTORGATE_TFA_TIMEOUT_MS: '1500',
+      FACTORGATE_LINOTP_URLS: sims.linotpUrl,
+      FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: ['dave'], use: 'push_with_code' }]),
+      ...env,
     },
   });
   const fg = await startFactorgate(config, { logger: logs.logger });

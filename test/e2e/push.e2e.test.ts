@@ -1,0 +1,96 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { startStack, type Stack } from './stack.js';
+
+const DAVE = { user: 'dave', password: 'dave-demo-pw' };
+
+describe('end to end in a real browser: push approval', function () {
+  this.timeout(40_000);
+  let browser: Browser;
+  let stack: Stack;
+  let context: BrowserContext;
+  let page: Page;
+  let phone: Page;
+
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+  afterEach(async function () {
+    const title = this.currentTest?.fullTitle() ?? 'push';
+    await keepScreenshot(page, title);
+    await keepScreenshot(phone, `${title} phone`);
+    await context?.close();
+    await stack.close();
+  });
+
+  /** The login page in one tab, the simulator's phone page in a second, as a person would have them. */
+  async function loginAsDave(env: Record<string, string> = {}): Promise<number> {
+    stack = await startStack({}, env);
+    context = await newContext(browser);
+    page = await context.newPage();
+    phone = await context.newPage();
+    await page.goto(`${stack.fg.url}/vpn/index.html`);
+    await page.fill('input[name="login"]', DAVE.user);
+    await page.fill('input[name="passwd"]', DAVE.password);
+    await page.click('form [type="submit"]');
+    await page.waitForSelector('#fg-number:not([hidden])');
+    expect(await page.textContent('#fg-title')).to.equal('Approve the sign-in on your device');
+    return Number(await page.textContent('#fg-number'));
+  }
+
+  it('allowed on the phone by picking the number the login page shows: the user lands on the portal', async () => {
+    const number = await loginAsDave();
+    expect(number).to.be.within(10, 99);
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    expect(await phone.textContent('body')).to.include('as dave from 127.0.0.1');
+    await phone.click(`button[name="number"][value="${number}"]`);
+    await page.waitForURL(/\/portal\//);
+    expect(await page.textContent('body')).to.include('dave');
+  });
+
+  it('denied on the phone: the login page says so and nobody gets in', async () => {
+    await loginAsDave();
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    await phone.click('button.deny');
+    await page.waitForSelector('#fg-restart:visible');
+    expect(await page.textContent('#fg-message')).to.include('denied on your device');
+    expect(stack.sims.gateway.loginCount('dave')).to.equal(0);
+  });
+
+  it('the wrong number picked on the phone counts as a refusal', async () => {
+    const number = await loginAsDave();
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    const wrong = await phone.$$eval('button[name="number"]', (buttons, right) => buttons.map((b) => b.getAttribute('value')).find((v) => v !== String(right)), number);
+    await phone.click(`button[name="number"][value="${wrong}"]`);
+    await page.waitForSelector('#fg-restart:visible');
+    expect(stack.sims.gateway.loginCount('dave')).to.equal(0);
+  });
+
+  it('no answer in time, then the code typed by hand lets the user in', async () => {
+    await loginAsDave({ FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '5' });
+    await page.waitForSelector('#fg-push-resend:visible >> nth=0');
+    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+    const transaction = stack.sims.linotp.pending('dave')[0]!;
+    await page.click('#fg-use-code');
+    await page.fill('#fg-passcode', stack.sims.linotp.codeFor(transaction.transactionid)!);
+    await page.click('#fg-verify');
+    await page.waitForURL(/\/portal\//);
+  });
+
+  it('no answer in time, then "Resend notification", then allowed', async () => {
+    await loginAsDave({ FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '5' });
+    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+    const first = stack.sims.linotp.pending('dave')[0]!.transactionid;
+    await page.click('#fg-push-resend');
+    await page.waitForSelector('#fg-number:not([hidden])');
+    const number = Number(await page.textContent('#fg-number'));
+    const newest = stack.sims.linotp.pending('dave')[0]!;
+    expect(newest.transactionid).to.not.equal(first);
+    expect(stack.sims.linotp.approve(first)).to.not.equal('unknown'); // approving the void push...
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(page.url()).to.match(/\/vpn\/index\.html/); // ...lets nobody in
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    await phone.click(`button[name="number"][value="${number}"]`);
+    await page.waitForURL(/\/portal\//);
+  });
+});
