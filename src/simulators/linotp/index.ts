@@ -3,7 +3,7 @@ import { SimulatorServer } from '../http_server.js';
 import { localOnly } from '../local_only.js';
 import { applyFault } from './apply_fault.js';
 import { basicAuth } from './basic_auth.js';
-import { controlRoutes } from './control_routes.js';
+import { controlRoutes } from '../control_routes.js';
 import { checkFault, type ActiveFault, type LinotpFault } from './faults.js';
 import { resolveLinotpOptions, type LinotpSimulatorOptions, type OtpPin, type ResolvedLinotpOptions } from './options.js';
 import { readBody } from './params.js';

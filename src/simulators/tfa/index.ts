@@ -5,7 +5,7 @@ import { apiRoutes } from './api_routes.js';
 import { applyFault } from './apply_fault.js';
 import { basicAuth } from './basic_auth.js';
 import { CallLog, type TfaCall } from './calls.js';
-import { controlRoutes } from './control_routes.js';
+import { controlRoutes } from '../control_routes.js';
 import { checkFault, type ActiveFault, type TfaFault } from './faults.js';
 import { resolveTfaOptions, type ResolvedTfaOptions, type TfaSimulatorOptions } from './options.js';
 import { Outbox, type OutboxMessage } from './outbox.js';

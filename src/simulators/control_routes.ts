@@ -1,8 +1,8 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import type { LinotpFault } from './faults.js';
 
-export type Controls = {
-  fault(): LinotpFault | undefined;
+/** What a simulator lets tests control; F is its fault vocabulary (tfa/faults.ts, linotp/faults.ts). */
+export type Controls<F> = {
+  fault(): F | undefined;
   /** Throws an Error saying what is wrong with the fault. */
   setFault(fault: unknown): void;
   clearFault(): void;
@@ -10,13 +10,14 @@ export type Controls = {
 };
 
 /**
- * Test controls over HTTP, mirroring the programmatic ones (served to localhost only):
+ * Test controls over HTTP, mirroring the programmatic ones (served to localhost only), the same
+ * for every simulator:
  *   GET    /_control/fault   {"fault": {...} | null}
- *   POST   /_control/fault   JSON body, a fault (see faults.ts); 400 names what is wrong
+ *   POST   /_control/fault   JSON body, a fault (see the simulator's faults.ts); 400 names what is wrong
  *   DELETE /_control/fault   clears it
- *   POST   /_control/reset   forgets every transaction and the fault
+ *   POST   /_control/reset   forgets all the simulator's state and the fault
  */
-export function controlRoutes(controls: Controls): Router {
+export function controlRoutes<F>(controls: Controls<F>): Router {
   const router = express.Router();
   router.get('/fault', (_req, res) => void res.json({ fault: controls.fault() ?? null }));
   router.post('/fault', express.json({ limit: '4kb' }), (req, res) => {
