@@ -96,3 +96,63 @@ describe('several instances sharing Redis', function () {
     expect((await startLoginOn(browser, a, a)).json().status).to.equal('challenge');
   });
 });
+
+describe('several instances sharing Redis: push', function () {
+  this.timeout(60_000);
+  let redis: RedisServer;
+  let sims: RunningSimulators;
+  let instances: FactorgateProcess[] = [];
+
+  beforeEach(async () => {
+    redis = await startRedisServer();
+    sims = await startSimulators({ tfa: { apiUser: 'multi', apiPassword: 'multi-api-password' }, linotp: { otppin: 1 } });
+  });
+  afterEach(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    instances = [];
+    await sims.close();
+    await redis.stop();
+  });
+
+  /** Reads one page's event stream until a verdict other than open. */
+  async function verdictOn(instance: FactorgateProcess, browser: TestBrowser): Promise<string> {
+    const res = await fetch(`${instance.url}/mfa/push/events`, { headers: { Cookie: await browser.jar.getCookieString(`${instance.url}/mfa/`) } });
+    const reader = res.body!.getReader();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended: ${text}`);
+      text += new TextDecoder().decode(value);
+      const final = [...text.matchAll(/"verdict":"(\w+)"/g)].map((m) => m[1]).find((v) => v !== 'open');
+      if (final) {
+        await reader.cancel();
+        return final;
+      }
+    }
+  }
+
+  // The poller lease lives in Redis, so only one instance polls; the other tab hears through pub/sub.
+  it('a push approved while two tabs wait on two instances reaches both', async () => {
+    const env = {
+      FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_TFA_BASE_URL: sims.tfaUrl, FACTORGATE_TFA_API_USER: 'multi',
+      FACTORGATE_TFA_API_PASSWORD: 'multi-api-password', FACTORGATE_SECRET: 'shared-secret-0123456789-0123456789-abc',
+      FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: redis.url,
+      FACTORGATE_LINOTP_URLS: sims.linotpUrl, FACTORGATE_PROVIDERS_DEFAULT: 'push', FACTORGATE_LINOTP_POLL_INTERVAL_MS: '300',
+    };
+    const a = await startFactorgateProcess(env);
+    const b = await startFactorgateProcess(env);
+    instances.push(a, b);
+    const browser = new TestBrowser(a.url);
+    const page = await browser.get(`${a.url}/vpn/index.html`);
+    const started = (await browser.postJson(`${a.url}/mfa/login`, { login: 'dave', passwd: 'dave-demo-pw', fg_csrf: TestBrowser.formToken(page.body) })).json();
+    expect(started.challenge.kind).to.equal('push');
+    const onA = verdictOn(a, browser);
+    const onB = verdictOn(b, browser);
+    await new Promise((r) => setTimeout(r, 500));
+    const tid = sims.linotp.pending('dave')[0]!.transactionid;
+    expect(sims.linotp.approve(tid, started.challenge.number)).to.equal('accepted');
+    expect(await Promise.all([onA, onB])).to.deep.equal(['approved', 'approved']);
+    const done = await browser.postJson(`${b.url}/mfa/push/confirm`, { csrf: started.csrf });
+    expect(done.json().status).to.equal('done');
+  });
+});
