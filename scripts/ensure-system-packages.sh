@@ -7,6 +7,7 @@ needed=()
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 [ -x /usr/sbin/slapd ] || needed+=(slapd)
+command -v oathtool >/dev/null 2>&1 || needed+=(oathtool)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 

@@ -33,6 +33,8 @@ export const directory = {
   /** A second `alice` (not a person) below ou=people: what an injected `,ou=admins` would reach. */
   shadowAlice: { uid: 'alice', password: 'shadow-password', dn: `uid=alice,ou=admins,ou=people,${SUFFIX}` },
   groups: { admins: `cn=admins,ou=groups,${SUFFIX}`, staff: `cn=staff,ou=groups,${SUFFIX}` },
+  /** Holds factorgate's OTP devices; only the service account may write it. */
+  otpDeviceAttribute: 'description',
 } as const;
 
 export type Slapd = {
@@ -108,6 +110,8 @@ function slapdConf(dir: string, tls: boolean): string {
     'maxsize 10485760',
     // As a real directory: passwords only usable to bind, nothing readable without binding.
     'access to attrs=userPassword by anonymous auth by self =xw by * none',
+    // The OTP device store (src/otp/ldap_device_store.ts) writes its attribute as the service account.
+    `access to attrs=${directory.otpDeviceAttribute} by dn.exact="${directory.service.dn}" write by users read by * none`,
     'access to * by users read by * none',
     // memberof maintains memberOf on the members when groups are added over LDAP (not by slapadd).
     'overlay memberof',

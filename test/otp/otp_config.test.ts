@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { otpConfigSchema } from '../../src/otp/otp_config.js';
+import { totpFromConfig } from '../../src/otp/open_device_store.js';
+
+describe('OTP configuration (src/otp/otp_config.ts)', () => {
+  it('defaults to SHA1, 6 digits, 30 s, issuer factorgate, and an SQLite file', () => {
+    const config = otpConfigSchema.parse({});
+    expect(config).to.include({ enabled: false, issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, maxDevices: 5, store: 'sqlite' });
+    expect(config.ldap.attribute).to.equal('description');
+    expect(totpFromConfig(config).settings).to.include({ issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, secretBytes: 20 });
+  });
+
+  it('reports every missing LDAP setting at once, by its path', () => {
+    const result = otpConfigSchema.safeParse({ enabled: true, store: 'ldap' });
+    expect(result.success).to.equal(false);
+    const paths = result.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).to.have.members(['ldap.url', 'ldap.bindDn', 'ldap.bindPassword', 'ldap.searchBase', 'ldap.searchFilter']);
+  });
+
+  it('accepts a DN template instead of a search, and checks its placeholder', () => {
+    const base = { enabled: true, store: 'ldap', ldap: { url: 'ldaps://ldap.example.org', bindDn: 'cn=fg', bindPassword: 'pw' } };
+    expect(otpConfigSchema.safeParse({ ...base, ldap: { ...base.ldap, userDnTemplate: 'uid={username},ou=people' } }).success).to.equal(true);
+    expect(otpConfigSchema.safeParse({ ...base, ldap: { ...base.ldap, userDnTemplate: 'uid=x,ou=people' } }).success).to.equal(false);
+    expect(otpConfigSchema.safeParse({ ...base, ldap: { ...base.ldap, searchBase: 'ou=people', searchFilter: '(uid=x)' } }).success).to.equal(false);
+  });
+
+  it('refuses digits and periods outside what authenticators and RFC 4226 allow', () => {
+    for (const bad of [{ digits: 5 }, { digits: 9 }, { period: 5 }, { algorithm: 'MD5' }, { issuer: 'a:b' }]) {
+      expect(otpConfigSchema.safeParse(bad).success, JSON.stringify(bad)).to.equal(false);
+    }
+  });
+});
