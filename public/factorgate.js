@@ -77,7 +77,7 @@
   function showPasscode(reply) {
     var challenge = reply.challenge || {};
     ui.title.textContent = challenge.kind === 'push' ? 'Enter the code from your device' : 'Enter your passcode';
-    ui.text.textContent = challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : '';
+    ui.text.textContent = challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : String(challenge.prompt || '');
     setMessage(reply);
     ui.rememberRow.hidden = !challenge.canRememberDevice;
     ui.resend.textContent = challenge.kind === 'push' ? 'Resend notification' : 'Send a new passcode';

@@ -16,6 +16,9 @@ import { LdapFirstFactor } from './first_factor/ldap_bind.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import type { SecondFactorProvider } from './providers/provider.js';
+import { TotpProvider } from './providers/totp_provider.js';
+import { openDeviceStore, totpFromConfig } from './otp/open_device_store.js';
+import type { OtpDeps } from './otp/check_code.js';
 import { MemoryNotifier, type Notifier } from './state/notifier.js';
 import { RedisNotifier } from './state/redis_notifier.js';
 import { PushWatcher } from './login/push_watcher.js';
@@ -55,8 +58,13 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     logger,
     now,
   });
+  const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
   const providers = new ProviderRegistry(
-    new Map<string, SecondFactorProvider>([[anakam.name, anakam], ...pushProviders(config, logger, metrics, now)]),
+    new Map<string, SecondFactorProvider>([
+      [anakam.name, anakam],
+      ...pushProviders(config, logger, metrics, now),
+      ...(otp ? [[otp.provider.name, otp.provider] as [string, SecondFactorProvider]] : []),
+    ]),
     config.providers.policies,
     config.providers.default,
   );
@@ -178,4 +186,10 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
     ['push', new PushProvider({ ...common, name: 'push', allowCode: false })],
     ['push_with_code', new PushProvider({ ...common, name: 'push_with_code', allowCode: true })],
   ];
+}
+
+/** factorgate's own TOTP codes: the device store the configuration names, and the login provider over it. */
+async function openOtp(config: Config, keyring: Keyring, clock: Clock, logger: Logger): Promise<{ deps: OtpDeps; provider: TotpProvider }> {
+  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock), keyring, totp: totpFromConfig(config.otp), clock, logger };
+  return { deps, provider: new TotpProvider(deps) };
 }

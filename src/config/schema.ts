@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { anakamProfileSchema } from '../providers/anakam/profile.js';
 import { ldapConfigSchema } from '../first_factor/ldap_config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
+import { otpConfigSchema } from '../otp/otp_config.js';
 
-const providerName = z.enum(['anakam', 'push', 'push_with_code']);
+const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
 // One schema holds every setting, its default and its documentation (STYLE 4).
 // Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
@@ -59,7 +60,7 @@ export const configSchema = z.object({
   linotp: linotpConfigSchema.optional()
     .describe('LinOTP-style push server (DESIGN.md contract 3); needed by the push and push_with_code providers.'),
   providers: z.object({
-    default: providerName.default('anakam').describe('Second factor for logins no policy matches: anakam (passcode), push, or push_with_code (push, or a typed code).'),
+    default: providerName.default('anakam').describe('Second factor for logins no policy matches: anakam (passcode), push, push_with_code (push, or a typed code), or totp (an authenticator app registered at /manageotp).'),
     policies: z.array(z.object({
       users: z.array(z.string().min(1).max(128)).optional().describe('User name globs (case-insensitive), e.g. admin-*.'),
       realms: z.array(z.string().min(1).max(128)).optional().describe('Realms: the DOMAIN of DOMAIN\\user or the part after @.'),
@@ -67,6 +68,7 @@ export const configSchema = z.object({
       use: providerName,
     })).max(100).default([]).describe('Which provider a login uses: the first policy whose every given criterion matches.'),
   }).prefault({}),
+  otp: otpConfigSchema.prefault({}).describe('factorgate\'s own TOTP codes from devices users register at /manageotp; provider name totp.'),
   ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
@@ -115,7 +117,10 @@ export const configSchema = z.object({
   }).prefault({}),
 }).superRefine((config, ctx) => {
   const used = [config.providers.default, ...config.providers.policies.map((p) => p.use)];
-  if (used.some((name) => name !== 'anakam') && !config.linotp) {
+  if (used.includes('totp') && !config.otp.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message: 'must be true when a provider policy uses totp' });
+  }
+  if (used.some((name) => name === 'push' || name === 'push_with_code') && !config.linotp) {
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   // The token PIN would have to come from the login form, which has no field for it (yet).

@@ -29,6 +29,7 @@ const failReasonCode: Record<FailReason, ErrorCode> = {
   push_denied: 'push_denied',
   push_expired: 'push_expired',
   no_push_device: 'no_push_device',
+  no_otp_device: 'no_otp_device',
 };
 
 export type OutcomeDeps = { records: LoginRecords; keyring: Keyring; replayer: GatewayReplayer; logger: Logger; metrics: Metrics; now: () => number };

@@ -21,6 +21,8 @@ export type PasscodeChallenge = {
   kind: 'passcode';
   /** Where the passcode went, masked by the server (a***@example.com). */
   destination?: string;
+  /** What to tell the user instead, when nothing was sent (an authenticator app's code). */
+  prompt?: string;
   canRememberDevice: boolean;
 };
 
@@ -40,7 +42,7 @@ export type RememberedDevice = { credential: string; expiresAt: number };
 
 export type FailReason =
   | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
-  | 'push_denied' | 'push_expired' | 'no_push_device';
+  | 'push_denied' | 'push_expired' | 'no_push_device' | 'no_otp_device';
 
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }

@@ -44,7 +44,7 @@ export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?
   const message = noticeText(notice);
   return layout('Enter your passcode', html`
 <h1>Enter your passcode</h1>
-<p>${challenge.destination ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : 'We sent you a passcode.'}</p>
+<p>${challenge.destination ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : challenge.prompt ?? 'We sent you a passcode.'}</p>
 ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
 <form method="post" action="/mfa/passcode" class="fg-form">
   <input type="hidden" name="csrf" value="${csrf}">

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
+import { FakeClock } from '../helpers/clock.js';
+import { TEST_SECRET } from '../helpers/config.js';
+import { Keyring } from '../../src/security/keyring.js';
+import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
+import { sealSecret } from '../../src/otp/secrets.js';
+import { newDeviceId } from '../../src/otp/device_store.js';
+import { Totp } from '../../src/otp/totp.js';
+
+describe('login with a one-time code from an authenticator app (TOTP)', () => {
+  let h: Harness;
+  let dir: string;
+  let clock: FakeClock;
+  const totp = new Totp();
+  let secret: string;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fg-totp-'));
+    clock = new FakeClock();
+    const path = join(dir, 'devices.sqlite');
+    // alice registered one device (as /manageotp would have done it)
+    const store = await SqliteDeviceStore.open({ path, clock });
+    secret = totp.generateSecret();
+    const id = newDeviceId();
+    await store.add('alice', { id, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), 'alice', id, secret) });
+    await store.activate('alice', id);
+    await store.close();
+    h = await startHarness({ otp: { enabled: true, sqlite: { path } }, providers: { default: 'totp' }, limits: { wrongAnswersPerUser: 3 } }, { clock });
+  });
+  afterEach(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks for the app\'s code, refuses a wrong one, lets the right one in, and never takes it twice', async () => {
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expect(started.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app.', canRememberDevice: false });
+    const code = totp.codeAt(secret, clock.now());
+    const wrong = await browser.postJson('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf: started.csrf });
+    expect(wrong.json().notice.code).to.equal('passcode_invalid');
+    const done = await browser.postJson('/mfa/passcode', { passcode: code, csrf: started.csrf });
+    expect(done.json().status).to.equal('done');
+
+    const again = h.browser();
+    const second = (await startLogin(again, 'alice', 'alice-pw')).json();
+    const replayed = await again.postJson('/mfa/passcode', { passcode: code, csrf: second.csrf });
+    expect(replayed.json().notice.code).to.equal('passcode_invalid');
+    expect(h.logs.lines.some((l) => l.event === 'otp_code_reused' && l.user === 'alice')).to.equal(true);
+    clock.advance(30_000);
+    const next = await again.postJson('/mfa/passcode', { passcode: totp.codeAt(secret, clock.now()), csrf: second.csrf });
+    expect(next.json().status).to.equal('done');
+    expect(h.gateway.logins.map((l) => l.login)).to.deep.equal(['alice', 'alice']);
+  });
+
+  it('a user without a device is refused with a message that says where to register one', async () => {
+    const reply = await startLogin(h.browser(), 'bob', 'bob-pw');
+    expect(reply.status).to.equal(403);
+    expect(reply.json()).to.include({ code: 'no_otp_device' });
+    expect(reply.json().message).to.include('/manageotp');
+  });
+
+  it('wrong codes count toward the same per-user limit as passcodes', async () => {
+    for (let i = 0; i < 3; i++) {
+      const browser = h.browser();
+      const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+      await browser.postJson('/mfa/passcode', { passcode: '999999', csrf: started.csrf });
+    }
+    const refused = await startLogin(h.browser(), 'alice', 'alice-pw');
+    expect(refused.status).to.equal(429);
+  });
+});
