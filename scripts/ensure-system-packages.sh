@@ -8,6 +8,7 @@ command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 [ -x /usr/sbin/slapd ] || needed+=(slapd)
 command -v oathtool >/dev/null 2>&1 || needed+=(oathtool)
+command -v dot >/dev/null 2>&1 || needed+=(graphviz)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 

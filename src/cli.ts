@@ -8,6 +8,8 @@ const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
   factorgate demo              start a demo: simulated gateway and two-factor server on localhost
   factorgate config-reference  print every setting with its variable and default (Markdown)
+  factorgate flows check FILE  check the flows section of FILE and print each path through it
+  factorgate flows graph FILE [--format mermaid|dot]   draw the flow for the docs
   factorgate --help
 
 Every setting can also come from the environment, e.g. FACTORGATE_GATEWAY_URL, FACTORGATE_TFA_BASE_URL,
@@ -16,7 +18,7 @@ FACTORGATE_SECRET (or FACTORGATE_SECRET_FILE); see README.md for the full list.`
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, format: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -28,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'demo') {
     const { runDemo } = await import('./demo.js');
     return runDemo();
+  }
+  if (command === 'flows') {
+    const { runFlowsCommand } = await import('./flows/cli.js');
+    return runFlowsCommand(positionals.slice(1).concat(values.format ? ['--format', values.format] : []), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   if (command === 'config-reference') {
     const { configReference } = await import('./config/reference.js');
