@@ -18,8 +18,8 @@
     if (submit) submit.disabled = true;
     post('/mfa/login', new URLSearchParams(new FormData(form))).then(function (reply) {
       if (submit) submit.disabled = false;
-      var password = form.querySelector('input[type="password"]');
-      if (password) password.value = '';
+      // The password (and a token PIN) stay in the page no longer than the post.
+      Array.prototype.forEach.call(form.querySelectorAll('input[type="password"]'), function (input) { input.value = ''; });
       handle(reply);
     });
   });

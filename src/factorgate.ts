@@ -106,7 +106,10 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const app = createApp({
     config, flow, keyring, cookies, logger, watcher, notifier,
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
-    loginPage: loginPageHandler({ gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger }),
+    loginPage: loginPageHandler({
+      gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger,
+      tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
+    }),
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage,

@@ -123,10 +123,6 @@ export const configSchema = z.object({
   if (used.some((name) => name === 'push' || name === 'push_with_code') && !config.linotp) {
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
-  // The token PIN would have to come from the login form, which has no field for it (yet).
-  if (config.linotp?.otppin === 0) {
-    ctx.addIssue({ code: 'custom', path: ['linotp', 'otppin'], message: '0 (token PIN) is not supported yet: the login form carries no PIN field; use 1 or 2' });
-  }
 });
 
 export type Config = z.infer<typeof configSchema>;

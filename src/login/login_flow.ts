@@ -9,7 +9,7 @@ import { openDeviceCredential } from '../security/device_credential.js';
 import { randomToken, type Keyring } from '../security/keyring.js';
 import type { RateLimiter } from '../security/rate_limiter.js';
 import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './access.js';
-import { LoginRecords, openPassword, sealPassword, type LoginRecord } from './login_record.js';
+import { LoginRecords, openPassword, openPin, sealPassword, sealPin, type LoginRecord } from './login_record.js';
 import { LoginOutcomes, type LoginView } from './outcomes.js';
 import { checkStartLimits, countFirstFactorFailure } from './steps/check_start_limits.js';
 import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
@@ -57,6 +57,7 @@ export class LoginFlow {
       id, state: 'started', username: credentials.username, sealedPassword: sealPassword(id, credentials.password, keyring),
       clientIp: client.ip, userAgent: boundedUserAgent(client), provider: provider.name, providerState: {},
       path: 'passcode', csrf: randomToken(18), wrongAnswers: 0, resends: 0, createdAt: now(), deadline: now() + config.login.lifetimeSeconds * 1000,
+      ...(credentials.pin === undefined ? {} : { sealedPin: sealPin(id, credentials.pin, keyring) }),
     };
     let forgetDevice = false;
     this.deps.metrics.loginsStarted.inc({ provider: provider.name });
@@ -220,8 +221,9 @@ export class LoginFlow {
 
   private context(record: LoginRecord): LoginContext {
     return {
-      username: record.username, clientIp: record.clientIp, deadline: record.deadline, fields: {},
+      username: record.username, clientIp: record.clientIp, deadline: record.deadline,
       password: () => openPassword(record, this.deps.keyring),
+      tokenPin: () => openPin(record, this.deps.keyring),
     };
   }
 }

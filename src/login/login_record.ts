@@ -11,6 +11,8 @@ export type LoginRecord = {
   username: string;
   /** First-factor password, AES-GCM sealed with the record id as associated data. */
   sealedPassword: string;
+  /** The token PIN, when the login page asked for one (LinOTP otppin 0); sealed the same way. */
+  sealedPin?: string;
   clientIp: string;
   userAgent?: string;
   provider: string;
@@ -38,6 +40,14 @@ export function openPassword(record: LoginRecord, keyring: Keyring): string {
 
 export function sealPassword(id: string, password: string, keyring: Keyring): string {
   return keyring.seal(password, key(id));
+}
+
+export function sealPin(id: string, pin: string, keyring: Keyring): string {
+  return keyring.seal(pin, `pin:${id}`);
+}
+
+export function openPin(record: LoginRecord, keyring: Keyring): string | undefined {
+  return record.sealedPin === undefined ? undefined : keyring.open(record.sealedPin, `pin:${record.id}`);
 }
 
 /** Persists login records with a TTL equal to what is left of the login's deadline. */

@@ -10,8 +10,8 @@ export type LoginContext = {
   deadline: number;
   /** The first-factor password, opened from its sealed copy only when a provider needs it (LinOTP otppin=1). */
   password(): string;
-  /** Extra first-factor fields the login form carried (a token PIN, for LinOTP otppin=0). */
-  fields: Record<string, string>;
+  /** The token PIN typed on the login page, opened from its sealed copy (LinOTP otppin=0). */
+  tokenPin(): string | undefined;
 };
 
 /** Provider-private state kept server-side in the login record; never sent to the browser. */

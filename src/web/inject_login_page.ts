@@ -2,7 +2,15 @@ import { RewritingStream } from 'parse5-html-rewriting-stream';
 import escapeHtml from 'escape-html';
 import { classify, type RouteTable } from '../proxy/guard.js';
 
-export type Injection = { csrfFieldName: string; csrfToken: string };
+export type Injection = {
+  csrfFieldName: string;
+  csrfToken: string;
+  /** Add a token PIN field after this password field (LinOTP otppin 0 wants the PIN). */
+  tokenPinAfter?: string;
+};
+
+const TOKEN_PIN = '<label class="fg-pin">Token PIN (for approval on your device) '
+  + '<input type="password" name="fg_pin" autocomplete="off" maxlength="64"></label>';
 
 const ASSETS = '<link rel="stylesheet" href="/mfa/static/factorgate.css"><script src="/mfa/static/factorgate.js" defer></script>';
 
@@ -15,6 +23,8 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
   const rewriter = new RewritingStream();
   let formsRewritten = 0;
   let assetsAdded = false;
+  let inRewrittenForm = false;
+  let pinAdded = false;
   const addAssets = () => {
     if (!assetsAdded) rewriter.emitRaw(ASSETS);
     assetsAdded = true;
@@ -22,6 +32,13 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
 
   rewriter.on('startTag', (tag, raw) => {
     if (tag.tagName === 'body') addAssets();
+    if (tag.tagName === 'input' && inRewrittenForm && injection.tokenPinAfter && !pinAdded
+      && tag.attrs.some((a) => a.name === 'name' && a.value === injection.tokenPinAfter)) {
+      rewriter.emitRaw(raw);
+      rewriter.emitRaw(TOKEN_PIN);
+      pinAdded = true;
+      return;
+    }
     if (tag.tagName !== 'form') return rewriter.emitRaw(raw);
     const action = tag.attrs.find((a) => a.name === 'action');
     if (!action || !postsToGuarded(action.value, table)) return rewriter.emitRaw(raw);
@@ -33,9 +50,15 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
     rewriter.emitStartTag(tag);
     rewriter.emitRaw(`<input type="hidden" name="${escapeHtml(injection.csrfFieldName)}" value="${escapeHtml(injection.csrfToken)}">`);
     formsRewritten += 1;
+    inRewrittenForm = true;
   });
   rewriter.on('endTag', (tag, raw) => {
     if (tag.tagName === 'head' || tag.tagName === 'body' || tag.tagName === 'html') addAssets();
+    if (tag.tagName === 'form' && inRewrittenForm) {
+      if (injection.tokenPinAfter && !pinAdded) rewriter.emitRaw(TOKEN_PIN);
+      pinAdded = injection.tokenPinAfter !== undefined;
+      inRewrittenForm = false;
+    }
     rewriter.emitRaw(raw);
   });
 

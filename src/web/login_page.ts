@@ -9,7 +9,11 @@ import type { Keyring } from '../security/keyring.js';
 import type { CookiePolicy } from './cookies.js';
 import { injectIntoLoginPage } from './inject_login_page.js';
 
-type Deps = { gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; cookies: CookiePolicy; csrfFieldName: string; logger: Logger };
+type Deps = {
+  gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; cookies: CookiePolicy; csrfFieldName: string; logger: Logger;
+  /** The password field after which a token PIN field is added (LinOTP otppin 0), if any. */
+  tokenPinAfter?: string;
+};
 
 /** The gateway's own login page, fetched through the proxy, with factorgate's script injected. */
 export function loginPageHandler(deps: Deps): RequestHandler {
@@ -29,7 +33,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
           const type = String(proxyRes.headers['content-type'] ?? '');
           if (proxyRes.statusCode !== 200 || !type.includes('text/html')) return buffer;
           const token = issueFormToken(deps.keyring);
-          const { html, formsRewritten } = await injectIntoLoginPage(buffer.toString('utf8'), deps.table, { csrfFieldName: deps.csrfFieldName, csrfToken: token });
+          const { html, formsRewritten } = await injectIntoLoginPage(buffer.toString('utf8'), deps.table, { csrfFieldName: deps.csrfFieldName, csrfToken: token, tokenPinAfter: deps.tokenPinAfter });
           if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
           const response = res as unknown as Response;
           deps.cookies.setFormToken(response, token);

@@ -157,3 +157,30 @@ describe('login with push approval (LinOTP-style provider)', () => {
     expect(res.status).to.equal(400);
   });
 });
+
+describe('login with push approval: the token PIN (LinOTP otppin 0)', () => {
+  let h: Harness;
+  afterEach(async () => { await h.close(); });
+
+  it('the login page asks for the token PIN, and it goes to LinOTP as pass instead of the password', async () => {
+    h = await startHarness(push({ otppin: 0 }));
+    const linotp = new LinotpScript().pushStarted(TID).status(TID, 'approved', 3);
+    const browser = h.browser();
+    const page = await browser.get('/vpn/index.html');
+    expect(page.body).to.match(/<input type="password" name="passwd"><label class="fg-pin">Token PIN[^<]*<input type="password" name="fg_pin"/);
+    const started = await browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-pw', fg_pin: '4321', fg_csrf: page.body.match(/name="fg_csrf" value="([^"]+)"/)![1]! });
+    expect(started.json().status).to.equal('challenge');
+    expect(linotp.pushes[0]!.get('pass')).to.equal('4321');
+    const done = await browser.postJson('/mfa/push/confirm', { csrf: started.json().csrf });
+    expect(done.json().status).to.equal('done');
+    expect(h.logs.text()).not.to.include('4321');
+  });
+
+  it('without the PIN the login is refused before any push is sent', async () => {
+    h = await startHarness(push({ otppin: 0 }));
+    const linotp = new LinotpScript().pushStarted(TID);
+    const reply = await startLogin(h.browser(), 'alice', 'alice-pw');
+    expect(reply.status).to.equal(400);
+    expect(linotp.pushes).to.have.length(0);
+  });
+});

@@ -1,6 +1,7 @@
 import { FactorgateError } from '../../errors.js';
 
-export type Credentials = { username: string; password: string };
+/** The first factor; `pin` is the token PIN when LinOTP is set to want it (otppin 0). */
+export type Credentials = { username: string; password: string; pin?: string };
 
 // User names of directory services: letters and digits of any script, and the punctuation of
 // e-mail and DOMAIN\user forms. Anything else (control characters, markup) is refused up front.

@@ -31,8 +31,6 @@ export class PushProvider implements SecondFactorProvider {
 
   constructor(private readonly options: PushProviderOptions) {
     this.name = options.name;
-    // otppin 0 needs the token PIN, and the gateway's login form has no field for it.
-    if (options.otppin === 0) throw new Error('linotp.otppin 0 (token PIN) is not supported: the login form carries no PIN field; use 1 or 2');
   }
 
   start(ctx: LoginContext): Promise<FactorOutcome> {
@@ -89,9 +87,13 @@ export class PushProvider implements SecondFactorProvider {
     return { kind: 'push', number: Number(state.number), expiresAt: Number(state.expiresAt), canEnterCode: this.options.allowCode };
   }
 
-  /** What `pass` carries to LinOTP, per its otppin policy. */
+  /** What `pass` carries to LinOTP, per its otppin policy: the token PIN, the password, or nothing. */
   private pass(ctx: LoginContext): string {
-    return this.options.otppin === 1 ? ctx.password() : '';
+    if (this.options.otppin === 1) return ctx.password();
+    if (this.options.otppin === 2) return '';
+    const pin = ctx.tokenPin();
+    if (pin === undefined) throw new FactorgateError('invalid_input', 'token PIN missing (linotp.otppin is 0)');
+    return pin;
   }
 
   private transactionOf(state: ProviderState): string {

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { LoginFlow } from '../../login/login_flow.js';
 import { readCredentials } from '../../login/steps/read_credentials.js';
+import { readTokenPin } from '../../login/steps/read_token_pin.js';
 import { readAnswer } from '../../login/steps/read_answer.js';
 import { FactorgateError } from '../../errors.js';
 import { formTokenMatches } from '../../security/csrf.js';
@@ -23,7 +24,7 @@ export function loginRoutes(deps: Deps): Router {
     if (!formTokenMatches(keyring, cookie(req, config.cookies.csrfName), form.fg_csrf)) {
       return sendError(req, res, new FactorgateError('csrf', 'login form token missing or wrong'), config.gateway.loginPage);
     }
-    const credentials = readCredentials(form, { username: config.gateway.usernameField, password: config.gateway.passwordField }, config.login);
+    const credentials = { ...readCredentials(form, { username: config.gateway.usernameField, password: config.gateway.passwordField }, config.login), pin: readTokenPin(form) };
     // ASVS 3.2.1: a new handle on every login; an earlier login of this browser ends here.
     const previous = loginIdOf(req);
     if (previous) await flow.abandon(previous);
