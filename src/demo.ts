@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from './config/load.js';
 import { startFactorgate } from './factorgate.js';
 import { untilSignalled } from './lifecycle.js';
@@ -8,6 +11,8 @@ import { loadDemoUsers } from './simulators/users.js';
 const DEMO_API_USER = 'factorgate-demo';
 /** The demo's push user (a push token in fixtures/demo-users.yaml); everyone else gets a passcode. */
 const PUSH_USERS = ['dave'];
+/** The demo's authenticator-app user: registers a phone app at /manageotp, then logs in with its codes. */
+const TOTP_USERS = ['erin'];
 
 /**
  * `factorgate demo`: a simulated gateway and two-factor server on localhost, with factorgate in
@@ -31,7 +36,9 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<num
       FACTORGATE_TFA_API_PASSWORD: apiPassword,
       FACTORGATE_LINOTP_URLS: simulators.linotpUrl,
       // Demo users with a push token approve on the phone page; everyone else gets a passcode.
-      FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: PUSH_USERS, use: 'push_with_code' }]),
+      FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: PUSH_USERS, use: 'push_with_code' }, { users: TOTP_USERS, use: 'totp' }]),
+      FACTORGATE_OTP_ENABLED: 'true',
+      FACTORGATE_OTP_SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'factorgate-demo-')), 'otp-devices.sqlite'),
     },
   });
   let factorgate;
@@ -53,13 +60,16 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<num
     `  login page      ${factorgate.url}/vpn/index.html`,
     `  passcodes       ${simulators.tfaUrl}/outbox   (the simulated e-mail/SMS outbox)`,
     `  phone           ${simulators.linotpUrl}/phone    (approve push logins here, in a second tab)`,
+    `  your devices    ${factorgate.url}/manageotp             (register an authenticator app)`,
     '',
     'Demo users (simulated gateway passwords):',
-    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : [user.email, user.phone].filter(Boolean).join(', ')}`),
+    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : TOTP_USERS.includes(name) ? 'authenticator app (register it at /manageotp first)' : [user.email, user.phone].filter(Boolean).join(', ')}`),
     '',
     `Behind it: gateway simulator ${simulators.gatewayUrl}, two-factor simulator ${simulators.tfaUrl}.`,
     'Log in as alice, read the passcode from the outbox, tick "Remember this device" to skip it next time.',
     'Log in as dave and approve the push on the phone page by picking the number the login page shows.',
+    'For erin, open /manageotp, sign in, "Add device", scan the QR code with an authenticator app (or paste',
+    'the otpauth:// link into one), type one code to finish; then log in as erin with a code from the app.',
     'Press Ctrl-C to stop all three.',
     '',
   ];

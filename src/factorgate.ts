@@ -13,6 +13,9 @@ import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { LdapFirstFactor } from './first_factor/ldap_bind.js';
+import { manageOtpRoutes } from './manage/routes.js';
+import { passwordCheck } from './manage/password_check.js';
+import { BASE as MANAGE_BASE } from './manage/deps.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import type { SecondFactorProvider } from './providers/provider.js';
@@ -79,18 +82,24 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     timeoutMs: gw.timeoutMs,
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
   });
+  // The login and /manageotp share the first factor and the limiter: the same counters bound both.
+  const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
+  const limiter = new RateLimiter(store, config.limits.windowSeconds * 1000);
   const flow = new LoginFlow({
-    config, providers, replayer, keyring, logger, metrics, now,
-    firstFactor: config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined,
+    config, providers, replayer, keyring, logger, metrics, now, firstFactor, limiter,
     records: new LoginRecords(store, now),
-    limiter: new RateLimiter(store, config.limits.windowSeconds * 1000),
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
   const watcher = new PushWatcher({
     verdict: (loginId) => flow.pushVerdict(loginId), store, notifier, logger,
     intervalMs: config.linotp?.pollIntervalMs ?? 1000, maxIntervalMs: config.linotp?.pollMaxIntervalMs ?? 5000,
   });
-  const table = routeTable(gw);
+  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE_BASE] : [] });
+  const manage = otp ? manageOtpRoutes({
+    store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limiter, limits: config.limits, login: config.login,
+    verifyPassword: passwordCheck({ ldap: firstFactor, replayer }),
+    cookies: { secure: config.behindTls, sameSite: config.cookies.sameSite }, logger, clock, maxDevices: config.otp.maxDevices,
+  }) : undefined;
   const agent = gatewayAgent(gw.url);
   const cookies = new CookiePolicy(config);
   const readiness = new Readiness({
@@ -104,7 +113,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   }, config.health.checkIntervalMs, now);
   const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
   const app = createApp({
-    config, flow, keyring, cookies, logger, watcher, notifier,
+    config, flow, keyring, cookies, logger, watcher, notifier, manage,
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger,

@@ -1,4 +1,5 @@
 import { checkCode, type OtpDeps } from '../otp/check_code.js';
+import { deviceOwner } from '../manage/device_owner.js';
 import type { ChallengeAnswer, FactorOutcome, LoginContext, PasscodeChallenge, ProviderState, SecondFactorProvider } from './provider.js';
 
 const CHALLENGE: PasscodeChallenge = {
@@ -18,7 +19,8 @@ export class TotpProvider implements SecondFactorProvider {
   constructor(private readonly deps: OtpDeps) {}
 
   async start(ctx: LoginContext): Promise<FactorOutcome> {
-    const devices = (await this.deps.store.list(ctx.username)).filter((d) => d.active);
+    // Devices are kept under one spelling of the user name, the one /manageotp registers them under.
+    const devices = (await this.deps.store.list(deviceOwner(ctx.username))).filter((d) => d.active);
     if (devices.length === 0) {
       this.deps.logger.warn({ event: 'otp_no_device', user: ctx.username, clientIp: ctx.clientIp }, 'user has no one-time-code device registered');
       return { outcome: 'fail', state: {}, reason: 'no_otp_device', canRetry: false };
@@ -27,7 +29,7 @@ export class TotpProvider implements SecondFactorProvider {
   }
 
   async answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome> {
-    const result = await checkCode(this.deps, ctx.username, answer.passcode, { clientIp: ctx.clientIp });
+    const result = await checkCode(this.deps, deviceOwner(ctx.username), answer.passcode, { clientIp: ctx.clientIp });
     if (result.outcome === 'success') return { outcome: 'success', state };
     if (result.reason === 'no_device') return { outcome: 'fail', state, reason: 'no_otp_device', canRetry: false };
     return { outcome: 'fail', state, reason: 'passcode_invalid', canRetry: true };

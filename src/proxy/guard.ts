@@ -45,18 +45,19 @@ const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export type Route = 'own' | 'login_page' | 'guarded' | 'bad_target' | 'pass';
 
-export type RouteTable = { guarded: readonly string[]; loginPage: string };
+/** `own`: more path prefixes factorgate serves itself (/manageotp when otp.enabled). */
+export type RouteTable = { guarded: readonly string[]; loginPage: string; own?: readonly string[] };
 
-export function routeTable(options: { guardedPaths: readonly string[]; loginTarget: string; loginPage: string }): RouteTable {
+export function routeTable(options: { guardedPaths: readonly string[]; loginTarget: string; loginPage: string; ownPaths?: readonly string[] }): RouteTable {
   const guarded = new Set([options.loginTarget, ...options.guardedPaths].map((p) => normalizePath(p)!));
-  return { guarded: [...guarded], loginPage: normalizePath(options.loginPage)! };
+  return { guarded: [...guarded], loginPage: normalizePath(options.loginPage)!, own: (options.ownPaths ?? []).map((p) => normalizePath(p)!) };
 }
 
 export function classify(target: string, table: RouteTable): Route {
   const path = normalizePath(target);
   if (path === undefined) return 'bad_target';
   if (isUnder(path, table.guarded)) return 'guarded';
-  if (path === '/mfa' || path.startsWith('/mfa/') || OWN_PATHS.has(path)) return 'own';
+  if (path === '/mfa' || path.startsWith('/mfa/') || OWN_PATHS.has(path) || isUnder(path, table.own ?? [])) return 'own';
   if (path === table.loginPage) return 'login_page';
   return 'pass';
 }

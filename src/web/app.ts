@@ -28,6 +28,8 @@ export type AppDeps = {
   ops: express.Router;
   watcher: PushWatcher;
   notifier: Notifier;
+  /** /manageotp, when otp.enabled (src/manage/routes.ts): brings its own headers and body parser. */
+  manage?: express.Router;
 };
 
 const BODY_LIMIT = '8kb';
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/mfa', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, strict: true }));
   const responder = { keyring: deps.keyring, cookies: deps.cookies, loginPage: config.gateway.loginPage };
   app.use(loginRoutes({ ...responder, flow: deps.flow, config }));
+  if (deps.manage) app.use(deps.manage);
   app.use(pushRoutes({ ...responder, flow: deps.flow, watcher: deps.watcher, notifier: deps.notifier, loginIdOf: loginIdReader(deps.keyring, config.cookies.handleName) }));
 
   app.use((req, res) => {

@@ -2,6 +2,9 @@ import { startSimulators, type RunningSimulators } from '../../src/simulators/st
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../helpers/log_capture.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
 
@@ -19,7 +22,9 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
       FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
       FACTORGATE_TFA_TIMEOUT_MS: '1500',
       FACTORGATE_LINOTP_URLS: sims.linotpUrl,
-      FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: ['dave'], use: 'push_with_code' }]),
+      FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: ['dave'], use: 'push_with_code' }, { users: ['erin'], use: 'totp' }]),
+      FACTORGATE_OTP_ENABLED: 'true',
+      FACTORGATE_OTP_SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'fg-e2e-')), 'otp.sqlite'),
       ...env,
     },
   });

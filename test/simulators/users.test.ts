@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { DEMO_USERS_FILE, loadDemoUsers, parseDemoUsers } from '../../src/simulators/users.js';
 
 describe('demo users: fixtures/demo-users.yaml', () => {
-  it('holds alice (e-mail), bob (e-mail, phone, push), carol (phone only) and dave (push)', () => {
+  it('holds alice (e-mail), bob (e-mail, phone, push), carol (phone only), dave (push) and erin (password only)', () => {
     expect(DEMO_USERS_FILE).to.match(/fixtures\/demo-users\.yaml$/);
     const users = loadDemoUsers();
-    expect(Object.keys(users)).to.deep.equal(['alice', 'bob', 'carol', 'dave']);
+    expect(Object.keys(users)).to.deep.equal(['alice', 'bob', 'carol', 'dave', 'erin']);
+    expect(users.erin).to.deep.equal({ password: 'erin-demo-pw' });
     expect(users.alice).to.deep.equal({ password: 'alice-demo-pw', email: 'alice@example.com' });
     expect(users.bob).to.have.all.keys('password', 'email', 'phone', 'push');
     expect(users.dave?.push).to.deep.equal({ pin: '4321' });

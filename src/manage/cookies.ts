@@ -1,0 +1,51 @@
+import type { Request, Response } from 'express';
+import { parse } from 'cookie';
+import { BASE, SESSION_TTL_MS, type ManageDeps } from './deps.js';
+
+// The portal's two cookies, every attribute decided here (STYLE 7). Path=/manageotp: neither the
+// gateway nor the login pages under /mfa ever receive them; HttpOnly: no script reads them.
+
+export const SESSION_COOKIE = 'fg_manage';
+export const FORM_COOKIE = 'fg_manage_csrf';
+
+export class ManageCookies {
+  constructor(private readonly policy: ManageDeps['cookies']) {}
+
+  private base(maxAgeMs?: number) {
+    return {
+      path: BASE,
+      httpOnly: true,
+      secure: this.policy.secure,
+      sameSite: this.policy.sameSite,
+      ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
+    } as const;
+  }
+
+  setSession(res: Response, value: string): void {
+    res.cookie(SESSION_COOKIE, value, this.base(SESSION_TTL_MS));
+  }
+
+  clearSession(res: Response): void {
+    res.clearCookie(SESSION_COOKIE, this.base());
+  }
+
+  setFormToken(res: Response, value: string): void {
+    res.cookie(FORM_COOKIE, value, this.base(SESSION_TTL_MS * 3));
+  }
+}
+
+/** A cookie of the request; parsed here when the app in front did not (bounded, never throws). */
+export function readCookie(req: Request, name: string): string | undefined {
+  const parsed = (req.cookies as Record<string, string | undefined> | undefined) ?? safeParse(req.headers.cookie);
+  const value = parsed[name];
+  return typeof value === 'string' && value.length <= 2048 ? value : undefined;
+}
+
+function safeParse(header: string | undefined): Record<string, string | undefined> {
+  if (!header || header.length > 8192) return {};
+  try {
+    return parse(header);
+  } catch {
+    return {};
+  }
+}

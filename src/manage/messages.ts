@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express';
+
+// What a page says after a redirect (post/redirect/get). Only these codes travel in the query,
+// never a value from the request, so nothing typed is ever echoed back.
+
+export type Message = { kind: 'ok' | 'error'; text: string };
+
+export const MESSAGES = {
+  signed_out: { kind: 'ok', text: 'You have signed out.' },
+  session_expired: { kind: 'error', text: 'Your session has ended. Sign in again.' },
+  signin_failed: { kind: 'error', text: 'The user name or password was not accepted. Try again.' },
+  signin_again: { kind: 'error', text: 'Sign-in could not be finished. Start again.' },
+  signin_code_wrong: { kind: 'error', text: 'That code was not right. Enter the current code from one of your devices.' },
+  code_reused: { kind: 'error', text: 'That code was used already. Wait for the next one.' },
+  signed_in: { kind: 'ok', text: 'You are signed in.' },
+  too_many: { kind: 'error', text: 'You have as many devices as allowed. Remove one before adding another.' },
+  name_invalid: { kind: 'error', text: 'A device name must be 1 to 64 characters, without control characters.' },
+  no_device: { kind: 'error', text: 'That device is not there any more.' },
+  not_active: { kind: 'error', text: 'That device is not set up yet. Finish its setup, or remove it.' },
+  device_confirmed: { kind: 'ok', text: 'The device is set up. You can now use its codes to sign in.' },
+  confirm_wrong: { kind: 'error', text: 'That code was not right. Check that the app shows this account, and enter the current code.' },
+  code_works: { kind: 'ok', text: 'That code works.' },
+  code_not_valid: { kind: 'error', text: 'That code is not valid.' },
+  renamed: { kind: 'ok', text: 'The device was renamed.' },
+  removed: { kind: 'ok', text: 'The device was removed. Delete its entry from your authenticator app too.' },
+} as const satisfies Record<string, Message>;
+
+export type MessageCode = keyof typeof MESSAGES;
+
+/** The message named in the query, or undefined for an absent or unknown code. */
+export function messageOf(req: Request): Message | undefined {
+  const code = req.query.m;
+  return typeof code === 'string' && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as MessageCode] : undefined;
+}
+
+/** 303 to a portal page, with one message code. */
+export function redirectWith(res: Response, path: string, code?: MessageCode): void {
+  res.redirect(303, code ? `${path}?m=${code}` : path);
+}

@@ -1,0 +1,82 @@
+import type { OtpDevice } from '../../otp/device_store.js';
+import { MAX_DEVICE_NAME } from '../../otp/device_store.js';
+import { html, type SafeHtml } from '../../web/html.js';
+import { BASE } from '../deps.js';
+import type { Message } from '../messages.js';
+import type { PortalSession } from '../session.js';
+import { codeField, csrfField, layout, messageBox, when } from './layout.js';
+
+const back = html`<p><a href="${BASE}">Back to your devices</a></p>`;
+const path = (device: OtpDevice) => `${BASE}/devices/${device.id}`;
+
+/** An active device: test a code, rename, remove. */
+export function devicePage(session: PortalSession, device: OtpDevice, message?: Message): string {
+  return layout(device.name, html`
+<h1>${device.name}</h1>
+<p>Added ${when(device.createdAt)}. Last used ${when(device.lastUsedAt)}.</p>
+${messageBox(message)}
+<h2>Test</h2>
+<form method="post" action="${path(device)}/test" class="fg-form">
+  ${csrfField(session.csrf)}
+  ${codeField('fg-test-code', 'Code the app shows now')}
+  <button type="submit">Test</button>
+</form>
+<h2>Rename</h2>
+${renameForm(session, device)}
+<h2>Remove</h2>
+<p><a class="fg-button fg-danger" href="${path(device)}/remove">Remove this device</a></p>
+${back}`, session);
+}
+
+/** A pending device this session added: the QR code, the link, and the first code. */
+export function setupPage(session: PortalSession, device: OtpDevice, uri: string, qrSvg: SafeHtml, message?: Message): string {
+  return layout(`Set up ${device.name}`, html`
+<h1>Set up ${device.name}</h1>
+${messageBox(message)}
+<ol class="fg-steps">
+  <li>Open your authenticator app and choose to add an account by scanning a QR code.</li>
+  <li>Scan this code:
+    <figure class="fg-qr" role="img" aria-label="QR code of the setup link">${qrSvg}</figure>
+    On the phone itself, <a href="${uri}">open the setup link</a> instead, or copy it into the app:
+    <code class="fg-uri">${uri}</code>
+  </li>
+  <li>Enter the code the app now shows for this account. The device is used at sign-in only after this.</li>
+</ol>
+<form method="post" action="${path(device)}/confirm" class="fg-form">
+  ${csrfField(session.csrf)}
+  ${codeField('fg-confirm-code', 'Code from the app')}
+  <button type="submit">Finish setup</button>
+</form>
+<p><a href="${path(device)}/remove">Cancel and remove this device</a></p>
+${back}`, session);
+}
+
+/** A pending device another (ended) session added: its secret is not shown again. */
+export function pendingPage(session: PortalSession, device: OtpDevice, message?: Message): string {
+  return layout(device.name, html`
+<h1>${device.name}</h1>
+${messageBox(message)}
+<p>The setup of this device was not finished, so it cannot be used to sign in. Remove it, then add the device again.</p>
+<p><a class="fg-button fg-danger" href="${path(device)}/remove">Remove this device</a></p>
+${back}`, session);
+}
+
+export function removePage(session: PortalSession, device: OtpDevice): string {
+  return layout(`Remove ${device.name}?`, html`
+<h1>Remove ${device.name}?</h1>
+<p>Its codes will no longer be accepted at sign-in.${device.active ? '' : ' Its setup was not finished.'}</p>
+<form method="post" action="${path(device)}/remove" class="fg-form">
+  ${csrfField(session.csrf)}
+  <button type="submit" class="fg-danger">Remove</button>
+</form>
+<p><a href="${device.active ? path(device) : BASE}">Keep it</a></p>`, session);
+}
+
+function renameForm(session: PortalSession, device: OtpDevice): SafeHtml {
+  return html`<form method="post" action="${path(device)}/rename" class="fg-form">
+  ${csrfField(session.csrf)}
+  <label for="fg-rename">New name</label>
+  <input id="fg-rename" name="name" maxlength="${MAX_DEVICE_NAME}" value="${device.name}" required>
+  <button type="submit">Rename</button>
+</form>`;
+}

@@ -1,0 +1,38 @@
+import { html } from '../../web/html.js';
+import { BASE } from '../deps.js';
+import type { Message } from '../messages.js';
+import type { PortalSession } from '../session.js';
+import { codeField, csrfField, layout, messageBox } from './layout.js';
+
+/** Step one: the directory password. */
+export function signInPage(formToken: string, message?: Message): string {
+  return layout('Manage your authenticator apps', html`
+<h1>Manage your authenticator apps</h1>
+<p>Sign in to add, test, rename or remove the devices that give you sign-in codes.</p>
+${messageBox(message)}
+<form method="post" action="${BASE}/signin" class="fg-form">
+  ${csrfField(formToken)}
+  <label for="fg-username">User name</label>
+  <input id="fg-username" name="username" autocomplete="username" maxlength="256" required autofocus>
+  <label for="fg-password">Password</label>
+  <input id="fg-password" name="password" type="password" autocomplete="current-password" maxlength="1024" required>
+  <button type="submit">Sign in</button>
+</form>`);
+}
+
+/** Step two, for a user who already has a device: a stolen password alone adds no device. */
+export function signInCodePage(session: PortalSession, message?: Message): string {
+  return layout('Enter a code from your device', html`
+<h1>Enter a code from your device</h1>
+<p>You already have an authenticator app set up. Enter the code it shows now.</p>
+${messageBox(message)}
+<form method="post" action="${BASE}/code" class="fg-form">
+  ${csrfField(session.csrf)}
+  ${codeField('fg-code', 'Code')}
+  <button type="submit">Continue</button>
+</form>
+<form method="post" action="${BASE}/signout" class="fg-inline">
+  ${csrfField(session.csrf)}
+  <button type="submit" class="fg-link">Cancel</button>
+</form>`);
+}

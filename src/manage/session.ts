@@ -1,0 +1,85 @@
+import type { Request, Response } from 'express';
+import { randomToken } from '../security/keyring.js';
+import { sameToken } from '../security/csrf.js';
+import { ManageCookies, SESSION_COOKIE, readCookie } from './cookies.js';
+import { SESSION_TTL_MS, type ManageDeps } from './deps.js';
+
+// A portal session: a random id in a signed cookie, the record in the state store (so several
+// instances share it). `second_factor`: the password was right and a code from one of the user's
+// devices is still owed; only `ready` may see or change devices.
+
+const PURPOSE = 'manageotp-session';
+const key = (id: string) => `manageotp:session:${id}`;
+
+export type Stage = 'second_factor' | 'ready';
+
+export type PortalSession = {
+  id: string;
+  /** The device owner (device_owner.ts), never the spelling typed. */
+  user: string;
+  stage: Stage;
+  /** Per-session CSRF token, in a hidden field of every form. */
+  csrf: string;
+  clientIp: string;
+  /** Epoch ms; absolute (ASVS 3.3.2). */
+  expiresAt: number;
+  /** The pending device this session added, whose QR code it alone may show. */
+  enrolling?: string;
+};
+
+type StoredSession = Omit<PortalSession, 'id'>;
+
+export class PortalSessions {
+  private readonly cookies: ManageCookies;
+
+  constructor(private readonly deps: Pick<ManageDeps, 'sessions' | 'keyring' | 'clock' | 'cookies'>) {
+    this.cookies = new ManageCookies(deps.cookies);
+  }
+
+  /** A new session under a new id (ASVS 3.2.1: a new token at each authentication step). */
+  async start(res: Response, user: string, stage: Stage, clientIp: string): Promise<PortalSession> {
+    const id = randomToken();
+    const session: PortalSession = { id, user, stage, csrf: randomToken(18), clientIp, expiresAt: this.deps.clock.now() + SESSION_TTL_MS };
+    await this.save(session);
+    this.cookies.setSession(res, this.deps.keyring.sign(PURPOSE, id));
+    return session;
+  }
+
+  /** The live session of the request, or undefined (no cookie, not ours, expired, ended). */
+  async read(req: Request): Promise<PortalSession | undefined> {
+    const id = this.idOf(req);
+    if (!id) return undefined;
+    const record = await this.deps.sessions.get<StoredSession>(key(id));
+    // The store's TTL runs on its own clock; the record's deadline is checked on ours too.
+    if (!record || record.expiresAt <= this.deps.clock.now()) return undefined;
+    return { ...record, id };
+  }
+
+  /** Writes a changed session back, keeping its original deadline. */
+  async save(session: PortalSession): Promise<void> {
+    const ttl = session.expiresAt - this.deps.clock.now();
+    if (ttl <= 0) return;
+    const { id, ...record } = session;
+    await this.deps.sessions.set<StoredSession>(key(id), record, ttl);
+  }
+
+  /** Ends the request's session, if any, and clears its cookie. */
+  async end(req: Request, res: Response): Promise<void> {
+    const id = this.idOf(req);
+    if (id) await this.deps.sessions.delete(key(id));
+    this.clearCookie(res);
+  }
+
+  clearCookie(res: Response): void {
+    this.cookies.clearSession(res);
+  }
+
+  csrfMatches(session: PortalSession, given: unknown): boolean {
+    return sameToken(session.csrf, given);
+  }
+
+  private idOf(req: Request): string | undefined {
+    const cookie = readCookie(req, SESSION_COOKIE);
+    return cookie ? this.deps.keyring.verify(PURPOSE, cookie) : undefined;
+  }
+}

@@ -1,0 +1,33 @@
+import type { RequestHandler } from 'express';
+import { checkCode } from '../../otp/check_code.js';
+import { client } from '../../web/request.js';
+import { BASE, otpDeps } from '../deps.js';
+import { countWrongCode, refuseIfLocked } from '../limits.js';
+import { redirectWith } from '../messages.js';
+import { field, withSession, type Portal } from '../portal.js';
+
+/** POST /manageotp/code: the second factor of a user who has a device. Only then may devices change. */
+export function checkSignInCode(portal: Portal): RequestHandler {
+  const { deps, sessions } = portal;
+  return withSession(portal, 'second_factor', async (req, res, session) => {
+    const { ip } = client(req);
+    const { user } = session;
+    await refuseIfLocked(deps, user, ip);
+    const result = await checkCode(otpDeps(deps), user, field(req, 'code'), { clientIp: ip, via: 'manageotp' });
+    if (result.outcome === 'success') {
+      // ASVS 3.2.1: a new session id once both factors are in.
+      await sessions.end(req, res);
+      await sessions.start(res, user, 'ready', ip);
+      deps.logger.info({ event: 'manageotp_signin', user, clientIp: ip, secondFactor: true, deviceId: result.deviceId }, 'portal sign-in with password and code');
+      return redirectWith(res, BASE, 'signed_in');
+    }
+    deps.logger.info({ event: 'manageotp_signin_failed', user, clientIp: ip, reason: result.reason }, 'portal sign-in refused: code');
+    if (result.reason === 'no_device') {
+      // The devices went away since the password step: start again rather than guess.
+      await sessions.end(req, res);
+      return redirectWith(res, BASE, 'signin_again');
+    }
+    await countWrongCode(deps, user, ip);
+    redirectWith(res, BASE, result.reason === 'reused' ? 'code_reused' : 'signin_code_wrong');
+  });
+}

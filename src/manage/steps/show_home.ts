@@ -1,0 +1,26 @@
+import type { RequestHandler } from 'express';
+import { FORM_COOKIE, readCookie } from '../cookies.js';
+import { issueSignInToken, signInTokenMatches } from '../form_token.js';
+import { messageOf } from '../messages.js';
+import { signInCodePage, signInPage } from '../pages/sign_in_pages.js';
+import { portalPage } from '../pages/portal_page.js';
+import type { Portal } from '../portal.js';
+
+/** GET /manageotp: the sign-in form, the code step, or the user's devices, by where the session stands. */
+export function showHome(portal: Portal): RequestHandler {
+  const { deps } = portal;
+  return async (req, res) => {
+    const session = await portal.sessions.read(req);
+    const message = messageOf(req);
+    if (!session) {
+      // A token this browser already holds is kept, so a second open tab's form still posts.
+      const held = readCookie(req, FORM_COOKIE);
+      const token = held && signInTokenMatches(deps.keyring, held, held) ? held : issueSignInToken(deps.keyring);
+      portal.cookies.setFormToken(res, token);
+      return void res.type('html').send(signInPage(token, message));
+    }
+    if (session.stage === 'second_factor') return void res.type('html').send(signInCodePage(session, message));
+    const devices = await deps.store.list(session.user);
+    res.type('html').send(portalPage(session, devices, deps.maxDevices, message));
+  };
+}

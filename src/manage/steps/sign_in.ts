@@ -1,0 +1,45 @@
+import type { RequestHandler } from 'express';
+import { FactorgateError } from '../../errors.js';
+import { readCredentials } from '../../login/steps/read_credentials.js';
+import { body, client } from '../../web/request.js';
+import { FORM_COOKIE, readCookie } from '../cookies.js';
+import { BASE } from '../deps.js';
+import { deviceOwner } from '../device_owner.js';
+import { signInTokenMatches } from '../form_token.js';
+import { countSignIn, countWrongPassword } from '../limits.js';
+import { redirectWith } from '../messages.js';
+import type { Portal } from '../portal.js';
+
+/**
+ * POST /manageotp/signin: the password. A user with an active device owes a code next (a stolen
+ * password alone must add no device); a user with none is signed in, as a first device needs.
+ */
+export function signIn(portal: Portal): RequestHandler {
+  const { deps, sessions } = portal;
+  return async (req, res) => {
+    const form = body(req);
+    if (!signInTokenMatches(deps.keyring, readCookie(req, FORM_COOKIE), form.csrf)) {
+      throw new FactorgateError('csrf', 'portal sign-in form token missing or wrong');
+    }
+    const { username, password } = readCredentials(form, { username: 'username', password: 'password' }, deps.login);
+    const who = client(req);
+    const user = deviceOwner(username);
+    await countSignIn(deps, user, who.ip);
+    // ASVS 3.2.1: whatever this browser held before ends here; a new session id follows.
+    await sessions.end(req, res);
+    if (!(await deps.verifyPassword(username, password, who))) {
+      // The same answer for an unknown user as for a wrong password: the check says only "no".
+      deps.logger.info({ event: 'manageotp_signin_failed', user, clientIp: who.ip, reason: 'password' }, 'portal sign-in refused: password');
+      await countWrongPassword(deps, user);
+      return redirectWith(res, BASE, 'signin_failed');
+    }
+    const hasDevice = (await deps.store.list(user)).some((d) => d.active);
+    await sessions.start(res, user, hasDevice ? 'second_factor' : 'ready', who.ip);
+    if (hasDevice) {
+      deps.logger.info({ event: 'manageotp_password_ok', user, clientIp: who.ip }, 'portal password right; a code from a device is owed');
+      return redirectWith(res, BASE);
+    }
+    deps.logger.info({ event: 'manageotp_signin', user, clientIp: who.ip, secondFactor: false }, 'portal sign-in of a user with no device yet');
+    redirectWith(res, BASE, 'signed_in');
+  };
+}
