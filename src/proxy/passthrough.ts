@@ -19,6 +19,22 @@ export function gatewayAgent(gatewayUrl: string): HttpAgent {
 }
 
 /**
+ * The gateway's URL in the shape http-proxy reads (that of url.parse), made once: given a string,
+ * http-proxy would parse it again on every request (README.md, Performance).
+ */
+export function proxyTarget(gatewayUrl: string): { protocol: string; host: string; hostname: string; port: string; path: string; pathname: string } {
+  const url = new URL(gatewayUrl);
+  return {
+    protocol: url.protocol,
+    host: url.host,
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 literal without its brackets, as http.request wants it
+    port: url.port,
+    path: url.pathname + url.search,
+    pathname: url.pathname,
+  };
+}
+
+/**
  * Everything that is not factorgate's own goes to the gateway as it is: bodies streamed,
  * X-Forwarded-* set, redirects and cookies untouched, WebSocket upgrades passed on.
  */
@@ -27,7 +43,7 @@ export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }
   const { on: extraEvents, ...extra } = options.extra ?? {};
   return createProxyMiddleware({
     ...extra,
-    target: options.gatewayUrl,
+    target: proxyTarget(options.gatewayUrl),
     agent: options.agent,
     xfwd: true,
     ws: false, // upgrades are routed explicitly by the server after the guard

@@ -1,0 +1,107 @@
+import { fileURLToPath } from 'node:url';
+import { ask } from '../lib/ipc.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { cpuTicksOfTree, pinned, type Child } from '../lib/proc.js';
+import { median, round } from '../lib/stats.js';
+import { startFactorgateProcess } from '../lib/factorgate_process.js';
+import type { Layout } from '../layout.js';
+import type { ParkJob, ParkResult, RunJob, RunResult } from './driver.js';
+
+// Logins per second through factorgate against the simulators (no added latency), for both
+// paths, against the baseline client making the same exchanges directly; and the TCP
+// connections factorgate opened to the two-factor server per 1,000 logins.
+
+const DRIVER = fileURLToPath(new URL('./driver.ts', import.meta.url));
+
+export type LoginSettings = { vus: number; usersPerVu: number; warmupSeconds: number; seconds: number; rounds: number };
+/** A driver's result, with the CPU time factorgate and the simulators spent per login while it was measured. */
+export type MeasuredRun = RunResult & { factorgateCpuMsPerLogin: number; simulatorsCpuMsPerLogin: number; driverCpuMsPerLogin: number };
+export type PathResult = { factorgate: MeasuredRun; baseline: MeasuredRun; roundsRatio: number[]; ratio: number };
+/** Connections opened to the two-factor server's API: in the measured (steady) part of the runs, and over everything including start-up. */
+export type ConnectionResult = { logins: number; tfaConnections: number; per1000Logins: number; allLogins: number; allTfaConnections: number; per1000AllLogins: number };
+export type LoginResults = {
+  settings: LoginSettings;
+  passcode: PathResult;
+  device: PathResult;
+  connections: { factorgate: ConnectionResult; baseline: ConnectionResult };
+};
+
+/** Runs a driver to its end; `onPhase` is awaited at each PHASE line before the driver goes on. */
+export async function runDriver<T extends RunResult | ParkResult>(job: RunJob | ParkJob, cpus: string | undefined, onPhase?: (name: string, driverPid: number) => Promise<void>): Promise<T> {
+  const [cmd, argv] = pinned(cpus, process.execPath, ['--import', 'tsx', DRIVER]);
+  const proc = spawn(cmd, argv, { env: { ...process.env, BENCH_JOB: JSON.stringify(job) }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+  let result: T | undefined;
+  for await (const line of createInterface({ input: proc.stdout })) {
+    if (line.startsWith('PHASE ')) {
+      await onPhase?.(line.slice('PHASE '.length), proc.pid!);
+      proc.stdin.write('go\n');
+    } else if (line.startsWith('RESULT ')) {
+      result = JSON.parse(line.slice('RESULT '.length)) as T;
+    }
+  }
+  const code = proc.exitCode ?? await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  if (!result || code !== 0) throw new Error(`login driver failed (${code}): ${stderr}`);
+  return result;
+}
+
+export async function runLogins(layout: Layout, settings: LoginSettings, sims: Child, log: (line: string) => void): Promise<LoginResults> {
+  const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } });
+  const zero = () => ({ logins: 0, tfaConnections: 0, allLogins: 0, allTfaConnections: 0 });
+  const connections = { factorgate: zero(), baseline: zero() };
+  const tfaConnections = async () => (await ask<{ tfa: number }>(sims.proc, 'connections')).tfa;
+  const runs = { passcode: { factorgate: [] as MeasuredRun[], baseline: [] as MeasuredRun[] }, device: { factorgate: [] as MeasuredRun[], baseline: [] as MeasuredRun[] } };
+  try {
+    for (let r = 0; r < settings.rounds; r++) {
+      for (const path of ['passcode', 'device'] as const) {
+        for (const via of ['factorgate', 'baseline'] as const) {
+          const before = await tfaConnections();
+          const timed: Record<string, number> = {};
+          const cpu: Record<string, { fg: number; sims: number; driver: number }> = {};
+          const driven = await runDriver<RunResult>({
+            kind: 'run', via, path, vus: settings.vus, usersPerVu: settings.usersPerVu, firstUser: path === 'passcode' ? 0 : settings.vus * settings.usersPerVu,
+            warmupSeconds: settings.warmupSeconds, seconds: settings.seconds, fgUrl: fg.url, tfaUrl, gwUrl,
+          }, layout.loadgen, async (name, driverPid) => {
+            timed[name] = await tfaConnections();
+            cpu[name] = { fg: cpuTicksOfTree(fg.pid), sims: cpuTicksOfTree(sims.pid), driver: cpuTicksOfTree(driverPid) };
+          });
+          const perLogin = (ticks: number) => round((ticks * 10) / Math.max(1, driven.logins), 2);
+          const result: MeasuredRun = {
+            ...driven,
+            factorgateCpuMsPerLogin: perLogin(cpu['timed-end']!.fg - cpu['timed-start']!.fg),
+            simulatorsCpuMsPerLogin: perLogin(cpu['timed-end']!.sims - cpu['timed-start']!.sims),
+            driverCpuMsPerLogin: perLogin(cpu['timed-end']!.driver - cpu['timed-start']!.driver),
+          };
+          const after = await tfaConnections();
+          const c = connections[via];
+          c.logins += result.logins;
+          c.tfaConnections += timed['timed-end']! - timed['timed-start']!;
+          c.allLogins += result.allLogins;
+          c.allTfaConnections += after - before;
+          runs[path][via].push(result);
+          log(`logins: round ${r + 1}/${settings.rounds} ${path} via ${via}: ${result.loginsPerSecond}/s, p99 ${result.p99Ms} ms, ${result.failures} failed; CPU per login: driver ${result.driverCpuMsPerLogin} ms, factorgate ${result.factorgateCpuMsPerLogin} ms, simulators ${result.simulatorsCpuMsPerLogin} ms; connections to the two-factor API: ${timed['timed-end']! - timed['timed-start']!} while measured, ${after - before} in all${result.firstErrors.length ? ` (${result.firstErrors[0]})` : ''}`);
+        }
+      }
+    }
+  } finally {
+    await fg.stop();
+  }
+  const pathResult = (p: 'passcode' | 'device'): PathResult => {
+    const { factorgate, baseline } = runs[p];
+    const ratios = factorgate.map((f, i) => round(f.loginsPerSecond / baseline[i]!.loginsPerSecond, 3));
+    const mid = (list: MeasuredRun[]) => list.slice().sort((a, b) => a.loginsPerSecond - b.loginsPerSecond)[Math.floor(list.length / 2)]!;
+    return { factorgate: mid(factorgate), baseline: mid(baseline), roundsRatio: ratios, ratio: round(median(ratios), 3) };
+  };
+  const per1000 = (c: ReturnType<typeof zero>): ConnectionResult => ({
+    ...c, per1000Logins: round((c.tfaConnections / c.logins) * 1000, 2), per1000AllLogins: round((c.allTfaConnections / c.allLogins) * 1000, 2),
+  });
+  return {
+    settings,
+    passcode: pathResult('passcode'),
+    device: pathResult('device'),
+    connections: { factorgate: per1000(connections.factorgate), baseline: per1000(connections.baseline) },
+  };
+}

@@ -1,0 +1,13 @@
+// The bench's generated users, shared by the simulators and the login drivers: bench0 .. benchN-1.
+
+export const userName = (i: number) => `bench${i}`;
+export const passwordOf = (i: number) => `bench-password-${i}`;
+
+export function benchUsers(count: number): Record<string, { password: string; email: string }> {
+  const users: Record<string, { password: string; email: string }> = {};
+  for (let i = 0; i < count; i++) users[userName(i)] = { password: passwordOf(i), email: `${userName(i)}@example.com` };
+  return users;
+}
+
+/** A client address per virtual user, in 127.0.0.0/8 (it only ever travels in X-Forwarded-For). */
+export const clientIpOf = (vu: number) => `127.10.${(vu >> 8) & 255}.${vu & 255}`;

@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { describeMachine } from './lib/machine.js';
+import { startOutsideLoadMeter } from './lib/cpu_meter.js';
+import { killAllChildren, startChild } from './lib/proc.js';
+import { LOGIN_LAYOUT, PASSTHROUGH_LAYOUT } from './layout.js';
+import { runPassthrough, type PassthroughSettings } from './passthrough/run.js';
+import { runLogins, type LoginSettings } from './logins/run.js';
+import { runWaiting, type WaitingSettings } from './waiting/run.js';
+import { markdown, targetsOf, type Results } from './report.js';
+import { runProfiles } from './profile.js';
+
+// npm run bench [-- --quick] [-- --only passthrough,logins,waiting] [-- --profile]
+// A full run writes bench/results/latest.json and latest.md; --quick or --only write *-partial.*.
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'boolean' } },
+  strict: true,
+});
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
+const quick = values.quick === true;
+const only = new Set((values.only ?? 'passthrough,logins,waiting').split(','));
+
+const passthrough: PassthroughSettings = quick
+  ? { connections: 32, seconds: 3, rounds: 1, warmupSeconds: 1, moderate: { connections: 16, paceMs: 5, seconds: 3 } }
+  : { connections: 32, seconds: 6, rounds: 3, warmupSeconds: 2, moderate: { connections: 16, paceMs: 5, seconds: 5 } };
+const logins: LoginSettings = quick
+  ? { vus: 32, usersPerVu: 4, warmupSeconds: 1, seconds: 3, rounds: 1 }
+  : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 6, rounds: 2 };
+const waiting: WaitingSettings = { count: quick ? 2000 : 10_000, concurrency: 64, warmup: 500, holdSeconds: 5, firstUser: 1000 };
+
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+process.on('SIGINT', () => { killAllChildren(); process.exit(130); });
+
+async function main(): Promise<void> {
+  const machine = await describeMachine();
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, node ${machine.node}, nginx ${machine.nginx}, load average ${machine.loadAverageAtStart}`);
+  if (machine.loadAverageAtStart > 0.5) log('warning: the machine is busy; numbers will be lower and noisier than on a quiet machine');
+  if (values.profile) {
+    await runProfiles(log, RESULTS);
+    return;
+  }
+  const partial: Omit<Results, 'targets'> = { machine, layout: { passthrough: PASSTHROUGH_LAYOUT, logins: LOGIN_LAYOUT } };
+  const outside: Record<string, number> = {};
+  if (only.has('passthrough')) {
+    const meter = startOutsideLoadMeter();
+    partial.passthrough = await runPassthrough(PASSTHROUGH_LAYOUT, passthrough, log, true);
+    outside.passthrough = meter();
+  }
+  if (only.has('logins') || only.has('waiting')) {
+    const sims = await startChild(process.execPath, ['--import', 'tsx', SIMS], {
+      name: 'simulators', cpus: LOGIN_LAYOUT.upstream, ipc: true, env: { BENCH_USERS: String(waiting.firstUser + waiting.warmup + waiting.count) },
+    });
+    try {
+      if (only.has('logins')) {
+        const meter = startOutsideLoadMeter();
+        partial.logins = await runLogins(LOGIN_LAYOUT, logins, sims, log);
+        outside.logins = meter();
+      }
+      if (only.has('waiting')) {
+        const meter = startOutsideLoadMeter();
+        partial.waiting = await runWaiting(LOGIN_LAYOUT, waiting, sims, log);
+        outside.waiting = meter();
+      }
+    } finally {
+      await sims.stop();
+    }
+  }
+  partial.outsideCpuShare = outside;
+  for (const [section, share] of Object.entries(outside)) if (share > 0.05) log(`warning: processes outside the bench used ${Math.round(share * 100)}% of the CPU during ${section}`);
+  const results: Results = { ...partial, targets: targetsOf(partial) };
+  const table = markdown(results);
+  const name = quick || values.only ? 'latest-partial' : 'latest';
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(`${RESULTS}${name}.json`, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(`${RESULTS}${name}.md`, table);
+  console.log(`\n${table}`);
+  log(`written to bench/results/${name}.json and ${name}.md`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    killAllChildren();
+    process.exit(1);
+  },
+);

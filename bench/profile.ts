@@ -1,0 +1,115 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { summarizeProfile, type ProfileSummary } from './lib/cpu_profile.js';
+import { startFactorgateProcess } from './lib/factorgate_process.js';
+import { cpuTicksOfTree, startChild, userSystemTicks } from './lib/proc.js';
+import { round } from './lib/stats.js';
+
+const round1 = (x: number) => round(x, 1);
+import { LOGIN_LAYOUT, PASSTHROUGH_LAYOUT } from './layout.js';
+import { runWrk } from './passthrough/wrk.js';
+import { runDriver } from './logins/run.js';
+import type { RunResult } from './logins/driver.js';
+
+// npm run bench -- --profile: factorgate under node --cpu-prof, once under pass-through load and
+// once under passcode logins, in the same layouts as the measured runs. Summaries go to
+// bench/results/profile.json (what README.md cites), the raw .cpuprofile files to
+// bench/results/profiles/ (open them in Chrome DevTools).
+
+const UPSTREAM = fileURLToPath(new URL('./passthrough/upstream.ts', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./passthrough/floor_proxy.ts', import.meta.url));
+const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
+
+/** Inclusive time of these functions (name and file prefixes, as the summary labels them). */
+const WATCH = [
+  'classify guard.js', 'dropUntrustedForwarding server.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
+  'request node:http', 'ClientRequest node:_http_client', 'parserOnIncoming', 'request Axios.js', 'call client.js', 'parseReply xml.js',
+  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin login_flow.js', 'answer login_flow.js',
+];
+
+/** CPU per proxied request of factorgate and of the bare Node proxies it is built from, same load and layout, no profiler. */
+export type Floor = { proxy: string; rps: number; cpuUsPerRequest: number; userUsPerRequest: number; systemUsPerRequest: number };
+
+export type Profiled = { workload: string; units: number; unit: string; cpuMsPerUnit: number; summary: ProfileSummary };
+
+async function profiled(name: string, unit: string, dir: string, o: { gatewayUrl: string; tfaUrl: string; cpus?: string; extra?: NodeJS.ProcessEnv }, load: (url: string) => Promise<number>): Promise<Profiled> {
+  const out = `${dir}${name}/`;
+  rmSync(out, { recursive: true, force: true });
+  const fg = await startFactorgateProcess({ ...o, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${out}`] });
+  const ticks0 = cpuTicksOfTree(fg.pid);
+  const units = await load(fg.url);
+  const ticks = cpuTicksOfTree(fg.pid) - ticks0;
+  await fg.stop(); // the profile is written as the process exits
+  const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'))!;
+  return { workload: name, units, unit, cpuMsPerUnit: round((ticks * 10) / units, 4), summary: summarizeProfile(`${out}${file}`, 25, WATCH) };
+}
+
+export async function runProfiles(log: (line: string) => void, resultsDir: string): Promise<Profiled[]> {
+  const dir = `${resultsDir}profiles/`;
+  mkdirSync(dir, { recursive: true });
+  const results: Profiled[] = [];
+
+  const upstream = await startChild(process.execPath, ['--import', 'tsx', UPSTREAM], { name: 'upstream', cpus: PASSTHROUGH_LAYOUT.upstream });
+  const floors: Floor[] = [];
+  try {
+    // The three proxies side by side, three interleaved rounds, the median round of each.
+    const proxies: Array<{ proxy: string; url: string; pid: number; stop(): Promise<void> }> = [];
+    for (const proxy of ['node-pipe', 'http-proxy-middleware', 'factorgate'] as const) {
+      const child = proxy === 'factorgate'
+        ? await startFactorgateProcess({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy })
+        : await startChild(process.execPath, ['--import', 'tsx', FLOOR], { name: proxy, cpus: PASSTHROUGH_LAYOUT.proxy, env: { BENCH_MODE: proxy === 'node-pipe' ? 'pipe' : 'hpm', BENCH_GATEWAY_URL: upstream.ready } });
+      proxies.push({ proxy, url: `${'url' in child ? child.url : child.ready}/bench/hello`, pid: child.pid, stop: () => child.stop() });
+    }
+    const rounds = new Map<string, Floor[]>();
+    try {
+      for (const p of proxies) await runWrk({ url: p.url, connections: 32, seconds: 2, cpus: PASSTHROUGH_LAYOUT.loadgen });
+      for (let r = 0; r < 3; r++) {
+        for (const p of proxies) {
+          log(`profile: CPU per request of ${p.proxy}, round ${r + 1}/3`);
+          const before = userSystemTicks(p.pid);
+          const w = await runWrk({ url: p.url, connections: 32, seconds: 6, cpus: PASSTHROUGH_LAYOUT.loadgen });
+          const after = userSystemTicks(p.pid);
+          const per = (ticks: number) => round1((ticks * 10_000) / w.requests);
+          rounds.set(p.proxy, [...(rounds.get(p.proxy) ?? []), {
+            proxy: p.proxy, rps: w.rps, cpuUsPerRequest: per(after.user + after.system - before.user - before.system),
+            userUsPerRequest: per(after.user - before.user), systemUsPerRequest: per(after.system - before.system),
+          }]);
+        }
+      }
+    } finally {
+      for (const p of proxies) await p.stop();
+    }
+    for (const list of rounds.values()) floors.push(list.sort((a, b) => a.cpuUsPerRequest - b.cpuUsPerRequest)[1]!);
+    log('profile: pass-through under wrk (32 connections, 10 s)');
+    results.push(await profiled('passthrough', 'request', dir, { gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy }, async (url) => {
+      await runWrk({ url: `${url}/bench/hello`, connections: 32, seconds: 2, cpus: PASSTHROUGH_LAYOUT.loadgen });
+      const w = await runWrk({ url: `${url}/bench/hello`, connections: 32, seconds: 10, cpus: PASSTHROUGH_LAYOUT.loadgen });
+      return w.requests + Math.round(w.rps * 2);
+    }));
+  } finally {
+    await upstream.stop();
+  }
+
+  const sims = await startChild(process.execPath, ['--import', 'tsx', SIMS], { name: 'simulators', ipc: true, env: { BENCH_USERS: '1000' } });
+  try {
+    const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+    for (const path of ['passcode', 'device'] as const) {
+      log(`profile: ${path} logins (32 virtual users, 10 s)`);
+      results.push(await profiled(`logins-${path}`, 'login', dir, { gatewayUrl: gwUrl, tfaUrl, cpus: LOGIN_LAYOUT.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } }, async (url) => {
+        const r = await runDriver<RunResult>({
+          kind: 'run', via: 'factorgate', path, vus: 32, usersPerVu: 4, firstUser: path === 'passcode' ? 0 : 128, warmupSeconds: 2, seconds: 10, fgUrl: url, tfaUrl, gwUrl,
+        }, LOGIN_LAYOUT.loadgen);
+        return r.allLogins;
+      }));
+    }
+  } finally {
+    await sims.stop();
+  }
+  for (const f of floors) log(`profile: ${f.proxy}: ${f.rps} requests/s, ${f.cpuUsPerRequest} µs CPU per request (user ${f.userUsPerRequest}, system ${f.systemUsPerRequest})`);
+  for (const r of results) {
+    log(`profile ${r.workload}: ${r.cpuMsPerUnit} ms CPU per ${r.unit}; by area: ${r.summary.byArea.slice(0, 8).map((a) => `${a.name} ${a.share}%`).join(', ')}`);
+  }
+  writeFileSync(`${resultsDir}profile.json`, JSON.stringify({ date: new Date().toISOString(), passthroughCpu: floors, profiles: results }, null, 2) + '\n');
+  log('written to bench/results/profile.json; raw profiles in bench/results/profiles/');
+  return results;
+}

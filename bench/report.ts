@@ -1,0 +1,93 @@
+import type { Machine } from './lib/machine.js';
+import type { PassthroughResults, TargetName } from './passthrough/run.js';
+import type { LoginResults } from './logins/run.js';
+import type { WaitingResults } from './waiting/run.js';
+import type { Layout } from './layout.js';
+
+// The results as one JSON document (bench/results/latest.json) and as Markdown tables (printed,
+// and pasted into README.md's Performance section).
+
+export type Target = { target: string; goal: string; measured: string; met: boolean };
+
+export type Results = {
+  machine: Machine;
+  layout: { passthrough: Layout; logins: Layout };
+  passthrough?: PassthroughResults;
+  logins?: LoginResults;
+  waiting?: WaitingResults;
+  /** Share of the machine's CPU that processes outside the bench used during each section (0.05 = 5%). */
+  outsideCpuShare?: Record<string, number>;
+  targets: Target[];
+};
+
+const LABELS: Record<TargetName, string> = {
+  direct: 'upstream directly',
+  factorgate: 'factorgate',
+  nginx: 'nginx, 2 workers',
+  factorgate_2proc: 'factorgate, 2 processes (experiment)',
+};
+
+const n = (x: number) => x.toLocaleString('en-US');
+const x2 = (r: number) => `${r.toFixed(2)}×`;
+
+export function targetsOf(r: Omit<Results, 'targets'>): Target[] {
+  const t: Target[] = [];
+  const p = r.passthrough;
+  if (p) {
+    t.push({ target: 'pass-through requests/s vs nginx', goal: '≥ 0.80×', measured: x2(p.ratios.factorgateToNginx), met: p.ratios.factorgateToNginx >= 0.8 });
+    t.push({ target: 'pass-through p99 vs direct, moderate load', goal: '≤ +1 ms', measured: `+${p.moderateP99GapMs.toFixed(2)} ms`, met: p.moderateP99GapMs <= 1 });
+  }
+  const l = r.logins;
+  if (l) {
+    t.push({ target: 'logins/s vs baseline, passcode path', goal: '≥ 0.70×', measured: x2(l.passcode.ratio), met: l.passcode.ratio >= 0.7 });
+    t.push({ target: 'logins/s vs baseline, registered device', goal: '≥ 0.70×', measured: x2(l.device.ratio), met: l.device.ratio >= 0.7 });
+    const c = l.connections.factorgate;
+    t.push({ target: 'connections to the two-factor server per 1,000 logins', goal: '≤ 5', measured: `${c.per1000Logins} (${c.per1000AllLogins} with start-up)`, met: c.per1000Logins <= 5 });
+  }
+  const w = r.waiting;
+  if (w) t.push({ target: 'memory per waiting login', goal: '< 4 KB', measured: `${n(w.bytesPerLogin)} B`, met: w.bytesPerLogin < 4096 && w.parked === w.settings.count });
+  return t;
+}
+
+export function markdown(r: Results): string {
+  const out: string[] = [];
+  const m = r.machine;
+  const outside = Object.entries(r.outsideCpuShare ?? {}).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ');
+  out.push(`Measured ${m.date.slice(0, 10)} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, nginx ${m.nginx}, ${m.wrk}; load average ${m.loadAverageAtStart} at start` +
+    `${outside ? `; CPU used by processes outside the bench: ${outside}` : ''}; commit ${m.commit}.`);
+  const p = r.passthrough;
+  if (p) {
+    const s = p.settings;
+    out.push('', `**Pass-through** (wrk, 1 thread, ${s.connections} connections, ${s.seconds} s × ${s.rounds} rounds, median round; moderate load: ${s.moderate.connections} connections, each pausing 0–${2 * s.moderate.paceMs} ms at random between requests)`, '');
+    out.push('| path | requests/s | p50 ms | p99 ms | CPU µs/request | moderate: requests/s | moderate: p50 ms | moderate: p99 ms |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [name, t] of Object.entries(p.targets) as Array<[TargetName, NonNullable<PassthroughResults['targets'][TargetName]>]>) {
+      out.push(`| ${LABELS[name]} | ${n(t.rps)} | ${t.p50Ms} | ${t.p99Ms} | ${t.cpuUsPerRequest} | ${n(t.moderate.rps)} | ${t.moderate.p50Ms} | ${t.moderate.p99Ms} |`);
+    }
+    out.push('', `factorgate/nginx ${x2(p.ratios.factorgateToNginx)}, factorgate/direct ${x2(p.ratios.factorgateToDirect)}, nginx/direct ${x2(p.ratios.nginxToDirect)}` +
+      (p.ratios.factorgate2procToNginx !== undefined ? `, factorgate 2 processes/nginx ${x2(p.ratios.factorgate2procToNginx)}` : '') +
+      `; at moderate load factorgate's p99 is ${p.moderateP99GapMs.toFixed(2)} ms above direct's.`);
+  }
+  const l = r.logins;
+  if (l) {
+    const s = l.settings;
+    out.push('', `**Logins** against the simulators, no added latency (${s.vus} virtual users, ${s.seconds} s × ${s.rounds} rounds after ${s.warmupSeconds} s warm-up, median)`, '');
+    out.push('| path | factorgate logins/s | baseline logins/s | factorgate/baseline | p50 / p99 ms: factorgate | p50 / p99 ms: baseline | CPU ms per login through factorgate: driver + factorgate + simulators | CPU ms per login, baseline: client + simulators |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [name, path] of [['passcode', l.passcode], ['registered device', l.device]] as const) {
+      const f = path.factorgate;
+      const b = path.baseline;
+      out.push(`| ${name} | ${n(f.loginsPerSecond)} | ${n(b.loginsPerSecond)} | ${x2(path.ratio)} | ${f.p50Ms} / ${f.p99Ms} | ${b.p50Ms} / ${b.p99Ms} | ` +
+        `${f.driverCpuMsPerLogin} + **${f.factorgateCpuMsPerLogin}** + ${f.simulatorsCpuMsPerLogin} | ${b.driverCpuMsPerLogin} + ${b.simulatorsCpuMsPerLogin} |`);
+    }
+    const c = l.connections;
+    out.push('', `Connections opened to the two-factor server's API per 1,000 logins: factorgate ${c.factorgate.per1000Logins} while measured (${c.factorgate.tfaConnections} for ${n(c.factorgate.logins)} logins), ${c.factorgate.per1000AllLogins} including start-up and warm-up; baseline ${c.baseline.per1000Logins} / ${c.baseline.per1000AllLogins}.`);
+  }
+  const w = r.waiting;
+  if (w) {
+    out.push('', `**Waiting logins**: ${n(w.parked)} of ${n(w.settings.count)} parked at the passcode step in ${w.parkSeconds} s (${w.settings.concurrency} at a time), held ${w.settings.holdSeconds} s: ` +
+      `${n(w.bytesPerLogin)} bytes of heap + external memory per waiting login (RSS ${n(w.rssBytesPerLogin)}). ` +
+      `Event loop delay while they wait: max ${w.loopDelay.waiting.maxMs} ms, p99 ${w.loopDelay.waiting.p99Ms} ms; while they are being parked (factorgate saturated): max ${w.loopDelay.parking.maxMs} ms, p99 ${w.loopDelay.parking.p99Ms} ms, mean ${w.loopDelay.parking.meanMs} ms.`);
+  }
+  out.push('', '| target | goal | measured | met |', '|---|---|---|---|');
+  for (const t of r.targets) out.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+  return out.join('\n') + '\n';
+}
