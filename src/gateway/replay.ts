@@ -1,6 +1,5 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { AxiosError, type AxiosInstance } from 'axios';
+import { closeOutbound, outboundClient } from '../http/outbound.js';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
 
@@ -33,18 +32,7 @@ export class GatewayReplayer {
 
   constructor(private readonly options: ReplayOptions) {
     this.origin = new URL(options.gatewayUrl).origin;
-    const agentOptions = { keepAlive: true, maxSockets: 16 };
-    this.http = axios.create({
-      timeout: options.timeoutMs,
-      maxRedirects: 0,
-      maxContentLength: 256 * 1024,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-      proxy: false,
-    });
+    this.http = outboundClient({ maxSockets: 16, maxReplyBytes: 256 * 1024, timeoutMs: options.timeoutMs });
   }
 
   async replay(username: string, password: string, client: { ip: string; userAgent?: string }): Promise<ReplayResult> {
@@ -78,8 +66,7 @@ export class GatewayReplayer {
   }
 
   close(): void {
-    (this.http.defaults.httpAgent as HttpAgent).destroy();
-    (this.http.defaults.httpsAgent as HttpsAgent).destroy();
+    closeOutbound(this.http);
   }
 
   /** A Location on the gateway's origin, made relative; anything else is not followed. */

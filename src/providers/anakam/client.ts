@@ -1,6 +1,5 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { AxiosError, type AxiosInstance } from 'axios';
+import { closeOutbound, outboundClient } from '../../http/outbound.js';
 import { FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AnakamProfile, AnakamCommand, AnakamStatus } from './profile.js';
@@ -35,18 +34,9 @@ export class AnakamClient {
     this.base = `${options.baseUrl.replace(/\/+$/, '')}${profile.apiPath}/${profile.version}/${profile.tenant}`;
     this.statusByWord = new Map(Object.entries(profile.statuses).map(([key, word]) => [word, key as AnakamStatus]));
     // One keep-alive pool for every login: callouts reuse connections instead of opening one each.
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
-    this.http = axios.create({
-      timeout: options.timeoutMs,
+    this.http = outboundClient({
+      maxSockets: options.maxSockets, maxReplyBytes: MAX_REPLY_BYTES, timeoutMs: options.timeoutMs,
       auth: { username: options.apiUser, password: options.apiPassword },
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-      maxRedirects: 0,
-      maxContentLength: MAX_REPLY_BYTES,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      proxy: false,
     });
   }
 
@@ -78,8 +68,7 @@ export class AnakamClient {
   }
 
   close(): void {
-    (this.http.defaults.httpAgent as HttpAgent).destroy();
-    (this.http.defaults.httpsAgent as HttpsAgent).destroy();
+    closeOutbound(this.http);
   }
 
   private statusOf(values: Map<string, string>, command: string): AnakamStatus {

@@ -1,9 +1,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
+import type { AgentOptions } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { AxiosError, type AxiosInstance } from 'axios';
+import { closeOutbound, outboundClient } from '../../http/outbound.js';
 import { ConfigError } from '../../config/load.js';
 import { FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -37,17 +37,7 @@ export class LinotpClient {
   constructor(private readonly options: LinotpClientOptions) {
     this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
     // One keep-alive pool for every login: callouts reuse connections instead of opening one each.
-    const pool = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
-    this.http = axios.create({
-      httpAgent: new HttpAgent(pool),
-      httpsAgent: new HttpsAgent({ ...pool, ...tlsMaterial(options.tls) }),
-      maxRedirects: 0,
-      maxContentLength: MAX_REPLY_BYTES,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      proxy: false,
-    });
+    this.http = outboundClient({ maxSockets: options.maxSockets, maxReplyBytes: MAX_REPLY_BYTES, tls: tlsMaterial(options.tls) });
   }
 
   /** Starts a push (number matching: the phone shows `number`); a refusal means no push token or a wrong PIN. */
@@ -78,8 +68,7 @@ export class LinotpClient {
   }
 
   close(): void {
-    (this.http.defaults.httpAgent as HttpAgent).destroy();
-    (this.http.defaults.httpsAgent as HttpsAgent).destroy();
+    closeOutbound(this.http);
   }
 
   /**
