@@ -8,6 +8,7 @@ import { LOGIN_LAYOUT, PASSTHROUGH_LAYOUT } from './layout.js';
 import { runPassthrough, type PassthroughSettings } from './passthrough/run.js';
 import { runLogins, type LoginSettings } from './logins/run.js';
 import { runWaiting, type WaitingSettings } from './waiting/run.js';
+import { runPush, type PushSettings } from './push/run.js';
 import { markdown, targetsOf, type Results } from './report.js';
 import { runProfiles } from './profile.js';
 
@@ -21,7 +22,7 @@ const { values } = parseArgs({
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
 const quick = values.quick === true;
-const only = new Set((values.only ?? 'passthrough,logins,waiting').split(','));
+const only = new Set((values.only ?? 'passthrough,logins,waiting,push').split(','));
 
 const passthrough: PassthroughSettings = quick
   ? { connections: 32, seconds: 3, rounds: 1, warmupSeconds: 1, moderate: { connections: 16, paceMs: 5, seconds: 3 } }
@@ -30,6 +31,7 @@ const logins: LoginSettings = quick
   ? { vus: 32, usersPerVu: 4, warmupSeconds: 1, seconds: 3, rounds: 1 }
   : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 6, rounds: 2 };
 const waiting: WaitingSettings = { count: quick ? 2000 : 10_000, concurrency: 64, warmup: 500, holdSeconds: 5, firstUser: 1000 };
+const push: PushSettings = { count: quick ? 500 : 2000, concurrency: 64, warmup: 200, firstUser: waiting.firstUser + waiting.warmup + waiting.count, watched: 100, watchSeconds: quick ? 10 : 30 };
 
 const started = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
@@ -50,9 +52,10 @@ async function main(): Promise<void> {
     partial.passthrough = await runPassthrough(PASSTHROUGH_LAYOUT, passthrough, log, true);
     outside.passthrough = meter();
   }
-  if (only.has('logins') || only.has('waiting')) {
+  if (only.has('logins') || only.has('waiting') || only.has('push')) {
+    const users = push.firstUser + push.warmup + push.count + push.watched;
     const sims = await startChild(process.execPath, ['--import', 'tsx', SIMS], {
-      name: 'simulators', cpus: LOGIN_LAYOUT.upstream, ipc: true, env: { BENCH_USERS: String(waiting.firstUser + waiting.warmup + waiting.count) },
+      name: 'simulators', cpus: LOGIN_LAYOUT.upstream, ipc: true, env: { BENCH_USERS: String(users) },
     });
     try {
       if (only.has('logins')) {
@@ -64,6 +67,11 @@ async function main(): Promise<void> {
         const meter = startOutsideLoadMeter();
         partial.waiting = await runWaiting(LOGIN_LAYOUT, waiting, sims, log);
         outside.waiting = meter();
+      }
+      if (only.has('push')) {
+        const meter = startOutsideLoadMeter();
+        partial.push = await runPush(LOGIN_LAYOUT, push, sims, log);
+        outside.push = meter();
       }
     } finally {
       await sims.stop();

@@ -1,4 +1,5 @@
 import type { Machine } from './lib/machine.js';
+import type { PushResults } from './push/run.js';
 import type { PassthroughResults, TargetName } from './passthrough/run.js';
 import type { LoginResults } from './logins/run.js';
 import type { WaitingResults } from './waiting/run.js';
@@ -15,6 +16,7 @@ export type Results = {
   passthrough?: PassthroughResults;
   logins?: LoginResults;
   waiting?: WaitingResults;
+  push?: PushResults;
   /** Share of the machine's CPU that processes outside the bench used during each section (0.05 = 5%). */
   outsideCpuShare?: Record<string, number>;
   targets: Target[];
@@ -86,6 +88,12 @@ export function markdown(r: Results): string {
     out.push('', `**Waiting logins**: ${n(w.parked)} of ${n(w.settings.count)} parked at the passcode step in ${w.parkSeconds} s (${w.settings.concurrency} at a time), held ${w.settings.holdSeconds} s: ` +
       `${n(w.bytesPerLogin)} bytes of heap + external memory per waiting login (RSS ${n(w.rssBytesPerLogin)}). ` +
       `Event loop delay while they wait: max ${w.loopDelay.waiting.maxMs} ms, p99 ${w.loopDelay.waiting.p99Ms} ms; while they are being parked (factorgate saturated): max ${w.loopDelay.parking.maxMs} ms, p99 ${w.loopDelay.parking.p99Ms} ms, mean ${w.loopDelay.parking.meanMs} ms.`);
+  }
+  const pu = r.push;
+  if (pu) {
+    out.push('', `**Waiting push logins**: ${n(pu.parked)} of ${n(pu.settings.count)} push logins parked at the waiting page: ${n(pu.bytesPerLogin)} bytes of heap + external memory per waiting push login. ` +
+      `Poll traffic: ${pu.settings.watched} waiting pages connected for ${pu.settings.watchSeconds} s caused ${n(pu.statusChecks)} status polls to the push server, ` +
+      `${pu.pollsPerLoginPerMinute} per waiting login per minute (1 s apart at first, backing off to 5 s: 12 a minute once settled).`);
   }
   out.push('', '| target | goal | measured | met |', '|---|---|---|---|');
   for (const t of r.targets) out.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);

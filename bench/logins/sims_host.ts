@@ -15,13 +15,17 @@ const users = benchUsers(Number(process.env.BENCH_USERS ?? 1000));
 const sims = await startSimulators({
   users,
   tfa: { apiUser: BENCH_API.user, apiPassword: BENCH_API.password, maxPasscodeAttempts: 100 },
+  linotp: { otppin: 1 },
 });
+const linotpPort = Number(new URL(sims.linotpUrl).port);
+let statusChecks = 0; // push status polls received (validate/check_status), for the push section
 const tfaPort = Number(new URL(sims.tfaUrl).port);
 const gatewayPort = Number(new URL(sims.gatewayUrl).port);
 const accepted = { tfa: 0, tfaOther: 0, gateway: 0 };
 const seen = new WeakSet<Socket>();
 subscribe('http.server.request.start', (message) => {
   const { socket, request } = message as { socket: Socket; request: { url?: string } };
+  if (socket.localPort === linotpPort && (request.url ?? '').startsWith('/validate/check_status')) statusChecks += 1;
   if (seen.has(socket)) return;
   seen.add(socket);
   if (socket.localPort === gatewayPort) accepted.gateway += 1;
@@ -31,6 +35,7 @@ subscribe('http.server.request.start', (message) => {
 
 process.on('message', (message: { id: number; cmd: string }) => {
   if (message.cmd === 'connections') process.send!({ id: message.id, ...accepted });
+  if (message.cmd === 'status-checks') process.send!({ id: message.id, statusChecks });
 });
 process.on('SIGTERM', () => void sims.close().then(() => process.exit(0)));
-console.log(`READY ${sims.tfaUrl} ${sims.gatewayUrl}`);
+console.log(`READY ${sims.tfaUrl} ${sims.gatewayUrl} ${sims.linotpUrl}`);

@@ -3,9 +3,10 @@
 export const userName = (i: number) => `bench${i}`;
 export const passwordOf = (i: number) => `bench-password-${i}`;
 
-export function benchUsers(count: number): Record<string, { password: string; email: string }> {
-  const users: Record<string, { password: string; email: string }> = {};
-  for (let i = 0; i < count; i++) users[userName(i)] = { password: passwordOf(i), email: `${userName(i)}@example.com` };
+export function benchUsers(count: number): Record<string, { password: string; email: string; push: { pin: string } }> {
+  const users: Record<string, { password: string; email: string; push: { pin: string } }> = {};
+  // Every user also has a push token, for the push section (LinOTP simulator, otppin 1: the password).
+  for (let i = 0; i < count; i++) users[userName(i)] = { password: passwordOf(i), email: `${userName(i)}@example.com`, push: { pin: '0000' } };
   return users;
 }
 

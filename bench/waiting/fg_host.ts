@@ -18,7 +18,16 @@ if (!gc) throw new Error('run with --expose-gc');
 
 const port = await freePort();
 const config = loadConfig({
-  env: factorgateEnv({ port, gatewayUrl: process.env.BENCH_GATEWAY_URL!, tfaUrl: process.env.BENCH_TFA_URL!, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } }),
+  env: factorgateEnv({
+    port, gatewayUrl: process.env.BENCH_GATEWAY_URL!, tfaUrl: process.env.BENCH_TFA_URL!,
+    extra: {
+      FACTORGATE_TRUST_PROXY: '127.0.0.1',
+      // The push section: every login is a push through the LinOTP simulator, waiting up to 120 s.
+      ...(process.env.BENCH_LINOTP_URL
+        ? { FACTORGATE_LINOTP_URLS: process.env.BENCH_LINOTP_URL, FACTORGATE_PROVIDERS_DEFAULT: 'push', FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '120' }
+        : {}),
+    },
+  }),
 });
 const running = await startFactorgate(config, { store: new MemoryStore(systemClock, 1000) });
 let loop: IntervalHistogram | undefined;
