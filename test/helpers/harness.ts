@@ -6,6 +6,7 @@ import { testConfig } from './config.js';
 import { startGatewayStub, type GatewayStub } from './gateway_stub.js';
 import { TestBrowser } from './browser.js';
 import type { Clock } from '../../src/clock.js';
+import { freePort } from './processes.js';
 
 export type Harness = {
   fg: RunningFactorgate;
@@ -44,10 +45,5 @@ export async function startLogin(browser: TestBrowser, login: string, passwd: st
 
 /** A localhost URL on which nothing listens: connections are refused at once. */
 export async function closedPortUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }

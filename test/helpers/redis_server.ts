@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort, killProcess } from './processes.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,11 +36,11 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
     url: `redis://127.0.0.1:${port}`,
     port,
     async stop() {
-      await kill(child);
+      await killProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
     async restart() {
-      await kill(child);
+      await killProcess(child);
       mkdirSync(dir, { recursive: true });
       child = await launch(port, dir, extra);
     },
@@ -62,7 +63,7 @@ async function launch(port: number, dir: string, extra: string[]): Promise<Child
   try {
     await Promise.race([answersPing(port, 5000), exited]);
   } catch (err) {
-    await kill(child);
+    await killProcess(child);
     throw err;
   }
   return child;
@@ -89,23 +90,5 @@ function pingOnce(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     // A server that wants a password answers -NOAUTH: it is up all the same.
     socket.once('data', (data) => finish(/^(\+PONG|-NOAUTH)/.test(data.toString())));
-  });
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await gone;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
   });
 }

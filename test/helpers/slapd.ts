@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
+import { freePort, killProcess } from './processes.js';
 
 // A real OpenLDAP slapd (Debian packages slapd, ldap-utils; openssl for the ldaps certificate),
 // run from a generated slapd.conf in a temporary directory on a free 127.0.0.1 port. It never
@@ -68,7 +68,7 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
   process.on('exit', killOnExit);
   const stop = async () => {
     process.off('exit', killOnExit);
-    await kill(child);
+    await killProcess(child);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -190,22 +190,4 @@ function exited(child: ChildProcess): Promise<never> {
   });
   gone.catch(() => undefined); // it also rejects when stop() kills slapd later: nobody waits then
   return gone;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await gone;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

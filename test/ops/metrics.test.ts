@@ -3,6 +3,7 @@ import nock from 'nock';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TfaScript } from '../helpers/tfa_script.js';
 import { TFA_URL } from '../helpers/config.js';
+import { freePort } from '../helpers/processes.js';
 
 const KEY = '56565656-1111-4e22-8018-e4cf70027375';
 
@@ -58,11 +59,7 @@ describe('operations: /metrics', () => {
   });
 
   it('can be moved to its own port, off the public listener', async () => {
-    const { createServer } = await import('node:net');
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as import('node:net').AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     h = await startHarness({ metrics: { port } });
     expect((await h.browser().get('/metrics')).status).to.equal(404);
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);

@@ -4,6 +4,7 @@ import { createLinotpSimulator } from '../../src/simulators/linotp/index.js';
 import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
 import { loadDemoUsers, parseDemoUsers } from '../../src/simulators/users.js';
 import { DATA, LinotpClient } from './linotp.helpers.js';
+import { freePort } from '../helpers/processes.js';
 
 describe('startSimulators: the LinOTP simulator is the third one', () => {
   let running: RunningSimulators | undefined;
@@ -55,10 +56,7 @@ describe('startSimulators: the LinOTP simulator is the third one', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as AddressInfo).port;
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const free = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const free = await freePort();
     try {
       const error = await startSimulators({ ports: { tfa: free, linotp: taken } }).then(() => undefined, (err: Error) => err);
       expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('EADDRINUSE');

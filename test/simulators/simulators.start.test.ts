@@ -5,6 +5,7 @@ import { startSimulators, type RunningSimulators } from '../../src/simulators/st
 import { createTfaSimulator } from '../../src/simulators/tfa/index.js';
 import { loadDemoUsers } from '../../src/simulators/users.js';
 import { TfaClient, send } from './helpers.js';
+import { freePort } from '../helpers/processes.js';
 
 describe('startSimulators: both simulators for the demo and end-to-end tests', () => {
   let running: RunningSimulators | undefined;
@@ -51,10 +52,7 @@ describe('startSimulators: both simulators for the demo and end-to-end tests', (
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as AddressInfo).port;
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const free = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const free = await freePort();
     try {
       const error = await startSimulators({ ports: { tfa: free, gateway: taken } }).then(() => undefined, (err: Error) => err);
       expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('EADDRINUSE');
