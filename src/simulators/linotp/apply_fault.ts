@@ -1,4 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
+import { applyFault as applyFaultOf } from '../fault_core.js';
 import type { ActiveFault, GarbageVariant } from './faults.js';
 import { readParams } from './params.js';
 import { newTransactionId } from './random.js';
@@ -8,35 +9,8 @@ import { VERSION } from './replies.js';
  * Runs before Basic auth on /validate only: a broken server is broken for everyone, while the
  * phone and control pages keep working so a person or a test can clear the fault.
  */
-export function applyFault(current: () => ActiveFault | undefined): RequestHandler {
-  return async (req, res, next) => {
-    const fault = current();
-    if (!fault) return next();
-    if (fault.outcome.kind === 'refuse') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault.latencyMs > 0 && !(await stillOpenAfter(fault.latencyMs, res))) return;
-    const { outcome } = fault;
-    switch (outcome.kind) {
-      case 'none':
-        return next();
-      case 'timeout':
-        // Hold the request: the client's timeout or the simulator's close() ends it.
-        return;
-      case 'status':
-        res.status(outcome.status).type('text/plain').send(`simulated HTTP ${outcome.status}\n`);
-        return;
-      case 'notJson':
-        res.status(200).type('text/html')
-          .send('<!doctype html><html><head><title>Maintenance</title></head><body><h1>Down for maintenance</h1></body></html>\n');
-        return;
-      case 'garbage':
-        res.status(200).type('application/json').send(JSON.stringify(garbage(req, res, outcome.variant)));
-        return;
-    }
-  };
-}
+export const applyFault = (current: () => ActiveFault | undefined) =>
+  applyFaultOf(current, (req, res, variant) => ({ type: 'application/json', body: JSON.stringify(garbage(req, res, variant)) }));
 
 /**
  * JSON that must not be trusted, shaped like the reply the route would give on success:
@@ -65,19 +39,4 @@ function garbage(req: Request, res: Response, variant: GarbageVariant): unknown 
   return variant === 'types'
     ? { ...envelope, result: { status: 'true', value: 'false' }, detail: { transactionid: Number(newTransactionId()), ...sent } }
     : { ...envelope, result: { status: true, value: false }, detail: { transactionid: '', ...sent } };
-}
-
-/** Waits, but gives up as soon as the client or close() drops the connection. */
-function stillOpenAfter(ms: number, res: Response): Promise<boolean> {
-  return new Promise((resolve) => {
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(!res.destroyed && !res.writableEnded);
-    }, ms);
-    res.once('close', onClose);
-  });
 }

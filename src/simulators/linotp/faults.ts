@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneOutcome, readFault, type ActiveFault as CoreActiveFault } from '../fault_core.js';
 
 // Misbehaviour on demand, for tests of how factorgate's push provider fails closed. The same
 // faults as the two-factor simulator's (tfa/faults.ts), in JSON terms. At most one way of
@@ -13,6 +14,7 @@ import { z } from 'zod';
 //   refuse     destroy the connection at once, answering nothing
 
 const OUTCOMES = ['timeout', 'status', 'notJson', 'garbage', 'refuse'] as const;
+const rules = oneOutcome(OUTCOMES);
 
 export const faultSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(120_000).optional(),
@@ -21,47 +23,15 @@ export const faultSchema = z.strictObject({
   notJson: z.boolean().optional(),
   garbage: z.union([z.boolean(), z.enum(['types', 'transaction'])]).optional(),
   refuse: z.boolean().optional(),
-}).refine((f) => OUTCOMES.filter((k) => isSet(f[k])).length <= 1, {
-  message: `at most one of ${OUTCOMES.join(', ')}`,
-}).refine((f) => isSet(f.latencyMs) || OUTCOMES.some((k) => isSet(f[k])), {
-  message: 'a fault needs latencyMs or one of ' + OUTCOMES.join(', '),
-});
+}).refine(...rules.atMostOne).refine(...rules.something);
 
 export type LinotpFault = z.input<typeof faultSchema>;
 
 export type GarbageVariant = 'types' | 'transaction';
 
 /** A checked fault, with its one outcome spelled out. */
-export type ActiveFault = {
-  latencyMs: number;
-  outcome:
-    | { kind: 'none' }
-    | { kind: 'timeout' }
-    | { kind: 'refuse' }
-    | { kind: 'notJson' }
-    | { kind: 'status'; status: number }
-    | { kind: 'garbage'; variant: GarbageVariant };
-  /** As it was given, for GET /_control/fault. */
-  given: LinotpFault;
-};
+export type ActiveFault = CoreActiveFault<LinotpFault, GarbageVariant>;
 
 /** Validates a fault; throws an Error naming every problem. */
-export function checkFault(input: unknown): ActiveFault {
-  const parsed = faultSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'fault'}: ${i.message}`).join('; '));
-  }
-  const f = parsed.data;
-  const outcome: ActiveFault['outcome'] =
-    f.timeout ? { kind: 'timeout' }
-      : f.refuse ? { kind: 'refuse' }
-        : f.notJson ? { kind: 'notJson' }
-          : f.status !== undefined ? { kind: 'status', status: f.status }
-            : f.garbage ? { kind: 'garbage', variant: f.garbage === 'transaction' ? 'transaction' : 'types' }
-              : { kind: 'none' };
-  return { latencyMs: f.latencyMs ?? 0, outcome, given: f };
-}
-
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== false;
-}
+export const checkFault = (input: unknown): ActiveFault =>
+  readFault(faultSchema, input, (f) => ({ maintenancePage: f.notJson === true, garbage: f.garbage ? (f.garbage === 'transaction' ? 'transaction' : 'types') : undefined }));

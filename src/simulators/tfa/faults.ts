@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneOutcome, readFault, type ActiveFault as CoreActiveFault } from '../fault_core.js';
 
 // Misbehaviour on demand, for tests of how factorgate fails closed. A fault is at most one way
 // of answering badly, optionally after added latency:
@@ -11,6 +12,7 @@ import { z } from 'zod';
 //   refuse      destroy the connection at once, answering nothing
 
 const OUTCOMES = ['timeout', 'status', 'notXml', 'garbageXml', 'refuse'] as const;
+const rules = oneOutcome(OUTCOMES);
 
 export const faultSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(120_000).optional(),
@@ -19,45 +21,15 @@ export const faultSchema = z.strictObject({
   notXml: z.boolean().optional(),
   garbageXml: z.union([z.boolean(), z.enum(['status', 'root'])]).optional(),
   refuse: z.boolean().optional(),
-}).refine((f) => OUTCOMES.filter((k) => isSet(f[k])).length <= 1, {
-  message: `at most one of ${OUTCOMES.join(', ')}`,
-}).refine((f) => isSet(f.latencyMs) || OUTCOMES.some((k) => isSet(f[k])), {
-  message: 'a fault needs latencyMs or one of ' + OUTCOMES.join(', '),
-});
+}).refine(...rules.atMostOne).refine(...rules.something);
 
 export type TfaFault = z.input<typeof faultSchema>;
 
+export type GarbageVariant = 'status' | 'root';
+
 /** A checked fault, with its one outcome spelled out. */
-export type ActiveFault = {
-  latencyMs: number;
-  outcome:
-    | { kind: 'none' }
-    | { kind: 'timeout' }
-    | { kind: 'refuse' }
-    | { kind: 'notXml' }
-    | { kind: 'status'; status: number }
-    | { kind: 'garbageXml'; variant: 'status' | 'root' };
-  /** As it was given, for GET /_control/fault. */
-  given: TfaFault;
-};
+export type ActiveFault = CoreActiveFault<TfaFault, GarbageVariant>;
 
 /** Validates a fault; throws an Error naming every problem. */
-export function checkFault(input: unknown): ActiveFault {
-  const parsed = faultSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'fault'}: ${i.message}`).join('; '));
-  }
-  const f = parsed.data;
-  const outcome: ActiveFault['outcome'] =
-    f.timeout ? { kind: 'timeout' }
-      : f.refuse ? { kind: 'refuse' }
-        : f.notXml ? { kind: 'notXml' }
-          : f.status !== undefined ? { kind: 'status', status: f.status }
-            : f.garbageXml ? { kind: 'garbageXml', variant: f.garbageXml === 'root' ? 'root' : 'status' }
-              : { kind: 'none' };
-  return { latencyMs: f.latencyMs ?? 0, outcome, given: f };
-}
-
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== false;
-}
+export const checkFault = (input: unknown): ActiveFault =>
+  readFault(faultSchema, input, (f) => ({ maintenancePage: f.notXml === true, garbage: f.garbageXml ? (f.garbageXml === 'root' ? 'root' : 'status') : undefined }));
