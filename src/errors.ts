@@ -53,6 +53,13 @@ export class FactorgateError extends Error {
 
 export function asFactorgateError(err: unknown): FactorgateError {
   if (err instanceof FactorgateError) return err;
+  // Body-parser errors (malformed JSON, too large, bad charset, too many fields) are the client's: 4xx, never 5xx.
+  const parser = err as { type?: unknown; status?: unknown; statusCode?: unknown } | null;
+  const status = parser?.status ?? parser?.statusCode;
+  if (typeof parser?.type === 'string' && typeof status === 'number' && status < 500) {
+    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    return new FactorgateError(code, `request body refused: ${parser.type}`);
+  }
   if (err instanceof Error && err.name === 'LdapUnavailableError') {
     const { detail, extra } = err as Error & { detail?: string; extra?: Record<string, unknown> };
     return new FactorgateError('directory_unavailable', detail ?? 'directory unavailable', extra ?? {});

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { parse } from 'cookie';
+import { parseCookieHeader } from '../web/request.js';
 import { BASE, SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
 // The portal's two cookies, every attribute decided here (STYLE 7). Path=/manageotp: neither the
@@ -36,16 +36,8 @@ export class ManageCookies {
 
 /** A cookie of the request; parsed here when the app in front did not (bounded, never throws). */
 export function readCookie(req: Request, name: string): string | undefined {
-  const parsed = (req.cookies as Record<string, string | undefined> | undefined) ?? safeParse(req.headers.cookie);
+  const parsed = (req.cookies as Record<string, string | undefined> | undefined) ?? parseCookieHeader(req.headers.cookie);
   const value = parsed[name];
   return typeof value === 'string' && value.length <= 2048 ? value : undefined;
 }
 
-function safeParse(header: string | undefined): Record<string, string | undefined> {
-  if (!header || header.length > 8192) return {};
-  try {
-    return parse(header);
-  } catch {
-    return {};
-  }
-}

@@ -7,7 +7,7 @@ import { errorPage } from './pages/error_page.js';
 
 export function refuse(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const error = fromBodyParser(err) ?? asFactorgateError(err);
+    const error = asFactorgateError(err);
     const level = error.status >= 500 ? 'error' : 'warn';
     logger[level]({ event: 'manageotp_refused', code: error.code, detail: error.detail, ...error.extra, method: req.method, path: req.path.slice(0, 256), clientIp: req.ip }, error.detail);
     if (res.headersSent) return void res.destroy();
@@ -17,13 +17,4 @@ export function refuse(logger: Logger) {
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new FactorgateError('not_found', 'no such portal route'));
-}
-
-/** Body-parser errors (too large, bad charset, too many fields) are the client's: 4xx, never 5xx. */
-function fromBodyParser(err: unknown): FactorgateError | undefined {
-  const e = err as { type?: string; status?: number; statusCode?: number };
-  const status = e?.status ?? e?.statusCode;
-  if (typeof e?.type !== 'string' || typeof status !== 'number' || status >= 500) return undefined;
-  const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-  return new FactorgateError(code, `request body refused: ${e.type}`);
 }

@@ -1,6 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { parse as parseCookies } from 'cookie';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import type { LoginFlow } from '../login/login_flow.js';
@@ -10,7 +9,7 @@ import { FactorgateError, asFactorgateError } from '../errors.js';
 import { CookiePolicy } from './cookies.js';
 import { loginRoutes } from './routes/login_routes.js';
 import { pushRoutes } from './routes/push_routes.js';
-import { loginIdReader } from './request.js';
+import { loginIdReader, parseCookieHeader } from './request.js';
 import type { PushWatcher } from '../login/push_watcher.js';
 import type { Notifier } from '../state/notifier.js';
 import { sendError } from './respond.js';
@@ -43,7 +42,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
 
   app.use((req, _res, next) => {
-    req.cookies = safeParseCookies(req.headers.cookie);
+    req.cookies = parseCookieHeader(req.headers.cookie);
     next();
   });
 
@@ -66,29 +65,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const error = fromBodyParser(err) ?? asFactorgateError(err);
+    const error = asFactorgateError(err);
     const level = error.status >= 500 ? 'error' : 'warn';
     logger[level]({ event: 'request_refused', code: error.code, detail: error.detail, ...error.extra, method: req.method, path: req.path.slice(0, 256), clientIp: req.ip }, error.detail);
     if (res.headersSent) return res.destroy();
     sendError(req, res, error, config.gateway.loginPage);
   });
   return app;
-}
-
-/** Body-parser errors (malformed JSON, too large, bad charset) are the client's: 4xx, never 5xx. */
-function fromBodyParser(err: unknown): FactorgateError | undefined {
-  const e = err as { type?: string; status?: number; statusCode?: number };
-  const status = e?.status ?? e?.statusCode;
-  if (typeof e?.type !== 'string' || typeof status !== 'number' || status >= 500) return undefined;
-  const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-  return new FactorgateError(code, `request body refused: ${e.type}`);
-}
-
-function safeParseCookies(header: string | undefined): Record<string, string | undefined> {
-  if (!header || header.length > 8192) return {};
-  try {
-    return parseCookies(header);
-  } catch {
-    return {};
-  }
 }

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { parse as parseCookies } from 'cookie';
 import type { Keyring } from '../security/keyring.js';
 import { HANDLE_PURPOSE } from './respond.js';
 
@@ -12,6 +13,16 @@ export const cookie = (req: Request, name: string): string | undefined => {
 };
 
 export const client = (req: Request) => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
+
+/** The Cookie header as a map: bounded, and never a throw for a malformed header. */
+export function parseCookieHeader(header: string | undefined): Record<string, string | undefined> {
+  if (!header || header.length > 8192) return {};
+  try {
+    return parseCookies(header);
+  } catch {
+    return {};
+  }
+}
 
 export type LoginIdOf = (req: Request) => string | undefined;
 
