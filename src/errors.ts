@@ -20,6 +20,7 @@ export const errorCatalog = {
   push_denied: { status: 403, message: 'The sign-in was denied on your device. If that was not you, tell your help desk; otherwise start again from the login page.' },
   push_expired: { status: 400, message: 'Your device did not answer in time. Send the notification again, or enter a code.' },
   no_push_device: { status: 403, message: 'No device is registered to approve your sign-in. Ask your help desk.' },
+  no_method: { status: 403, message: 'None of the ways to sign in that are set up here applies to you. Ask your help desk.' },
   no_otp_device: { status: 403, message: 'No authenticator app is registered for your account. Register one at /manageotp, or ask your help desk.' },
   tfa_unavailable: { status: 503, message: 'The two-factor service is not answering right now. Nobody can sign in until it is back; try again in a few minutes.' },
   tfa_misconfigured: { status: 502, message: 'The two-factor service refused this gateway. Your administrator has been told; try again later.' },

@@ -27,6 +27,7 @@ import { RedisNotifier } from './state/redis_notifier.js';
 import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
 import { LoginFlow } from './login/login_flow.js';
+import { loginFlowOf } from './flows/index.js';
 import { CookiePolicy } from './web/cookies.js';
 import { loginPageHandler } from './web/login_page.js';
 import { createApp } from './web/app.js';
@@ -86,7 +87,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
   const limiter = new RateLimiter(store, config.limits.windowSeconds * 1000);
   const flow = new LoginFlow({
-    config, providers, replayer, keyring, logger, metrics, now, firstFactor, limiter,
+    config, flow: loginFlowOf(config), providers, replayer, keyring, logger, metrics, now, firstFactor, limiter,
     records: new LoginRecords(store, now),
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();

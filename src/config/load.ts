@@ -21,6 +21,8 @@ const toSnake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$
 export function settingsFromSchema(): Leaf[] {
   const leaves: Leaf[] = [];
   const walk = (node: JsonSchema, path: string[]) => {
+    // A flow is a graph, written in the configuration file (fixtures/flows/README.md), not in variables.
+    if (path.length === 1 && path[0] === 'flows') return;
     if (node.properties) {
       for (const [key, child] of Object.entries(node.properties)) walk(child, [...path, key]);
       return;

@@ -3,6 +3,7 @@ import { anakamProfileSchema } from '../providers/anakam/profile.js';
 import { ldapConfigSchema } from '../first_factor/ldap_config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
+import { checkedFlowsSchema } from '../flows/check.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
@@ -70,6 +71,8 @@ export const configSchema = z.object({
   }).prefault({}),
   otp: otpConfigSchema.prefault({}).describe('factorgate\'s own TOTP codes from devices users register at /manageotp; provider name totp.'),
   ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
+  flows: checkedFlowsSchema.optional()
+    .describe('An nFactor-style login flow (fixtures/flows/README.md); without it factorgate runs the default flow built from ldap and providers. From the configuration file only.'),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
       .describe('Whole-login deadline; the held credentials are wiped after it.'),
@@ -123,7 +126,23 @@ export const configSchema = z.object({
   if (used.some((name) => name === 'push' || name === 'push_with_code') && !config.linotp) {
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
+  flowNeeds(config, ctx);
 });
+
+/** Each flow action needs the section that configures its authenticator. */
+function flowNeeds(config: { flows?: { factors: Record<string, { policies: Array<{ action: string }> }> }; ldap: { enabled: boolean }; linotp?: unknown; otp: { enabled: boolean } }, ctx: z.RefinementCtx): void {
+  const needs: Record<string, { ok: boolean; message: string }> = {
+    LDAP_BIND: { ok: config.ldap.enabled, message: 'LDAP_BIND needs the ldap section (ldap.enabled: true)' },
+    PUSH: { ok: config.linotp !== undefined, message: 'PUSH needs the linotp section' },
+    OTP_CODE: { ok: config.otp.enabled, message: 'OTP_CODE needs otp.enabled: true' },
+  };
+  for (const [name, factor] of Object.entries(config.flows?.factors ?? {})) {
+    factor.policies.forEach((policy, index) => {
+      const need = needs[policy.action];
+      if (need && !need.ok) ctx.addIssue({ code: 'custom', path: ['flows', 'factors', name, 'policies', index, 'action'], message: need.message });
+    });
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ProviderName = z.infer<typeof providerName>;

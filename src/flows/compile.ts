@@ -12,6 +12,8 @@ export type CompiledPolicy = {
   readonly action: ActionName;
   readonly next?: string;
   readonly allowNoSecondFactor: boolean;
+  /** PUSH: a code typed by hand is accepted too. */
+  readonly allowCode: boolean;
 };
 
 export type CompiledFactor = {
@@ -39,7 +41,7 @@ export function compileChecked(config: FlowsConfig): CompiledFlow {
     const policies = factor.policies.map((policy, index): CompiledPolicy => {
       const compiled = compileRule(policy.rule, { factors: names, timeZone: config.timeZone });
       if (!compiled.ok) throw new Error(`flow not checked: factors.${name}.policies[${index}].rule does not parse`);
-      return { factor: name, index, rule: compiled.rule, action: policy.action, next: policy.next, allowNoSecondFactor: policy.allowNoSecondFactor };
+      return { factor: name, index, rule: compiled.rule, action: policy.action, next: policy.next, allowNoSecondFactor: policy.allowNoSecondFactor, allowCode: policy.allowCode };
     });
     factors.set(name, { name, loginSchema: factor.loginSchema, policies });
   }

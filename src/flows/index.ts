@@ -7,3 +7,4 @@ export { paths, pathLabel, stepLabel, type FlowPath } from './graph.js';
 export { resumeFlow, runFactor, startFlow, succeededFactors, type Act, type ActAt, type ActResult, type EngineState, type EngineStep, type Facts, type PathStep, type Tried } from './engine.js';
 export { flowGraph, flowsCheckReport } from './render.js';
 export { readLoginFields, type FieldsRead, type LoginFields } from './fields.js';
+export { defaultFlow, loginFlowOf, type DefaultFlowInput } from './default_flow.js';

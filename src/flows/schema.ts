@@ -59,7 +59,9 @@ const policySchema = z.object({
   next: factorName.optional().describe('Factor that follows when this policy wins; none means done: replay to the gateway.'),
   allowNoSecondFactor: z.boolean().default(false)
     .describe('Marks a path through this policy as intended to reach done without a second factor (only matters when requireSecondFactor is true).'),
-});
+  allowCode: z.boolean().default(false)
+    .describe('PUSH only: the waiting page also takes a one-time code typed by hand, checked by the push server (seed 000\'s "Enter the code manually").'),
+}).refine((policy) => !policy.allowCode || policy.action === 'PUSH', { path: ['allowCode'], message: 'only a PUSH policy can take a typed code' });
 
 const factorSchema = z.object({
   loginSchema: loginSchemaSchema.optional()

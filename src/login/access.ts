@@ -1,7 +1,8 @@
 import { sameToken } from '../security/csrf.js';
 import type { LoginRecord } from './login_record.js';
 
-export type Client = { ip: string; userAgent?: string };
+/** Who is asking: the address, the browser, and the request's headers (what rules may test). */
+export type Client = { ip: string; userAgent?: string; headers?: Readonly<Record<string, string | readonly string[] | undefined>> };
 
 export const boundedUserAgent = (client: Client) => client.userAgent?.slice(0, 512);
 

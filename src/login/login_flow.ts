@@ -3,15 +3,19 @@ import { FactorgateError, asFactorgateError } from '../errors.js';
 import type { GatewayReplayer } from '../gateway/replay.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { ChallengeAnswer, FactorOutcome, LoginContext } from '../providers/provider.js';
+import type { ChallengeAnswer, FactorOutcome } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { openDeviceCredential } from '../security/device_credential.js';
 import { randomToken, type Keyring } from '../security/keyring.js';
 import type { RateLimiter } from '../security/rate_limiter.js';
+import { evaluateRule, pathLabel, readLoginFields, resumeFlow, startFlow, succeededFactors, type CompiledFlow, type EngineStep, type LoginFields } from '../flows/index.js';
+import type { Challenge } from '../providers/provider.js';
 import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './access.js';
-import { LoginRecords, openPassword, openPin, sealPassword, sealPin, type LoginRecord } from './login_record.js';
-import { LoginOutcomes, type LoginView } from './outcomes.js';
-import { checkStartLimits, countFirstFactorFailure } from './steps/check_start_limits.js';
+import { LoginRecords, sealDevice, sealPassword, sealPin, type LoginRecord } from './login_record.js';
+import { LoginOutcomes, type LoginView, type Notice } from './outcomes.js';
+import { FlowRun } from './flow_run.js';
+import { checkStartLimits } from './steps/check_start_limits.js';
+import { countWrongAnswer } from './steps/count_wrong_answer.js';
 import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
 import type { Credentials } from './steps/read_credentials.js';
 
@@ -23,6 +27,8 @@ export type PushVerdict = 'open' | 'approved' | 'denied' | 'expired';
 
 export type LoginFlowDeps = {
   config: Config;
+  /** The login's flow: the configured one, or the default built from ldap and providers. */
+  flow: CompiledFlow;
   providers: ProviderRegistry;
   replayer: GatewayReplayer;
   records: LoginRecords;
@@ -31,16 +37,19 @@ export type LoginFlowDeps = {
   logger: Logger;
   metrics: Metrics;
   now: () => number;
-  /** The optional LDAP check of the password, before any challenge is sent. */
+  /** The LDAP bind, for the flow action LDAP_BIND. */
   firstFactor?: LdapFirstFactor;
 };
 
 /**
- * The login, start to finish (states in states.ts, endings in outcomes.ts):
- *   begin:   first factor in -> limits -> LDAP bind (optional) -> remembered device? -> provider.start -> challenge | replay
- *   answer:  passcode or code in -> provider.answer -> challenge again | replay | failed
+ * The login, start to finish, as its flow says (src/flows/engine.ts runs the flow; FlowRun maps
+ * its actions to authenticators; states in states.ts, endings in outcomes.ts):
+ *   begin:   first factor in -> limits -> remembered device? -> the flow from its entry -> a form | a challenge | replay
+ *   provide: a factor's form in -> the flow goes on
+ *   answer:  passcode or code in -> provider.answer -> again (wrong, expired) | the flow goes on
  *   resend:  provider.resend -> a new challenge, the old one void
- *   confirm: a push the user acted on -> provider.poll -> replay | failed | still waiting
+ *   confirm: a push the user acted on -> provider.poll -> the flow goes on | still waiting
+ *   another: the user gives up the open challenge; the factor's next policy is tried
  */
 export class LoginFlow {
   private readonly outcomes: LoginOutcomes;
@@ -52,74 +61,62 @@ export class LoginFlow {
   async begin(credentials: Credentials, client: Client, deviceCookie: string | undefined): Promise<LoginView> {
     const { config, keyring, now, providers } = this.deps;
     const id = randomToken();
-    const provider = providers.choose(credentials.username, client.ip);
     const record: LoginRecord = {
       id, state: 'started', username: credentials.username, sealedPassword: sealPassword(id, credentials.password, keyring),
-      clientIp: client.ip, userAgent: boundedUserAgent(client), provider: provider.name, providerState: {},
-      path: 'passcode', csrf: randomToken(18), wrongAnswers: 0, resends: 0, createdAt: now(), deadline: now() + config.login.lifetimeSeconds * 1000,
+      clientIp: client.ip, userAgent: boundedUserAgent(client), provider: 'none', providerState: {},
+      path: 'none', csrf: randomToken(18), wrongAnswers: 0, resends: 0, createdAt: now(), deadline: now() + config.login.lifetimeSeconds * 1000,
+      device: { presented: deviceCookie !== undefined, accepted: false }, choice: providers.choose(credentials.username, client.ip).name,
       ...(credentials.pin === undefined ? {} : { sealedPin: sealPin(id, credentials.pin, keyring) }),
     };
-    let forgetDevice = false;
-    this.deps.metrics.loginsStarted.inc({ provider: provider.name });
+    const run = this.run(record, client);
     try {
       await checkStartLimits(this.deps.limiter, config.limits, record.username, record.clientIp);
-      if (this.deps.firstFactor) {
-        const checked = await this.deps.firstFactor.verify(credentials.username, credentials.password, record.deadline);
-        if (checked.outcome === 'fail') {
-          await countFirstFactorFailure(this.deps.limiter, config.limits, record.username);
-          throw new FactorgateError('gateway_refused', 'directory refused the password', { firstFactor: 'ldap' });
-        }
-      }
-      let deviceCredential: string | undefined;
-      if (deviceCookie) {
-        const opened = openDeviceCredential(keyring, deviceCookie, record.username, now());
-        if (opened.kind === 'valid') deviceCredential = opened.credential;
-        else {
-          forgetDevice = true;
-          this.deps.logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why: opened.why }, 'remembered-device cookie not usable');
-        }
-      }
-      const outcome = await provider.start(this.context(record), deviceCredential);
-      const deviceRefused = outcome.outcome === 'challenge' && outcome.deviceRefused === true;
-      forgetDevice ||= deviceRefused;
-      record.path = pathOf(outcome, deviceCredential !== undefined && !deviceRefused);
-      return await this.outcomes.settle(record, outcome, forgetDevice, deviceRefused ? { code: 'device_refused' } : undefined);
+      if (deviceCookie) this.openDeviceCookie(record, deviceCookie, run);
+      return await this.settle(record, await startFlow(this.deps.flow, run.facts, run.act), run);
     } catch (err) {
-      return this.outcomes.fail(record, asFactorgateError(err), forgetDevice);
+      return this.outcomes.fail(record, asFactorgateError(err), run.forgetDevice);
     }
+  }
+
+  /** The form of a factor with a login schema, posted. */
+  async provide(loginId: string, csrf: unknown, client: Client, form: unknown): Promise<LoginView> {
+    return this.withLogin(loginId, csrf, client, async (record) => {
+      const schema = record.asking === undefined ? undefined : this.deps.flow.factors.get(record.asking)?.loginSchema;
+      if (!schema || !record.flow) throw new FactorgateError('wrong_state', 'form posted where no form is asked');
+      const read = readLoginFields(schema, form);
+      // A field left out or too long is the user's to fix: the login stays open.
+      if (!read.ok) return { kind: 'failed', error: new FactorgateError('invalid_input', `form field ${read.field}: ${read.why}`), forgetDevice: false, keepHandle: true };
+      const run = this.run(record, client, undefined, read.fields);
+      return this.settle(record, await resumeFlow(this.deps.flow, record.flow, run.facts, run.act), run);
+    });
   }
 
   async answer(loginId: string, csrf: unknown, client: Client, answer: ChallengeAnswer): Promise<LoginView> {
     return this.withLogin(loginId, csrf, client, async (record) => {
-      const { limiter, config } = this.deps;
-      if (record.challenge?.kind === 'push') {
+      if (!record.challenge) throw new FactorgateError('wrong_state', 'passcode posted where a form is asked');
+      if (record.challenge.kind === 'push') {
         if (!record.challenge.canEnterCode) throw new FactorgateError('wrong_state', 'code typed where only a push is allowed');
         record.path = 'code';
       }
-      const outcome = await this.provider(record).answer(this.context(record), record.providerState, answer);
-      if (outcome.outcome === 'fail' && outcome.reason === 'passcode_invalid') {
-        record.wrongAnswers += 1;
-        this.deps.logger.info({ event: 'passcode_invalid', user: record.username, clientIp: record.clientIp, wrongAnswers: record.wrongAnswers }, 'wrong passcode');
-        await limiter.hit([{ name: 'wrong-user', max: config.limits.wrongAnswersPerUser, subject: record.username.toLowerCase() }]);
-        const ours = config.login.maxPasscodeAttempts - record.wrongAnswers;
-        const attemptsRemaining = Math.min(ours, outcome.attemptsRemaining ?? ours);
-        if (outcome.canRetry && attemptsRemaining > 0) return this.outcomes.again(record, outcome.state, { code: 'passcode_invalid', attemptsRemaining });
-      }
-      if (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired') return this.outcomes.again(record, outcome.state, { code: 'passcode_expired' });
-      return this.outcomes.settle(record, outcome, false);
+      const outcome = await this.provider(record).answer(this.run(record, client).context(), record.providerState, answer);
+      const notice = await countWrongAnswer(this.deps, record, outcome);
+      if (notice) return this.outcomes.again(record, outcome.state, notice, this.another(record, client));
+      if (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired') return this.outcomes.again(record, outcome.state, { code: 'passcode_expired' }, this.another(record, client));
+      return this.goOn(record, client, outcome);
     });
   }
 
   async resend(loginId: string, csrf: unknown, client: Client): Promise<LoginView> {
     return this.withLogin(loginId, csrf, client, async (record) => {
+      if (!record.challenge) throw new FactorgateError('wrong_state', 'resend where a form is asked');
       if (record.resends >= this.deps.config.limits.resendsPerLogin) {
         throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       }
       record.resends += 1;
-      const push = record.challenge?.kind === 'push';
+      const push = record.challenge.kind === 'push';
       if (push) this.deps.logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
-      const outcome = await this.provider(record).resend(this.context(record), record.providerState);
-      return this.outcomes.settle(record, outcome, false, outcome.outcome === 'challenge' ? { code: push ? 'push_resent' : 'passcode_resent' } : undefined);
+      const outcome = await this.provider(record).resend(this.run(record, client).context(), record.providerState);
+      return this.goOn(record, client, outcome, { code: push ? 'push_resent' : 'passcode_resent' });
     });
   }
 
@@ -130,11 +127,22 @@ export class LoginFlow {
       const outcome = await this.poll(record);
       if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') {
         this.deps.logger.info({ event: 'push_timeout', user: record.username, clientIp: record.clientIp }, 'no answer from the device within the timeout');
-        return record.resends < this.deps.config.limits.resendsPerLogin || record.challenge.canEnterCode
-          ? this.outcomes.again(record, outcome.state, { code: 'push_expired' })
-          : this.outcomes.settle(record, outcome, false);
+        if (record.resends < this.deps.config.limits.resendsPerLogin || record.challenge.canEnterCode) {
+          return this.outcomes.again(record, outcome.state, { code: 'push_expired' }, this.another(record, client));
+        }
       }
-      return this.outcomes.settle(record, outcome, false);
+      return this.goOn(record, client, outcome);
+    });
+  }
+
+  /** The user gives up the open challenge ("use another way"): it counts as failed, and the factor's next policy runs. */
+  async tryAnother(loginId: string, csrf: unknown, client: Client): Promise<LoginView> {
+    return this.withLogin(loginId, csrf, client, async (record) => {
+      if (!record.challenge || !record.flow || !this.another(record, client)) throw new FactorgateError('wrong_state', 'no other way to try here');
+      this.deps.logger.info({ event: 'another_way', user: record.username, clientIp: record.clientIp, provider: record.provider }, 'user gave up the open challenge for the next policy');
+      record.challenge = undefined;
+      const run = this.run(record, client, 'fail');
+      return this.settle(record, await resumeFlow(this.deps.flow, record.flow, run.facts, run.act), run);
     });
   }
 
@@ -172,13 +180,74 @@ export class LoginFlow {
     this.outcomes.audit(record, 'abandoned');
   }
 
-  /** The current challenge of a login, for re-rendering the page (GET after a redirect). */
+  /** The open step of a login, for re-rendering the page (GET after a redirect). */
   async current(loginId: string, client: Client): Promise<LoginView> {
     const record = await this.deps.records.load(loginId);
-    if (!record || record.state !== 'awaiting_answer' || !record.challenge || !sameBrowser(record, client)) {
+    if (!record || record.state !== 'awaiting_answer' || !sameBrowser(record, client)) {
       return { kind: 'failed', error: new FactorgateError('no_login', 'no login awaiting an answer'), forgetDevice: false };
     }
-    return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: record.challenge, forgetDevice: false };
+    const fields = record.asking === undefined ? undefined : this.deps.flow.factors.get(record.asking)?.loginSchema?.fields;
+    if (fields) return { kind: 'ask', loginId: record.id, csrf: record.csrf, factor: record.asking!, fields, forgetDevice: false };
+    if (!record.challenge) return { kind: 'failed', error: new FactorgateError('no_login', 'no step open'), forgetDevice: false };
+    return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: record.challenge, forgetDevice: false, another: this.another(record, client) };
+  }
+
+  /** How the login moves on from what the engine did: wait for the user, replay, or fail. */
+  private async settle(record: LoginRecord, step: EngineStep<Challenge>, run: FlowRun): Promise<LoginView> {
+    const common = { loginId: record.id, csrf: record.csrf, notice: run.notice, forgetDevice: run.forgetDevice };
+    record.flow = step.state;
+    switch (step.kind) {
+      case 'ask':
+        record.asking = step.factor;
+        record.challenge = undefined;
+        return this.outcomes.waiting(record, { kind: 'ask', factor: step.factor, fields: step.loginSchema.fields, ...common });
+      case 'challenge':
+        record.asking = undefined;
+        return this.outcomes.waiting(record, { kind: 'challenge', challenge: step.challenge, another: this.another(record, undefined, run), ...common });
+      case 'done':
+        record.flowPath = pathLabel(this.deps.flow, step.path);
+        return this.outcomes.replay(record, run.rememberDevice, run.forgetDevice);
+      case 'failed':
+        if (step.reason === 'stale_state') return this.outcomes.fail(record, new FactorgateError('wrong_state', 'the login flow changed since this login began'), run.forgetDevice);
+        return this.outcomes.fail(record, this.outcomes.noWinner(record), run.forgetDevice);
+    }
+  }
+
+  /** A provider's outcome for the open challenge: still open (a new challenge), or the flow goes on with its result. */
+  private async goOn(record: LoginRecord, client: Client, outcome: FactorOutcome, notice?: Notice): Promise<LoginView> {
+    const run = this.run(record, client);
+    const result = run.result(outcome);
+    if (typeof result === 'object') {
+      return this.outcomes.waiting(record, {
+        kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: result.challenge, notice, forgetDevice: false, another: this.another(record, client),
+      });
+    }
+    run.resumeWith(result);
+    return this.settle(record, await resumeFlow(this.deps.flow, record.flow!, run.facts, run.act), run);
+  }
+
+  /** Whether a later policy of the open challenge's factor applies now, so the user may try it instead. */
+  private another(record: LoginRecord, client: Client | undefined, run = this.run(record, client ?? { ip: record.clientIp })): boolean {
+    const state = record.flow;
+    if (!state || state.waiting !== 'challenge') return false;
+    const later = this.deps.flow.factors.get(state.factor)?.policies.slice(state.policy + 1) ?? [];
+    const context = { ...run.facts(), succeeded: succeededFactors(state) };
+    return later.some((policy) => evaluateRule(policy.rule, context));
+  }
+
+  private openDeviceCookie(record: LoginRecord, cookie: string, run: FlowRun): void {
+    const opened = openDeviceCredential(this.deps.keyring, cookie, record.username, this.deps.now());
+    if (opened.kind === 'valid') {
+      record.device.accepted = true;
+      record.sealedDevice = sealDevice(record.id, opened.credential, this.deps.keyring);
+      return;
+    }
+    run.forgetDevice = true;
+    this.deps.logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why: opened.why }, 'remembered-device cookie not usable');
+  }
+
+  private run(record: LoginRecord, client: Client, verdict?: 'fail', fields?: LoginFields): FlowRun {
+    return new FlowRun(this.deps, record, client, verdict, fields);
   }
 
   /** Loads, checks and locks the login; any error ends it (fail closed). */
@@ -212,23 +281,10 @@ export class LoginFlow {
   private poll(record: LoginRecord): Promise<FactorOutcome> {
     const provider = this.provider(record);
     if (!provider.poll) throw new FactorgateError('internal', `provider ${provider.name} cannot be polled`);
-    return provider.poll(this.context(record), record.providerState);
+    return provider.poll(this.run(record, { ip: record.clientIp }).context(), record.providerState);
   }
 
   private provider(record: LoginRecord) {
     return this.deps.providers.get(record.provider);
   }
-
-  private context(record: LoginRecord): LoginContext {
-    return {
-      username: record.username, clientIp: record.clientIp, deadline: record.deadline,
-      password: () => openPassword(record, this.deps.keyring),
-      tokenPin: () => openPin(record, this.deps.keyring),
-    };
-  }
-}
-
-function pathOf(outcome: FactorOutcome, deviceAccepted: boolean): LoginRecord['path'] {
-  if (deviceAccepted) return 'device';
-  return outcome.outcome === 'challenge' && outcome.challenge.kind === 'push' ? 'push' : 'passcode';
 }

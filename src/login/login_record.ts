@@ -1,5 +1,6 @@
 import type { Store } from '../state/store.js';
-import type { Challenge, ProviderState } from '../providers/provider.js';
+import type { Challenge, FailReason, ProviderState } from '../providers/provider.js';
+import type { EngineState } from '../flows/index.js';
 import { assertTransition, type LoginState } from './states.js';
 import type { Keyring } from '../security/keyring.js';
 import { FactorgateError } from '../errors.js';
@@ -15,12 +16,29 @@ export type LoginRecord = {
   sealedPin?: string;
   clientIp: string;
   userAgent?: string;
+  /** The provider of the step in progress or last run; 'none' before the first. */
   provider: string;
   /** Provider-private data (the two-factor server's auth key): server-side only. */
   providerState: ProviderState;
   challenge?: Challenge;
-  /** Which way the second factor went, for the audit line. */
-  path: 'device' | 'passcode' | 'push' | 'code';
+  /** Where the login stands in its flow (src/flows/engine.ts); absent only before the flow starts. */
+  flow?: EngineState;
+  /** The factor whose form the user is asked to fill in, when that is the open step. */
+  asking?: string;
+  /** Which way the second factor went, for the audit line and the metrics (few values). */
+  path: 'none' | 'device' | 'passcode' | 'push' | 'code';
+  /** The way through the flow, as `factorgate flows check` names it, once the login has ended. */
+  flowPath?: string;
+  /** What the rules know from the first request: the remembered-device cookie. */
+  device: { presented: boolean; accepted: boolean };
+  /** The remembered-device credential from a cookie that opened, sealed like the password. */
+  sealedDevice?: string;
+  /** The user's directory groups, once LDAP_BIND has read them. */
+  groups?: string[];
+  /** The provider the providers section's policies choose (the rule name providers.choice). */
+  choice: string;
+  /** Why the last action failed, for the error when no policy of a factor wins. */
+  lastFailure?: FailReason | 'first_factor';
   /** Token every later post of this login must carry (CSRF). */
   csrf: string;
   wrongAnswers: number;
@@ -48,6 +66,14 @@ export function sealPin(id: string, pin: string, keyring: Keyring): string {
 
 export function openPin(record: LoginRecord, keyring: Keyring): string | undefined {
   return record.sealedPin === undefined ? undefined : keyring.open(record.sealedPin, `pin:${record.id}`);
+}
+
+export function sealDevice(id: string, credential: string, keyring: Keyring): string {
+  return keyring.seal(credential, `device:${id}`);
+}
+
+export function openDevice(record: LoginRecord, keyring: Keyring): string | undefined {
+  return record.sealedDevice === undefined ? undefined : keyring.open(record.sealedDevice, `device:${record.id}`);
 }
 
 /** Persists login records with a TTL equal to what is left of the login's deadline. */

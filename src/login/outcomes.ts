@@ -2,7 +2,8 @@ import { FactorgateError, asFactorgateError, type ErrorCode } from '../errors.js
 import type { GatewayReplayer } from '../gateway/replay.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Challenge, FactorOutcome, FailReason, RememberedDevice } from '../providers/provider.js';
+import type { Challenge, FailReason, ProviderState, RememberedDevice } from '../providers/provider.js';
+import { stepLabel, type CompiledFlow, type LoginField } from '../flows/index.js';
 import { sealDeviceCredential } from '../security/device_credential.js';
 import type { Keyring } from '../security/keyring.js';
 import type { LoginRecord, LoginRecords } from './login_record.js';
@@ -14,7 +15,10 @@ export type Notice = { code: NoticeCode; attemptsRemaining?: number };
 
 /** What a step of the login hands to the web layer, which renders it as JSON or as a page. */
 export type LoginView =
-  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean }
+  /** another: a later policy of this factor applies, so the user may give this one up and try it. */
+  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean }
+  /** A factor's form (its login schema): the fields to show. */
+  | { kind: 'ask'; loginId: string; csrf: string; factor: string; fields: readonly LoginField[]; notice?: Notice; forgetDevice: boolean }
   | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }
   /** keepHandle: the request was refused but the login goes on (a forged post must not end it). */
   | { kind: 'failed'; error: FactorgateError; forgetDevice: boolean; keepHandle?: boolean };
@@ -30,32 +34,34 @@ const failReasonCode: Record<FailReason, ErrorCode> = {
   push_expired: 'push_expired',
   no_push_device: 'no_push_device',
   no_otp_device: 'no_otp_device',
+  device_refused: 'second_factor_refused',
 };
 
-export type OutcomeDeps = { records: LoginRecords; keyring: Keyring; replayer: GatewayReplayer; logger: Logger; metrics: Metrics; now: () => number };
+export type OutcomeDeps = { records: LoginRecords; keyring: Keyring; replayer: GatewayReplayer; logger: Logger; metrics: Metrics; now: () => number; flow: CompiledFlow };
 
 /** How a login moves on from a provider's outcome, and how it ends: replayed, or failed and wiped. */
 export class LoginOutcomes {
   constructor(private readonly deps: OutcomeDeps) {}
 
-  async settle(record: LoginRecord, outcome: FactorOutcome, forgetDevice: boolean, notice?: Notice): Promise<LoginView> {
-    record.providerState = outcome.state;
-    switch (outcome.outcome) {
-      case 'challenge':
-        record.challenge = outcome.challenge;
-        await this.deps.records.save(record, 'awaiting_answer');
-        this.deps.metrics.loginWaiting(record.id, record.deadline);
-        return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: outcome.challenge, notice, forgetDevice };
-      case 'fail':
-        return this.fail(record, new FactorgateError(failReasonCode[outcome.reason], `second factor failed: ${outcome.reason}`), forgetDevice);
-      case 'success':
-        return this.replay(record, outcome.rememberDevice, forgetDevice);
-    }
+  /** The login waits for the user: the record is saved with its open step, and the view says what to show. */
+  async waiting<V extends Extract<LoginView, { kind: 'challenge' | 'ask' }>>(record: LoginRecord, view: V): Promise<V> {
+    await this.deps.records.save(record, 'awaiting_answer');
+    this.deps.metrics.loginWaiting(record.id, record.deadline);
+    return view;
   }
 
   /** The same challenge again, with a notice (a wrong or expired answer that leaves the login open). */
-  async again(record: LoginRecord, state: FactorOutcome['state'], notice: Notice): Promise<LoginView> {
-    return this.settle(record, { outcome: 'challenge', state, challenge: record.challenge! }, false, notice);
+  async again(record: LoginRecord, state: ProviderState, notice: Notice, another?: boolean): Promise<LoginView> {
+    record.providerState = state;
+    return this.waiting(record, { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: record.challenge!, notice, forgetDevice: false, another });
+  }
+
+  /** The error for a factor none of whose policies won: why the last action failed, if one did. */
+  noWinner(record: LoginRecord): FactorgateError {
+    const reason = record.lastFailure;
+    if (reason === 'first_factor') return new FactorgateError('gateway_refused', 'directory refused the password', { firstFactor: 'ldap' });
+    if (reason) return new FactorgateError(failReasonCode[reason], `second factor failed: ${reason}`);
+    return new FactorgateError('no_method', `no policy of factor ${record.flow?.factor ?? '?'} applies to this login`);
   }
 
   async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
@@ -69,15 +75,24 @@ export class LoginOutcomes {
   }
 
   audit(record: LoginRecord, outcome: string): void {
+    if (record.provider === 'none') this.deps.metrics.loginsStarted.inc({ provider: 'none' });
     this.deps.metrics.loginsFinished.inc({ provider: record.provider, outcome, path: record.path });
     this.deps.metrics.loginEnded(record.id);
     this.deps.logger.info({
       event: 'login_finished', user: record.username, clientIp: record.clientIp, provider: record.provider,
-      path: record.path, outcome, ms: this.deps.now() - record.createdAt,
+      path: record.path, flow: record.flowPath ?? this.partialPath(record), outcome, ms: this.deps.now() - record.createdAt,
     }, 'login finished');
   }
 
-  private async replay(record: LoginRecord, device: RememberedDevice | undefined, forgetDevice: boolean): Promise<LoginView> {
+  /** The way a login went until it stopped: `password:LDAP_BIND → second ✗`. */
+  private partialPath(record: LoginRecord): string | undefined {
+    const state = record.flow;
+    if (!state) return undefined;
+    return [...state.path.map((step) => stepLabel(this.deps.flow, step.factor, step.index)), `${state.factor} ✗`].join(' → ');
+  }
+
+  /** The second factor held: the credentials go to the gateway, and the login ends either way. */
+  async replay(record: LoginRecord, device: RememberedDevice | undefined, forgetDevice: boolean): Promise<LoginView> {
     const { records, keyring, replayer } = this.deps;
     // Not persisted: the replay follows in the same request, and the record is wiped after it.
     assertTransition(record.state, 'second_factor_passed');

@@ -42,7 +42,7 @@ export type RememberedDevice = { credential: string; expiresAt: number };
 
 export type FailReason =
   | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
-  | 'push_denied' | 'push_expired' | 'no_push_device' | 'no_otp_device';
+  | 'push_denied' | 'push_expired' | 'no_push_device' | 'no_otp_device' | 'device_refused';
 
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }
@@ -53,8 +53,11 @@ export type ChallengeAnswer = { passcode: string; rememberDevice: boolean };
 
 export interface SecondFactorProvider {
   readonly name: string;
-  /** Begins the second factor; a remembered-device credential, when given, is tried first. */
-  start(ctx: LoginContext, deviceCredential?: string): Promise<FactorOutcome>;
+  /**
+   * Begins the second factor; a remembered-device credential, when given, is tried first.
+   * `prior` is this provider's state from an earlier step of the same login, when there was one.
+   */
+  start(ctx: LoginContext, deviceCredential?: string, prior?: ProviderState): Promise<FactorOutcome>;
   /** Checks the user's answer to the current challenge. */
   answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome>;
   /** Issues a fresh challenge (a new passcode, a new push) for the same login; the old one is void. */

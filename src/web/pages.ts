@@ -1,5 +1,6 @@
 import type { PasscodeChallenge, PushChallenge } from '../providers/provider.js';
 import type { Notice } from '../login/login_flow.js';
+import type { LoginField } from '../flows/index.js';
 import { html, type SafeHtml } from './html.js';
 
 // Pages for browsers without the injected script, and for every failure. Same look as the dialog.
@@ -40,7 +41,44 @@ ${body}
 </html>`.value;
 }
 
-export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?: Notice): string {
+/** "Use another way to sign in": shown when a later policy of the factor applies. */
+function anotherWay(csrf: string, another: boolean | undefined): SafeHtml | '' {
+  return another ? html`<form method="post" action="/mfa/another" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Use another way to sign in</button>
+</form>` : '';
+}
+
+/** A factor's form (its login schema): each field with its label and help text. */
+export function askPage(fields: readonly LoginField[], csrf: string, notice?: Notice): string {
+  const message = noticeText(notice);
+  const input = (field: LoginField, i: number) => {
+    const id = `fg-field-${field.name}`;
+    const help = field.help ? html`<p class="fg-help" id="${id}-help">${field.help}</p>` : '';
+    const described = field.help ? `${id}-help` : undefined;
+    if (field.type === 'checkbox') {
+      return html`<label class="fg-check"><input type="checkbox" id="${id}" name="${field.name}" value="on" aria-describedby="${described}"> ${field.label}</label>${help}`;
+    }
+    const otp = field.type === 'otp';
+    return html`<label for="${id}">${field.label}</label>
+  <input id="${id}" name="${field.name}" type="${field.type === 'password' ? 'password' : 'text'}"${otp ? html` inputmode="numeric"` : ''} autocomplete="${field.autocomplete ?? (otp ? 'one-time-code' : 'off')}" maxlength="256" required${i === 0 ? html` autofocus` : ''} aria-describedby="${described}">
+  ${help}`;
+  };
+  return layout('One more step to sign in', html`
+<h1>One more step to sign in</h1>
+${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
+<form method="post" action="/mfa/step" class="fg-form">
+  <input type="hidden" name="csrf" value="${csrf}">
+  ${fields.map(input)}
+  <button type="submit">Continue</button>
+</form>
+<form method="post" action="/mfa/cancel" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Cancel</button>
+</form>`);
+}
+
+export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?: Notice, another?: boolean): string {
   const message = noticeText(notice);
   return layout('Enter your passcode', html`
 <h1>Enter your passcode</h1>
@@ -57,6 +95,7 @@ ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Send a new passcode</button>
 </form>
+${anotherWay(csrf, another)}
 <form method="post" action="/mfa/cancel" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Cancel</button>
@@ -64,7 +103,7 @@ ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
 }
 
 /** The push waiting page without the script: the user approves on the phone, then presses Continue. */
-export function pushPage(challenge: PushChallenge, csrf: string, now: number, notice?: Notice): string {
+export function pushPage(challenge: PushChallenge, csrf: string, now: number, notice?: Notice, another?: boolean): string {
   const message = noticeText(notice);
   const expired = notice?.code === 'push_expired' || challenge.expiresAt <= now;
   const secondsLeft = Math.max(0, Math.ceil((challenge.expiresAt - now) / 1000));
@@ -88,6 +127,7 @@ ${challenge.canEnterCode ? html`<form method="post" action="/mfa/passcode" class
   <input id="fg-code" name="passcode" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
   <button type="submit">Verify code</button>
 </form>` : ''}
+${anotherWay(csrf, another)}
 <form method="post" action="/mfa/cancel" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Cancel</button>

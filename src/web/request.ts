@@ -12,7 +12,7 @@ export const cookie = (req: Request, name: string): string | undefined => {
   return typeof value === 'string' && value.length <= 2048 ? value : undefined;
 };
 
-export const client = (req: Request) => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
+export const client = (req: Request) => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent'), headers: req.headers });
 
 /** The Cookie header as a map: bounded, and never a throw for a malformed header. */
 export function parseCookieHeader(header: string | undefined): Record<string, string | undefined> {

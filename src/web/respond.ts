@@ -3,7 +3,7 @@ import type { LoginView } from '../login/login_flow.js';
 import type { FactorgateError } from '../errors.js';
 import type { CookiePolicy } from './cookies.js';
 import type { Keyring } from '../security/keyring.js';
-import { failurePage, noticeText, passcodePage, pushPage } from './pages.js';
+import { askPage, failurePage, noticeText, passcodePage, pushPage } from './pages.js';
 
 export const HANDLE_PURPOSE = 'login-handle';
 
@@ -23,23 +23,11 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
   if (view.forgetDevice) r.cookies.clearDevice(res);
   switch (view.kind) {
     case 'challenge':
+    case 'ask':
       r.cookies.setHandle(res, r.keyring.sign(HANDLE_PURPOSE, view.loginId));
-      if (wantsJson(req)) {
-        res.json({
-          status: 'challenge',
-          // The page counts down from secondsLeft: the browser's clock is not ours.
-          challenge: view.challenge.kind === 'push'
-            ? { ...view.challenge, secondsLeft: Math.max(0, Math.ceil((view.challenge.expiresAt - Date.now()) / 1000)) }
-            : view.challenge,
-          csrf: view.csrf,
-          notice: view.notice && { ...view.notice, message: noticeText(view.notice) },
-        });
-      } else if (req.method === 'GET') {
-        const page = view.challenge.kind === 'push'
-          ? pushPage(view.challenge, view.csrf, Date.now(), view.notice)
-          : passcodePage(view.challenge, view.csrf, view.notice);
-        res.type('html').send(page);
-      } else {
+      if (wantsJson(req)) res.json(viewJson(view));
+      else if (req.method === 'GET') res.type('html').send(viewPage(view));
+      else {
         // Post/redirect/get, carrying only the notice code (never a value from the request).
         const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
         res.redirect(303, `/mfa/passcode${notice}`);
@@ -56,6 +44,32 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
       if (!view.keepHandle) r.cookies.clearHandle(res);
       sendError(req, res, view.error, r.loginPage);
   }
+}
+
+type Waiting = Extract<LoginView, { kind: 'challenge' | 'ask' }>;
+
+/** What the injected script is told about the open step. */
+function viewJson(view: Waiting): Record<string, unknown> {
+  const notice = view.notice && { ...view.notice, message: noticeText(view.notice) };
+  if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
+  return {
+    status: 'challenge',
+    // The page counts down from secondsLeft: the browser's clock is not ours.
+    challenge: view.challenge.kind === 'push'
+      ? { ...view.challenge, secondsLeft: Math.max(0, Math.ceil((view.challenge.expiresAt - Date.now()) / 1000)) }
+      : view.challenge,
+    csrf: view.csrf,
+    notice,
+    ...(view.another ? { another: true } : {}),
+  };
+}
+
+/** The open step as a page, for browsers without the script. */
+function viewPage(view: Waiting): string {
+  if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
+  return view.challenge.kind === 'push'
+    ? pushPage(view.challenge, view.csrf, Date.now(), view.notice, view.another)
+    : passcodePage(view.challenge, view.csrf, view.notice, view.another);
 }
 
 export function sendError(req: Request, res: Response, error: FactorgateError, loginPage: string): void {

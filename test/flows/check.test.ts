@@ -213,7 +213,7 @@ describe('flow start-up checks (src/flows/check.ts)', () => {
     expect(problemsOf(flow)).to.deep.equal([
       'flows.factors.second.policies[0].action: unknown action "PASSCODE" (one of GATEWAY_PASSWORD, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, NO_AUTHN)',
       'flows.factors.second.policies[0].next: unknown factor "third"',
-      'flows.factors.spare.policies[0].rule: unknown name "user.nmae" (known: client.ip, user.name, user.realm, user.groups, time.hour, time.minute, time.weekday, device.presented, device.accepted) at column 1',
+      'flows.factors.spare.policies[0].rule: unknown name "user.nmae" (known: client.ip, user.name, user.realm, user.groups, time.hour, time.minute, time.weekday, device.presented, device.accepted, providers.choice) at column 1',
       'flows.factors.spare: unreachable from the entry factor "password"',
     ]);
   });

@@ -187,7 +187,7 @@ describe('flow engine (src/flows/engine.ts)', () => {
     });
 
     it('refuses to loop forever on a flow that skipped the checks', async () => {
-      const config = { requireSecondFactor: true, timeZone: 'UTC', entry: 'a', factors: { a: { policies: [{ rule: 'true', action: 'NO_AUTHN', next: 'a', allowNoSecondFactor: false }] } } } as FlowsConfig;
+      const config = { requireSecondFactor: true, timeZone: 'UTC', entry: 'a', factors: { a: { policies: [{ rule: 'true', action: 'NO_AUTHN', next: 'a', allowNoSecondFactor: false, allowCode: false }] } } } as FlowsConfig;
       let thrown: unknown;
       await startFlow(compileChecked(config), facts(), scriptedAct({})).catch((err: unknown) => { thrown = err; });
       expect((thrown as Error).message).to.equal('flow loops: it was not checked');

@@ -23,8 +23,16 @@ describe('flows configuration schema (src/flows/schema.ts)', () => {
     const parsed = flowsSchema.parse({ entry: 'a', factors: { a: { policies: [{ rule: 'true', action: 'PUSH' }] } } });
     expect(parsed).to.deep.equal({
       requireSecondFactor: true, timeZone: 'UTC', entry: 'a',
-      factors: { a: { policies: [{ rule: 'true', action: 'PUSH', allowNoSecondFactor: false }] } },
+      factors: { a: { policies: [{ rule: 'true', action: 'PUSH', allowNoSecondFactor: false, allowCode: false }] } },
     });
+  });
+
+  it('takes allowCode on a PUSH policy only', () => {
+    const flow = (action: string) => ({ entry: 'a', factors: { a: { policies: [{ rule: 'true', action, allowCode: true }] } } });
+    expect(flowsSchema.safeParse(flow('PUSH')).success).to.equal(true);
+    const refused = flowsSchema.safeParse(flow('OTP_CODE'));
+    expect(refused.success).to.equal(false);
+    expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([['factors.a.policies.0.allowCode', 'only a PUSH policy can take a typed code']]);
   });
 
   it('knows the seven actions, four of them second factors', () => {

@@ -22,6 +22,8 @@ export type RuleContext = {
     /** That cookie opened: factorgate's seal, this user, not expired. The two-factor server's verdict is ANAKAM_DEVICE's. */
     accepted: boolean;
   };
+  /** What the provider policies (the providers section) choose for this login; absent in tests that do not say. */
+  providers?: { choice: string };
   /** Factors that have succeeded so far in this login, in order (the engine fills this in). */
   succeeded: readonly string[];
 };

@@ -58,6 +58,7 @@ export const VARIABLES: ReadonlyMap<string, Variable> = new Map<string, Variable
   ['time.weekday', { type: 'number', help: 'day of the week, 1 (Monday) to 7 (Sunday), in flows.timeZone', read: (ctx, zone) => timeParts(own(ctx, 'now'), zone)?.weekday }],
   ['device.presented', { type: 'boolean', help: 'the browser sent a remembered-device cookie', read: (ctx) => flag(own(own(ctx, 'device'), 'presented')) }],
   ['device.accepted', { type: 'boolean', help: 'that cookie is valid for this user (seal, owner, expiry)', read: (ctx) => flag(own(own(ctx, 'device'), 'accepted')) }],
+  ['providers.choice', { type: 'string', help: 'the second factor providers.policies choose for this login: anakam, push, push_with_code or totp', read: (ctx) => text(own(own(ctx, 'providers'), 'choice')) }],
 ]);
 
 /** A header of the request being handled; several values are joined with ", " as HTTP allows. */

@@ -22,19 +22,39 @@ export class AnakamProvider implements SecondFactorProvider {
 
   constructor(private readonly options: AnakamProviderOptions) {}
 
-  async start(ctx: LoginContext, deviceCredential?: string): Promise<FactorOutcome> {
-    const { client } = this.options;
-    const authKey = await client.acquireAuthKey(ctx.username, ctx.deadline);
-    const state: ProviderState = { authKey };
+  /**
+   * A device credential, when given, is tried first (and a refused one falls back to a passcode);
+   * `prior` carries the auth key of an earlier step of the same login (checkDevice), so the server
+   * sees one login, as in the sequence above.
+   */
+  async start(ctx: LoginContext, deviceCredential?: string, prior?: ProviderState): Promise<FactorOutcome> {
     if (deviceCredential) {
-      const reply = await client.challenge(authKey, 'verifyDevice', { clientIp: ctx.clientIp, deviceKey: deviceCredential }, ctx.deadline);
-      if (reply.status === 'authenticated') return this.complete(ctx, state);
-      this.expect(reply, ['deviceUnknown', 'deviceExpired'], 'verifyDevice');
-      this.options.logger.info({ event: 'device_refused', user: ctx.username, status: reply.status }, 'remembered device refused; asking for a passcode');
-      const outcome = await this.sendPasscode(ctx, state);
+      const checked = await this.checkDevice(ctx, deviceCredential);
+      if (checked.outcome !== 'fail') return checked;
+      const outcome = await this.sendPasscode(ctx, checked.state);
       return outcome.outcome === 'challenge' ? { ...outcome, deviceRefused: true } : outcome;
     }
-    return this.sendPasscode(ctx, state);
+    const authKey = typeof prior?.authKey === 'string' ? prior.authKey : await this.options.client.acquireAuthKey(ctx.username, ctx.deadline);
+    return this.sendPasscode(ctx, { authKey });
+  }
+
+  /**
+   * The remembered device alone (the flow action ANAKAM_DEVICE): `success` once the server
+   * verified it and completed, `fail` (device_refused) when it does not know it or it expired.
+   * A server that verifies the device and then will not complete is not trusted: thrown.
+   */
+  async checkDevice(ctx: LoginContext, deviceCredential: string): Promise<FactorOutcome> {
+    const { client } = this.options;
+    const state: ProviderState = { authKey: await client.acquireAuthKey(ctx.username, ctx.deadline) };
+    const reply = await client.challenge(this.authKeyOf(state), 'verifyDevice', { clientIp: ctx.clientIp, deviceKey: deviceCredential }, ctx.deadline);
+    if (reply.status === 'authenticated') {
+      const completed = await this.complete(ctx, state);
+      if (completed.outcome === 'fail') throw new FactorgateError('second_factor_refused', 'device verified but the server would not complete', { command: 'complete' });
+      return completed;
+    }
+    this.expect(reply, ['deviceUnknown', 'deviceExpired'], 'verifyDevice');
+    this.options.logger.info({ event: 'device_refused', user: ctx.username, status: reply.status }, 'remembered device refused; asking for a passcode');
+    return { outcome: 'fail', state, reason: 'device_refused', canRetry: false };
   }
 
   async answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome> {

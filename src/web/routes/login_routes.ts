@@ -47,6 +47,19 @@ export function loginRoutes(deps: Deps): Router {
     sendView(req, res, await flow.answer(loginId, form.csrf ?? req.get('x-csrf-token'), client(req), answer), deps);
   });
 
+  router.post('/mfa/step', async (req, res) => {
+    const loginId = loginIdOf(req);
+    if (!loginId) throw new FactorgateError('no_login', 'form posted without a valid handle');
+    const form = body(req);
+    sendView(req, res, await flow.provide(loginId, form.csrf ?? req.get('x-csrf-token'), client(req), form), deps);
+  });
+
+  router.post('/mfa/another', async (req, res) => {
+    const loginId = loginIdOf(req);
+    if (!loginId) throw new FactorgateError('no_login', 'another way asked without a valid handle');
+    sendView(req, res, await flow.tryAnother(loginId, body(req).csrf ?? req.get('x-csrf-token'), client(req)), deps);
+  });
+
   router.post('/mfa/resend', async (req, res) => {
     const loginId = loginIdOf(req);
     if (!loginId) throw new FactorgateError('no_login', 'resend without a valid handle');

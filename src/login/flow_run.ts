@@ -1,0 +1,194 @@
+import { FactorgateError } from '../errors.js';
+import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
+import type { ActAt, ActResult, ActionName, CompiledFlow, LoginFields, RuleFacts } from '../flows/index.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Challenge, FactorOutcome, LoginContext, RememberedDevice, SecondFactorProvider } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { AnakamProvider } from '../providers/anakam/anakam_provider.js';
+import type { Keyring } from '../security/keyring.js';
+import type { RateLimiter } from '../security/rate_limiter.js';
+import type { Config } from '../config/schema.js';
+import type { Client } from './access.js';
+import { openDevice, openPassword, openPin, type LoginRecord } from './login_record.js';
+import type { Notice } from './outcomes.js';
+import { countFirstFactorFailure } from './steps/check_start_limits.js';
+import { countWrongAnswer } from './steps/count_wrong_answer.js';
+
+export type FlowRunDeps = {
+  config: Config;
+  flow: CompiledFlow;
+  providers: ProviderRegistry;
+  keyring: Keyring;
+  limiter: RateLimiter;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => number;
+  firstFactor?: LdapFirstFactor;
+};
+
+/** How each action shows in the coarse `path` of the audit line and the metrics. */
+const PATH_OF: Partial<Record<ActionName, LoginRecord['path']>> = {
+  ANAKAM_DEVICE: 'device', ANAKAM_PASSCODE: 'passcode', OTP_CODE: 'passcode', PUSH: 'push',
+};
+
+/**
+ * One request's run of the login's flow: the engine's `act` (each flow action mapped to its
+ * authenticator), the facts its rules see, and what the run leaves for the reply (a device to
+ * remember or forget, a notice). Actions write what the login must keep into the record; the
+ * caller saves it.
+ */
+export class FlowRun {
+  rememberDevice?: RememberedDevice;
+  forgetDevice = false;
+  notice?: Notice;
+  /** The factor whose policy is being run. */
+  private factor?: string;
+
+  constructor(
+    private readonly deps: FlowRunDeps,
+    readonly record: LoginRecord,
+    private readonly client: Client,
+    /** The open action's result, decided by the caller (an answer, a poll): what a resumed act returns. */
+    private verdict?: ActResult<Challenge>,
+    /** What the current factor's form posted. */
+    private readonly fields?: LoginFields,
+  ) {}
+
+  facts = (): RuleFacts => ({
+    client: { ip: this.record.clientIp },
+    user: { name: this.record.username, groups: this.record.groups },
+    headers: this.client.headers ?? {},
+    now: this.deps.now(),
+    device: this.record.device,
+    providers: { choice: this.record.choice },
+  });
+
+  act = async (action: Exclude<ActionName, 'NO_AUTHN'>, at: ActAt): Promise<ActResult<Challenge>> => {
+    this.factor = at.factor;
+    if (at.resumed) {
+      if (this.verdict === undefined) throw new FactorgateError('wrong_state', 'the open step was resumed without an answer');
+      return this.verdict;
+    }
+    const policy = this.deps.flow.factors.get(at.factor)?.policies[at.index];
+    switch (action) {
+      case 'GATEWAY_PASSWORD':
+        return 'success'; // checked by the gateway when the login is replayed
+      case 'LDAP_BIND':
+        return this.ldapBind();
+      case 'ANAKAM_DEVICE':
+        return this.anakamDevice();
+      case 'ANAKAM_PASSCODE': {
+        // The auth key of a refused device, when there was one: the server sees one login.
+        const prior = this.record.provider === 'anakam' ? this.record.providerState : undefined;
+        return this.run(action, 'anakam', (provider) => provider.start(this.context(), undefined, prior));
+      }
+      case 'PUSH':
+        return this.run(action, policy?.allowCode ? 'push_with_code' : 'push', (provider) => provider.start(this.context()));
+      case 'OTP_CODE':
+        return this.otpCode();
+    }
+  };
+
+  /** The open action ended with this result: the engine goes on from it. */
+  resumeWith(result: ActResult<Challenge>): void {
+    this.verdict = result;
+  }
+
+  /** A provider's outcome as the engine's result; what the login must keep goes into the record. */
+  result(outcome: FactorOutcome): ActResult<Challenge> {
+    this.record.providerState = outcome.state;
+    switch (outcome.outcome) {
+      case 'success':
+        this.rememberDevice = outcome.rememberDevice;
+        return 'success';
+      case 'challenge':
+        this.record.challenge = outcome.challenge;
+        return { challenge: outcome.challenge };
+      case 'fail':
+        this.record.lastFailure = outcome.reason;
+        return 'fail';
+    }
+  }
+
+  context(): LoginContext {
+    const { record } = this;
+    return {
+      username: record.username, clientIp: record.clientIp, deadline: record.deadline,
+      password: () => openPassword(record, this.deps.keyring),
+      tokenPin: () => openPin(record, this.deps.keyring),
+    };
+  }
+
+  private async run(action: ActionName, name: string, call: (provider: SecondFactorProvider) => Promise<FactorOutcome>): Promise<ActResult<Challenge>> {
+    this.use(action, name);
+    return this.result(await call(this.deps.providers.get(name)));
+  }
+
+  /** Marks the provider in use; the first one a login uses labels its start in the metrics. */
+  private use(action: ActionName, name: string): void {
+    if (this.record.provider === 'none') this.deps.metrics.loginsStarted.inc({ provider: name });
+    this.record.provider = name;
+    this.record.path = PATH_OF[action] ?? this.record.path;
+  }
+
+  private async ldapBind(): Promise<ActResult<Challenge>> {
+    const { firstFactor, limiter, config, logger } = this.deps;
+    const { record } = this;
+    if (!firstFactor) throw new FactorgateError('internal', 'LDAP_BIND without an ldap section');
+    // A password field in this factor's form is what is bound with; else the login page's password.
+    const typed = this.fieldValue('password');
+    const checked = await firstFactor.verify(record.username, typed ?? openPassword(record, this.deps.keyring), record.deadline);
+    if (checked.outcome === 'fail') {
+      await countFirstFactorFailure(limiter, config.limits, record.username);
+      logger.info({ event: 'first_factor_refused', user: record.username, clientIp: record.clientIp, firstFactor: 'ldap' }, 'directory refused the password');
+      record.lastFailure = 'first_factor';
+      return 'fail';
+    }
+    record.groups = checked.groups.slice(0, MAX_GROUPS).map((g) => g.slice(0, 512));
+    return 'success';
+  }
+
+  private async anakamDevice(): Promise<ActResult<Challenge>> {
+    const credential = openDevice(this.record, this.deps.keyring);
+    if (credential === undefined) return 'fail'; // no cookie that opened: nothing to ask the server
+    this.use('ANAKAM_DEVICE', 'anakam');
+    const provider = this.deps.providers.get('anakam') as AnakamProvider;
+    const result = this.result(await provider.checkDevice(this.context(), credential));
+    if (result === 'fail') {
+      // The server no longer knows the device: the cookie goes, and the next page says why.
+      this.forgetDevice = true;
+      this.notice = { code: 'device_refused' };
+    }
+    return result;
+  }
+
+  /** factorgate's own codes: the code from this factor's form when it has an otp field, else a page that asks. */
+  private async otpCode(): Promise<ActResult<Challenge>> {
+    const provider = this.deps.providers.get('totp');
+    const typed = this.fieldValue('otp');
+    if (typed === undefined) return this.run('OTP_CODE', 'totp', (p) => p.start(this.context()));
+    this.use('OTP_CODE', 'totp');
+    const started = await provider.start(this.context());
+    if (started.outcome !== 'challenge') return this.result(started);
+    this.record.challenge = started.challenge;
+    const outcome = await provider.answer(this.context(), started.state, { passcode: typed, rememberDevice: false });
+    const notice = await countWrongAnswer(this.deps, this.record, outcome);
+    if (notice) {
+      // A typo in the form is not the end: the code page asks again, within the same limits.
+      this.notice = notice;
+      return { challenge: started.challenge };
+    }
+    return this.result(outcome);
+  }
+
+  /** The value posted for this factor's first field of that type, if its form has one. */
+  private fieldValue(type: 'otp' | 'password'): string | undefined {
+    const schema = this.factor === undefined ? undefined : this.deps.flow.factors.get(this.factor)?.loginSchema;
+    const field = schema?.fields.find((f) => f.type === type);
+    const value = field ? this.fields?.get(field.name) : undefined;
+    return typeof value === 'string' ? value : undefined;
+  }
+}
+
+const MAX_GROUPS = 200;
