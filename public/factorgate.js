@@ -1,6 +1,7 @@
 // factorgate's login dialog, injected into the gateway's login page. It posts the login form to
-// /mfa/login with fetch and runs the second factor in a dialog: a passcode, or a push approved on
-// the user's device (told by server-sent events, never by polling from the page). Every text it
+// /mfa/login with fetch and runs the rest of the login flow in a dialog: a factor's own form (its
+// login schema), a passcode, or a push approved on the user's device (told by server-sent events,
+// never by polling from the page). Every text it
 // shows is set with textContent. Without this script the same endpoints answer with pages.
 (function () {
   'use strict';
@@ -43,8 +44,13 @@
     stopWaiting();
     if (reply.status === 'challenge') {
       csrf = String(reply.csrf || '');
+      ui.another.hidden = !reply.another;
+      ui.pushAnother.hidden = !reply.another;
       if (reply.challenge && reply.challenge.kind === 'push') showPush(reply);
       else showPasscode(reply);
+    } else if (reply.status === 'ask') {
+      csrf = String(reply.csrf || '');
+      showAsk(reply);
     } else if (reply.status === 'done') {
       ui.busy(true);
       go(reply.location);
@@ -67,6 +73,7 @@
   }
 
   function show(panel) {
+    ui.askForm.hidden = panel !== 'ask';
     ui.passcodeForm.hidden = panel !== 'passcode';
     ui.push.hidden = panel !== 'push';
     ui.failure.hidden = panel !== 'failure';
@@ -84,6 +91,34 @@
     ui.passcode.value = '';
     show('passcode');
     ui.passcode.focus();
+  }
+
+  // A factor's form, from the fields the server lists (names, labels and help are text, never markup).
+  function showAsk(reply) {
+    ui.title.textContent = 'One more step to sign in';
+    ui.text.textContent = '';
+    setMessage(reply);
+    ui.askFields.replaceChildren();
+    var first = null;
+    (Array.isArray(reply.fields) ? reply.fields : []).forEach(function (field) {
+      var id = 'fg-field-' + String(field.name);
+      var input = el('input', { id: id, name: String(field.name) });
+      if (field.type === 'checkbox') {
+        input.type = 'checkbox';
+        ui.askFields.append(el('label', { class: 'fg-check' }, [input, ' ' + String(field.label)]));
+      } else {
+        input.type = field.type === 'password' ? 'password' : 'text';
+        if (field.type === 'otp') input.inputMode = 'numeric';
+        input.autocomplete = String(field.autocomplete || (field.type === 'otp' ? 'one-time-code' : 'off'));
+        input.maxLength = 256;
+        input.required = true;
+        ui.askFields.append(el('label', { for: id }, String(field.label)), input);
+        first = first || input;
+      }
+      if (field.help) ui.askFields.append(el('p', { class: 'fg-help' }, String(field.help)));
+    });
+    show('ask');
+    if (first) first.focus();
   }
 
   function showPush(reply) {
@@ -152,30 +187,38 @@
     var text = el('p', { id: 'fg-text' });
     var message = el('p', { id: 'fg-message', class: 'fg-message', role: 'alert' });
 
+    var askFields = el('div', { id: 'fg-ask-fields' });
+    var askSubmit = el('button', { id: 'fg-ask-submit', type: 'submit' }, 'Continue');
+    var askCancel = el('button', { id: 'fg-ask-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
+    var askForm = el('form', { id: 'fg-ask-form', class: 'fg-form', method: 'dialog' }, [askFields, askSubmit, askCancel]);
+
     var passcodeForm = el('form', { id: 'fg-passcode-form', class: 'fg-form', method: 'dialog' });
     var passcode = el('input', { id: 'fg-passcode', name: 'passcode', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '16', required: '' });
     var remember = el('input', { id: 'fg-remember', type: 'checkbox', name: 'remember' });
     var rememberRow = el('label', { class: 'fg-check' }, [remember, ' Remember this device']);
     var verify = el('button', { id: 'fg-verify', type: 'submit' }, 'Verify');
     var resend = el('button', { id: 'fg-resend', type: 'button', class: 'fg-link' }, 'Send a new passcode');
+    var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    passcodeForm.append(el('label', { for: 'fg-passcode' }, 'Passcode'), passcode, rememberRow, verify, resend, cancel);
+    passcodeForm.append(el('label', { for: 'fg-passcode' }, 'Passcode'), passcode, rememberRow, verify, resend, another, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
     var pushResend = el('button', { id: 'fg-push-resend', type: 'button' }, 'Resend notification');
     var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code manually');
+    var pushAnother = el('button', { id: 'fg-push-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushCancel]);
+    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, pushCancel]);
 
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
-    dialog.append(title, text, message, passcodeForm, push, failure);
+    dialog.append(title, text, message, askForm, passcodeForm, push, failure);
     document.body.appendChild(dialog);
 
-    var buttons = [verify, resend, cancel, restart, pushResend, useCode, pushCancel];
+    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel];
     var api = {
-      title: title, text: text, message: message, passcodeForm: passcodeForm, passcode: passcode, rememberRow: rememberRow,
+      title: title, text: text, message: message, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
+      passcodeForm: passcodeForm, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       failure: failure, restart: restart, pushReply: null,
       busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
@@ -200,6 +243,21 @@
       if (remember.checked) params.set('remember', 'on');
       post('/mfa/passcode', params).then(handle);
     });
+    askForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      api.busy(true);
+      var params = new URLSearchParams(new FormData(askForm));
+      params.set('csrf', csrf);
+      post('/mfa/step', params).then(handle);
+    });
+    var doAnother = function () {
+      stopWaiting();
+      api.busy(true);
+      post('/mfa/another', new URLSearchParams({ csrf: csrf })).then(handle);
+    };
+    another.addEventListener('click', doAnother);
+    pushAnother.addEventListener('click', doAnother);
+    askCancel.addEventListener('click', doCancel);
     resend.addEventListener('click', doResend);
     pushResend.addEventListener('click', doResend);
     cancel.addEventListener('click', doCancel);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { configSchema } from '../config/schema.js';
 import { checkFlows } from './check.js';
+import { defaultFlow } from './default_flow.js';
 import { flowGraph, flowsCheckReport } from './render.js';
 
 /**
@@ -13,16 +15,22 @@ export function runFlowsCommand(args: string[], out: (text: string) => void, err
     err('usage: factorgate flows check FILE | factorgate flows graph FILE [--format mermaid|dot]\n');
     return 2;
   }
-  let section: unknown;
+  let raw: { flows?: unknown; ldap?: unknown; providers?: unknown } | null;
   try {
-    section = (parseYaml(readFileSync(file, 'utf8')) as { flows?: unknown } | null)?.flows;
+    raw = parseYaml(readFileSync(file, 'utf8')) as typeof raw;
   } catch (e) {
     err(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}\n`);
     return 2;
   }
+  let section = raw?.flows;
   if (section === undefined) {
-    err(`${file} has no flows section\n`);
-    return 2;
+    const built = defaultFrom(raw ?? {});
+    if (!built) {
+      err(`${file} has no flows section, and its ldap or providers section does not parse\n`);
+      return 2;
+    }
+    if (sub === 'check') out(`${file} has no flows section: this is the default flow its ldap and providers sections make.\n`);
+    section = built;
   }
   if (sub === 'check') {
     const report = flowsCheckReport(section);
@@ -41,4 +49,12 @@ export function runFlowsCommand(args: string[], out: (text: string) => void, err
   }
   out(flowGraph(checked.flow, format) + '\n');
   return 0;
+}
+
+/** The default flow of a file without a flows section, from its ldap and providers sections alone. */
+function defaultFrom(raw: { ldap?: unknown; providers?: unknown }): unknown {
+  const providers = configSchema.shape.providers.safeParse(raw.providers ?? {});
+  const ldap = typeof raw.ldap === 'object' && raw.ldap !== null && (raw.ldap as { enabled?: unknown }).enabled === true;
+  if (!providers.success) return undefined;
+  return defaultFlow({ ldap, providers: [providers.data.default, ...providers.data.policies.map((p) => p.use)] });
 }

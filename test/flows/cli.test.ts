@@ -30,8 +30,15 @@ describe('factorgate flows check / graph', () => {
     expect(run(['graph', 'fixtures/flows/default.yaml', '--format', 'svg']).code).to.equal(2);
   });
 
-  it('a file without a flows section, or none at all, is a usage error', () => {
-    expect(run(['check', 'fixtures/factorgate.example.yaml']).code).to.equal(2);
+  it('a file without a flows section shows the default flow its ldap and providers sections make', () => {
+    const { code, out } = run(['check', 'fixtures/factorgate.example.yaml']);
+    expect(code).to.equal(0);
+    expect(out).to.include('has no flows section: this is the default flow')
+      .and.include('1. password:GATEWAY_PASSWORD → second:ANAKAM_DEVICE ✓ → done')
+      .and.include('2. password:GATEWAY_PASSWORD → second:ANAKAM_PASSCODE ✓ → done');
+  });
+
+  it('a file that cannot be read, or none at all, is a usage error', () => {
     expect(run(['check', 'fixtures/no-such-file.yaml']).code).to.equal(2);
     expect(run(['check']).code).to.equal(2);
   });
