@@ -1,4 +1,5 @@
 import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
+import type { DemoUsers } from '../../src/simulators/users.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../helpers/log_capture.js';
@@ -8,9 +9,16 @@ import { join } from 'node:path';
 
 export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
 
+export type StackOptions = {
+  /** The simulators' users, when not the demo's. */
+  users?: DemoUsers;
+  /** Configuration that has no environment form (a flows section), as the configuration file would give it. */
+  overrides?: Record<string, unknown>;
+};
+
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
-export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Stack> {
-  const sims = await startSimulators({ tfa: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 } });
+export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
+  const sims = await startSimulators({ tfa: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 }, ...(options.users ? { users: options.users } : {}) });
   const logs = captureLogs('info');
   const config = loadConfig({
     env: {
@@ -27,6 +35,7 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
       FACTORGATE_OTP_SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'fg-e2e-')), 'otp.sqlite'),
       ...env,
     },
+    overrides: options.overrides,
   });
   const fg = await startFactorgate(config, { logger: logs.logger });
   return {
