@@ -54,8 +54,9 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const keyring = new Keyring(config.secret, config.previousSecrets);
   const store = options.store ?? (await openStore(config, clock, logger));
   const metrics = new Metrics(now);
-  const tfa = config.tfa;
-  const anakam = new AnakamProvider({
+  // No tfa section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
+  const tfa = config.tfa.configured ? config.tfa : undefined;
+  const anakam = tfa && new AnakamProvider({
     client: new AnakamClient({ ...tfa, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
     method: tfa.method,
     registrationHours: tfa.registrationHours,
@@ -65,7 +66,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
   const providers = new ProviderRegistry(
     new Map<string, SecondFactorProvider>([
-      [anakam.name, anakam],
+      ...(anakam ? [[anakam.name, anakam] as [string, SecondFactorProvider]] : []),
       ...pushProviders(config, logger, metrics, now),
       ...(otp ? [[otp.provider.name, otp.provider] as [string, SecondFactorProvider]] : []),
     ]),
@@ -105,7 +106,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const cookies = new CookiePolicy(config);
   const readiness = new Readiness({
     gateway: reachable(gw.url),
-    tfa: reachable(tfa.baseUrl),
+    ...(tfa ? { tfa: reachable(tfa.baseUrl) } : {}),
     store: async () => {
       const up = await store.ping();
       metrics.storeUp.set(up ? 1 : 0);
@@ -138,7 +139,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
-  logger.info({ event: 'listening', url, gateway: gw.url, tfa: tfa.baseUrl }, 'factorgate is serving');
+  logger.info({ event: 'listening', url, gateway: gw.url, ...(tfa ? { tfa: tfa.baseUrl } : {}) }, 'factorgate is serving');
   const metricsServer = config.metrics.enabled && config.metrics.port !== undefined
     ? await listen(express().get('/metrics', metricsHandler(metrics)), config.metrics.port, config.listen.host)
     : undefined;

@@ -2,17 +2,25 @@ import { z } from 'zod';
 import { configSchema } from './schema.js';
 import { settingsFromSchema } from './load.js';
 
-type Node = { properties?: Record<string, Node>; required?: string[]; default?: unknown; description?: string; enum?: unknown[] };
+// defaultText: a default that depends on other settings, said in words (`.meta({ defaultText })` in the schema).
+type Node = { properties?: Record<string, Node>; required?: string[]; default?: unknown; defaultText?: string; description?: string; enum?: unknown[] };
 
 /** The configuration reference (docs/configuration.md), generated from the schema so the two cannot drift. */
 export function configReference(): string {
   const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Node;
   const at = (path: string[]) => path.reduce<Node | undefined>((node, key) => node?.properties?.[key], root);
-  // Sections default to empty, so a setting is required when its own section requires it.
+  // Most sections default to empty, so a setting is required when its own section requires it; in an
+  // optional section (no default, not required: tfa, linotp) only once that section is given.
   const required = (path: string[]) => at(path.slice(0, -1))?.required?.includes(path[path.length - 1]!) ?? false;
+  const whenRequired = (path: string[]) => {
+    const sections = path.slice(0, -1).map((_, i) => path.slice(0, i + 1));
+    const optional = sections.find((section) => at(section)?.default === undefined && !required(section));
+    return optional ? `required when \`${optional.join('.')}\` is given` : 'required';
+  };
   const rows = settingsFromSchema().map((leaf) => {
     const node = at(leaf.path) ?? {};
-    const fallback = node.default !== undefined ? `\`${JSON.stringify(node.default)}\`` : required(leaf.path) ? 'required' : 'optional';
+    const fallback = node.default !== undefined ? `\`${JSON.stringify(node.default)}\``
+      : node.defaultText ?? (required(leaf.path) ? whenRequired(leaf.path) : 'optional');
     const choices = node.enum ? ` One of ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
     return `| \`${leaf.path.join('.')}\` | \`${leaf.envName}\` | ${fallback} | ${(node.description ?? '').replace(/\|/g, '\\|')}${choices} |`;
   });

@@ -19,6 +19,24 @@ const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must
 const EMPTY_SECTION = {} as never;
 const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
 
+// The tfa section is optional: given (any tfa.* key, in the file or the environment), its required
+// keys stay required; absent, factorgate runs on its own TOTP codes (issue #9) or a push server.
+// Absent, it still carries its default callout timeout: the login's answer lock is sized from
+// tfa.timeoutMs (src/login/login_flow.ts), and 4 x 5 s is what that lock has always been.
+const TFA_TIMEOUT_MS = 5000;
+const tfaOrLockTimeout = <T extends object>(tfa: T | undefined) =>
+  tfa ? { configured: true as const, ...tfa } : { configured: false as const, timeoutMs: TFA_TIMEOUT_MS };
+const TFA_NEEDED = 'anakam needs the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)';
+
+type FlowActions = { factors: Record<string, { policies: Array<{ action: string }> }> };
+type Choices = { tfa: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; flows?: FlowActions };
+/** providers.default when not given: the two-factor server when there is one, else factorgate's own TOTP codes. */
+const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.tfa.configured ? 'anakam' : 'totp');
+const flowActions = (config: Choices) => Object.values(config.flows?.factors ?? {}).flatMap((f) => f.policies.map((p) => p.action));
+const usesTotp = (config: Choices) => [defaultProvider(config), ...config.providers.policies.map((p) => p.use)].includes('totp') || flowActions(config).includes('OTP_CODE');
+/** otp.enabled when not given: on exactly when a login may use totp, since nothing else turns it on. */
+const otpEnabled = (config: Choices): boolean => config.otp.enabled ?? usesTotp(config);
+
 export const configSchema = z.object({
   listen: z.object({
     host: z.string().default('127.0.0.1').describe('Address to listen on.'),
@@ -54,14 +72,15 @@ export const configSchema = z.object({
     applicationKey: z.string().max(256).default('/').describe('applicationKey sent when acquiring an auth key.'),
     method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
     registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of each callout.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(TFA_TIMEOUT_MS).describe('Timeout of each callout.'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
-  }).prefault(EMPTY_SECTION),
+  }).optional().transform(tfaOrLockTimeout),
   linotp: linotpConfigSchema.optional()
     .describe('LinOTP-style push server (DESIGN.md contract 3); needed by the push and push_with_code providers.'),
   providers: z.object({
-    default: providerName.default('anakam').describe('Second factor for logins no policy matches: anakam (passcode), push, push_with_code (push, or a typed code), or totp (an authenticator app registered at /manageotp).'),
+    default: providerName.optional().meta({ defaultText: '`"anakam"` with a `tfa` section, else `"totp"`' })
+      .describe('Second factor for logins no policy matches: anakam (passcode), push, push_with_code (push, or a typed code), or totp (an authenticator app registered at /manageotp).'),
     policies: z.array(z.object({
       users: z.array(z.string().min(1).max(128)).optional().describe('User name globs (case-insensitive), e.g. admin-*.'),
       realms: z.array(z.string().min(1).max(128)).optional().describe('Realms: the DOMAIN of DOMAIN\\user or the part after @.'),
@@ -119,22 +138,40 @@ export const configSchema = z.object({
     }).prefault({}),
   }).prefault({}),
 }).superRefine((config, ctx) => {
-  const used = [config.providers.default, ...config.providers.policies.map((p) => p.use)];
-  if (used.includes('totp') && !config.otp.enabled) {
-    ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message: 'must be true when a provider policy uses totp' });
+  const used = [defaultProvider(config), ...config.providers.policies.map((p) => p.use)];
+  if (usesTotp(config) && !otpEnabled(config)) {
+    // Without tfa and with totp as the fallback default, this is "no second factor at all".
+    const message = config.tfa.configured || config.providers.default
+      ? 'must be true when a provider policy uses totp'
+      : 'no second factor is configured: without a tfa section logins use totp, so this must be true (or give the tfa section, or another providers.default)';
+    ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message });
   }
   if (used.some((name) => name === 'push' || name === 'push_with_code') && !config.linotp) {
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   flowNeeds(config, ctx);
-});
+  if (!config.tfa.configured) {
+    if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: TFA_NEEDED });
+    config.providers.policies.forEach((policy, i) => {
+      if (policy.use === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i, 'use'], message: TFA_NEEDED });
+    });
+  }
+}).transform((config) => ({
+  ...config,
+  providers: { ...config.providers, default: defaultProvider(config) },
+  otp: { ...config.otp, enabled: otpEnabled(config) },
+}));
 
 /** Each flow action needs the section that configures its authenticator. */
-function flowNeeds(config: { flows?: { factors: Record<string, { policies: Array<{ action: string }> }> }; ldap: { enabled: boolean }; linotp?: unknown; otp: { enabled: boolean } }, ctx: z.RefinementCtx): void {
+function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unknown }, ctx: z.RefinementCtx): void {
+  const anakam = { ok: config.tfa.configured, message: 'ANAKAM_DEVICE and ANAKAM_PASSCODE need the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)' };
   const needs: Record<string, { ok: boolean; message: string }> = {
     LDAP_BIND: { ok: config.ldap.enabled, message: 'LDAP_BIND needs the ldap section (ldap.enabled: true)' },
     PUSH: { ok: config.linotp !== undefined, message: 'PUSH needs the linotp section' },
-    OTP_CODE: { ok: config.otp.enabled, message: 'OTP_CODE needs otp.enabled: true' },
+    // otp turns on by itself for a flow with OTP_CODE; only an explicit false is a conflict.
+    OTP_CODE: { ok: otpEnabled(config), message: 'OTP_CODE needs otp.enabled: true' },
+    ANAKAM_DEVICE: anakam,
+    ANAKAM_PASSCODE: anakam,
   };
   for (const [name, factor] of Object.entries(config.flows?.factors ?? {})) {
     factor.policies.forEach((policy, index) => {

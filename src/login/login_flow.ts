@@ -266,7 +266,7 @@ export class LoginFlow {
       return { kind: 'failed', error, forgetDevice: false, keepHandle: true };
     }
     if (record.state !== 'awaiting_answer') return this.outcomes.fail(record, new FactorgateError('wrong_state', `answer in state ${record.state}`), false);
-    if (!(await records.lock(record.id, config.tfa.timeoutMs * 4))) {
+    if (!(await records.lock(record.id, lockMs(config)))) {
       return { kind: 'failed', error: new FactorgateError('wrong_state', 'concurrent post for the same login'), forgetDevice: false, keepHandle: true };
     }
     try {
@@ -287,4 +287,10 @@ export class LoginFlow {
   private provider(record: LoginRecord) {
     return this.deps.providers.get(record.provider);
   }
+}
+
+/** How long one post may hold its login: a few of the slowest callout a step can make (each is bounded by its timeout). */
+function lockMs(config: Config): number {
+  const timeouts = [config.tfa.timeoutMs, config.linotp?.timeoutMs ?? 0, config.ldap.enabled ? config.ldap.timeoutMs : 0, config.otp.ldap.timeoutMs];
+  return 4 * Math.max(...timeouts);
 }

@@ -6,7 +6,8 @@ import { z } from 'zod';
 const PLACEHOLDER = '{username}';
 
 export const otpConfigSchema = z.object({
-  enabled: z.boolean().default(false)
+  // Not given, the main schema decides (src/config/schema.ts): on when a login may use totp.
+  enabled: z.boolean().optional().meta({ defaultText: '`true` when `providers` use `totp` (as they do by default without a `tfa` section), else `false`' })
     .describe('Offer factorgate\'s own TOTP authenticator codes (RFC 6238) as a second factor.'),
   issuer: z.string().min(1).regex(/^[^:]+$/, 'must hold no colon').default('factorgate')
     .describe('Name the authenticator app shows above the account.'),
@@ -37,7 +38,7 @@ export const otpConfigSchema = z.object({
     }).prefault({}).describe('TLS for ldaps:// URLs.'),
   }).prefault({}).describe('The LDAP device store.'),
 }).superRefine((otp, ctx) => {
-  if (!otp.enabled || otp.store !== 'ldap') return;
+  if (otp.enabled === false || otp.store !== 'ldap') return;
   const missing = (key: string, why: string) => ctx.addIssue({ code: 'custom', path: ['ldap', key], message: `required ${why}` });
   const { ldap } = otp;
   for (const key of ['url', 'bindDn', 'bindPassword'] as const) if (ldap[key] === undefined) missing(key, 'when store is ldap');

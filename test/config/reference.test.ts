@@ -9,8 +9,22 @@ describe('configuration reference', () => {
 
   it('lists every required setting with its environment variable', () => {
     const reference = configReference();
-    for (const variable of ['FACTORGATE_GATEWAY_URL', 'FACTORGATE_TFA_BASE_URL', 'FACTORGATE_TFA_API_USER', 'FACTORGATE_TFA_API_PASSWORD', 'FACTORGATE_SECRET']) {
+    for (const variable of ['FACTORGATE_GATEWAY_URL', 'FACTORGATE_SECRET']) {
       expect(reference).to.match(new RegExp(`\\| \`${variable}\` \\| required \\|`));
     }
+  });
+
+  it('says the two-factor server\'s keys are required only once a tfa section is given (issue #9)', () => {
+    const reference = configReference();
+    for (const variable of ['FACTORGATE_TFA_BASE_URL', 'FACTORGATE_TFA_API_USER', 'FACTORGATE_TFA_API_PASSWORD']) {
+      expect(reference).to.match(new RegExp(`\\| \`${variable}\` \\| required when \`tfa\` is given \\|`));
+    }
+    expect(reference).to.match(/\| `FACTORGATE_LINOTP_URLS` \| required when `linotp` is given \|/);
+  });
+
+  it('says in words which defaults depend on the tfa section', () => {
+    const reference = configReference();
+    expect(reference).to.match(/\| `FACTORGATE_PROVIDERS_DEFAULT` \| `"anakam"` with a `tfa` section, else `"totp"` \|/);
+    expect(reference).to.match(/\| `FACTORGATE_OTP_ENABLED` \| `true` when `providers` use `totp` [^|]*, else `false` \|/);
   });
 });

@@ -17,13 +17,16 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-/** The real factorgate app against a local gateway stub; the two-factor server is nock. */
-export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock } = {}): Promise<Harness> {
+/**
+ * The real factorgate app against a local gateway stub; the two-factor server is nock, or, with
+ * `tfa: false`, not configured at all.
+ */
+export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock; tfa?: boolean } = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const gateway = await startGatewayStub();
   const logs = captureLogs();
-  const config = testConfig(gateway.url, overrides);
+  const config = testConfig(gateway.url, overrides, { tfa: options.tfa });
   const fg = await startFactorgate(config, { logger: logs.logger, clock: options.clock });
   return {
     fg, gateway, config, logs,

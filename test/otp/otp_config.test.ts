@@ -5,7 +5,9 @@ import { totpFromConfig } from '../../src/otp/open_device_store.js';
 describe('OTP configuration (src/otp/otp_config.ts)', () => {
   it('defaults to SHA1, 6 digits, 30 s, issuer factorgate, and an SQLite file', () => {
     const config = otpConfigSchema.parse({});
-    expect(config).to.include({ enabled: false, issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, maxDevices: 5, store: 'sqlite' });
+    expect(config).to.include({ issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, maxDevices: 5, store: 'sqlite' });
+    // not given, enabled is decided by the main schema: on when a login may use totp (test/unit/config_load.test.ts)
+    expect(config.enabled).to.equal(undefined);
     expect(config.ldap.attribute).to.equal('description');
     expect(totpFromConfig(config).settings).to.include({ issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, secretBytes: 20 });
   });
@@ -15,6 +17,11 @@ describe('OTP configuration (src/otp/otp_config.ts)', () => {
     expect(result.success).to.equal(false);
     const paths = result.error!.issues.map((i) => i.path.join('.'));
     expect(paths).to.have.members(['ldap.url', 'ldap.bindDn', 'ldap.bindPassword', 'ldap.searchBase', 'ldap.searchFilter']);
+  });
+
+  it('checks the LDAP store when enabled is not given (the main schema may turn it on), not when it is false', () => {
+    expect(otpConfigSchema.safeParse({ store: 'ldap' }).success).to.equal(false);
+    expect(otpConfigSchema.safeParse({ enabled: false, store: 'ldap' }).success).to.equal(true);
   });
 
   it('accepts a DN template instead of a search, and checks its placeholder', () => {

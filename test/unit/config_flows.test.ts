@@ -38,12 +38,31 @@ describe('configuration: the flows section', () => {
   });
 
   it('each action needs the section of its authenticator, reported at the action\'s dotted path', () => {
-    expect(problemsOf(flowUsing('PUSH', 'OTP_CODE', 'LDAP_BIND'))).to.include.members([
+    expect(problemsOf(flowUsing('PUSH', 'OTP_CODE', 'LDAP_BIND'), { otp: { enabled: false } })).to.include.members([
       'flows.factors.second.policies.0.action: PUSH needs the linotp section',
       'flows.factors.second.policies.1.action: OTP_CODE needs otp.enabled: true',
       'flows.factors.second.policies.2.action: LDAP_BIND needs the ldap section (ldap.enabled: true)',
     ]);
     expect(problemsOf(flowUsing('PUSH'), { linotp: { urls: ['http://linotp.example.test'] } })).to.deep.equal([]);
+  });
+
+  it('a flow with OTP_CODE turns factorgate\'s own codes on when otp.enabled is not given', () => {
+    const config = loadConfig({ env: env(), overrides: { flows: flowUsing('OTP_CODE'), otp: { sqlite: { path: '/tmp/fg-never-opened.sqlite' } } } });
+    expect(config.otp.enabled).to.equal(true);
+  });
+
+  it('ANAKAM actions need the tfa section', () => {
+    const withoutTfa = Object.fromEntries(Object.entries(env()).filter(([name]) => !name.startsWith('FACTORGATE_TFA_')));
+    let problems: string[] = [];
+    try {
+      loadConfig({ env: withoutTfa, overrides: { flows: flowUsing('ANAKAM_DEVICE', 'ANAKAM_PASSCODE') } });
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).to.include.members([
+      'flows.factors.second.policies.0.action: ANAKAM_DEVICE and ANAKAM_PASSCODE need the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)',
+      'flows.factors.second.policies.1.action: ANAKAM_DEVICE and ANAKAM_PASSCODE need the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)',
+    ]);
   });
 
   it('graph problems come with everything else wrong in the file, in one go', () => {

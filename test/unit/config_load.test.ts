@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, settingsFromSchema } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 
 // The seven variables an administrator needs for an environment-only deployment.
 const SECRET = 'env-secret-0123456789-abcdefghijklmn';
@@ -16,6 +17,12 @@ const minimalEnv = (): NodeJS.ProcessEnv => ({
   FACTORGATE_TFA_API_PASSWORD: API_PASSWORD,
   FACTORGATE_SECRET: SECRET,
 });
+
+/** The tfa section of a configuration that must have one. */
+function tfaOf(config: Config) {
+  if (!config.tfa.configured) expect.fail('the tfa section is missing');
+  return config.tfa;
+}
 
 function without(env: NodeJS.ProcessEnv, ...names: string[]): NodeJS.ProcessEnv {
   const copy = { ...env };
@@ -63,9 +70,9 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       const config = loadConfig({ env: minimalEnv() });
       expect(config.listen).to.deep.equal({ host: '0.0.0.0', port: 8443 });
       expect(config.gateway.url).to.equal('https://gateway.example.test');
-      expect(config.tfa.baseUrl).to.equal('http://tfa.example.test:8080');
-      expect(config.tfa.apiUser).to.equal('gw-api');
-      expect(config.tfa.apiPassword).to.equal(API_PASSWORD);
+      expect(tfaOf(config).baseUrl).to.equal('http://tfa.example.test:8080');
+      expect(tfaOf(config).apiUser).to.equal('gw-api');
+      expect(tfaOf(config).apiPassword).to.equal(API_PASSWORD);
       expect(config.secret).to.equal(SECRET);
     });
 
@@ -76,10 +83,10 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
 
     it('fills the documented defaults', () => {
       const config = loadConfig({ env: minimalEnv() });
-      expect(config.tfa.profile.version).to.equal('5.5');
-      expect(config.tfa.profile.tenant).to.equal('default');
-      expect(config.tfa.registrationHours).to.equal(8);
-      expect(config.tfa.timeoutMs).to.equal(5000);
+      expect(tfaOf(config).profile.version).to.equal('5.5');
+      expect(tfaOf(config).profile.tenant).to.equal('default');
+      expect(tfaOf(config).registrationHours).to.equal(8);
+      expect(tfaOf(config).timeoutMs).to.equal(5000);
       expect(config.gateway.timeoutMs).to.equal(5000);
       expect(config.login.lifetimeSeconds).to.equal(300);
       expect(config.gateway.loginTarget).to.equal('/cgi/login');
@@ -90,7 +97,7 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
 
     it('ignores variables without the FACTORGATE_ prefix', () => {
       const config = loadConfig({ env: { ...minimalEnv(), TFA_TIMEOUT_MS: '999', LISTEN_PORT: '1' } });
-      expect(config.tfa.timeoutMs).to.equal(5000);
+      expect(tfaOf(config).timeoutMs).to.equal(5000);
       expect(config.listen.port).to.equal(8443);
     });
 
@@ -125,7 +132,7 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
 
     it('reads numbers from the environment as numbers', () => {
       const config = loadConfig({ env: { ...minimalEnv(), FACTORGATE_TFA_TIMEOUT_MS: '750', FACTORGATE_LOGIN_LIFETIME_SECONDS: '120' } });
-      expect(config.tfa.timeoutMs).to.equal(750);
+      expect(tfaOf(config).timeoutMs).to.equal(750);
       expect(config.login.lifetimeSeconds).to.equal(120);
     });
 
@@ -148,14 +155,14 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       const env = without(minimalEnv(), 'FACTORGATE_SECRET', 'FACTORGATE_TFA_API_PASSWORD');
       const config = loadConfig({ env: { ...env, FACTORGATE_SECRET_FILE: secretFile, FACTORGATE_TFA_API_PASSWORD_FILE: passwordFile } });
       expect(config.secret).to.equal(`${SECRET}-from-file`);
-      expect(config.tfa.apiPassword).to.equal('pw-from-file');
+      expect(tfaOf(config).apiPassword).to.equal('pw-from-file');
     });
 
     it('keeps spaces and inner newlines of a file value; only the final newline goes', () => {
       const passwordFile = file('api-password-spaces', ' two\nlines \n');
       const env = without(minimalEnv(), 'FACTORGATE_TFA_API_PASSWORD');
       const config = loadConfig({ env: { ...env, FACTORGATE_TFA_API_PASSWORD_FILE: passwordFile } });
-      expect(config.tfa.apiPassword).to.equal(' two\nlines ');
+      expect(tfaOf(config).apiPassword).to.equal(' two\nlines ');
     });
 
     it('reports an unreadable _FILE by its dotted path, its variable and the reason', () => {
@@ -191,9 +198,9 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       expect(config.listen).to.deep.equal({ host: '127.0.0.1', port: 9443 });
       expect(config.gateway.url).to.equal('http://gw.yaml.test');
       expect(config.gateway.sessionCookie).to.equal('GW_SESSION');
-      expect(config.tfa.apiUser).to.equal('yaml-user');
-      expect(config.tfa.profile.tenant).to.equal('acme');
-      expect(config.tfa.profile.version).to.equal('5.5');
+      expect(tfaOf(config).apiUser).to.equal('yaml-user');
+      expect(tfaOf(config).profile.tenant).to.equal('acme');
+      expect(tfaOf(config).profile.version).to.equal('5.5');
     });
 
     it('lets the environment override the file, setting by setting', () => {
@@ -204,12 +211,12 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
         '',
       ].join('\n'));
       const config = loadConfig({ file: path, env: { FACTORGATE_SECRET: SECRET, FACTORGATE_TFA_API_USER: 'env-user', FACTORGATE_LISTEN_PORT: '7000' } });
-      expect(config.tfa.apiUser).to.equal('env-user');
+      expect(tfaOf(config).apiUser).to.equal('env-user');
       expect(config.listen.port).to.equal(7000);
       // siblings the environment did not name stay as the file says
       expect(config.listen.host).to.equal('10.1.1.1');
-      expect(config.tfa.apiPassword).to.equal('yaml-password');
-      expect(config.tfa.timeoutMs).to.equal(2000);
+      expect(tfaOf(config).apiPassword).to.equal('yaml-password');
+      expect(tfaOf(config).timeoutMs).to.equal(2000);
     });
 
     it('treats an empty file as no settings', () => {
@@ -241,9 +248,9 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       const example = new URL('../../fixtures/factorgate.example.yaml', import.meta.url).pathname;
       const config = loadConfig({ file: example, env: { FACTORGATE_SECRET: SECRET, FACTORGATE_TFA_API_PASSWORD: API_PASSWORD } });
       expect(config.secret).to.equal(SECRET);
-      expect(config.tfa.apiPassword).to.equal(API_PASSWORD);
+      expect(tfaOf(config).apiPassword).to.equal(API_PASSWORD);
       expect(config.gateway.loginTarget).to.equal('/cgi/login');
-      expect(config.tfa.profile.version).to.equal('5.5');
+      expect(tfaOf(config).profile.version).to.equal('5.5');
     });
   });
 
@@ -324,6 +331,80 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       const message = messageOf(() => loadConfig({ file: path, env: without(minimalEnv(), 'FACTORGATE_SECRET') }));
       expect(message).to.match(/^\s*secret: /m);
       expect(message).not.to.include('list-held-secret');
+    });
+  });
+
+  describe('without a tfa section (issue #9: TOTP is the default second factor)', () => {
+    const totpOnlyEnv = (): NodeJS.ProcessEnv => without(minimalEnv(), 'FACTORGATE_TFA_BASE_URL', 'FACTORGATE_TFA_API_USER', 'FACTORGATE_TFA_API_PASSWORD');
+
+    it('loads with no tfa.* key at all, and defaults the second factor to totp with otp on', () => {
+      const config = loadConfig({ env: totpOnlyEnv() });
+      expect(config.tfa.configured).to.equal(false);
+      expect(config.providers.default).to.equal('totp');
+      expect(config.otp.enabled).to.equal(true);
+      expect(config.otp.store).to.equal('sqlite');
+      expect(config.otp.sqlite.path).to.equal('/var/lib/factorgate/otp-devices.sqlite');
+    });
+
+    it('keeps the default callout timeout the login lock is sized from', () => {
+      expect(loadConfig({ env: totpOnlyEnv() }).tfa.timeoutMs).to.equal(5000);
+    });
+
+    it('keeps anakam as the default, and otp off, when a tfa section is given', () => {
+      const config = loadConfig({ env: minimalEnv() });
+      expect(config.tfa.configured).to.equal(true);
+      expect(config.providers.default).to.equal('anakam');
+      expect(config.otp.enabled).to.equal(false);
+    });
+
+    it('counts the section as given when any one tfa.* variable is set, and then wants its required keys', () => {
+      const problems = problemsOf(() => loadConfig({ env: { ...totpOnlyEnv(), FACTORGATE_TFA_TIMEOUT_MS: '750' } }));
+      expect(problems).to.deep.equal([
+        'tfa.baseUrl: required (set it in the config file or FACTORGATE_TFA_BASE_URL)',
+        'tfa.apiUser: required (set it in the config file or FACTORGATE_TFA_API_USER)',
+        'tfa.apiPassword: required (set it in the config file or FACTORGATE_TFA_API_PASSWORD)',
+      ]);
+    });
+
+    it('counts a tfa section in the file as given, and reports its missing keys by dotted path', () => {
+      const path = file('partial-tfa.yaml', 'tfa:\n  apiUser: yaml-user\n');
+      const problems = problemsOf(() => loadConfig({ file: path, env: totpOnlyEnv() }));
+      expect(problems.map((p) => p.slice(0, p.indexOf(':')))).to.deep.equal(['tfa.baseUrl', 'tfa.apiPassword']);
+    });
+
+    it('refuses anakam as the default without a tfa section, at providers.default', () => {
+      const problems = problemsOf(() => loadConfig({ env: { ...totpOnlyEnv(), FACTORGATE_PROVIDERS_DEFAULT: 'anakam' } }));
+      expect(problems).to.deep.equal(['providers.default: anakam needs the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)']);
+    });
+
+    it('refuses a policy that uses anakam without a tfa section, at its own dotted path', () => {
+      const policies = JSON.stringify([{ users: ['admin-*'], use: 'totp' }, { subnets: ['10.0.0.0/8'], use: 'anakam' }]);
+      const problems = problemsOf(() => loadConfig({ env: { ...totpOnlyEnv(), FACTORGATE_PROVIDERS_POLICIES: policies } }));
+      expect(problems).to.deep.equal(['providers.policies.1.use: anakam needs the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)']);
+    });
+
+    it('refuses a configuration with neither a tfa section nor otp, saying there is no second factor', () => {
+      const problems = problemsOf(() => loadConfig({ env: { ...totpOnlyEnv(), FACTORGATE_OTP_ENABLED: 'false' } }));
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^otp\.enabled: no second factor is configured: without a tfa section logins use totp/);
+    });
+
+    it('reports an unusable otp store by its dotted paths when totp is the default', () => {
+      const problems = problemsOf(() => loadConfig({ env: { ...totpOnlyEnv(), FACTORGATE_OTP_STORE: 'ldap' } }));
+      expect(problems.map((p) => p.slice(0, p.indexOf(':')))).to.include.members(['otp.ldap.url', 'otp.ldap.bindDn', 'otp.ldap.bindPassword']);
+    });
+
+    it('runs on a push server alone, without otp, when that is the default', () => {
+      const config = loadConfig({ env: { ...totpOnlyEnv(), FACTORGATE_PROVIDERS_DEFAULT: 'push', FACTORGATE_LINOTP_URLS: 'https://linotp.example.test' } });
+      expect(config.providers.default).to.equal('push');
+      expect(config.otp.enabled).to.equal(false);
+    });
+
+    it('turns otp on for a policy that uses totp when otp.enabled is not given, and not when it is false', () => {
+      const policies = JSON.stringify([{ users: ['admin-*'], use: 'totp' }]);
+      expect(loadConfig({ env: { ...minimalEnv(), FACTORGATE_PROVIDERS_POLICIES: policies } }).otp.enabled).to.equal(true);
+      const problems = problemsOf(() => loadConfig({ env: { ...minimalEnv(), FACTORGATE_PROVIDERS_POLICIES: policies, FACTORGATE_OTP_ENABLED: 'false' } }));
+      expect(problems).to.deep.equal(['otp.enabled: must be true when a provider policy uses totp']);
     });
   });
 
