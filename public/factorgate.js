@@ -73,6 +73,7 @@
   }
 
   function show(panel) {
+    if (panel !== 'passcode') ui.enrol.hidden = true;
     ui.askForm.hidden = panel !== 'ask';
     ui.passcodeForm.hidden = panel !== 'passcode';
     ui.push.hidden = panel !== 'push';
@@ -83,9 +84,21 @@
 
   function showPasscode(reply) {
     var challenge = reply.challenge || {};
-    ui.title.textContent = challenge.kind === 'push' ? 'Enter the code from your device' : 'Enter your passcode';
-    ui.text.textContent = challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : String(challenge.prompt || '');
+    var enrol = challenge.kind === 'enrol';
+    ui.title.textContent = enrol ? 'Set up your authenticator app' : challenge.kind === 'push' ? 'Enter the code from your device' : 'Enter your passcode';
+    ui.text.textContent = enrol
+      ? 'Your account has no authenticator app yet. Scan this code with one, then enter the 6-digit code it shows.'
+      : challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : String(challenge.prompt || '');
     setMessage(reply);
+    ui.enrol.hidden = !enrol;
+    ui.resend.hidden = enrol;
+    if (enrol) {
+      // The QR code comes from factorgate for this login only; the link only if it is an otpauth: one.
+      ui.qr.src = '/mfa/enrol/qr.svg?t=' + Date.now();
+      ui.setupLink.hidden = !/^otpauth:\/\//.test(String(challenge.otpauthUri || ''));
+      if (!ui.setupLink.hidden) ui.setupLink.href = challenge.otpauthUri;
+      ui.setupKey.textContent = String(challenge.key || '');
+    }
     ui.rememberRow.hidden = !challenge.canRememberDevice;
     ui.resend.textContent = challenge.kind === 'push' ? 'Resend notification' : 'Send a new passcode';
     ui.passcode.value = '';
@@ -192,6 +205,11 @@
     var askCancel = el('button', { id: 'fg-ask-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var askForm = el('form', { id: 'fg-ask-form', class: 'fg-form', method: 'dialog' }, [askFields, askSubmit, askCancel]);
 
+    var qr = el('img', { id: 'fg-qr', class: 'fg-qr', alt: 'QR code for your authenticator app', width: '220', height: '220' });
+    var setupLink = el('a', { id: 'fg-setup-link' }, 'Open it in an authenticator app on this device');
+    var setupKey = el('code', { id: 'fg-setup-key', class: 'fg-key' });
+    var enrol = el('div', { id: 'fg-enrol', hidden: '' }, [el('p', {}, [qr]), el('p', {}, [setupLink, ', or type this key: ', setupKey])]);
+
     var passcodeForm = el('form', { id: 'fg-passcode-form', class: 'fg-form', method: 'dialog' });
     var passcode = el('input', { id: 'fg-passcode', name: 'passcode', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '16', required: '' });
     var remember = el('input', { id: 'fg-remember', type: 'checkbox', name: 'remember' });
@@ -212,12 +230,12 @@
 
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
-    dialog.append(title, text, message, askForm, passcodeForm, push, failure);
+    dialog.append(title, text, message, enrol, askForm, passcodeForm, push, failure);
     document.body.appendChild(dialog);
 
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel];
     var api = {
-      title: title, text: text, message: message, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
+      title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
       passcodeForm: passcodeForm, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       failure: failure, restart: restart, pushReply: null,

@@ -87,9 +87,10 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   // The login and /manageotp share the first factor and the limiter: the same counters bound both.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
   const limiter = new RateLimiter(store, config.limits.windowSeconds * 1000);
+  const verifyPassword = passwordCheck({ ldap: firstFactor, replayer });
   const flow = new LoginFlow({
     config, flow: loginFlowOf(config), providers, replayer, keyring, logger, metrics, now, firstFactor, limiter,
-    records: new LoginRecords(store, now),
+    records: new LoginRecords(store, now), verifyPassword,
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
   const watcher = new PushWatcher({
@@ -99,7 +100,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE_BASE] : [] });
   const manage = otp ? manageOtpRoutes({
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limiter, limits: config.limits, login: config.login,
-    verifyPassword: passwordCheck({ ldap: firstFactor, replayer }),
+    verifyPassword,
     cookies: { secure: config.behindTls, sameSite: config.cookies.sameSite }, logger, clock, maxDevices: config.otp.maxDevices,
   }) : undefined;
   const agent = gatewayAgent(gw.url);
@@ -205,5 +206,5 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
 /** factorgate's own TOTP codes: the device store the configuration names, and the login provider over it. */
 async function openOtp(config: Config, keyring: Keyring, clock: Clock, logger: Logger): Promise<{ deps: OtpDeps; provider: TotpProvider }> {
   const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock), keyring, totp: totpFromConfig(config.otp), clock, logger };
-  return { deps, provider: new TotpProvider(deps) };
+  return { deps, provider: new TotpProvider(deps, { maxDevices: config.otp.maxDevices }) };
 }

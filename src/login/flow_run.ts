@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Challenge, FactorOutcome, LoginContext, RememberedDevice, SecondFactorProvider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { AnakamProvider } from '../providers/anakam/anakam_provider.js';
+import type { TotpProvider } from '../providers/totp_provider.js';
 import type { Keyring } from '../security/keyring.js';
 import type { RateLimiter } from '../security/rate_limiter.js';
 import type { Config } from '../config/schema.js';
@@ -25,6 +26,8 @@ export type FlowRunDeps = {
   metrics: Metrics;
   now: () => number;
   firstFactor?: LdapFirstFactor;
+  /** The password checked where the flow has not (an LDAP bind when configured, else at the gateway): before a device is enrolled. */
+  verifyPassword?: (username: string, password: string, client: Client) => Promise<boolean>;
 };
 
 /** How each action shows in the coarse `path` of the audit line and the metrics. */
@@ -146,6 +149,7 @@ export class FlowRun {
       return 'fail';
     }
     record.groups = checked.groups.slice(0, MAX_GROUPS).map((g) => g.slice(0, 512));
+    record.passwordChecked = true;
     return 'success';
   }
 
@@ -165,12 +169,12 @@ export class FlowRun {
 
   /** factorgate's own codes: the code from this factor's form when it has an otp field, else a page that asks. */
   private async otpCode(): Promise<ActResult<Challenge>> {
-    const provider = this.deps.providers.get('totp');
-    const typed = this.fieldValue('otp');
-    if (typed === undefined) return this.run('OTP_CODE', 'totp', (p) => p.start(this.context()));
+    const provider = this.deps.providers.get('totp') as TotpProvider;
     this.use('OTP_CODE', 'totp');
     const started = await provider.start(this.context());
-    if (started.outcome !== 'challenge') return this.result(started);
+    if (started.outcome === 'fail' && started.reason === 'no_otp_device' && this.deps.config.otp.withoutDevice === 'enrol') return this.enrol(provider);
+    const typed = this.fieldValue('otp');
+    if (typed === undefined || started.outcome !== 'challenge') return this.result(started);
     this.record.challenge = started.challenge;
     const outcome = await provider.answer(this.context(), started.state, { passcode: typed, rememberDevice: false });
     const notice = await countWrongAnswer(this.deps, this.record, outcome);
@@ -180,6 +184,24 @@ export class FlowRun {
       return { challenge: started.challenge };
     }
     return this.result(outcome);
+  }
+
+  /** A user without a device registers one now (otp.withoutDevice: enrol), once the password is known to be right. */
+  private async enrol(provider: TotpProvider): Promise<ActResult<Challenge>> {
+    const { record, deps } = this;
+    if (!record.passwordChecked) {
+      if (!deps.verifyPassword) throw new FactorgateError('internal', 'enrolment without a password check');
+      const right = await deps.verifyPassword(record.username, openPassword(record, deps.keyring), { ip: record.clientIp, userAgent: record.userAgent });
+      if (!right) {
+        // No device, and not the password: nothing to enrol for, and the guess counts.
+        await countFirstFactorFailure(deps.limiter, deps.config.limits, record.username);
+        deps.logger.info({ event: 'first_factor_refused', user: record.username, clientIp: record.clientIp, before: 'otp_enrol' }, 'password refused before enrolling a device');
+        record.lastFailure = 'first_factor';
+        return 'fail';
+      }
+      record.passwordChecked = true;
+    }
+    return this.result(await provider.enrol(this.context()));
   }
 
   /** The value posted for this factor's first field of that type, if its form has one. */

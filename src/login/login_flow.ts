@@ -14,6 +14,7 @@ import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './acces
 import { LoginRecords, sealDevice, sealPassword, sealPin, type LoginRecord } from './login_record.js';
 import { LoginOutcomes, type LoginView, type Notice } from './outcomes.js';
 import { FlowRun } from './flow_run.js';
+import type { TotpProvider } from '../providers/totp_provider.js';
 import { checkStartLimits } from './steps/check_start_limits.js';
 import { countWrongAnswer } from './steps/count_wrong_answer.js';
 import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
@@ -39,6 +40,8 @@ export type LoginFlowDeps = {
   now: () => number;
   /** The LDAP bind, for the flow action LDAP_BIND. */
   firstFactor?: LdapFirstFactor;
+  /** The password checked outside the flow, before a device is enrolled during a login. */
+  verifyPassword?: (username: string, password: string, client: Client) => Promise<boolean>;
 };
 
 /**
@@ -55,7 +58,10 @@ export class LoginFlow {
   private readonly outcomes: LoginOutcomes;
 
   constructor(private readonly deps: LoginFlowDeps) {
-    this.outcomes = new LoginOutcomes(deps);
+    this.outcomes = new LoginOutcomes({
+      ...deps,
+      setupUri: (record) => (deps.providers.get('totp') as TotpProvider).setupUri(record.username, record.providerState),
+    });
   }
 
   async begin(credentials: Credentials, client: Client, deviceCookie: string | undefined): Promise<LoginView> {
@@ -189,7 +195,7 @@ export class LoginFlow {
     const fields = record.asking === undefined ? undefined : this.deps.flow.factors.get(record.asking)?.loginSchema?.fields;
     if (fields) return { kind: 'ask', loginId: record.id, csrf: record.csrf, factor: record.asking!, fields, forgetDevice: false };
     if (!record.challenge) return { kind: 'failed', error: new FactorgateError('no_login', 'no step open'), forgetDevice: false };
-    return { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: record.challenge, forgetDevice: false, another: this.another(record, client) };
+    return this.outcomes.withSetup(record, { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: record.challenge, forgetDevice: false, another: this.another(record, client) });
   }
 
   /** How the login moves on from what the engine did: wait for the user, replay, or fail. */

@@ -33,6 +33,8 @@ export type LoginRecord = {
   device: { presented: boolean; accepted: boolean };
   /** The remembered-device credential from a cookie that opened, sealed like the password. */
   sealedDevice?: string;
+  /** The password is known to be right (LDAP_BIND, or the check before an enrolment); else only the gateway's replay checks it. */
+  passwordChecked?: boolean;
   /** The user's directory groups, once LDAP_BIND has read them. */
   groups?: string[];
   /** The provider the providers section's policies choose (the rule name providers.choice). */

@@ -16,7 +16,9 @@ export type Notice = { code: NoticeCode; attemptsRemaining?: number };
 /** What a step of the login hands to the web layer, which renders it as JSON or as a page. */
 export type LoginView =
   /** another: a later policy of this factor applies, so the user may give this one up and try it. */
-  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean }
+  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean;
+      /** For an enrol challenge: the new device's otpauth:// URI, to show as a QR code (it holds the secret). */
+      setupUri?: string }
   /** A factor's form (its login schema): the fields to show. */
   | { kind: 'ask'; loginId: string; csrf: string; factor: string; fields: readonly LoginField[]; notice?: Notice; forgetDevice: boolean }
   | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }
@@ -37,7 +39,11 @@ const failReasonCode: Record<FailReason, ErrorCode> = {
   device_refused: 'second_factor_refused',
 };
 
-export type OutcomeDeps = { records: LoginRecords; keyring: Keyring; replayer: GatewayReplayer; logger: Logger; metrics: Metrics; now: () => number; flow: CompiledFlow };
+export type OutcomeDeps = {
+  records: LoginRecords; keyring: Keyring; replayer: GatewayReplayer; logger: Logger; metrics: Metrics; now: () => number; flow: CompiledFlow;
+  /** The otpauth:// URI of a device being enrolled in this login, read from the device store when shown. */
+  setupUri?: (record: LoginRecord) => Promise<string | undefined>;
+};
 
 /** How a login moves on from a provider's outcome, and how it ends: replayed, or failed and wiped. */
 export class LoginOutcomes {
@@ -47,7 +53,15 @@ export class LoginOutcomes {
   async waiting<V extends Extract<LoginView, { kind: 'challenge' | 'ask' }>>(record: LoginRecord, view: V): Promise<V> {
     await this.deps.records.save(record, 'awaiting_answer');
     this.deps.metrics.loginWaiting(record.id, record.deadline);
-    return view;
+    return this.withSetup(record, view);
+  }
+
+  /** An enrol challenge is shown with its device's setup URI; without one it cannot be answered, so it fails closed. */
+  async withSetup<V extends LoginView>(record: LoginRecord, view: V): Promise<V> {
+    if (view.kind !== 'challenge' || view.challenge.kind !== 'enrol') return view;
+    const setupUri = await this.deps.setupUri?.(record);
+    if (!setupUri) throw new FactorgateError('internal', 'the device being enrolled is gone');
+    return { ...view, setupUri };
   }
 
   /** The same challenge again, with a notice (a wrong or expired answer that leaves the login open). */

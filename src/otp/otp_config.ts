@@ -16,6 +16,8 @@ export const otpConfigSchema = z.object({
   digits: z.number().int().min(6).max(8).default(6).describe('Digits in a code.'),
   period: z.number().int().min(15).max(300).default(30).describe('Seconds a code lasts (one step); one step either side is accepted.'),
   maxDevices: z.number().int().min(1).max(20).default(5).describe('Active devices a user may register.'),
+  withoutDevice: z.enum(['refuse', 'enrol']).default('refuse')
+    .describe('A user with no device at login: refuse (the page points to /manageotp), or enrol: right after the password is verified (an LDAP bind, else a check at the gateway) the login shows a QR code, and the first code from the new device is the second factor. enrol trusts the password alone for a user\'s first device.'),
   store: z.enum(['sqlite', 'ldap']).default('sqlite')
     .describe('Where devices live: an embedded SQLite file, or an attribute of the user\'s LDAP entry.'),
   sqlite: z.object({

@@ -36,7 +36,14 @@ export type PushChallenge = {
   canEnterCode: boolean;
 };
 
-export type Challenge = PasscodeChallenge | PushChallenge;
+/**
+ * A first authenticator app registered during the login (otp.withoutDevice: enrol): the page shows
+ * the device's QR code, and its first code answers. The secret is never kept here: the view
+ * reads it from the device store when it is shown.
+ */
+export type EnrolChallenge = { kind: 'enrol' };
+
+export type Challenge = PasscodeChallenge | PushChallenge | EnrolChallenge;
 
 export type RememberedDevice = { credential: string; expiresAt: number };
 

@@ -3,7 +3,7 @@ import type { LoginView } from '../login/login_flow.js';
 import type { FactorgateError } from '../errors.js';
 import type { CookiePolicy } from './cookies.js';
 import type { Keyring } from '../security/keyring.js';
-import { askPage, failurePage, noticeText, passcodePage, pushPage } from './pages.js';
+import { askPage, enrolPage, failurePage, noticeText, passcodePage, pushPage, setupKey } from './pages.js';
 
 export const HANDLE_PURPOSE = 'login-handle';
 
@@ -55,21 +55,32 @@ function viewJson(view: Waiting): Record<string, unknown> {
   return {
     status: 'challenge',
     // The page counts down from secondsLeft: the browser's clock is not ours.
-    challenge: view.challenge.kind === 'push'
-      ? { ...view.challenge, secondsLeft: Math.max(0, Math.ceil((view.challenge.expiresAt - Date.now()) / 1000)) }
-      : view.challenge,
+    challenge: challengeJson(view),
     csrf: view.csrf,
     notice,
     ...(view.another ? { another: true } : {}),
   };
 }
 
+function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>): Record<string, unknown> {
+  const { challenge } = view;
+  // The page counts down from secondsLeft: the browser's clock is not ours.
+  if (challenge.kind === 'push') return { ...challenge, secondsLeft: Math.max(0, Math.ceil((challenge.expiresAt - Date.now()) / 1000)) };
+  if (challenge.kind === 'enrol') return { kind: 'enrol', otpauthUri: view.setupUri, key: setupKey(view.setupUri!) };
+  return challenge;
+}
+
 /** The open step as a page, for browsers without the script. */
 function viewPage(view: Waiting): string {
   if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
-  return view.challenge.kind === 'push'
-    ? pushPage(view.challenge, view.csrf, Date.now(), view.notice, view.another)
-    : passcodePage(view.challenge, view.csrf, view.notice, view.another);
+  switch (view.challenge.kind) {
+    case 'push':
+      return pushPage(view.challenge, view.csrf, Date.now(), view.notice, view.another);
+    case 'enrol':
+      return enrolPage(view.setupUri!, view.csrf, view.notice);
+    default:
+      return passcodePage(view.challenge, view.csrf, view.notice, view.another);
+  }
 }
 
 export function sendError(req: Request, res: Response, error: FactorgateError, loginPage: string): void {

@@ -4,6 +4,7 @@ import { readCredentials } from '../../login/steps/read_credentials.js';
 import { readTokenPin } from '../../login/steps/read_token_pin.js';
 import { readAnswer } from '../../login/steps/read_answer.js';
 import { FactorgateError } from '../../errors.js';
+import { qrSvg } from '../../manage/qr.js';
 import { formTokenMatches } from '../../security/csrf.js';
 import type { Config } from '../../config/schema.js';
 import { sendError, sendView, wantsJson, type Responder } from '../respond.js';
@@ -45,6 +46,14 @@ export function loginRoutes(deps: Deps): Router {
     const form = body(req);
     const answer = readAnswer(form);
     sendView(req, res, await flow.answer(loginId, form.csrf ?? req.get('x-csrf-token'), client(req), answer), deps);
+  });
+
+  // The QR code of a device being enrolled in this login; only the browser that started it gets it.
+  router.get('/mfa/enrol/qr.svg', async (req, res) => {
+    const view = await flow.current(loginIdOf(req) ?? '', client(req));
+    if (view.kind !== 'challenge' || !view.setupUri) throw new FactorgateError('no_login', 'no device being enrolled');
+    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': 'default-src \'none\'; style-src \'unsafe-inline\'' });
+    res.type('image/svg+xml').send((await qrSvg(view.setupUri)).value);
   });
 
   router.post('/mfa/step', async (req, res) => {
