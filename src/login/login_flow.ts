@@ -114,7 +114,7 @@ export class LoginFlow {
 
   async resend(loginId: string, csrf: unknown, client: Client): Promise<LoginView> {
     return this.withLogin(loginId, csrf, client, async (record) => {
-      if (!record.challenge) throw new FactorgateError('wrong_state', 'resend where a form is asked');
+      if (!record.challenge || record.challenge.kind === 'enrol') throw new FactorgateError('wrong_state', 'nothing to send again in this step');
       if (record.resends >= this.deps.config.limits.resendsPerLogin) {
         throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       }
