@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     try {
       if (only.has('logins')) {
         const meter = startOutsideLoadMeter();
-        partial.logins = await runLogins(LOGIN_LAYOUT, logins, sims, log);
+        partial.logins = await runLogins(LOGIN_LAYOUT, logins, sims, log, true);
         outside.logins = meter();
       }
       if (only.has('waiting')) {
