@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench: installs what the bench needs from Debian when missing (wrk, nginx-light),
+# npm run bench: installs what the bench needs from Debian when missing (wrk, nginx-light, redis-server),
 # builds factorgate, then runs the bench (bench/main.ts). Arguments go to bench/main.ts:
 #   npm run bench -- --quick | --only passthrough,logins,waiting | --profile
 set -euo pipefail
@@ -9,6 +9,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v nginx >/dev/null || missing+=(nginx-light)
 command -v taskset >/dev/null || missing+=(util-linux)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench: installing ${missing[*]} from Debian" >&2
   SUDO=""

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
 import { startFactorgate } from './factorgate.js';
@@ -53,6 +54,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+  if (config.listen.workers > 1 && cluster.isPrimary) {
+    // Each worker runs this same command and reads the same file and environment.
+    const { runPrimary } = await import('./cluster.js');
+    const { createLogger } = await import('./log.js');
+    return runPrimary({ workers: config.listen.workers, logger: createLogger(config.log.level) });
   }
   const running = await startFactorgate(config);
   await untilSignalled(running);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -11,7 +12,8 @@ const REDACT = [
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
-    { level, base: { service: 'factorgate' }, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
+    // Workers share one stdout: their pid says which one wrote a line.
+    { level, base: cluster.isWorker ? { service: 'factorgate', pid: process.pid } : { service: 'factorgate' }, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
     destination as pino.DestinationStream | undefined,
   );
 }

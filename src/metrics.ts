@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Messages between a worker that serves /metrics and the primary that sums every worker's (src/cluster.ts). */
+export const METRICS_REQUEST = 'factorgate:metrics-request';
+export const METRICS_REPLY = 'factorgate:metrics-reply';
+export type MetricsReply = { type: typeof METRICS_REPLY; id: number; text?: string; error?: string };
+const CLUSTER_METRICS_TIMEOUT_MS = 6_000;
+
+let nextRequest = 0;
 
 /**
  * What factorgate counts, in Prometheus form. One registry per instance (tests start several);
@@ -22,7 +31,8 @@ export class Metrics {
   });
   readonly passthroughRequests = new Counter({ name: 'factorgate_passthrough_requests_total', help: 'Requests passed through to the gateway.', registers: [this.registry] });
   readonly rateLimitRefusals = new Counter({ name: 'factorgate_rate_limit_refusals_total', help: 'Requests refused by a rate limit.', labelNames: ['limit'], registers: [this.registry] });
-  readonly storeUp = new Gauge({ name: 'factorgate_store_up', help: '1 when the state store answered its last check.', registers: [this.registry] });
+  // With several workers the aggregate is the worst of them: 0 when any one lost the store.
+  readonly storeUp = new Gauge({ name: 'factorgate_store_up', help: '1 when the state store answered its last check.', aggregator: 'min', registers: [this.registry] });
   private readonly waiting = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {
@@ -40,6 +50,37 @@ export class Metrics {
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'factorgate_process_' });
     this.storeUp.set(1);
+    if (cluster.isWorker) {
+      // The primary's AggregatorRegistry asks each worker for this registry (one instance per worker).
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text /metrics serves: this process's registry, or in a worker the sums over all workers. */
+  async exposition(): Promise<string> {
+    if (!cluster.isWorker || !process.send) return this.registry.metrics();
+    const id = nextRequest++;
+    return new Promise<string>((resolve, reject) => {
+      const done = (err: Error | undefined, text?: string) => {
+        clearTimeout(timer);
+        process.off('message', onMessage);
+        if (err) reject(err);
+        else resolve(text!);
+      };
+      const onMessage = (message: unknown) => {
+        const reply = message as Partial<MetricsReply> | null;
+        if (reply?.type !== METRICS_REPLY || reply.id !== id) return;
+        done(reply.error === undefined ? undefined : new Error(`metrics of the workers: ${reply.error}`), reply.text ?? '');
+      };
+      const timer = setTimeout(() => done(new Error('metrics of the workers: no answer from the primary')), CLUSTER_METRICS_TIMEOUT_MS);
+      process.on('message', onMessage);
+      process.send!({ type: METRICS_REQUEST, id });
+    });
   }
 
   loginWaiting(id: string, deadline: number): void {

@@ -16,6 +16,11 @@ export const BENCH_LIMITS = {
   FACTORGATE_LIMITS_LOGIN_STARTS_PER_CLIENT: '10000',
 };
 
+/** listen.workers above 1, with the Redis store it needs. */
+export function workersEnv(workers: number, redisUrl: string): NodeJS.ProcessEnv {
+  return { FACTORGATE_LISTEN_WORKERS: String(workers), FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: redisUrl };
+}
+
 export function factorgateEnv(o: { port: number; gatewayUrl: string; tfaUrl: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
   return {
     FACTORGATE_LISTEN_HOST: '127.0.0.1',

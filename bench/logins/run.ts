@@ -4,20 +4,26 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { cpuTicksOfTree, pinned, type Child } from '../lib/proc.js';
 import { median, round } from '../lib/stats.js';
-import { startFactorgateProcess } from '../lib/factorgate_process.js';
+import { startFactorgateProcess, workersEnv } from '../lib/factorgate_process.js';
+import { startRedis } from '../lib/redis.js';
 import type { Layout } from '../layout.js';
 import type { ParkJob, ParkResult, RunJob, RunResult } from './driver.js';
 
 // Logins per second through factorgate against the simulators (no added latency), for both
-// paths, against the baseline client making the same exchanges directly; and the TCP
-// connections factorgate opened to the two-factor server per 1,000 logins.
+// paths, against the baseline client making the same exchanges directly; the same through
+// factorgate with listen.workers 2 (Redis store, its redis-server's CPU counted as factorgate's);
+// and the TCP connections factorgate opened to the two-factor server per 1,000 logins.
 
 const DRIVER = fileURLToPath(new URL('./driver.ts', import.meta.url));
 
 export type LoginSettings = { vus: number; usersPerVu: number; warmupSeconds: number; seconds: number; rounds: number };
 /** A driver's result, with the CPU time factorgate and the simulators spent per login while it was measured. */
 export type MeasuredRun = RunResult & { factorgateCpuMsPerLogin: number; simulatorsCpuMsPerLogin: number; driverCpuMsPerLogin: number };
-export type PathResult = { factorgate: MeasuredRun; baseline: MeasuredRun; roundsRatio: number[]; ratio: number };
+export type PathResult = {
+  factorgate: MeasuredRun; baseline: MeasuredRun; roundsRatio: number[]; ratio: number;
+  /** factorgate with listen.workers 2 and the Redis store. */
+  workers2?: MeasuredRun; roundsRatioWorkers2?: number[]; ratioWorkers2?: number;
+};
 /** Connections opened to the two-factor server's API: in the measured (steady) part of the runs, and over everything including start-up. */
 export type ConnectionResult = { logins: number; tfaConnections: number; per1000Logins: number; allLogins: number; allTfaConnections: number; per1000AllLogins: number };
 export type LoginResults = {
@@ -47,26 +53,35 @@ export async function runDriver<T extends RunResult | ParkResult>(job: RunJob | 
   return result;
 }
 
-export async function runLogins(layout: Layout, settings: LoginSettings, sims: Child, log: (line: string) => void): Promise<LoginResults> {
+type Via = 'factorgate' | 'baseline' | 'workers2';
+
+export async function runLogins(layout: Layout, settings: LoginSettings, sims: Child, log: (line: string) => void, withWorkers: boolean): Promise<LoginResults> {
   const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
-  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } });
+  const trust = { FACTORGATE_TRUST_PROXY: '127.0.0.1' };
+  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: trust });
+  const redis = withWorkers ? await startRedis({ cpus: layout.proxy }) : undefined;
+  const fg2 = redis ? await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: { ...trust, ...workersEnv(2, redis.url) } }) : undefined;
   const zero = () => ({ logins: 0, tfaConnections: 0, allLogins: 0, allTfaConnections: 0 });
-  const connections = { factorgate: zero(), baseline: zero() };
+  const connections = { factorgate: zero(), baseline: zero(), workers2: zero() };
   const tfaConnections = async () => (await ask<{ tfa: number }>(sims.proc, 'connections')).tfa;
-  const runs = { passcode: { factorgate: [] as MeasuredRun[], baseline: [] as MeasuredRun[] }, device: { factorgate: [] as MeasuredRun[], baseline: [] as MeasuredRun[] } };
+  const empty = () => ({ factorgate: [] as MeasuredRun[], baseline: [] as MeasuredRun[], workers2: [] as MeasuredRun[] });
+  const runs = { passcode: empty(), device: empty() };
+  const vias: Via[] = fg2 ? ['factorgate', 'baseline', 'workers2'] : ['factorgate', 'baseline'];
+  // factorgate's CPU: the process and its workers, and with workers the redis-server they use.
+  const fgTicks = (via: Via) => via === 'workers2' ? cpuTicksOfTree(fg2!.pid) + cpuTicksOfTree(redis!.pid) : cpuTicksOfTree(fg.pid);
   try {
     for (let r = 0; r < settings.rounds; r++) {
       for (const path of ['passcode', 'device'] as const) {
-        for (const via of ['factorgate', 'baseline'] as const) {
+        for (const via of vias) {
           const before = await tfaConnections();
           const timed: Record<string, number> = {};
           const cpu: Record<string, { fg: number; sims: number; driver: number }> = {};
           const driven = await runDriver<RunResult>({
-            kind: 'run', via, path, vus: settings.vus, usersPerVu: settings.usersPerVu, firstUser: path === 'passcode' ? 0 : settings.vus * settings.usersPerVu,
-            warmupSeconds: settings.warmupSeconds, seconds: settings.seconds, fgUrl: fg.url, tfaUrl, gwUrl,
+            kind: 'run', via: via === 'baseline' ? 'baseline' : 'factorgate', path, vus: settings.vus, usersPerVu: settings.usersPerVu, firstUser: path === 'passcode' ? 0 : settings.vus * settings.usersPerVu,
+            warmupSeconds: settings.warmupSeconds, seconds: settings.seconds, fgUrl: via === 'workers2' ? fg2!.url : fg.url, tfaUrl, gwUrl,
           }, layout.loadgen, async (name, driverPid) => {
             timed[name] = await tfaConnections();
-            cpu[name] = { fg: cpuTicksOfTree(fg.pid), sims: cpuTicksOfTree(sims.pid), driver: cpuTicksOfTree(driverPid) };
+            cpu[name] = { fg: fgTicks(via), sims: cpuTicksOfTree(sims.pid), driver: cpuTicksOfTree(driverPid) };
           });
           const perLogin = (ticks: number) => round((ticks * 10) / Math.max(1, driven.logins), 2);
           const result: MeasuredRun = {
@@ -88,12 +103,20 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
     }
   } finally {
     await fg.stop();
+    await fg2?.stop();
+    await redis?.cleanup();
   }
   const pathResult = (p: 'passcode' | 'device'): PathResult => {
-    const { factorgate, baseline } = runs[p];
-    const ratios = factorgate.map((f, i) => round(f.loginsPerSecond / baseline[i]!.loginsPerSecond, 3));
+    const { factorgate, baseline, workers2 } = runs[p];
+    const ratiosOf = (list: MeasuredRun[]) => list.map((f, i) => round(f.loginsPerSecond / baseline[i]!.loginsPerSecond, 3));
     const mid = (list: MeasuredRun[]) => list.slice().sort((a, b) => a.loginsPerSecond - b.loginsPerSecond)[Math.floor(list.length / 2)]!;
-    return { factorgate: mid(factorgate), baseline: mid(baseline), roundsRatio: ratios, ratio: round(median(ratios), 3) };
+    const ratios = ratiosOf(factorgate);
+    const result: PathResult = { factorgate: mid(factorgate), baseline: mid(baseline), roundsRatio: ratios, ratio: round(median(ratios), 3) };
+    if (workers2.length) {
+      const r2 = ratiosOf(workers2);
+      Object.assign(result, { workers2: mid(workers2), roundsRatioWorkers2: r2, ratioWorkers2: round(median(r2), 3) });
+    }
+    return result;
   };
   const per1000 = (c: ReturnType<typeof zero>): ConnectionResult => ({
     ...c, per1000Logins: round((c.tfaConnections / c.logins) * 1000, 2), per1000AllLogins: round((c.allTfaConnections / c.allLogins) * 1000, 2),

@@ -2,17 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { startChild, sleep, type Child } from '../lib/proc.js';
 import { freePort } from '../lib/net.js';
 import { startCpuMeter } from '../lib/cpu_meter.js';
-import { startFactorgateProcess } from '../lib/factorgate_process.js';
+import { startFactorgateProcess, workersEnv } from '../lib/factorgate_process.js';
+import { startRedis, type BenchRedis } from '../lib/redis.js';
 import { median, round } from '../lib/stats.js';
 import { startNginx } from './nginx.js';
 import { runWrk, type WrkResult } from './wrk.js';
 import type { Layout } from '../layout.js';
 
 // Pass-through: the same small upstream (a) directly, (b) through factorgate, (c) through nginx,
-// and (d) through two factorgate processes sharing the port (an experiment, see below). Rounds
-// interleave the targets so that a burst of outside load hits them alike; the median round counts.
+// and (d) through factorgate with listen.workers 2 (two node:cluster workers sharing the port,
+// the Redis store they need on a redis-server of its own). Rounds interleave the targets so that
+// a burst of outside load hits them alike; the median round counts.
 
-export type TargetName = 'direct' | 'factorgate' | 'nginx' | 'factorgate_2proc';
+export type TargetName = 'direct' | 'factorgate' | 'nginx' | 'factorgate_workers2';
 
 export type TargetResult = {
   rps: number;
@@ -32,19 +34,20 @@ export type PassthroughSettings = { connections: number; seconds: number; rounds
 export type PassthroughResults = {
   settings: PassthroughSettings;
   targets: Partial<Record<TargetName, TargetResult>>;
-  ratios: { factorgateToNginx: number; factorgateToDirect: number; nginxToDirect: number; factorgate2procToNginx?: number };
-  /** factorgate's p99 minus direct's at moderate load, in milliseconds. */
+  ratios: { factorgateToNginx: number; factorgateToDirect: number; nginxToDirect: number; factorgateWorkers2ToNginx?: number };
+  /** factorgate's p99 minus direct's at moderate load, in milliseconds (and with two workers). */
   moderateP99GapMs: number;
+  moderateP99GapWorkers2Ms?: number;
 };
 
 const UPSTREAM = fileURLToPath(new URL('./upstream.ts', import.meta.url));
-const CLUSTER = fileURLToPath(new URL('./factorgate_2proc.ts', import.meta.url));
 
 type Target = { name: TargetName; url: string; subject: Child; stop(): Promise<void> };
 
-export async function runPassthrough(layout: Layout, settings: PassthroughSettings, log: (line: string) => void, withTwoProcesses: boolean): Promise<PassthroughResults> {
+export async function runPassthrough(layout: Layout, settings: PassthroughSettings, log: (line: string) => void, withWorkers: boolean): Promise<PassthroughResults> {
   const upstream = await startChild(process.execPath, ['--import', 'tsx', UPSTREAM], { name: 'upstream', cpus: layout.upstream });
   const targets: Target[] = [];
+  let redis: BenchRedis | undefined;
   try {
     const upstreamPort = Number(new URL(upstream.ready).port);
     targets.push({ name: 'direct', url: upstream.ready, subject: upstream, stop: async () => undefined });
@@ -53,12 +56,10 @@ export async function runPassthrough(layout: Layout, settings: PassthroughSettin
     const nginxPort = await freePort();
     const nginx = await startNginx({ upstreamPort, port: nginxPort, workers: 2, cpus: layout.proxy });
     targets.push({ name: 'nginx', url: `http://127.0.0.1:${nginxPort}`, subject: nginx, stop: () => nginx.cleanup() });
-    if (withTwoProcesses) {
-      const twoPort = await freePort();
-      const two = await startChild(process.execPath, ['--import', 'tsx', CLUSTER], {
-        name: 'factorgate_2proc', cpus: layout.proxy, env: { BENCH_PORT: String(twoPort), BENCH_GATEWAY_URL: upstream.ready },
-      });
-      targets.push({ name: 'factorgate_2proc', url: `http://127.0.0.1:${twoPort}`, subject: two, stop: () => two.stop() });
+    if (withWorkers) {
+      redis = await startRedis({ cpus: layout.proxy });
+      const two = await startFactorgateProcess({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: layout.proxy, extra: workersEnv(2, redis.url) });
+      targets.push({ name: 'factorgate_workers2', url: two.url, subject: two, stop: () => two.stop() });
     }
 
     const path = '/bench/hello';
@@ -104,12 +105,14 @@ export async function runPassthrough(layout: Layout, settings: PassthroughSettin
         factorgateToNginx: round(rps('factorgate') / rps('nginx'), 3),
         factorgateToDirect: round(rps('factorgate') / rps('direct'), 3),
         nginxToDirect: round(rps('nginx') / rps('direct'), 3),
-        ...(withTwoProcesses ? { factorgate2procToNginx: round(rps('factorgate_2proc') / rps('nginx'), 3) } : {}),
+        ...(withWorkers ? { factorgateWorkers2ToNginx: round(rps('factorgate_workers2') / rps('nginx'), 3) } : {}),
       },
       moderateP99GapMs: round(results.factorgate!.moderate.p99Ms - results.direct!.moderate.p99Ms, 2),
+      ...(withWorkers ? { moderateP99GapWorkers2Ms: round(results.factorgate_workers2!.moderate.p99Ms - results.direct!.moderate.p99Ms, 2) } : {}),
     };
   } finally {
     for (const t of targets.reverse()) await t.stop();
+    await redis?.cleanup();
     await upstream.stop();
   }
 }

@@ -41,6 +41,8 @@ export const configSchema = z.object({
   listen: z.object({
     host: z.string().default('127.0.0.1').describe('Address to listen on.'),
     port: port.default(8080).describe('Port to listen on (0 picks a free one).'),
+    workers: z.number().int().min(1).max(64).default(1)
+      .describe('Worker processes sharing the port (node:cluster), e.g. one per core. Above 1 needs store.type redis, so that every worker sees every login.'),
   }).prefault({}),
   behindTls: z.boolean().default(false)
     .describe('Set when browsers reach factorgate over HTTPS (directly or through a TLS terminator): cookies get Secure.'),
@@ -156,6 +158,14 @@ export const configSchema = z.object({
       if (policy.use === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i, 'use'], message: TFA_NEEDED });
     });
   }
+}).superRefine((config, ctx) => {
+  // A login may touch each worker in turn: with the memory store each would know only its own.
+  if (config.listen.workers > 1 && config.store.type !== 'redis') {
+    ctx.addIssue({ code: 'custom', path: ['listen', 'workers'], message: 'above 1 needs store.type redis (with the memory store a login started in one worker is unknown to the others)' });
+  }
+}, {
+  // Reported along with every other problem, as long as the two sections it reads are valid.
+  when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'listen' || issue.path?.[0] === 'store'),
 }).transform((config) => ({
   ...config,
   providers: { ...config.providers, default: defaultProvider(config) },

