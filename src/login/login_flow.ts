@@ -275,10 +275,18 @@ export class LoginFlow {
     if (!(await records.lock(record.id, lockMs(config)))) {
       return { kind: 'failed', error: new FactorgateError('wrong_state', 'concurrent post for the same login'), forgetDevice: false, keepHandle: true };
     }
+    let current = record;
     try {
-      return await step(record);
+      // Read again under the lock: a post that loaded the login before another one ended or moved it
+      // must not act on its stale copy (it would replay the wiped password again).
+      const locked = await records.load(record.id);
+      if (!locked || locked.state !== 'awaiting_answer') {
+        return { kind: 'failed', error: new FactorgateError('no_login', 'login ended while this post waited for it'), forgetDevice: false };
+      }
+      current = locked;
+      return await step(current);
     } catch (err) {
-      return this.outcomes.fail(record, asFactorgateError(err), false);
+      return this.outcomes.fail(current, asFactorgateError(err), false);
     } finally {
       await records.unlock(record.id);
     }
