@@ -284,6 +284,8 @@ export class LoginFlow {
         return { kind: 'failed', error: new FactorgateError('no_login', 'login ended while this post waited for it'), forgetDevice: false };
       }
       current = locked;
+      // A login begun under another flow (the configuration changed) ends before any callout is made for it.
+      if (current.flow && current.flow.flow !== this.deps.flow.fingerprint) throw new FactorgateError('wrong_state', 'the login flow changed since this login began');
       return await step(current);
     } catch (err) {
       return this.outcomes.fail(current, asFactorgateError(err), false);

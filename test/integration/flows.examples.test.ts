@@ -1,22 +1,17 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TfaScript } from '../helpers/tfa_script.js';
 import { elementOf } from '../helpers/tfa_replies.js';
 import { LINOTP_URL, LinotpScript } from '../helpers/linotp_script.js';
-import { TEST_SECRET, TFA_URL } from '../helpers/config.js';
+import { TFA_URL } from '../helpers/config.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { STUB_USERS } from '../helpers/gateway_stub.js';
 import { FakeClock } from '../helpers/clock.js';
-import { Keyring } from '../../src/security/keyring.js';
-import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
-import { sealSecret } from '../../src/otp/secrets.js';
-import { newDeviceId } from '../../src/otp/device_store.js';
+import { registeredDevice } from '../helpers/otp_device.js';
 import { Totp } from '../../src/otp/totp.js';
 
 // Each example of fixtures/flows/ as factorgate's configuration, run end to end through the real
@@ -170,15 +165,9 @@ describe('flow examples end to end (fixtures/flows/)', function () {
     const totp = new Totp();
 
     beforeEach(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'fg-flow-otp-'));
       clock = new FakeClock();
-      const path = join(dir, 'devices.sqlite');
-      const store = await SqliteDeviceStore.open({ path, clock });
-      secret = totp.generateSecret();
-      const id = newDeviceId();
-      await store.add('alice', { id, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), 'alice', id, secret) });
-      await store.activate('alice', id);
-      await store.close();
+      let path: string;
+      ({ dir, path, secret } = await registeredDevice(clock));
       h = await startHarness({ flows: example('push-otp-fallback'), linotp: { urls: [LINOTP_URL], pollIntervalMs: 200 }, otp: { enabled: true, sqlite: { path } } }, { clock });
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));

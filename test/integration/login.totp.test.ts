@@ -1,14 +1,8 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { FakeClock } from '../helpers/clock.js';
-import { TEST_SECRET } from '../helpers/config.js';
-import { Keyring } from '../../src/security/keyring.js';
-import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
-import { sealSecret } from '../../src/otp/secrets.js';
-import { newDeviceId } from '../../src/otp/device_store.js';
+import { registeredDevice } from '../helpers/otp_device.js';
 import { Totp } from '../../src/otp/totp.js';
 
 describe('login with a one-time code from an authenticator app (TOTP)', () => {
@@ -19,16 +13,9 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
   let secret: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fg-totp-'));
     clock = new FakeClock();
-    const path = join(dir, 'devices.sqlite');
-    // alice registered one device (as /manageotp would have done it)
-    const store = await SqliteDeviceStore.open({ path, clock });
-    secret = totp.generateSecret();
-    const id = newDeviceId();
-    await store.add('alice', { id, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), 'alice', id, secret) });
-    await store.activate('alice', id);
-    await store.close();
+    let path: string;
+    ({ dir, path, secret } = await registeredDevice(clock));
     h = await startHarness({ otp: { enabled: true, sqlite: { path } }, providers: { default: 'totp' }, limits: { wrongAnswersPerUser: 3 } }, { clock });
   });
   afterEach(async () => {

@@ -1,14 +1,8 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { FakeClock } from '../helpers/clock.js';
-import { TEST_SECRET } from '../helpers/config.js';
-import { Keyring } from '../../src/security/keyring.js';
-import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
-import { sealSecret } from '../../src/otp/secrets.js';
-import { newDeviceId } from '../../src/otp/device_store.js';
+import { registeredDevice } from '../helpers/otp_device.js';
 import { Totp } from '../../src/otp/totp.js';
 import { addDevice, csrfOf, follow } from '../manage/helpers/portal_app.js';
 
@@ -22,16 +16,10 @@ describe('login on factorgate\'s own TOTP codes alone, with no tfa section (issu
   let secret: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fg-totp-only-'));
     clock = new FakeClock();
-    const path = join(dir, 'devices.sqlite');
     // alice registered one device (as /manageotp would have done it)
-    const store = await SqliteDeviceStore.open({ path, clock });
-    secret = totp.generateSecret();
-    const id = newDeviceId();
-    await store.add('alice', { id, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), 'alice', id, secret) });
-    await store.activate('alice', id);
-    await store.close();
+    let path: string;
+    ({ dir, path, secret } = await registeredDevice(clock));
     h = await startHarness({ otp: { sqlite: { path } } }, { clock, tfa: false });
   });
   afterEach(async () => {

@@ -1,21 +1,17 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TfaScript } from '../helpers/tfa_script.js';
 import { LINOTP_URL, LinotpScript } from '../helpers/linotp_script.js';
 import { TestBrowser, type Reply } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/clock.js';
+import { registeredDevice } from '../helpers/otp_device.js';
 import { TEST_SECRET, testConfig } from '../helpers/config.js';
 import { captureLogs } from '../helpers/log_capture.js';
 import { STUB_USERS, startGatewayStub, type GatewayStub } from '../helpers/gateway_stub.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { HANDLE_PURPOSE } from '../../src/web/respond.js';
-import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
-import { sealSecret } from '../../src/otp/secrets.js';
-import { newDeviceId } from '../../src/otp/device_store.js';
 import { Totp } from '../../src/otp/totp.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
@@ -49,17 +45,7 @@ const askFlow = (fields: Field[] = [{ name: 'code', label: 'One-time code', type
 const ASK_PATH = 'password:GATEWAY_PASSWORD → code:OTP_CODE → done';
 
 /** alice's TOTP device in a fresh SQLite store; the secret to compute her codes with. */
-async function totpDevice(clock: FakeClock): Promise<{ dir: string; path: string; secret: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'fg-flow-attack-'));
-  const path = join(dir, 'devices.sqlite');
-  const store = await SqliteDeviceStore.open({ path, clock });
-  const secret = totp.generateSecret();
-  const id = newDeviceId();
-  await store.add('alice', { id, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), 'alice', id, secret) });
-  await store.activate('alice', id);
-  await store.close();
-  return { dir, path, secret };
-}
+const totpDevice = (clock: FakeClock) => registeredDevice(clock);
 
 type Site = Pick<Harness, 'fg' | 'gateway' | 'logs' | 'browser'> & { clock: FakeClock; code(at?: number): string; wrong(): string };
 
