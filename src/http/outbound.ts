@@ -11,7 +11,16 @@ export type OutboundOptions = {
   /** TLS material for https: a pinned CA, a client certificate. */
   tls?: HttpsAgentOptions;
   auth?: AxiosRequestConfig['auth'];
+  /** How long a pooled connection may sit unused before factorgate closes it (default IDLE_SOCKET_MS). */
+  idleSocketMs?: number;
 };
+
+/**
+ * Below the 5 s after which Node and Apache servers close an idle keep-alive connection by
+ * default: the client closes first, so a login's callout is never written onto a connection the
+ * server is closing at that moment (which fails as "socket hang up").
+ */
+export const IDLE_SOCKET_MS = 4000;
 
 /**
  * An HTTP client for the servers factorgate calls (two-factor, push, gateway): one keep-alive
@@ -19,7 +28,8 @@ export type OutboundOptions = {
  * every HTTP status returned to the caller, who maps it (an unexpected one is never success).
  */
 export function outboundClient(options: OutboundOptions): AxiosInstance {
-  const pool = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
+  // An agent's timeout closes a free socket after that long unused; a request in flight has axios's own timeout.
+  const pool = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, timeout: options.idleSocketMs ?? IDLE_SOCKET_MS };
   return axios.create({
     ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
     ...(options.auth && { auth: options.auth }),

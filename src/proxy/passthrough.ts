@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { IDLE_SOCKET_MS } from '../http/outbound.js';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from '../log.js';
@@ -14,7 +15,8 @@ export type GatewayProxyOptions = {
 
 /** One keep-alive pool to the gateway, shared by the pass-through and the login page. */
 export function gatewayAgent(gatewayUrl: string): HttpAgent {
-  const options = { keepAlive: true, maxSockets: 512, maxFreeSockets: 64 };
+  // Idle connections are closed before the gateway would close them (see IDLE_SOCKET_MS).
+  const options = { keepAlive: true, maxSockets: 512, maxFreeSockets: 64, timeout: IDLE_SOCKET_MS };
   return new URL(gatewayUrl).protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
 }
 

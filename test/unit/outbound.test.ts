@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { closeOutbound, outboundClient } from '../../src/http/outbound.js';
+
+// The keep-alive pool to the servers factorgate calls closes idle connections itself, before the
+// server's own keep-alive timeout can close one under a callout being written.
+
+describe('outbound HTTP client: idle pooled connections', () => {
+  let server: Server;
+  let url: string;
+  const closed: Socket[] = [];
+  const opened: Socket[] = [];
+
+  // Real sockets only: nock (loaded by other suites in the same run) replaces the client's own pooling.
+  before(() => nock.restore());
+  after(() => nock.activate());
+
+  beforeEach(async () => {
+    server = createServer((_req, res) => res.end('ok'));
+    server.keepAliveTimeout = 60_000; // the server would keep it much longer
+    server.on('connection', (socket: Socket) => {
+      opened.push(socket);
+      socket.on('close', () => closed.push(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    opened.length = 0;
+    closed.length = 0;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('reuses a connection while it is busy, and closes it once it has been idle for idleSocketMs', async () => {
+    const http = outboundClient({ maxSockets: 4, maxReplyBytes: 1024, timeoutMs: 2000, idleSocketMs: 150 });
+    try {
+      await http.get(url);
+      await http.get(url);
+      expect(opened).to.have.length(1); // keep-alive: one connection for both
+      expect(closed).to.have.length(0);
+      for (let i = 0; i < 40 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(closed).to.have.length(1); // closed from our side long before the server's 60 s
+      await http.get(url);
+      expect(opened).to.have.length(2); // and the next callout opens a fresh one
+    } finally {
+      closeOutbound(http);
+    }
+  });
+
+  it('by default closes idle connections before the 5 s keep-alive of Node and Apache servers', async () => {
+    const { IDLE_SOCKET_MS } = await import('../../src/http/outbound.js');
+    expect(IDLE_SOCKET_MS).to.be.below(5000);
+    const http = outboundClient({ maxSockets: 1, maxReplyBytes: 1024 });
+    try {
+      expect((http.defaults.httpAgent as { options: { timeout?: number } }).options.timeout).to.equal(IDLE_SOCKET_MS);
+    } finally {
+      closeOutbound(http);
+    }
+  });
+});
