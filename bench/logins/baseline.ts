@@ -1,3 +1,4 @@
+import { IDLE_SOCKET_MS } from '../../src/http/outbound.js';
 import { Agent } from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { BENCH_API } from '../lib/factorgate_process.js';
@@ -24,11 +25,11 @@ export function baselineClients(tfaUrl: string, gwUrl: string): BaselineClients 
       ...replayOptions,
       maxContentLength: 64 * 1024,
       auth: { username: BENCH_API.user, password: BENCH_API.password },
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 16 }),
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS }),
     }),
-    gateway: axios.create({ ...replayOptions, httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }) }),
+    gateway: axios.create({ ...replayOptions, httpAgent: new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS }) }),
     // The pass-through pool, through which factorgate fetches the login page.
-    pageAgent: new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64 }),
+    pageAgent: new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, timeout: IDLE_SOCKET_MS }),
     tfaUrl,
     gwUrl,
     base: `${tfaUrl}/tfa/api/5.5/default`,

@@ -1,3 +1,4 @@
+import { IDLE_SOCKET_MS } from '../../src/http/outbound.js';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 // The browser side of a login, as little as a browser needs: one keep-alive connection per
@@ -57,7 +58,11 @@ export class Browser {
   }
 }
 
-/** One agent for all virtual users of a driver: keep-alive, a socket each. */
+/**
+ * One agent for all virtual users of a driver: keep-alive, a socket each. Idle sockets close
+ * before the server's 5 s keep-alive timeout (a browser would retry a post that met a closing
+ * connection; this driver does not, so it must not meet one across the pauses between phases).
+ */
 export function browserAgent(virtualUsers: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: virtualUsers, maxFreeSockets: virtualUsers });
+  return new Agent({ keepAlive: true, maxSockets: virtualUsers, maxFreeSockets: virtualUsers, timeout: IDLE_SOCKET_MS });
 }
