@@ -7,7 +7,8 @@ import { untilSignalled } from './lifecycle.js';
 
 const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
-  factorgate demo              start a demo: simulated gateway and two-factor server on localhost
+  factorgate demo [--flow FILE]   start a demo: simulated gateway and two-factor server on localhost
+                               (--flow: every login runs the flows section of FILE, e.g. fixtures/flows/push-otp-fallback.yaml)
   factorgate config-reference  print every setting with its variable and default (Markdown)
   factorgate flows check FILE  check the flows section of FILE and print each path through it
   factorgate flows graph FILE [--format mermaid|dot]   draw the flow for the docs
@@ -19,7 +20,7 @@ FACTORGATE_SECRET (or FACTORGATE_SECRET_FILE); see README.md for the full list.`
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, format: { type: 'string' } },
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, format: { type: 'string' }, flow: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const command = positionals[0];
   if (command === 'demo') {
     const { runDemo } = await import('./demo.js');
-    return runDemo();
+    return runDemo(process.env, { flowFile: values.flow });
   }
   if (command === 'flows') {
     const { runFlowsCommand } = await import('./flows/cli.js');

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './config/load.js';
+import { flowsCheckReport } from './flows/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config/load.js';
@@ -19,13 +22,48 @@ const TOTP_USERS = ['erin'];
  * front of them built from the same configuration path as production. Only the two servers
  * behind factorgate are simulated.
  */
-export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { flowFile?: string } = {}): Promise<number> {
+  // A flow to try (`--flow fixtures/flows/push-otp-fallback.yaml`): the file's flows section.
+  let flows: unknown;
+  if (options.flowFile) {
+    try {
+      flows = (parseYaml(readFileSync(options.flowFile, 'utf8')) as { flows?: unknown } | null)?.flows;
+    } catch (err) {
+      console.error(`factorgate demo: cannot read ${options.flowFile}: ${(err as Error).message.split('\n')[0]}`);
+      return 2;
+    }
+    if (flows === undefined) {
+      console.error(`factorgate demo: ${options.flowFile} has no flows section`);
+      return 2;
+    }
+  }
   // Demo-only API password, new each run: never a credential from the repository.
   const apiPassword = randomBytes(18).toString('base64url');
   // otppin 1: the push server checks the user's gateway password, as factorgate sends it.
   const users = loadDemoUsers();
   const simulators = await startSimulators({ tfa: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1 } });
-  const config = loadConfig({
+  const config = demoConfig(env, simulators, apiPassword, flows);
+  if (config instanceof ConfigError) {
+    await simulators.close();
+    const ldap = config.problems.some((p) => p.includes('LDAP_BIND')) ? ' (the demo has no directory server, so a flow with LDAP_BIND cannot run in it)' : '';
+    console.error(`factorgate demo: the flow does not fit${ldap}:\n  ${config.problems.join('\n  ')}`);
+    return 2;
+  }
+  return serveDemo(config, simulators, users, options.flowFile && flows);
+}
+
+/** The demo's configuration: the simulators behind factorgate, and the flow when one was given. */
+function demoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown) {
+  try {
+    return loadDemoConfig(env, simulators, apiPassword, flows);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+}
+
+function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown) {
+  return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '8080',
       FACTORGATE_SECRET: randomBytes(32).toString('base64url'),
@@ -40,7 +78,11 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<num
       FACTORGATE_OTP_ENABLED: 'true',
       FACTORGATE_OTP_SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'factorgate-demo-')), 'otp-devices.sqlite'),
     },
+    overrides: flows === undefined ? undefined : { flows },
   });
+}
+
+async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awaited<ReturnType<typeof startSimulators>>, users: ReturnType<typeof loadDemoUsers>, flows: unknown): Promise<number> {
   let factorgate;
   try {
     factorgate = await startFactorgate(config);
@@ -70,6 +112,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<num
     'Log in as dave and approve the push on the phone page by picking the number the login page shows.',
     'For erin, open /manageotp, sign in, "Add device", scan the QR code with an authenticator app (or paste',
     'the otpauth:// link into one), type one code to finish; then log in as erin with a code from the app.',
+    ...(flows ? ['', `Every login runs the flow you gave, not the one the hints above describe (${config.otp.withoutDevice === 'enrol' ? 'users without an authenticator app register one right after the password' : 'set FACTORGATE_OTP_WITHOUT_DEVICE=enrol to let users without an authenticator app register one at login'}):`, ...flowsCheckReport(flows).text.trimEnd().split('\n').map((line) => `  ${line}`)] : []),
     'Press Ctrl-C to stop them all.',
     '',
   ];
