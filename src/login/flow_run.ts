@@ -51,7 +51,7 @@ export class FlowRun {
   constructor(
     private readonly deps: FlowRunDeps,
     readonly record: LoginRecord,
-    private readonly client: Client,
+    readonly client: Client,
     /** The open action's result, decided by the caller (an answer, a poll): what a resumed act returns. */
     private verdict?: ActResult<Challenge>,
     /** What the current factor's form posted. */
@@ -92,6 +92,13 @@ export class FlowRun {
         return this.otpCode();
     }
   };
+
+  /** Carries what an earlier run of the same request leaves for the reply (a device to forget, a notice). */
+  inherit(earlier: FlowRun): void {
+    this.rememberDevice ??= earlier.rememberDevice;
+    this.forgetDevice ||= earlier.forgetDevice;
+    this.notice ??= earlier.notice;
+  }
 
   /** The open action ended with this result: the engine goes on from it. */
   resumeWith(result: ActResult<Challenge>): void {

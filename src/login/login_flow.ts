@@ -8,7 +8,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { openDeviceCredential } from '../security/device_credential.js';
 import { randomToken, type Keyring } from '../security/keyring.js';
 import type { RateLimiter } from '../security/rate_limiter.js';
-import { evaluateRule, pathLabel, readLoginFields, resumeFlow, startFlow, succeededFactors, type CompiledFlow, type EngineStep, type LoginFields } from '../flows/index.js';
+import { evaluateRule, pathLabel, readLoginFields, resumeFlow, startFlow, succeededFactors, type CompiledFlow, type EngineStep, type LoginFields, type LoginSchema } from '../flows/index.js';
 import type { Challenge } from '../providers/provider.js';
 import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './access.js';
 import { LoginRecords, sealDevice, sealPassword, sealPin, type LoginRecord } from './login_record.js';
@@ -203,10 +203,17 @@ export class LoginFlow {
     const common = { loginId: record.id, csrf: record.csrf, notice: run.notice, forgetDevice: run.forgetDevice };
     record.flow = step.state;
     switch (step.kind) {
-      case 'ask':
+      case 'ask': {
+        if (await this.nothingToAsk(record, step.factor, step.loginSchema)) {
+          // A form that asks only for a code the user cannot have yet: its factor runs without it (OTP_CODE enrols).
+          const next = this.run(record, run.client, undefined, new Map());
+          next.inherit(run);
+          return this.settle(record, await resumeFlow(this.deps.flow, step.state, next.facts, next.act), next);
+        }
         record.asking = step.factor;
         record.challenge = undefined;
         return this.outcomes.waiting(record, { kind: 'ask', factor: step.factor, fields: step.loginSchema.fields, ...common });
+      }
       case 'challenge':
         record.asking = undefined;
         return this.outcomes.waiting(record, { kind: 'challenge', challenge: step.challenge, another: this.another(record, undefined, run), ...common });
@@ -217,6 +224,13 @@ export class LoginFlow {
         if (step.reason === 'stale_state') return this.outcomes.fail(record, new FactorgateError('wrong_state', 'the login flow changed since this login began'), run.forgetDevice);
         return this.outcomes.fail(record, this.outcomes.noWinner(record), run.forgetDevice);
     }
+  }
+
+  /** A form of one-time-code fields only, before OTP_CODE, for a user with no device while otp.withoutDevice is enrol. */
+  private async nothingToAsk(record: LoginRecord, factor: string, schema: LoginSchema): Promise<boolean> {
+    if (this.deps.config.otp.withoutDevice !== 'enrol' || !schema.fields.every((f) => f.type === 'otp')) return false;
+    if (!this.deps.flow.factors.get(factor)?.policies.some((p) => p.action === 'OTP_CODE')) return false;
+    return !(await (this.deps.providers.get('totp') as TotpProvider).hasDevice(record.username));
   }
 
   /** A provider's outcome for the open challenge: still open (a new challenge), or the flow goes on with its result. */

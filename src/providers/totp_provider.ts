@@ -24,10 +24,13 @@ export class TotpProvider implements SecondFactorProvider {
 
   constructor(private readonly deps: OtpDeps, private readonly options: { maxDevices: number } = { maxDevices: 5 }) {}
 
+  /** Whether the user has an active device. Devices are kept under one spelling of the user name, the one /manageotp registers them under. */
+  async hasDevice(username: string): Promise<boolean> {
+    return (await this.deps.store.list(deviceOwner(username))).some((d) => d.active);
+  }
+
   async start(ctx: LoginContext): Promise<FactorOutcome> {
-    // Devices are kept under one spelling of the user name, the one /manageotp registers them under.
-    const devices = (await this.deps.store.list(deviceOwner(ctx.username))).filter((d) => d.active);
-    if (devices.length === 0) {
+    if (!(await this.hasDevice(ctx.username))) {
       this.deps.logger.warn({ event: 'otp_no_device', user: ctx.username, clientIp: ctx.clientIp }, 'user has no one-time-code device registered');
       return { outcome: 'fail', state: {}, reason: 'no_otp_device', canRetry: false };
     }

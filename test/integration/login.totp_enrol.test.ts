@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
@@ -9,6 +9,10 @@ import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { STUB_USERS } from '../helpers/gateway_stub.js';
+import { LINOTP_URL, LinotpScript } from '../helpers/linotp_script.js';
+import { parse as parseYaml } from 'yaml';
+
+const TID = '353846450659';
 
 // Issue #9, point 4: "a user without any device is ... sent to register one right after the
 // password, as configuration says" (otp.withoutDevice: enrol). The password is verified before
@@ -121,6 +125,26 @@ describe('login: a first authenticator app registered right after the password (
     expect(reply.json().code).to.equal('no_otp_device');
     expect(reply.json().message).to.contain('/manageotp');
     expect(await devicesOf('alice')).to.deep.equal([]);
+  });
+
+  it('in a flow whose fallback form asks only for the code, a user with no app is shown the QR code instead of the form', async () => {
+    const flows = (parseYaml(readFileSync(new URL('../../fixtures/flows/push-otp-fallback.yaml', import.meta.url), 'utf8')) as { flows: unknown }).flows;
+    h = await startHarness({ flows, linotp: { urls: [LINOTP_URL], pollIntervalMs: 200 }, otp: { sqlite: { path }, withoutDevice: 'enrol' } }, { clock });
+    new LinotpScript().pushStarted(TID).status(TID, 'denied', 5);
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    const denied = (await browser.postJson('/mfa/push/confirm', { csrf: started.csrf })).json();
+    expect(denied.status).to.equal('challenge');
+    expect(denied.challenge.kind).to.equal('enrol');
+    const done = await browser.postJson('/mfa/passcode', { passcode: appFor(denied.challenge.otpauthUri).generate({ timestamp: clock.now() }), csrf: denied.csrf });
+    expect(done.json().status).to.equal('done');
+    expect(h.logs.lines.filter((l) => l.event === 'login_finished').at(-1)).to.deep.include({ flow: 'password:GATEWAY_PASSWORD → push:NO_AUTHN → code:OTP_CODE → done' });
+
+    // Once alice has an app, the same flow asks for its code in the form.
+    new LinotpScript().pushStarted(TID).status(TID, 'denied', 5);
+    const again = h.browser();
+    const second = (await startLogin(again, 'alice', 'alice-pw')).json();
+    expect((await again.postJson('/mfa/push/confirm', { csrf: second.csrf })).json().status).to.equal('ask');
   });
 
   describe('with LDAP', () => {
