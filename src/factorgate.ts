@@ -124,7 +124,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     }),
   });
   const frontDoor = createServer({
-    app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage,
+    app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
     passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger }),
     onPassthrough: () => metrics.passthroughRequests.inc(),
   });

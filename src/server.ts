@@ -14,6 +14,8 @@ export type ServerDeps = {
   table: RouteTable;
   trustProxy: readonly string[];
   loginPage: string;
+  /** Idle client connections are closed after this long (listen.keepAliveSeconds). */
+  keepAliveMs?: number;
   logger: Logger;
   onPassthrough?: () => void;
 };
@@ -82,7 +84,9 @@ export function createServer(deps: ServerDeps): FrontDoor {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });
-  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = deps.keepAliveMs ?? 5000;
+  // Above the keep-alive timeout, so a slow first header on a reused connection is not cut short.
+  server.headersTimeout = Math.max(20_000, server.keepAliveTimeout + 1000);
   server.requestTimeout = 120_000;
 
   return {

@@ -43,6 +43,8 @@ export const configSchema = z.object({
     port: port.default(8080).describe('Port to listen on (0 picks a free one).'),
     workers: z.number().int().min(1).max(64).default(1)
       .describe('Worker processes sharing the port (node:cluster), e.g. one per core. Above 1 needs store.type redis, so that every worker sees every login.'),
+    keepAliveSeconds: z.number().int().min(1).max(600).default(5)
+      .describe('How long an idle client connection stays open. Behind a load balancer, set it above the balancer\'s idle timeout (e.g. 65 behind one that waits 60 s), or it may send a request onto a connection factorgate is closing.'),
   }).prefault({}),
   behindTls: z.boolean().default(false)
     .describe('Set when browsers reach factorgate over HTTPS (directly or through a TLS terminator): cookies get Secure.'),
