@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild, type Child } from './proc.js';
 import { freePort } from './net.js';
-import { connect } from 'node:net';
+import { answersPing } from '../../test/helpers/redis_server.js';
 
 // Debian's redis-server for factorgate with listen.workers > 1 (which needs the Redis store):
 // 127.0.0.1, a free port, nothing kept on disk; stopped and its directory removed after.
@@ -26,18 +26,4 @@ export async function startRedis(o: { cpus?: string } = {}): Promise<BenchRedis>
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => finish(data.toString().startsWith('+PONG')));
-  });
 }

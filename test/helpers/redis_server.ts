@@ -61,7 +61,7 @@ async function launch(port: number, dir: string, extra: string[]): Promise<Child
   });
   exited.catch(() => undefined);
   try {
-    await Promise.race([answersPing(port, 5000), exited]);
+    await Promise.race([untilPing(port, 5000), exited]);
   } catch (err) {
     await killProcess(child);
     throw err;
@@ -69,16 +69,17 @@ async function launch(port: number, dir: string, extra: string[]): Promise<Child
   return child;
 }
 
-async function answersPing(port: number, withinMs: number): Promise<void> {
+async function untilPing(port: number, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    if (await pingOnce(port)) return;
+    if (await answersPing(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`redis-server on port ${port} did not answer PING within ${withinMs} ms`);
 }
 
-function pingOnce(port: number): Promise<boolean> {
+/** Whether a redis-server answers PING on 127.0.0.1:port (-NOAUTH counts: it is up). Also used by the bench. */
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     const finish = (ok: boolean) => {
