@@ -54,7 +54,6 @@ function viewJson(view: Waiting): Record<string, unknown> {
   if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
   return {
     status: 'challenge',
-    // The page counts down from secondsLeft: the browser's clock is not ours.
     challenge: challengeJson(view),
     csrf: view.csrf,
     notice,
