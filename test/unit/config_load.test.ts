@@ -68,7 +68,7 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
   describe('from the environment only', () => {
     it('builds a configuration from exactly the seven documented variables', () => {
       const config = loadConfig({ env: minimalEnv() });
-      expect(config.listen).to.deep.equal({ host: '0.0.0.0', port: 8443, workers: 1 });
+      expect(config.listen).to.deep.equal({ host: '0.0.0.0', port: 8443, workers: 1, keepAliveSeconds: 5 });
       expect(config.gateway.url).to.equal('https://gateway.example.test');
       expect(tfaOf(config).baseUrl).to.equal('http://tfa.example.test:8080');
       expect(tfaOf(config).apiUser).to.equal('gw-api');
@@ -195,7 +195,7 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
         '',
       ].join('\n'));
       const config = loadConfig({ file: path, env: {} });
-      expect(config.listen).to.deep.equal({ host: '127.0.0.1', port: 9443, workers: 1 });
+      expect(config.listen).to.deep.equal({ host: '127.0.0.1', port: 9443, workers: 1, keepAliveSeconds: 5 });
       expect(config.gateway.url).to.equal('http://gw.yaml.test');
       expect(config.gateway.sessionCookie).to.equal('GW_SESSION');
       expect(tfaOf(config).apiUser).to.equal('yaml-user');
