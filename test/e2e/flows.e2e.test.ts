@@ -182,6 +182,25 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
       expect(paths(stack!).at(-1)).to.equal('dave success: password:GATEWAY_PASSWORD → push:NO_AUTHN → code:OTP_CODE → done');
     });
 
+    it('"Use another way to sign in" in the dialog while the push waits: the code form, a typo, then the portal', async () => {
+      const p = await open(example('push-otp-fallback'), otp());
+      const nextCode = await registerDave(p);
+      await submitPassword(p, 'dave', 'dave-demo-pw');
+      await p.waitForSelector('#fg-push-another:visible');
+      await p.click('#fg-push-another');
+      await p.waitForSelector('#fg-ask-form:visible');
+      const right = nextCode();
+      await p.fill('#fg-field-code', right === '000000' ? '111111' : '000000');
+      await p.click('#fg-ask-submit');
+      // A wrong code in the form: the code page asks again, with the attempts left.
+      await p.waitForSelector('#fg-passcode:visible');
+      expect(await p.textContent('#fg-message')).to.match(/not right\. \d+ attempts? left/);
+      await p.fill('#fg-passcode', right);
+      await p.click('#fg-verify');
+      await p.waitForURL(/\/portal\//);
+      expect(await p.textContent('body')).to.include('dave');
+    });
+
     it('"Use another way to sign in" while the push waits, with JavaScript off: the form page, then the portal', async () => {
       const p = await open(example('push-otp-fallback'), { ...otp(), javaScriptEnabled: false });
       const nextCode = await registerDave(p);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { freePort, killProcess } from './processes.js';
+import { freePort, freeze, killProcess } from './processes.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,8 +14,8 @@ export type RedisServer = {
   stop(): Promise<void>;
   /** Kills the server if it runs and starts a fresh one on the same port: after `stop()`, ends an outage. */
   restart(): Promise<void>;
-  /** Freezes the process (SIGSTOP): connections stay open but nothing answers. */
-  pause(): void;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers. Resolves once it is frozen. */
+  pause(): Promise<void>;
   resume(): void;
 };
 
@@ -44,7 +44,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
       mkdirSync(dir, { recursive: true });
       child = await launch(port, dir, extra);
     },
-    pause: () => void child.kill('SIGSTOP'),
+    pause: () => freeze(child, 'redis-server'),
     resume: () => void child.kill('SIGCONT'),
   };
 }

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
-import { freePort, killProcess } from './processes.js';
+import { freePort, freeze, killProcess } from './processes.js';
 
 // A real OpenLDAP slapd (Debian packages slapd, ldap-utils; openssl for the ldaps certificate),
 // run from a generated slapd.conf in a temporary directory on a free 127.0.0.1 port. It never
@@ -82,13 +82,7 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
     url,
     ...(ldapsUrl ? { ldapsUrl, caFile: join(dir, 'cert.pem') } : {}),
     stop,
-    pause: async () => {
-      child.kill('SIGSTOP');
-      for (const until = Date.now() + 5000; !allThreadsStopped(child.pid!);) {
-        if (Date.now() > until) throw new Error('slapd did not stop on SIGSTOP');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    },
+    pause: () => freeze(child, 'slapd'),
     resume: () => void child.kill('SIGCONT'),
   };
 }
@@ -172,14 +166,6 @@ async function answers(url: string, withinMs: number): Promise<void> {
 }
 
 /** Linux: every task of the process is in state T (stopped). */
-function allThreadsStopped(pid: number): boolean {
-  const tasks = `/proc/${pid}/task`;
-  return readdirSync(tasks).every((tid) => {
-    const stat = readFileSync(`${tasks}/${tid}/stat`, 'utf8'); // "tid (comm) S ...": comm may hold spaces
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'T';
-  });
-}
-
 function exited(child: ChildProcess): Promise<never> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -168,7 +168,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       this.timeout(20_000);
       const store = await open();
       await store.set('k', 'before', 60_000);
-      server.pause();
+      await server.pause();
       try {
         await Promise.all([rejectsWithin(2000, () => store.get('k')), rejectsWithin(2000, () => store.take('k'))]);
       } finally {
