@@ -92,6 +92,8 @@
     setMessage(reply);
     ui.enrol.hidden = !enrol;
     ui.resend.hidden = enrol;
+    ui.passcodeLabel.textContent = enrol ? 'Code from the app' : 'Passcode';
+    ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
       // The QR code comes from factorgate for this login only; the link only if it is an otpauth: one.
       ui.qr.src = '/mfa/enrol/qr.svg?t=' + Date.now();
@@ -218,7 +220,8 @@
     var resend = el('button', { id: 'fg-resend', type: 'button', class: 'fg-link' }, 'Send a new passcode');
     var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    passcodeForm.append(el('label', { for: 'fg-passcode' }, 'Passcode'), passcode, rememberRow, verify, resend, another, cancel);
+    var passcodeLabel = el('label', { for: 'fg-passcode' }, 'Passcode');
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
@@ -236,7 +239,7 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcode: passcode, rememberRow: rememberRow,
+      passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       failure: failure, restart: restart, pushReply: null,
       busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
