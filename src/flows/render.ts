@@ -19,6 +19,7 @@ export function flowsCheckReport(input: unknown): { ok: boolean; text: string } 
     `flows: OK: ${plural(flow.factors.size, 'factor')}, ${plural(all.length, 'path')} from the entry "${flow.entry}"; ` +
       (flow.requireSecondFactor ? 'a second factor is required (✓)' : 'a second factor is not required (✓ marks one)'),
     `  factors: ${[...flow.factors.values()].map((f) => `${f.name} (${f.loginSchema ? `asks: ${f.loginSchema.fields.map((x) => x.name).join(', ')}` : 'passthrough'})`).join(', ')}`,
+    `  needs: ${sectionsNeeded(flow)}`,
   ];
   all.forEach((path, i) => {
     const steps = path.map((p) => `${stepLabel(flow, p.factor, p.index)}${isSecond(p) ? ' ✓' : ''}`);
@@ -27,6 +28,17 @@ export function flowsCheckReport(input: unknown): { ok: boolean; text: string } 
     for (const p of path) if (p.rule.source.trim() !== 'true') lines.push(`       ${stepLabel(flow, p.factor, p.index)} if ${p.rule.source.trim()}`);
   });
   return { ok: true, text: lines.join('\n') + '\n' };
+}
+
+/** The configuration sections the flow's actions need: factorgate refuses to start without them. */
+const NEEDS: ReadonlyArray<[string, readonly string[]]> = [
+  ['ldap', ['LDAP_BIND']], ['tfa', ['ANAKAM_DEVICE', 'ANAKAM_PASSCODE']], ['linotp', ['PUSH']], ['otp', ['OTP_CODE']],
+];
+
+function sectionsNeeded(flow: CompiledFlow): string {
+  const actions = new Set([...flow.factors.values()].flatMap((f) => f.policies.map((p) => p.action)));
+  const needed = NEEDS.filter(([, uses]) => uses.some((a) => actions.has(a as never))).map(([section, uses]) => `${section} (${uses.filter((a) => actions.has(a as never)).join(', ')})`);
+  return needed.length ? needed.join(', ') : 'nothing beyond the gateway';
 }
 
 type Format = 'mermaid' | 'dot';

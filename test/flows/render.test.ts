@@ -11,6 +11,7 @@ describe('flow reports and diagrams (src/flows/render.ts)', () => {
         text: [
           'flows: OK: 4 factors, 2 paths from the entry "password"; a second factor is required (✓)',
           '  factors: password (passthrough), groupcheck (passthrough), admins (passthrough), others (passthrough)',
+          '  needs: ldap (LDAP_BIND), tfa (ANAKAM_PASSCODE), linotp (PUSH)',
           '  1. password:LDAP_BIND → groupcheck[0]:NO_AUTHN → admins:PUSH ✓ → done',
           "       groupcheck[0]:NO_AUTHN if user.groups contains 'Administrators'",
           '  2. password:LDAP_BIND → groupcheck[1]:NO_AUTHN → others:ANAKAM_PASSCODE ✓ → done',
@@ -30,6 +31,7 @@ describe('flow reports and diagrams (src/flows/render.ts)', () => {
       expect(flowsCheckReport(flow).text).to.equal([
         'flows: OK: 2 factors, 2 paths from the entry "password"; a second factor is required (✓)',
         '  factors: password (passthrough), code (asks: code, trust)',
+        '  needs: otp (OTP_CODE)',
         '  1. password[0]:GATEWAY_PASSWORD → done   (no second factor: allowed)',
         "       password[0]:GATEWAY_PASSWORD if client.ip in '10.0.0.0/8'",
         '  2. password[1]:GATEWAY_PASSWORD → code:OTP_CODE ✓ → done',
