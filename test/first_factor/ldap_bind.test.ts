@@ -234,7 +234,17 @@ describe('LDAP first factor: configuration (src/first_factor/ldap_config.ts)', (
   const search = { bindDn: service.dn, bindPassword: 'x', searchBase: 'ou=people,dc=example,dc=org', searchFilter: '(uid={username})' };
 
   it('is off by default, with its defaults filled in', () => {
-    expect(ldapConfigSchema.parse({})).to.deep.equal({ enabled: false, timeoutMs: 5000, tls: { rejectUnauthorized: true }, groupAttribute: 'memberOf' });
+    expect(ldapConfigSchema.parse({})).to.deep.equal({ enabled: false, timeoutMs: 5000, tls: { rejectUnauthorized: true, startTls: false }, groupAttribute: 'memberOf' });
+  });
+
+  it('refuses tls.startTls with an ldaps:// URL, at that path and saying why; takes it with ldap://', () => {
+    const result = ldapConfigSchema.safeParse({ enabled: true, url: 'ldaps://x:636', ...search, tls: { startTls: true } });
+    expect(result.success).to.equal(false);
+    expect(result.error!.issues.map((issue) => [issue.path.join('.'), issue.message])).to.deep.equal([
+      ['tls.startTls', 'only for ldap:// URLs: an ldaps:// URL is already TLS (set startTls to false, or use ldap://)'],
+    ]);
+    expect(problems({ enabled: false, url: 'LDAPS://x', tls: { startTls: true } })).to.deep.equal(['tls.startTls']);
+    expect(problems({ enabled: true, url: 'ldap://x', ...search, tls: { startTls: true } })).to.deep.equal([]);
   });
 
   it('reports what is missing when enabled, by path', () => {
