@@ -13,6 +13,7 @@ import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { LdapFirstFactor } from './first_factor/ldap_bind.js';
+import { warnLdapCleartext } from './first_factor/ldap_tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
 import { passwordCheck } from './manage/password_check.js';
 import { BASE as MANAGE_BASE } from './manage/deps.js';
@@ -49,6 +50,7 @@ export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
 /** The composition root: builds every part from the configuration and starts listening. */
 export async function startFactorgate(config: Config, options: StartOptions = {}): Promise<RunningFactorgate> {
   const logger = options.logger ?? createLogger(config.log.level);
+  warnLdapCleartext(config, logger);
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
 import { Client, Filter, InvalidCredentialsError, type Entry } from 'ldapts';
 import { systemClock, type Clock } from '../clock.js';
 import type { LdapConfig } from './ldap_config.js';
+import { ldapTls, type LdapTls } from './ldap_tls.js';
 
 // The first factor checked by an LDAP bind (STYLE 2): a wrong password, an unknown user and a
 // refused name all end in the same `fail` (no user enumeration); trouble with the directory
-// (down, slow, TLS, a search that is not exactly one entry) is thrown as LdapUnavailableError.
+// (down, slow, TLS or StartTLS refused, a search that is not exactly one entry) is thrown as LdapUnavailableError.
 
 export type FirstFactorOutcome =
   | { outcome: 'success'; dn: string; groups: string[] }
@@ -18,7 +17,7 @@ export const directoryUnavailableCatalogEntry = {
 } as const;
 
 /** Where the check stopped; `timeout`: timeoutMs or the login deadline ran out first. */
-export type LdapStep = 'timeout' | 'service_bind' | 'search' | 'user_bind' | 'read_groups';
+export type LdapStep = 'timeout' | 'start_tls' | 'service_bind' | 'search' | 'user_bind' | 'read_groups';
 
 /** The directory could not give an answer. `detail` and `extra` are for the log; never a password. */
 export class LdapUnavailableError extends Error {
@@ -47,16 +46,12 @@ type Attempt = { over: boolean };
 
 export class LdapFirstFactor {
   private readonly url: string;
-  /** Only for ldaps://: ldapts speaks TLS to an ldap:// URL too when it is given any tlsOptions. */
-  private readonly tlsOptions?: ConnectionOptions;
+  private readonly tls: LdapTls;
 
   constructor(private readonly config: LdapConfig, private readonly clock: Clock = systemClock) {
     if (!config.url) throw new Error('ldap.url is required');
     this.url = config.url;
-    if (/^ldaps:/i.test(config.url)) {
-      this.tlsOptions = { rejectUnauthorized: config.tls.rejectUnauthorized };
-      if (config.tls.caFile) this.tlsOptions.ca = readFileSync(config.tls.caFile);
-    }
+    this.tls = ldapTls(config.url, config.tls);
   }
 
   /** Checks the password by binding as the user; `deadline` (epoch ms) is the whole login's. */
@@ -69,7 +64,7 @@ export class LdapFirstFactor {
 
     const budget = Math.min(this.config.timeoutMs, (deadline ?? Infinity) - this.clock.now());
     if (!(budget > 0)) throw new LdapUnavailableError('the login deadline passed before the directory was asked', { step: 'timeout', ms: budget });
-    const client = new Client({ url: this.url, timeout: budget, connectTimeout: budget, ...(this.tlsOptions ? { tlsOptions: this.tlsOptions } : {}) });
+    const client = new Client({ url: this.url, timeout: budget, connectTimeout: budget, ...(this.tls.connect ? { tlsOptions: this.tls.connect } : {}) });
     const attempt: Attempt = { over: false };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -88,6 +83,9 @@ export class LdapFirstFactor {
     const { config } = this;
     let dn: string;
     let groups: string[] | undefined;
+    // Before any bind, so neither password crosses the network in clear; any failure is fail-closed.
+    const startTls = this.tls.startTls;
+    if (startTls) await step(attempt, 'start_tls', () => client.startTLS({ ...startTls }));
     if (config.userDnTemplate) {
       dn = fill(config.userDnTemplate, escapeDnValue(username));
     } else {

@@ -11,6 +11,16 @@ import { z } from 'zod';
 const PLACEHOLDER = '{username}';
 const occurrences = (value: string) => value.split(PLACEHOLDER).length - 1;
 
+/** Shared with otp.ldap.tls.startTls (src/otp/otp_config.ts). */
+export const STARTTLS_TEXT = 'For an ldap:// URL: upgrade the connection with StartTLS (RFC 4513 §3) before any bind; caFile and rejectUnauthorized apply. A directory that refuses StartTLS, or whose certificate does not verify, fails closed. Not for ldaps:// URLs, which speak TLS from the start.';
+
+/** startTls upgrades an ldap:// connection; with ldaps:// it is a mistake worth saying so. */
+export function refuseStartTlsWithLdaps(ldap: { url?: string | undefined; tls: { startTls: boolean } }, ctx: z.RefinementCtx, at: string[]): void {
+  if (ldap.tls.startTls && ldap.url !== undefined && /^ldaps:/i.test(ldap.url)) {
+    ctx.addIssue({ code: 'custom', path: [...at, 'tls', 'startTls'], message: 'only for ldap:// URLs: an ldaps:// URL is already TLS (set startTls to false, or use ldap://)' });
+  }
+}
+
 export const ldapConfigSchema = z.object({
   enabled: z.boolean().default(false)
     .describe('Check the user\'s password with an LDAP bind before any second-factor challenge is sent.'),
@@ -32,10 +42,12 @@ export const ldapConfigSchema = z.object({
   tls: z.object({
     caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the directory\'s certificate (default: the system CAs).'),
     rejectUnauthorized: z.boolean().default(true).describe('Refuse a directory certificate that does not verify. Turn off only for a test directory.'),
-  }).prefault({}).describe('TLS for ldaps:// URLs.'),
+    startTls: z.boolean().default(false).describe(STARTTLS_TEXT),
+  }).prefault({}).describe('TLS for ldaps:// URLs and for StartTLS.'),
   groupAttribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an attribute name').default('memberOf')
     .describe('Attribute of the user entry that lists the user\'s groups (read for later rules).'),
 }).superRefine((ldap, ctx) => {
+  refuseStartTlsWithLdaps(ldap, ctx, []);
   if (!ldap.enabled) return;
   const missing = (key: keyof typeof ldap, why: string) => ctx.addIssue({ code: 'custom', path: [key], message: `required ${why}` });
   if (!ldap.url) missing('url', 'when ldap is enabled');

@@ -37,8 +37,10 @@ export type LdapDeviceStoreOptions = {
   searchFilter?: string;
   /** Per LDAP operation (default 5000 ms). */
   timeoutMs?: number;
-  /** For ldaps:// only. */
+  /** For ldaps:// only (ldapts speaks TLS to an ldap:// URL too when it is given any tlsOptions). */
   tlsOptions?: ConnectionOptions;
+  /** For ldap:// only: upgrade with StartTLS before the bind; a refusal or a bad certificate fails the operation. */
+  startTlsOptions?: ConnectionOptions;
   clock?: Clock;
 };
 
@@ -163,9 +165,10 @@ export class LdapDeviceStore implements DeviceStore {
   /** One connection, bound as the service account, for one operation. */
   private async session<T>(operation: string, work: (client: Client) => Promise<T>): Promise<T> {
     if (this.closed) throw new DeviceStoreError(operation, 'the store is closed');
-    const { url, timeoutMs = 5000, tlsOptions } = this.options;
+    const { url, timeoutMs = 5000, tlsOptions, startTlsOptions } = this.options;
     const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, ...(tlsOptions ? { tlsOptions } : {}) });
     try {
+      if (startTlsOptions) await startTls(client, startTlsOptions, timeoutMs, operation);
       await client.bind(this.options.bindDn, this.options.bindPassword);
       return await work(client);
     } catch (err) {
@@ -176,6 +179,27 @@ export class LdapDeviceStore implements DeviceStore {
     } finally {
       await client.unbind().catch(() => undefined);
     }
+  }
+}
+
+/**
+ * StartTLS before the service account's bind. ldapts bounds the extended operation by its timeout
+ * but not the TLS handshake after it, so the whole upgrade gets timeoutMs here (the socket is
+ * destroyed by the unbind that follows a failure). The error says `start_tls`, so the log shows where.
+ */
+async function startTls(client: Client, options: ConnectionOptions, timeoutMs: number, operation: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no TLS within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    // A copy: ldapts writes the socket into the object it is given.
+    await Promise.race([client.startTLS({ ...options }), timedOut]);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    throw new DeviceStoreError(operation, `start_tls: ${e.name}: ${e.message.split('\n')[0]!.slice(0, 200)}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

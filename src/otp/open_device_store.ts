@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import { ldapTls } from '../first_factor/ldap_tls.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { DeviceStore } from './device_store.js';
 import { LdapDeviceStore } from './ldap_device_store.js';
@@ -11,13 +10,12 @@ import { Totp } from './totp.js';
 export async function openDeviceStore(config: OtpConfig, clock: Clock = systemClock): Promise<DeviceStore> {
   if (config.store === 'sqlite') return SqliteDeviceStore.open({ path: config.sqlite.path, clock });
   const { url, bindDn, bindPassword, userDnTemplate, searchBase, searchFilter, attribute, timeoutMs, tls } = config.ldap;
-  let tlsOptions: ConnectionOptions | undefined;
-  // Only for ldaps://: ldapts speaks TLS to an ldap:// URL too when it is given any tlsOptions.
-  if (/^ldaps:/i.test(url!)) tlsOptions = { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}) };
+  const { connect, startTls } = ldapTls(url!, tls);
   return new LdapDeviceStore({
     url: url!, bindDn: bindDn!, bindPassword: bindPassword!, attribute, timeoutMs, clock,
     ...(userDnTemplate === undefined ? { searchBase: searchBase!, searchFilter: searchFilter! } : { userDnTemplate }),
-    ...(tlsOptions ? { tlsOptions } : {}),
+    ...(connect ? { tlsOptions: connect } : {}),
+    ...(startTls ? { startTlsOptions: startTls } : {}),
   });
 }
 

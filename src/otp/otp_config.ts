@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STARTTLS_TEXT, refuseStartTlsWithLdaps } from '../first_factor/ldap_config.js';
 
 // factorgate's own TOTP second factor: the settings and their defaults, in one place (STYLE 4).
 // Meant to sit under `otp` in the main schema; the LDAP keys mirror the first factor's `ldap`.
@@ -37,9 +38,11 @@ export const otpConfigSchema = z.object({
     tls: z.object({
       caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the directory\'s certificate.'),
       rejectUnauthorized: z.boolean().default(true).describe('Refuse a directory certificate that does not verify.'),
-    }).prefault({}).describe('TLS for ldaps:// URLs.'),
+      startTls: z.boolean().default(false).describe(STARTTLS_TEXT),
+    }).prefault({}).describe('TLS for ldaps:// URLs and for StartTLS.'),
   }).prefault({}).describe('The LDAP device store.'),
 }).superRefine((otp, ctx) => {
+  refuseStartTlsWithLdaps(otp.ldap, ctx, ['ldap']);
   if (otp.enabled === false || otp.store !== 'ldap') return;
   const missing = (key: string, why: string) => ctx.addIssue({ code: 'custom', path: ['ldap', key], message: `required ${why}` });
   const { ldap } = otp;

@@ -18,13 +18,21 @@ async function unavailable(check: Promise<unknown>, ...passwords: string[]): Pro
   return error;
 }
 
-/** A TCP relay to slapd that counts the connections made through it and those still open; replies may be delayed. */
-async function countingRelay(target: () => string, replyDelayMs = 0): Promise<{ url: string; made: number; open: number; close(): Promise<void> }> {
+/**
+ * A TCP relay to slapd that counts the connections made through it and those still open, and keeps
+ * what the client sent (`sent`: what anyone on the wire would see); replies may be delayed.
+ */
+async function countingRelay(target: () => string, replyDelayMs = 0, host = '127.0.0.1'): Promise<{ url: string; made: number; open: number; sent(): Buffer; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const relay = { url: '', made: 0, open: 0, close: () => new Promise<void>((resolve) => { sockets.forEach((s) => s.destroy()); server.close(() => resolve()); }) };
+  const chunks: Buffer[] = [];
+  const relay = {
+    url: '', made: 0, open: 0, sent: () => Buffer.concat(chunks),
+    close: () => new Promise<void>((resolve) => { sockets.forEach((s) => s.destroy()); server.close(() => resolve()); }),
+  };
   const server: Server = createServer((socket) => {
     relay.made += 1;
     relay.open += 1;
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     const { hostname, port } = new URL(target());
     const upstream = connect(Number(port), hostname);
     sockets.add(socket).add(upstream);
@@ -35,8 +43,8 @@ async function countingRelay(target: () => string, replyDelayMs = 0): Promise<{ 
     socket.on('error', () => undefined);
     upstream.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  relay.url = `ldap://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  relay.url = `ldap://${host.includes(':') ? `[${host}]` : host}:${(server.address() as { port: number }).port}`;
   return relay;
 }
 
@@ -215,6 +223,68 @@ describe('LDAP first factor (src/first_factor/ldap_bind.ts) against a real slapd
   });
 });
 
+describe('LDAP first factor with StartTLS (ldap.tls.startTls) against a real slapd', function () {
+  this.timeout(15_000);
+  let slapd: Slapd;
+  before(async () => { slapd = await startSlapd({ tls: true }); });
+  after(async () => { await slapd?.stop(); });
+
+  const startTls = (over: Partial<LdapConfigInput> = {}, tls: LdapConfigInput['tls'] = { caFile: slapd.caFile, startTls: true }) => new LdapFirstFactor(ldapConfigSchema.parse({
+    enabled: true, url: slapd.url, bindDn: service.dn, bindPassword: service.password,
+    searchBase: `ou=people,${directory.suffix}`, searchFilter: '(&(objectClass=inetOrgPerson)(uid={username}))', tls, ...over,
+  }));
+
+  it('with the directory\'s CA: the right password succeeds, a wrong one fails, and neither password crosses the wire in clear', async () => {
+    const relay = await countingRelay(() => slapd.url);
+    try {
+      expect(await startTls({ url: relay.url }).verify('alice', users.alice.password)).to.deep.include({ outcome: 'success', dn: users.alice.dn });
+      expect(await startTls({ url: relay.url }).verify('alice', 'wrong-password')).to.deep.equal(FAIL);
+      expect(await startTls({ url: relay.url, userDnTemplate: `uid={username},ou=people,${directory.suffix}`, bindDn: undefined, bindPassword: undefined, searchBase: undefined, searchFilter: undefined })
+        .verify('bob', users.bob.password)).to.have.property('outcome', 'success');
+      const wire = relay.sent().toString('latin1');
+      for (const secret of [users.alice.password, 'wrong-password', users.bob.password, service.password]) expect(wire).not.to.include(secret);
+      // The same relay does see them without StartTLS: the check above can see a password.
+      await startTls({ url: relay.url }, {}).verify('alice', users.alice.password);
+      expect(relay.sent().toString('latin1')).to.include(users.alice.password).and.include(service.password);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('with the system CAs only (the directory\'s certificate is self-signed): fails closed at start_tls, before any bind', async () => {
+    const relay = await countingRelay(() => slapd.url);
+    try {
+      const err = await unavailable(startTls({ url: relay.url }, { startTls: true }).verify('alice', users.alice.password), users.alice.password, service.password);
+      expect(err.extra).to.include({ step: 'start_tls' });
+      expect(err.detail).to.match(/self-signed/);
+      expect(relay.sent().toString('latin1')).not.to.include(service.password).and.not.to.include(users.alice.password);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a certificate for another name (reached as ::1, issued for 127.0.0.1 and localhost): fails closed at start_tls', async () => {
+    const relay = await countingRelay(() => slapd.url, 0, '::1');
+    try {
+      const err = await unavailable(startTls({ url: relay.url }).verify('alice', users.alice.password), users.alice.password);
+      expect(err.extra).to.include({ step: 'start_tls' });
+      expect(err.detail).to.match(/altnames|does not match/i);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a directory without TLS refuses StartTLS: fails closed at start_tls, with its LDAP result code', async () => {
+    const plain = await startSlapd();
+    try {
+      const err = await unavailable(startTls({ url: plain.url }).verify('alice', users.alice.password), users.alice.password);
+      expect(err.extra).to.include({ step: 'start_tls', ldapCode: 2 });
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
 describe('LDAP first factor: escapeDnValue (RFC 4514 §2.4)', () => {
   it('escapes the specials, a leading space or #, a trailing space, and NUL', () => {
     expect(escapeDnValue('a,b+c"d\\e<f>g;h=i')).to.equal('a\\,b\\+c\\"d\\\\e\\<f\\>g\\;h\\=i');
@@ -234,7 +304,17 @@ describe('LDAP first factor: configuration (src/first_factor/ldap_config.ts)', (
   const search = { bindDn: service.dn, bindPassword: 'x', searchBase: 'ou=people,dc=example,dc=org', searchFilter: '(uid={username})' };
 
   it('is off by default, with its defaults filled in', () => {
-    expect(ldapConfigSchema.parse({})).to.deep.equal({ enabled: false, timeoutMs: 5000, tls: { rejectUnauthorized: true }, groupAttribute: 'memberOf' });
+    expect(ldapConfigSchema.parse({})).to.deep.equal({ enabled: false, timeoutMs: 5000, tls: { rejectUnauthorized: true, startTls: false }, groupAttribute: 'memberOf' });
+  });
+
+  it('refuses tls.startTls with an ldaps:// URL, at that path and saying why; takes it with ldap://', () => {
+    const result = ldapConfigSchema.safeParse({ enabled: true, url: 'ldaps://x:636', ...search, tls: { startTls: true } });
+    expect(result.success).to.equal(false);
+    expect(result.error!.issues.map((issue) => [issue.path.join('.'), issue.message])).to.deep.equal([
+      ['tls.startTls', 'only for ldap:// URLs: an ldaps:// URL is already TLS (set startTls to false, or use ldap://)'],
+    ]);
+    expect(problems({ enabled: false, url: 'LDAPS://x', tls: { startTls: true } })).to.deep.equal(['tls.startTls']);
+    expect(problems({ enabled: true, url: 'ldap://x', ...search, tls: { startTls: true } })).to.deep.equal([]);
   });
 
   it('reports what is missing when enabled, by path', () => {

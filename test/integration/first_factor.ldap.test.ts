@@ -11,7 +11,7 @@ describe('login with the LDAP first factor checked before any challenge', functi
   this.timeout(20_000);
   let slapd: Slapd;
   let h: Harness;
-  before(async () => { slapd = await startSlapd(); });
+  before(async () => { slapd = await startSlapd({ tls: true }); });
   after(async () => { await slapd.stop(); });
   afterEach(async () => { await h.close(); });
 
@@ -42,6 +42,32 @@ describe('login with the LDAP first factor checked before any challenge', functi
     const reply = await startLogin(h.browser(), 'alice', directory.users.alice.password);
     expect(reply.json().status).to.equal('challenge');
     tfa.done();
+  });
+
+  it('with StartTLS and the directory\'s CA the right password goes on, a wrong one is refused; no warning about clear text', async () => {
+    h = await startHarness({ ldap: { ...ldap().ldap, tls: { startTls: true, caFile: slapd.caFile } } });
+    expect((await startLogin(h.browser(), 'alice', 'not-her-password')).status).to.equal(401);
+    const tfa = new TfaScript().passcodeSent('alice', KEY);
+    expect((await startLogin(h.browser(), 'alice', directory.users.alice.password)).json().status).to.equal('challenge');
+    tfa.done();
+    expect(h.logs.lines.filter((l) => l.event === 'ldap_cleartext')).to.deep.equal([]);
+  });
+
+  it('with StartTLS and the system CAs only (a self-signed certificate) the login fails closed at start_tls', async () => {
+    h = await startHarness({ ldap: { ...ldap().ldap, tls: { startTls: true } } });
+    const tfa = nock(TFA_URL).post(/.*/).query(true).reply(200, '');
+    const reply = await startLogin(h.browser(), 'alice', directory.users.alice.password);
+    expect(reply.status).to.equal(503);
+    expect(reply.json().code).to.equal('directory_unavailable');
+    expect(tfa.isDone()).to.equal(false);
+    expect(h.logs.lines.some((l) => l.event === 'login_failed' && l.code === 'directory_unavailable' && l.step === 'start_tls')).to.equal(true);
+  });
+
+  it('start-up warns once that an ldap:// directory on another host gets passwords in clear', async () => {
+    h = await startHarness({ ldap: { enabled: true, url: 'ldap://ldap.example.test', userDnTemplate: 'uid={username},ou=people,dc=example,dc=org' } });
+    const warned = h.logs.lines.filter((l) => l.event === 'ldap_cleartext');
+    expect(warned).to.have.length(1);
+    expect(warned[0]).to.include({ level: 40, host: 'ldap.example.test', setting: 'ldap.url' });
   });
 
   it('a directory that is down fails closed with its own message', async () => {

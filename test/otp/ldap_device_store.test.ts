@@ -3,6 +3,8 @@ import { Attribute, Change, Client } from 'ldapts';
 import { asFactorgateError } from '../../src/errors.js';
 import { newDeviceId } from '../../src/otp/device_store.js';
 import { LdapDeviceStore, type LdapDeviceStoreOptions } from '../../src/otp/ldap_device_store.js';
+import { openDeviceStore } from '../../src/otp/open_device_store.js';
+import { otpConfigSchema } from '../../src/otp/otp_config.js';
 import { sealSecret } from '../../src/otp/secrets.js';
 import { Totp } from '../../src/otp/totp.js';
 import { Keyring } from '../../src/security/keyring.js';
@@ -16,7 +18,7 @@ const ATTRIBUTE = otpDeviceAttribute;
 let slapd: Slapd;
 before(async function () {
   this.timeout(20_000);
-  slapd = await startSlapd();
+  slapd = await startSlapd({ tls: true }); // TLS for the StartTLS tests; the others use plain ldap://
 });
 after(async () => slapd?.stop());
 
@@ -66,6 +68,63 @@ deviceStoreContract('LDAP device store (DN template, names RFC 4514 and 4515 mak
   const clock = new FakeClock();
   const template = { userDnTemplate: `uid={username},ou=people,${directory.suffix}` };
   return { store: new LdapDeviceStore(optionsFor(clock, template)), clock, another: async () => new LdapDeviceStore(optionsFor(clock, template)) };
+});
+
+/** The store as factorgate opens it from otp.ldap, upgrading the service account's connection with StartTLS. */
+const startTlsStore = (clock: FakeClock, tls: Record<string, unknown> = { caFile: slapd.caFile, startTls: true }) => openDeviceStore(otpConfigSchema.parse({
+  enabled: true, store: 'ldap', ldap: {
+    url: slapd.url, bindDn: service.dn, bindPassword: service.password, attribute: ATTRIBUTE, timeoutMs: 3000,
+    searchBase: `ou=people,${directory.suffix}`, searchFilter: '(&(objectClass=inetOrgPerson)(uid={username}))', tls,
+  },
+}), clock);
+
+deviceStoreContract('LDAP device store (StartTLS, opened from otp.ldap)', { alice: users.alice.uid, bob: users.bob.uid }, async () => {
+  await clearAttribute();
+  const clock = new FakeClock();
+  return { store: await startTlsStore(clock), clock, another: () => startTlsStore(clock) };
+});
+
+describe('LDAP device store with StartTLS (otp.ldap.tls.startTls)', function () {
+  this.timeout(20_000);
+  const clock = new FakeClock();
+  beforeEach(clearAttribute);
+
+  it('with the directory\'s CA: lists and adds a device', async () => {
+    const store = await startTlsStore(clock);
+    try {
+      expect(await store.list('alice')).to.deep.equal([]);
+      const added = await store.add('alice', { id: newDeviceId(), name: 'Phone', sealedSecret: 'sealed' });
+      expect(await store.list('alice')).to.deep.equal([added]);
+      expect(await rawValues(users.alice.dn)).to.have.length(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with the system CAs only (a self-signed certificate): fails closed at start_tls, adding nothing', async () => {
+    const store = await startTlsStore(clock, { startTls: true });
+    try {
+      const err = await store.add('alice', { id: newDeviceId(), name: 'Phone', sealedSecret: 'sealed' }).then(() => undefined, (e: unknown) => e);
+      expect(asFactorgateError(err).code).to.equal('store_unavailable');
+      expect((err as Error).message).to.match(/add failed: start_tls: .*self-signed/);
+      expect(JSON.stringify({ m: (err as Error).message, s: (err as Error).stack })).not.to.include(service.password);
+      expect(await rawValues(users.alice.dn)).to.deep.equal([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a directory without TLS refuses StartTLS: fails closed at start_tls', async () => {
+    const plain = await startSlapd();
+    try {
+      const store = new LdapDeviceStore(optionsFor(clock, { url: plain.url, startTlsOptions: { host: '127.0.0.1' } }));
+      const err = await store.list('alice').then(() => undefined, (e: unknown) => e);
+      expect(asFactorgateError(err).code).to.equal('store_unavailable');
+      expect((err as Error).message).to.match(/list failed: start_tls: ProtocolError/);
+    } finally {
+      await plain.stop();
+    }
+  });
 });
 
 describe('LDAP device store (src/otp/ldap_device_store.ts) against a real slapd', function () {

@@ -31,6 +31,16 @@ describe('OTP configuration (src/otp/otp_config.ts)', () => {
     expect(otpConfigSchema.safeParse({ ...base, ldap: { ...base.ldap, searchBase: 'ou=people', searchFilter: '(uid=x)' } }).success).to.equal(false);
   });
 
+  it('takes ldap.tls.startTls with an ldap:// URL (off by default), and refuses it with ldaps:// at that path', () => {
+    const base = { enabled: true, store: 'ldap', ldap: { url: 'ldap://ldap.example.org', bindDn: 'cn=fg', bindPassword: 'pw', userDnTemplate: 'uid={username},ou=people' } };
+    expect(otpConfigSchema.parse(base).ldap.tls).to.deep.equal({ rejectUnauthorized: true, startTls: false });
+    expect(otpConfigSchema.parse({ ...base, ldap: { ...base.ldap, tls: { startTls: true } } }).ldap.tls.startTls).to.equal(true);
+    const result = otpConfigSchema.safeParse({ ...base, ldap: { ...base.ldap, url: 'ldaps://ldap.example.org', tls: { startTls: true } } });
+    expect(result.error!.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([
+      ['ldap.tls.startTls', 'only for ldap:// URLs: an ldaps:// URL is already TLS (set startTls to false, or use ldap://)'],
+    ]);
+  });
+
   it('refuses digits and periods outside what authenticators and RFC 4226 allow', () => {
     for (const bad of [{ digits: 5 }, { digits: 9 }, { period: 5 }, { algorithm: 'MD5' }, { issuer: 'a:b' }]) {
       expect(otpConfigSchema.safeParse(bad).success, JSON.stringify(bad)).to.equal(false);
