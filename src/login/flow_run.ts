@@ -18,6 +18,7 @@ import { countWrongAnswer } from './steps/count_wrong_answer.js';
 
 export type FlowRunDeps = {
   config: Config;
+  /** The login's flow: the configured one, or the default built from ldap and providers. */
   flow: CompiledFlow;
   providers: ProviderRegistry;
   keyring: Keyring;
@@ -25,6 +26,7 @@ export type FlowRunDeps = {
   logger: Logger;
   metrics: Metrics;
   now: () => number;
+  /** The LDAP bind, for the flow action LDAP_BIND. */
   firstFactor?: LdapFirstFactor;
   /** The password checked where the flow has not (an LDAP bind when configured, else at the gateway): before a device is enrolled. */
   verifyPassword?: (username: string, password: string, client: Client) => Promise<boolean>;

@@ -1,23 +1,17 @@
 import type { Config } from '../config/schema.js';
 import { FactorgateError, asFactorgateError } from '../errors.js';
 import type { GatewayReplayer } from '../gateway/replay.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
-import type { ChallengeAnswer, FactorOutcome } from '../providers/provider.js';
-import type { ProviderRegistry } from '../providers/registry.js';
+import type { Challenge, ChallengeAnswer, FactorOutcome } from '../providers/provider.js';
 import { openDeviceCredential } from '../security/device_credential.js';
-import { randomToken, type Keyring } from '../security/keyring.js';
-import type { RateLimiter } from '../security/rate_limiter.js';
-import { evaluateRule, pathLabel, readLoginFields, resumeFlow, startFlow, succeededFactors, type CompiledFlow, type EngineStep, type LoginFields, type LoginSchema } from '../flows/index.js';
-import type { Challenge } from '../providers/provider.js';
+import { randomToken } from '../security/keyring.js';
+import { evaluateRule, pathLabel, readLoginFields, resumeFlow, startFlow, succeededFactors, type EngineStep, type LoginFields, type LoginSchema } from '../flows/index.js';
 import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './access.js';
 import { LoginRecords, sealDevice, sealPassword, sealPin, type LoginRecord } from './login_record.js';
 import { LoginOutcomes, type LoginView, type Notice } from './outcomes.js';
-import { FlowRun } from './flow_run.js';
+import { FlowRun, type FlowRunDeps } from './flow_run.js';
 import type { TotpProvider } from '../providers/totp_provider.js';
 import { checkStartLimits } from './steps/check_start_limits.js';
 import { countWrongAnswer } from './steps/count_wrong_answer.js';
-import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
 import type { Credentials } from './steps/read_credentials.js';
 
 export type { Client } from './access.js';
@@ -26,22 +20,10 @@ export type { LoginView, Notice } from './outcomes.js';
 /** Where a push stands, as the waiting page is told. */
 export type PushVerdict = 'open' | 'approved' | 'denied' | 'expired';
 
-export type LoginFlowDeps = {
-  config: Config;
-  /** The login's flow: the configured one, or the default built from ldap and providers. */
-  flow: CompiledFlow;
-  providers: ProviderRegistry;
+/** What a flow run needs (the flow, providers, keys, limits, the LDAP bind), and what ends a login: the replay and the records. */
+export type LoginFlowDeps = FlowRunDeps & {
   replayer: GatewayReplayer;
   records: LoginRecords;
-  limiter: RateLimiter;
-  keyring: Keyring;
-  logger: Logger;
-  metrics: Metrics;
-  now: () => number;
-  /** The LDAP bind, for the flow action LDAP_BIND. */
-  firstFactor?: LdapFirstFactor;
-  /** The password checked outside the flow, before a device is enrolled during a login. */
-  verifyPassword?: (username: string, password: string, client: Client) => Promise<boolean>;
 };
 
 /**
@@ -56,8 +38,11 @@ export type LoginFlowDeps = {
  */
 export class LoginFlow {
   private readonly outcomes: LoginOutcomes;
+  /** How long one post may hold its login (from the configuration: the same for every post). */
+  private readonly lockMs: number;
 
   constructor(private readonly deps: LoginFlowDeps) {
+    this.lockMs = lockMs(deps.config);
     this.outcomes = new LoginOutcomes({
       ...deps,
       setupUri: (record) => (deps.providers.get('totp') as TotpProvider).setupUri(record.username, record.providerState),
@@ -272,7 +257,7 @@ export class LoginFlow {
 
   /** Loads, checks and locks the login; any error ends it (fail closed). */
   private async withLogin(loginId: string, csrf: unknown, client: Client, step: (record: LoginRecord) => Promise<LoginView>): Promise<LoginView> {
-    const { records, config } = this.deps;
+    const { records } = this.deps;
     const record = await records.load(loginId);
     if (!record) return { kind: 'failed', error: new FactorgateError('no_login', 'unknown, finished or expired login handle'), forgetDevice: false };
     // The handle is bound to the browser that started the login: a copied cookie does not carry over.
@@ -286,7 +271,7 @@ export class LoginFlow {
       return { kind: 'failed', error, forgetDevice: false, keepHandle: true };
     }
     if (record.state !== 'awaiting_answer') return this.outcomes.fail(record, new FactorgateError('wrong_state', `answer in state ${record.state}`), false);
-    if (!(await records.lock(record.id, lockMs(config)))) {
+    if (!(await records.lock(record.id, this.lockMs))) {
       return { kind: 'failed', error: new FactorgateError('wrong_state', 'concurrent post for the same login'), forgetDevice: false, keepHandle: true };
     }
     let current = record;
