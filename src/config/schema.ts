@@ -33,7 +33,9 @@ type Choices = { tfa: { configured: boolean }; providers: { default?: ProviderNa
 /** providers.default when not given: the two-factor server when there is one, else factorgate's own TOTP codes. */
 const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.tfa.configured ? 'anakam' : 'totp');
 const flowActions = (config: Choices) => Object.values(config.flows?.factors ?? {}).flatMap((f) => f.policies.map((p) => p.action));
-const usesTotp = (config: Choices) => [defaultProvider(config), ...config.providers.policies.map((p) => p.use)].includes('totp') || flowActions(config).includes('OTP_CODE');
+/** Every provider the providers section can choose for a login. */
+const providersUsed = (config: Choices): ProviderName[] => [defaultProvider(config), ...config.providers.policies.map((p) => p.use)];
+const usesTotp = (config: Choices) => providersUsed(config).includes('totp') || flowActions(config).includes('OTP_CODE');
 /** otp.enabled when not given: on exactly when a login may use totp, since nothing else turns it on. */
 const otpEnabled = (config: Choices): boolean => config.otp.enabled ?? usesTotp(config);
 
@@ -142,7 +144,7 @@ export const configSchema = z.object({
     }).prefault({}),
   }).prefault({}),
 }).superRefine((config, ctx) => {
-  const used = [defaultProvider(config), ...config.providers.policies.map((p) => p.use)];
+  const used = providersUsed(config);
   if (usesTotp(config) && !otpEnabled(config)) {
     // Without tfa and with totp as the fallback default, this is "no second factor at all".
     const message = config.tfa.configured || config.providers.default

@@ -60,5 +60,5 @@ function defaultFrom(raw: { ldap?: unknown; providers?: unknown; tfa?: unknown }
   const ldap = typeof raw.ldap === 'object' && raw.ldap !== null && (raw.ldap as { enabled?: unknown }).enabled === true;
   if (!providers.success) return undefined;
   const fallback = providers.data.default ?? (raw.tfa === undefined ? 'totp' : 'anakam');
-  return defaultFlow({ ldap, providers: [fallback, ...providers.data.policies.map((p) => p.use)] });
+  return defaultFlow({ ldap, providers: { default: fallback, policies: providers.data.policies } });
 }

@@ -9,16 +9,18 @@ import type { FlowsConfigInput } from './schema.js';
 // the second factor the `providers` policies choose. With Anakam alone it is exactly
 // fixtures/flows/default.yaml.
 
+type ProviderName = 'anakam' | 'push' | 'push_with_code' | 'totp';
+
 export type DefaultFlowInput = {
   ldap: boolean;
-  /** The providers the `providers` section can choose (its default and every policy's `use`). */
-  providers: ReadonlyArray<'anakam' | 'push' | 'push_with_code' | 'totp'>;
+  /** The `providers` section: its default and its policies are the providers a login can use. */
+  providers: { default: ProviderName; policies: ReadonlyArray<{ use: ProviderName }> };
 };
 
 type Policy = FlowsConfigInput['factors'][string]['policies'][number];
 
 export function defaultFlow(input: DefaultFlowInput): FlowsConfigInput {
-  const used = new Set(input.providers);
+  const used = new Set([input.providers.default, ...input.providers.policies.map((p) => p.use)]);
   // One provider: its policies need no condition. Several: each branches on providers.choice,
   // so a failing one ends the login as before instead of falling through to another provider.
   const when = (name: string, rule?: string) => {
@@ -46,8 +48,7 @@ export function defaultFlow(input: DefaultFlowInput): FlowsConfigInput {
 /** The flow a login runs: the configured one (checked when the configuration loaded), or the default. */
 export function loginFlowOf(config: Pick<Config, 'flows' | 'ldap' | 'providers'>): CompiledFlow {
   if (config.flows) return compileChecked(config.flows);
-  const providers = [config.providers.default, ...config.providers.policies.map((p) => p.use)];
-  const checked = checkFlows(defaultFlow({ ldap: config.ldap.enabled, providers }));
+  const checked = checkFlows(defaultFlow({ ldap: config.ldap.enabled, providers: config.providers }));
   if (!checked.ok) throw new Error(`the default flow does not check: ${checked.problems.join('; ')}`);
   return checked.flow;
 }

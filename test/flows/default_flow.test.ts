@@ -15,18 +15,18 @@ const labels = (input: unknown) => {
 describe('the default flow (src/flows/default_flow.ts)', () => {
   it('with Anakam alone it is fixtures/flows/default.yaml', () => {
     const example = (parseYaml(readFileSync(new URL('../../fixtures/flows/default.yaml', import.meta.url), 'utf8')) as { flows: unknown }).flows;
-    expect(flowsSchema.parse(defaultFlow({ ldap: false, providers: ['anakam'] }))).to.deep.equal(flowsSchema.parse(example));
+    expect(flowsSchema.parse(defaultFlow({ ldap: false, providers: { default: 'anakam', policies: [] } }))).to.deep.equal(flowsSchema.parse(example));
   });
 
   it('with ldap on, the entry binds instead of leaving the password to the gateway', () => {
-    expect(labels(defaultFlow({ ldap: true, providers: ['anakam'] }))).to.deep.equal([
+    expect(labels(defaultFlow({ ldap: true, providers: { default: 'anakam', policies: [] } }))).to.deep.equal([
       'password:LDAP_BIND → second:ANAKAM_DEVICE → done',
       'password:LDAP_BIND → second:ANAKAM_PASSCODE → done',
     ]);
   });
 
   it('several providers branch on providers.choice, so a failing one does not fall through to another', () => {
-    const flow = defaultFlow({ ldap: false, providers: ['anakam', 'push_with_code', 'totp'] });
+    const flow = defaultFlow({ ldap: false, providers: { default: 'anakam', policies: [{ use: 'push_with_code' }, { use: 'totp' }] } });
     const second = flow.factors.second!.policies;
     expect(second.map((p) => [p.rule, p.action, p.allowCode ?? false])).to.deep.equal([
       ['providers.choice == \'anakam\' and device.accepted', 'ANAKAM_DEVICE', false],
@@ -38,7 +38,7 @@ describe('the default flow (src/flows/default_flow.ts)', () => {
   });
 
   it('one provider other than Anakam needs no condition', () => {
-    expect(defaultFlow({ ldap: false, providers: ['push'] }).factors.second!.policies).to.deep.equal([{ rule: 'true', action: 'PUSH' }]);
+    expect(defaultFlow({ ldap: false, providers: { default: 'push', policies: [] } }).factors.second!.policies).to.deep.equal([{ rule: 'true', action: 'PUSH' }]);
   });
 
   it('loginFlowOf takes the configured flow when there is one, else builds the default from the configuration', () => {
