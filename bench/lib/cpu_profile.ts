@@ -18,6 +18,7 @@ export function areaOf(url: string, fn: string): string {
   const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return pkg[1]!;
   if (url.includes('/dist/') || url.includes('/src/')) return 'factorgate';
+  if (url.includes('/bench/')) return 'bench (reference servers)';
   if (url.startsWith('node:')) return /http/.test(url) ? 'node http' : /net|stream/.test(url) ? 'node net/streams' : 'node other';
   return 'native';
 }

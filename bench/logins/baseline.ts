@@ -53,16 +53,11 @@ async function challenge(c: BaselineClients, authKey: string, command: string, c
   return String(reply.data);
 }
 
-/** One whole login; with `register` the device is registered and its key returned. */
-export async function baselineLogin(c: BaselineClients, vu: number, user: number, deviceKey: string | undefined, register = false): Promise<string | undefined> {
-  const ip = clientIpOf(vu);
-  const browser = new Browser(c.pageAgent, { 'X-Forwarded-For': ip });
-  const page = await browser.get(`${c.gwUrl}/vpn/index.html`);
-  if (page.status !== 200) throw new Error(`login page: ${page.status}`);
-  const auth = await callout(c, 'POST', `${c.base}/auth?applicationKey=%2F&userKey=${userName(user)}`, '');
+/** The first exchanges of a login's second factor: an auth key, then the device checked or a passcode sent. */
+export async function beginSecondFactor(c: BaselineClients, name: string, ip: string, deviceKey: string | undefined): Promise<string> {
+  const auth = await callout(c, 'POST', `${c.base}/auth?applicationKey=%2F&userKey=${encodeURIComponent(name)}`, '');
   const authKey = /<authKey>([^<]+)<\/authKey>/.exec(String(auth.data))?.[1];
   if (auth.status !== 200 || !authKey) throw new Error(`auth: HTTP ${auth.status}`);
-  let newDevice: string | undefined;
   if (deviceKey) {
     const verified = await challenge(c, authKey, 'VERIFY_DEVICE', ip, `<deviceKey>${deviceKey}</deviceKey>`);
     if (statusOf(verified) !== 'AUTHENTICATED') throw new Error(`VERIFY_DEVICE: ${statusOf(verified)}`);
@@ -70,18 +65,41 @@ export async function baselineLogin(c: BaselineClients, vu: number, user: number
     await challenge(c, authKey, 'SELECT_METHOD', ip, '<method>EMAIL</method>');
     const sent = await challenge(c, authKey, 'GET_PARAMS', ip);
     if (statusOf(sent) !== 'PASSCODE_SENT') throw new Error(`GET_PARAMS: ${statusOf(sent)}`);
-    const mail = await browser.get(`${c.tfaUrl}/outbox/${userName(user)}.json`);
-    const passcode = browser.json<{ passcode: string }>(mail).passcode;
-    const registration = register ? '<registerDevice>true</registerDevice><registrationHours>8</registrationHours>' : '';
-    const verified = await challenge(c, authKey, 'VERIFY_PASSCODE', ip, `<passcode>${passcode}</passcode>${registration}`);
-    if (statusOf(verified) !== 'AUTHENTICATED') throw new Error(`VERIFY_PASSCODE: ${statusOf(verified)}`);
-    newDevice = /<deviceKey>([^<]+)<\/deviceKey>/.exec(verified)?.[1];
   }
+  return authKey;
+}
+
+/** VERIFY_PASSCODE; with `register` the device is registered and its key returned. */
+export async function verifyPasscode(c: BaselineClients, authKey: string, ip: string, passcode: string, register: boolean): Promise<string | undefined> {
+  const registration = register ? '<registerDevice>true</registerDevice><registrationHours>8</registrationHours>' : '';
+  const verified = await challenge(c, authKey, 'VERIFY_PASSCODE', ip, `<passcode>${passcode}</passcode>${registration}`);
+  if (statusOf(verified) !== 'AUTHENTICATED') throw new Error(`VERIFY_PASSCODE: ${statusOf(verified)}`);
+  return /<deviceKey>([^<]+)<\/deviceKey>/.exec(verified)?.[1];
+}
+
+/** COMPLETE, then the credentials replayed to the gateway; the gateway's Set-Cookie lines. */
+export async function completeAndReplay(c: BaselineClients, authKey: string, ip: string, name: string, password: string): Promise<string[]> {
   const completed = await challenge(c, authKey, 'COMPLETE', ip);
   if (statusOf(completed) !== 'COMPLETE') throw new Error(`COMPLETE: ${statusOf(completed)}`);
-  const form = new URLSearchParams({ login: userName(user), passwd: passwordOf(user) }).toString();
+  const form = new URLSearchParams({ login: name, passwd: password }).toString();
   const replay = await c.gateway.post(`${c.gwUrl}/cgi/login`, form, { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': ip } });
   const setCookie = replay.headers['set-cookie'] ?? [];
   if (replay.status !== 302 || !setCookie.some((cookie) => cookie.startsWith('NSC_AAAC='))) throw new Error(`gateway login: HTTP ${replay.status}`);
+  return setCookie;
+}
+
+/** One whole login; with `register` the device is registered and its key returned. */
+export async function baselineLogin(c: BaselineClients, vu: number, user: number, deviceKey: string | undefined, register = false): Promise<string | undefined> {
+  const ip = clientIpOf(vu);
+  const browser = new Browser(c.pageAgent, { 'X-Forwarded-For': ip });
+  const page = await browser.get(`${c.gwUrl}/vpn/index.html`);
+  if (page.status !== 200) throw new Error(`login page: ${page.status}`);
+  const authKey = await beginSecondFactor(c, userName(user), ip, deviceKey);
+  let newDevice: string | undefined;
+  if (!deviceKey) {
+    const mail = await browser.get(`${c.tfaUrl}/outbox/${userName(user)}.json`);
+    newDevice = await verifyPasscode(c, authKey, ip, browser.json<{ passcode: string }>(mail).passcode, register);
+  }
+  await completeAndReplay(c, authKey, ip, userName(user), passwordOf(user));
   return newDevice ?? deviceKey;
 }
