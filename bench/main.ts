@@ -26,10 +26,10 @@ const only = new Set((values.only ?? 'passthrough,logins,waiting,push').split(',
 
 const passthrough: PassthroughSettings = quick
   ? { connections: 32, seconds: 3, rounds: 1, warmupSeconds: 1, moderate: { connections: 16, paceMs: 5, seconds: 3 } }
-  : { connections: 32, seconds: 5, rounds: 3, warmupSeconds: 2, moderate: { connections: 16, paceMs: 5, seconds: 5 } };
+  : { connections: 32, seconds: 4, rounds: 3, warmupSeconds: 2, moderate: { connections: 16, paceMs: 5, seconds: 5 } };
 const logins: LoginSettings = quick
   ? { vus: 32, usersPerVu: 4, warmupSeconds: 1, seconds: 3, rounds: 1 }
-  : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 5, rounds: 2 };
+  : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 4, rounds: 2 };
 const waiting: WaitingSettings = { count: quick ? 2000 : 10_000, concurrency: 64, warmup: 500, holdSeconds: 5, firstUser: 1000 };
 const push: PushSettings = { count: quick ? 500 : 2000, concurrency: 64, warmup: 200, firstUser: waiting.firstUser + waiting.warmup + waiting.count, watched: 100, watchSeconds: quick ? 10 : 30 };
 

@@ -2,7 +2,9 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { fileURLToPath } from 'node:url';
 import { summarizeProfile, type ProfileSummary } from './lib/cpu_profile.js';
 import { startFactorgateProcess } from './lib/factorgate_process.js';
-import { cpuTicksOfTree, startChild, userSystemTicks } from './lib/proc.js';
+import { cpuTicksOfTree, startChild, userSystemTicksOfTree } from './lib/proc.js';
+import { freePort } from './lib/net.js';
+import { startNginx } from './passthrough/nginx.js';
 import { median, round } from './lib/stats.js';
 import { LOGIN_LAYOUT, PASSTHROUGH_LAYOUT } from './layout.js';
 import { runWrk } from './passthrough/wrk.js';
@@ -11,11 +13,14 @@ import { runLoginFloors, type FloorRow } from './logins/floor.js';
 import type { RunResult } from './logins/driver.js';
 
 const round1 = (x: number) => round(x, 1);
+const MODERATE_ROUNDS = 5;
 
-// npm run bench -- --profile: factorgate under node --cpu-prof, once under pass-through load and
-// once under passcode logins, in the same layouts as the measured runs. Summaries go to
-// bench/results/profile.json (what README.md cites), the raw .cpuprofile files to
-// bench/results/profiles/ (open them in Chrome DevTools).
+// npm run bench -- --profile: factorgate under node --cpu-prof under pass-through load and under
+// passcode and device logins, in the same layouts as the measured runs; beside it the reference
+// servers that tell factorgate's cost from Node's: nginx and two bare Node proxies (CPU per
+// request, latency at moderate load), and the login floor (its profile, and logins/s against the
+// baseline next to factorgate's). Summaries go to bench/results/profile.json (what README.md
+// cites), the raw .cpuprofile files to bench/results/profiles/ (open them in Chrome DevTools).
 
 const UPSTREAM = fileURLToPath(new URL('./passthrough/upstream.ts', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./passthrough/floor_proxy.ts', import.meta.url));
@@ -30,8 +35,8 @@ const WATCH = [
 ];
 
 /** CPU per proxied request of factorgate and of the bare Node proxies it is built from, same load and layout, no profiler. */
-export type Floor = { proxy: string; rps: number; cpuUsPerRequest: number; userUsPerRequest: number; systemUsPerRequest: number };
-/** Latency of each at the bench's moderate load (median of three rounds), and its p99 above direct's. */
+export type Floor = { proxy: string; rps: number; cpuUsPerRequest: number; userUsPerRequest: number; systemUsPerRequest: number; medianRps?: number; rpsToNginx?: number };
+/** Latency of each at the bench's moderate load (median of the rounds), and its p99 above direct's. */
 export type ModerateFloor = { proxy: string; p50Ms: number; p99Ms: number; p99AboveDirectMs: number; roundsP99Ms: number[] };
 
 export type Profiled = { workload: string; units: number; unit: string; cpuMsPerUnit: number; summary: ProfileSummary };
@@ -63,8 +68,11 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
   const floors: Floor[] = [];
   const moderate: ModerateFloor[] = [];
   try {
-    // The three proxies side by side, three interleaved rounds, the median round of each.
+    // nginx and the three Node proxies side by side, three interleaved rounds, the median round of each.
     const proxies: Array<{ proxy: string; url: string; pid: number; stop(): Promise<void> }> = [];
+    const nginxPort = await freePort();
+    const nginx = await startNginx({ upstreamPort: Number(new URL(upstream.ready).port), port: nginxPort, workers: 2, cpus: PASSTHROUGH_LAYOUT.proxy });
+    proxies.push({ proxy: 'nginx', url: `http://127.0.0.1:${nginxPort}/bench/hello`, pid: nginx.pid, stop: () => nginx.cleanup() });
     for (const proxy of ['node-pipe', 'http-proxy-middleware', 'factorgate'] as const) {
       const child = proxy === 'factorgate'
         ? await startFactorgateProcess({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy })
@@ -77,9 +85,9 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
       for (let r = 0; r < 3; r++) {
         for (const p of proxies) {
           log(`profile: CPU per request of ${p.proxy}, round ${r + 1}/3`);
-          const before = userSystemTicks(p.pid);
+          const before = userSystemTicksOfTree(p.pid);
           const w = await runWrk({ url: p.url, connections: 32, seconds: 6, cpus: PASSTHROUGH_LAYOUT.loadgen });
-          const after = userSystemTicks(p.pid);
+          const after = userSystemTicksOfTree(p.pid);
           const per = (ticks: number) => round1((ticks * 10_000) / w.requests);
           rounds.set(p.proxy, [...(rounds.get(p.proxy) ?? []), {
             proxy: p.proxy, rps: w.rps, cpuUsPerRequest: per(after.user + after.system - before.user - before.system),
@@ -87,12 +95,13 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
           }]);
         }
       }
-      // The moderate load of the measured run (16 paced connections), direct and through each.
+      // The moderate load of the measured run (16 paced connections), direct and through each; five
+      // rounds, as a p99 on this shared machine is easily moved by one burst of outside load.
       const paced = new Map<string, Array<{ p50Ms: number; p99Ms: number }>>();
       const latencyTargets = [{ proxy: 'direct', url: `${upstream.ready}/bench/hello` }, ...proxies];
-      for (let r = 0; r < 3; r++) {
+      for (let r = 0; r < MODERATE_ROUNDS; r++) {
         for (const p of latencyTargets) {
-          log(`profile: latency at moderate load of ${p.proxy}, round ${r + 1}/3`);
+          log(`profile: latency at moderate load of ${p.proxy}, round ${r + 1}/${MODERATE_ROUNDS}`);
           const w = await runWrk({ url: p.url, connections: 16, seconds: 5, paceMs: 5, cpus: PASSTHROUGH_LAYOUT.loadgen });
           paced.set(p.proxy, [...(paced.get(p.proxy) ?? []), { p50Ms: w.p50Ms, p99Ms: w.p99Ms }]);
         }
@@ -105,7 +114,11 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
     } finally {
       for (const p of proxies) await p.stop();
     }
-    for (const list of rounds.values()) floors.push(list.sort((a, b) => a.cpuUsPerRequest - b.cpuUsPerRequest)[1]!);
+    // CPU: the median round of each; requests/s: the median of its rounds, and that against nginx's.
+    const medianRps = (proxy: string) => median(rounds.get(proxy)!.map((x) => x.rps));
+    for (const [proxy, list] of rounds) {
+      floors.push({ ...list.slice().sort((a, b) => a.cpuUsPerRequest - b.cpuUsPerRequest)[1]!, medianRps: medianRps(proxy), rpsToNginx: round(medianRps(proxy) / medianRps('nginx'), 3) });
+    }
     log('profile: pass-through under wrk (32 connections, 10 s)');
     results.push(await profiled('passthrough', 'request', dir, factorgate({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy }), async (url) => {
       await runWrk({ url: `${url}/bench/hello`, connections: 32, seconds: 2, cpus: PASSTHROUGH_LAYOUT.loadgen });
@@ -142,7 +155,7 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
   } finally {
     await sims.stop();
   }
-  for (const f of floors) log(`profile: ${f.proxy}: ${f.rps} requests/s, ${f.cpuUsPerRequest} µs CPU per request (user ${f.userUsPerRequest}, system ${f.systemUsPerRequest})`);
+  for (const f of floors) log(`profile: ${f.proxy}: ${f.medianRps} requests/s (${f.rpsToNginx}× nginx), ${f.cpuUsPerRequest} µs CPU per request (user ${f.userUsPerRequest}, system ${f.systemUsPerRequest})`);
   for (const m of moderate) log(`profile: moderate load, ${m.proxy}: p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms (${m.p99AboveDirectMs} ms above direct)`);
   for (const r of results) {
     log(`profile ${r.workload}: ${r.cpuMsPerUnit} ms CPU per ${r.unit}; by area: ${r.summary.byArea.slice(0, 8).map((a) => `${a.name} ${a.share}%`).join(', ')}`);

@@ -104,32 +104,33 @@ export function killAllChildren(): void {
 
 /** CPU time (user + system, in clock ticks of 10 ms) of a process and all its descendants. */
 export function cpuTicksOfTree(rootPid: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
+  const { user, system } = userSystemTicksOfTree(rootPid);
+  return user + system;
+}
+
+/** User and system CPU time (clock ticks of 10 ms) of a process and all its descendants (nginx's workers, cluster workers). */
+export function userSystemTicksOfTree(rootPid: number): { user: number; system: number } {
+  const stats = new Map<number, { ppid: number; user: number; system: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      stats.set(Number(entry), { ppid: Number(fields[1]), user: Number(fields[11]), system: Number(fields[12]) });
     } catch {
       // the process ended meanwhile
     }
   }
-  let total = 0;
+  const total = { user: 0, system: 0 };
   const walk = (pid: number) => {
-    total += stats.get(pid)?.ticks ?? 0;
+    total.user += stats.get(pid)?.user ?? 0;
+    total.system += stats.get(pid)?.system ?? 0;
     for (const [child, s] of stats) if (s.ppid === pid) walk(child);
   };
   walk(rootPid);
   return total;
 }
 
-/** User and system CPU ticks of one process. */
-export function userSystemTicks(pid: number): { user: number; system: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11]), system: Number(fields[12]) };
-}
 
 /**
  * CPU ticks of the whole machine from /proc/stat: busy counts only time charged to processes
