@@ -121,7 +121,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     config, flow, keyring, cookies, logger, watcher, notifier, manage,
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
-      gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger,
+      gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });

@@ -1,6 +1,8 @@
 import type { Request, Response, RequestHandler } from 'express';
-import type { Agent } from 'node:http';
-import { responseInterceptor } from 'http-proxy-middleware';
+import type { Agent, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { errorCatalog } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RouteTable } from '../proxy/guard.js';
 import { gatewayProxy } from '../proxy/passthrough.js';
@@ -8,16 +10,69 @@ import { issueFormToken } from '../security/csrf.js';
 import type { Keyring } from '../security/keyring.js';
 import type { CookiePolicy } from './cookies.js';
 import { cachedLoginPageInjector } from './inject_login_page.js';
+import { failurePage } from './pages.js';
 
 type Deps = {
   gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; cookies: CookiePolicy; csrfFieldName: string; logger: Logger;
+  /** The login page's path as configured, where a failure page sends the user back to. */
+  loginPage: string;
   /** The password field after which a token PIN field is added (LinOTP otppin 0), if any. */
   tokenPinAfter?: string;
 };
 
-/** The gateway's own login page, fetched through the proxy, with factorgate's script injected. */
+/** The largest login page factorgate reads to rewrite, after decompression; a larger one is refused. */
+export const MAX_LOGIN_PAGE_BYTES = 1024 * 1024;
+
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+// Hop-by-hop headers belong to the connection to the gateway, not to the page.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+// These describe the gateway's bytes, not the rewritten page; factorgate sets its own.
+const REWRITTEN = new Set(['content-length', 'content-encoding', 'etag', 'last-modified', 'cache-control']);
+
+class UnreadablePage extends Error {
+  constructor(readonly reason: 'too_large' | 'unsupported_encoding' | 'bad_encoding') {
+    super(`login page unreadable: ${reason}`);
+  }
+}
+
+/**
+ * The gateway's own login page, fetched through the proxy, with factorgate's script injected.
+ * The page is read here rather than by http-proxy-middleware's responseInterceptor, which buffers
+ * without a bound and rewrites the gateway's Set-Cookie Domain attributes: a page is read up to
+ * MAX_LOGIN_PAGE_BYTES, its cookies pass untouched, and anything that is not a 200 HTML page
+ * (a redirect, an error, HEAD) is streamed on as the pass-through would.
+ */
 export function loginPageHandler(deps: Deps): RequestHandler {
   const inject = cachedLoginPageInjector(deps.table, { csrfFieldName: deps.csrfFieldName, tokenPinAfter: deps.tokenPinAfter });
+
+  async function answer(gatewayRes: IncomingMessage, req: Request, res: Response): Promise<void> {
+    const type = String(gatewayRes.headers['content-type'] ?? '');
+    if (req.method === 'HEAD' || gatewayRes.statusCode !== 200 || !type.includes('text/html')) {
+      res.writeHead(gatewayRes.statusCode ?? 502, forwardable(gatewayRes.headers, HOP_BY_HOP));
+      gatewayRes.pipe(res);
+      return;
+    }
+    let page: string;
+    try {
+      page = await readPage(gatewayRes);
+    } catch (err) {
+      const cause = err instanceof UnreadablePage ? err.reason : (err as NodeJS.ErrnoException).code ?? 'error';
+      deps.logger.warn({ event: 'login_page_unreadable', cause, limitBytes: MAX_LOGIN_PAGE_BYTES }, 'the gateway login page could not be read for rewriting');
+      res.writeHead(502, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(failurePage('Sign-in unavailable', errorCatalog.gateway_unavailable.message, deps.loginPage));
+      return;
+    }
+    const token = issueFormToken(deps.keyring);
+    const { html, formsRewritten } = await inject(page, token);
+    if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
+    res.status(200).set(forwardable(gatewayRes.headers, REWRITTEN) as Record<string, string>);
+    deps.cookies.setFormToken(res, token);
+    res.set('Cache-Control', 'no-store');
+    res.set('Content-Length', String(Buffer.byteLength(html)));
+    res.end(html);
+  }
+
   const proxy = gatewayProxy({
     gatewayUrl: deps.gatewayUrl,
     agent: deps.agent,
@@ -25,24 +80,20 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     extra: {
       selfHandleResponse: true,
       on: {
-        // Always fetch a full page: a 304 would leave the browser a cached form with a stale token.
         proxyReq: (proxyReq) => {
+          // Always fetch a full page: a 304 would leave the browser a cached form with a stale token.
           proxyReq.removeHeader('if-none-match');
           proxyReq.removeHeader('if-modified-since');
+          // A page factorgate rewrites is read whole: ask for it unencoded (an encoded one is still decoded).
+          proxyReq.setHeader('accept-encoding', 'identity');
         },
-        proxyRes: responseInterceptor(async (buffer, proxyRes, _req, res) => {
-          const type = String(proxyRes.headers['content-type'] ?? '');
-          if (proxyRes.statusCode !== 200 || !type.includes('text/html')) return buffer;
-          const token = issueFormToken(deps.keyring);
-          const { html, formsRewritten } = await inject(buffer.toString('utf8'), token);
-          if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
-          const response = res as unknown as Response;
-          deps.cookies.setFormToken(response, token);
-          response.removeHeader('etag');
-          response.removeHeader('last-modified');
-          response.setHeader('cache-control', 'no-store');
-          return html;
-        }),
+        proxyRes: (gatewayRes, req, res) => {
+          void answer(gatewayRes, req as Request, res as Response).catch((err: Error) => {
+            deps.logger.error({ event: 'login_page_failed', cause: err.name }, 'the login page could not be served');
+            if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+            res.end();
+          });
+        },
       },
     },
   });
@@ -50,4 +101,42 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     void proxy(req, res, next);
   };
+}
+
+/** The gateway's headers without those named in `drop`, and without those its Connection header names. */
+function forwardable(headers: IncomingHttpHeaders, drop: ReadonlySet<string>): OutgoingHttpHeaders {
+  const named = String(headers.connection ?? '').toLowerCase().split(',').map((h) => h.trim());
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !drop.has(name) && !HOP_BY_HOP.has(name) && !named.includes(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** The page's text, decoded, read up to MAX_LOGIN_PAGE_BYTES. */
+function readPage(gatewayRes: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => {
+      gatewayRes.destroy();
+      reject(err);
+    };
+    if (Number(gatewayRes.headers['content-length'] ?? 0) > MAX_LOGIN_PAGE_BYTES) return fail(new UnreadablePage('too_large'));
+    const encoding = String(gatewayRes.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const decoder = DECODERS[encoding];
+    if (!decoder && encoding !== 'identity') return fail(new UnreadablePage('unsupported_encoding'));
+    const body: Readable = decoder ? gatewayRes.pipe(decoder()) as unknown as Readable : gatewayRes;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_LOGIN_PAGE_BYTES) {
+        body.destroy();
+        return fail(new UnreadablePage('too_large'));
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    gatewayRes.on('error', fail);
+    if (body !== gatewayRes) body.on('error', () => fail(new UnreadablePage('bad_encoding')));
+  });
 }
