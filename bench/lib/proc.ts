@@ -131,7 +131,6 @@ export function userSystemTicksOfTree(rootPid: number): { user: number; system: 
   return total;
 }
 
-
 /**
  * CPU ticks of the whole machine from /proc/stat: busy counts only time charged to processes
  * (user, nice, system), not interrupts: loopback traffic is mostly softirq time, charged to no one.
