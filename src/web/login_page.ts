@@ -50,6 +50,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     const type = String(gatewayRes.headers['content-type'] ?? '');
     if (req.method === 'HEAD' || gatewayRes.statusCode !== 200 || !type.includes('text/html')) {
       res.writeHead(gatewayRes.statusCode ?? 502, forwardable(gatewayRes.headers, HOP_BY_HOP));
+      gatewayRes.on('error', () => res.destroy()); // a gateway that breaks off mid-answer: so does factorgate
       gatewayRes.pipe(res);
       return;
     }

@@ -43,6 +43,11 @@ const PAGES: Record<string, Page> = {
     res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': String(MAX_LOGIN_PAGE_BYTES + 1) });
     res.write('<p>the rest never comes');
   },
+  '/broken.html': (res) => {
+    res.writeHead(503, { 'Content-Type': 'text/plain', 'Content-Length': '1000' });
+    res.write('the gateway breaks off here');
+    setTimeout(() => res.destroy(), 50);
+  },
   '/moved.html': (res) => {
     res.writeHead(302, { Location: '/elsewhere.html', 'Set-Cookie': 'gw_moved=1; Domain=gateway.example; Path=/' });
     res.end();
@@ -122,6 +127,14 @@ describe('the gateway login page, read and rewritten', () => {
     expect(page.status).to.equal(302);
     expect(page.headers.get('location')).to.equal('/elsewhere.html');
     expect(page.setCookies).to.deep.equal(['gw_moved=1; Domain=gateway.example; Path=/']);
+  });
+
+  it('breaks off an answer the gateway breaks off, instead of leaving the browser waiting', async () => {
+    const browser = await pageAt('/broken.html');
+    const started = Date.now();
+    const outcome = await browser.get('/broken.html').then((reply) => `answered ${reply.status}`, (err: Error) => `broken off: ${err.message}`);
+    expect(outcome).to.match(/^broken off/);
+    expect(Date.now() - started).to.be.below(1500);
   });
 
   it('answers HEAD with the gateway\'s headers and no rewrite', async () => {
