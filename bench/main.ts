@@ -31,7 +31,7 @@ const logins: LoginSettings = quick
   ? { vus: 32, usersPerVu: 4, warmupSeconds: 1, seconds: 3, rounds: 1 }
   : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 4, rounds: 2 };
 const waiting: WaitingSettings = { count: quick ? 2000 : 10_000, concurrency: 64, warmup: 500, holdSeconds: 5, firstUser: 1000 };
-const push: PushSettings = { count: quick ? 500 : 2000, concurrency: 64, warmup: 200, firstUser: waiting.firstUser + waiting.warmup + waiting.count, watched: 100, watchSeconds: quick ? 10 : 30 };
+const push: PushSettings = { count: quick ? 500 : 2000, concurrency: 64, warmup: 200, firstUser: waiting.firstUser + waiting.warmup + waiting.count, watched: 100, watchSeconds: quick ? 10 : 20 };
 
 const started = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
