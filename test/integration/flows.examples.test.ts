@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TfaScript } from '../helpers/tfa_script.js';
+import { ALICE_DEVICE_KEY as DEVICE, rememberDevice } from '../helpers/remembered_device.js';
 import { elementOf } from '../helpers/tfa_replies.js';
 import { LINOTP_URL, LinotpScript } from '../helpers/linotp_script.js';
 import { TFA_URL } from '../helpers/config.js';
@@ -18,24 +19,11 @@ import { Totp } from '../../src/otp/totp.js';
 // login (HTTP in, the two-factor and push servers scripted with nock, slapd real), with the path
 // each login took read from its audit line.
 
-const FIRST = 'aaaaaaaa-1111-4e22-8018-e4cf70027375';
 const SECOND = 'bbbbbbbb-2222-4294-aa6b-558dba0bb3d4';
-const DEVICE = 'device-key-for-alice-0001';
 const TID = '353846450659';
 
 const example = (name: string): unknown => (parseYaml(readFileSync(new URL(`../../fixtures/flows/${name}.yaml`, import.meta.url), 'utf8')) as { flows: unknown }).flows;
 const auditOf = (h: Harness) => h.logs.lines.filter((l) => l.event === 'login_finished').at(-1);
-
-/** Logs alice in once with "remember this device", leaving the DeviceKey cookie in the browser. */
-async function rememberDevice(browser: TestBrowser): Promise<void> {
-  new TfaScript()
-    .passcodeSent('alice', FIRST)
-    .step(FIRST, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: DEVICE, deviceExpires: new Date(Date.now() + 8 * 3_600_000).toISOString() })
-    .step(FIRST, 'COMPLETE', 'COMPLETE');
-  const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
-  const done = await browser.postJson('/mfa/passcode', { passcode: '424242', remember: 'on', csrf: started.csrf });
-  expect(done.json().status).to.equal('done');
-}
 
 /** The first factor posted from a given client address (factorgate trusts the local proxy's X-Forwarded-For). */
 async function loginFrom(browser: TestBrowser, address: string) {

@@ -1,24 +1,10 @@
 import { expect } from 'chai';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TfaScript } from '../helpers/tfa_script.js';
+import { ALICE_DEVICE_KEY as DEVICE, rememberDevice } from '../helpers/remembered_device.js';
 import { elementOf } from '../helpers/tfa_replies.js';
-import type { TestBrowser } from '../helpers/browser.js';
 
-const FIRST = 'aaaaaaaa-1111-4e22-8018-e4cf70027375';
 const SECOND = 'bbbbbbbb-2222-4294-aa6b-558dba0bb3d4';
-const DEVICE = 'device-key-for-alice-0001';
-
-/** Logs alice in once with "remember this device", leaving the DeviceKey cookie in the browser. */
-async function rememberDevice(h: Harness, browser: TestBrowser): Promise<void> {
-  new TfaScript()
-    .passcodeSent('alice', FIRST)
-    .step(FIRST, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: DEVICE, deviceExpires: new Date(Date.now() + 8 * 3_600_000).toISOString() })
-    .step(FIRST, 'COMPLETE', 'COMPLETE');
-  const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
-  const done = await browser.postJson('/mfa/passcode', { passcode: '424242', remember: 'on', csrf: started.csrf });
-  expect(done.json().status).to.equal('done');
-  expect(await browser.cookie('DeviceKey')).to.be.a('string');
-}
 
 describe('login from a remembered device', () => {
   let h: Harness;
@@ -27,7 +13,7 @@ describe('login from a remembered device', () => {
 
   it('skips the passcode: auth key, VERIFY_DEVICE with the device key, COMPLETE, replay', async () => {
     const browser = h.browser();
-    await rememberDevice(h, browser);
+    await rememberDevice(browser);
     const tfa = new TfaScript().auth('alice', SECOND).step(SECOND, 'VERIFY_DEVICE', 'AUTHENTICATED').step(SECOND, 'COMPLETE', 'COMPLETE');
     const reply = await startLogin(browser, 'alice', 'alice-pw');
     expect(reply.json()).to.deep.equal({ status: 'done', location: '/vpn/portal.html' });
@@ -40,7 +26,7 @@ describe('login from a remembered device', () => {
 
   it('drops a refused device cookie and falls back to the passcode', async () => {
     const browser = h.browser();
-    await rememberDevice(h, browser);
+    await rememberDevice(browser);
     const tfa = new TfaScript()
       .auth('alice', SECOND)
       .step(SECOND, 'VERIFY_DEVICE', 'DEVICE_EXPIRED')
@@ -56,7 +42,7 @@ describe('login from a remembered device', () => {
 
   it('does not use a device cookie issued to another user, and drops it', async () => {
     const browser = h.browser();
-    await rememberDevice(h, browser);
+    await rememberDevice(browser);
     const tfa = new TfaScript().passcodeSent('bob', SECOND);
     const reply = await startLogin(browser, 'bob', 'bob-pw');
     expect(reply.json().status).to.equal('challenge');
