@@ -49,7 +49,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
   async function answer(gatewayRes: IncomingMessage, req: Request, res: Response): Promise<void> {
     const type = String(gatewayRes.headers['content-type'] ?? '');
     if (req.method === 'HEAD' || gatewayRes.statusCode !== 200 || !type.includes('text/html')) {
-      res.writeHead(gatewayRes.statusCode ?? 502, forwardable(gatewayRes.headers, HOP_BY_HOP));
+      res.writeHead(gatewayRes.statusCode ?? 502, forwardable(gatewayRes.headers));
       gatewayRes.on('error', () => res.destroy()); // a gateway that breaks off mid-answer: so does factorgate
       gatewayRes.pipe(res);
       return;
@@ -104,8 +104,8 @@ export function loginPageHandler(deps: Deps): RequestHandler {
   };
 }
 
-/** The gateway's headers without those named in `drop`, and without those its Connection header names. */
-function forwardable(headers: IncomingHttpHeaders, drop: ReadonlySet<string>): OutgoingHttpHeaders {
+/** The gateway's headers without hop-by-hop ones (and those its Connection header names), and without those in `drop`. */
+function forwardable(headers: IncomingHttpHeaders, drop: ReadonlySet<string> = new Set()): OutgoingHttpHeaders {
   const named = String(headers.connection ?? '').toLowerCase().split(',').map((h) => h.trim());
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
