@@ -8,7 +8,8 @@ import { MemoryStore } from './state/memory_store.js';
 import { RedisStore } from './state/redis_store.js';
 import type { Store } from './state/store.js';
 import { LoginRecords } from './login/login_record.js';
-import { RateLimiter } from './security/rate_limiter.js';
+import { Limits } from './security/limits.js';
+import { UserNames } from './identity/user_names.js';
 import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -54,8 +55,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
-  const store = options.store ?? (await openStore(config, clock, logger));
   const metrics = new Metrics(now);
+  const store = options.store ?? (await openStore(config, clock, logger, metrics));
   // No tfa section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
   const tfa = config.tfa.configured ? config.tfa : undefined;
   const anakam = tfa && new AnakamProvider({
@@ -86,12 +87,14 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     timeoutMs: gw.timeoutMs,
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
   });
-  // The login and /manageotp share the first factor and the limiter: the same counters bound both.
+  // The login and /manageotp share the first factor, the user names and the limits: the same
+  // counters bound both, under the same key for each user.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
-  const limiter = new RateLimiter(store, config.limits.windowSeconds * 1000);
-  const verifyPassword = passwordCheck({ ldap: firstFactor, replayer });
+  const limits = new Limits(store, config.limits);
+  const userNames = new UserNames(config.users);
+  const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   const flow = new LoginFlow({
-    config, flow: loginFlowOf(config), providers, replayer, keyring, logger, metrics, now, firstFactor, limiter,
+    config, flow: loginFlowOf(config), providers, replayer, keyring, logger, metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now), verifyPassword,
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
@@ -101,7 +104,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE_BASE] : [] });
   const manage = otp ? manageOtpRoutes({
-    store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limiter, limits: config.limits, login: config.login,
+    store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
     cookies: { secure: config.behindTls, sameSite: config.cookies.sameSite }, logger, clock, maxDevices: config.otp.maxDevices,
   }) : undefined;
@@ -118,7 +121,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   }, config.health.checkIntervalMs, now);
   const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
   const app = createApp({
-    config, flow, keyring, cookies, logger, watcher, notifier, manage,
+    config, flow, userNames, keyring, cookies, logger, watcher, notifier, manage,
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
@@ -176,8 +179,8 @@ function listen(app: express.Express, port: number, host: string): Promise<Serve
  * The configured store. An unreachable Redis does not stop start-up: pass-through keeps flowing,
  * logins fail closed, /readyz reports it, and the client keeps reconnecting by itself.
  */
-async function openStore(config: Config, clock: Clock, logger: Logger): Promise<Store> {
-  if (config.store.type === 'memory') return new MemoryStore(clock);
+async function openStore(config: Config, clock: Clock, logger: Logger, metrics: Metrics): Promise<Store> {
+  if (config.store.type === 'memory') return new MemoryStore(clock, { maxEntries: config.store.memory.maxEntries, onEvict: evictionReporter(logger, metrics, clock) });
   const redis = config.store.redis;
   const store = new RedisStore({
     ...redis,
@@ -185,6 +188,20 @@ async function openStore(config: Config, clock: Clock, logger: Logger): Promise<
   });
   if (!(await store.ready())) logger.error({ event: 'store_unavailable', store: 'redis' }, 'redis not reachable at start; logins fail until it is');
   return store;
+}
+
+/** Counts every entry the memory store pushes out, and says so in the log at most once a minute. */
+function evictionReporter(logger: Logger, metrics: Metrics, clock: Clock): () => void {
+  let lastLogged = -Infinity;
+  let since = 0;
+  return () => {
+    metrics.storeEvictions.inc();
+    since += 1;
+    if (clock.now() - lastLogged < 60_000) return;
+    logger.warn({ event: 'store_evicting', evicted: since }, 'the memory store is full and pushes out its least recently used entries (store.memory.maxEntries)');
+    lastLogged = clock.now();
+    since = 0;
+  };
 }
 
 /** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */

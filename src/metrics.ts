@@ -32,6 +32,7 @@ export class Metrics {
   readonly passthroughRequests = new Counter({ name: 'factorgate_passthrough_requests_total', help: 'Requests passed through to the gateway.', registers: [this.registry] });
   readonly rateLimitRefusals = new Counter({ name: 'factorgate_rate_limit_refusals_total', help: 'Requests refused by a rate limit.', labelNames: ['limit'], registers: [this.registry] });
   // With several workers the aggregate is the worst of them: 0 when any one lost the store.
+  readonly storeEvictions = new Counter({ name: 'factorgate_store_evictions_total', help: 'Entries the memory store pushed out to stay within store.memory.maxEntries.', registers: [this.registry] });
   readonly storeUp = new Gauge({ name: 'factorgate_store_up', help: '1 when the state store answered its last check.', aggregator: 'min', registers: [this.registry] });
   private readonly waiting = new Map<string, number>();
 

@@ -4,6 +4,7 @@ import { ldapConfigSchema } from '../first_factor/ldap_config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
+import { userNamesSchema } from '../identity/user_names.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
@@ -98,6 +99,8 @@ export const configSchema = z.object({
   ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
   flows: checkedFlowsSchema.optional()
     .describe('An nFactor-style login flow (fixtures/flows/README.md); without it factorgate runs the default flow built from ldap and providers. From the configuration file only.'),
+  users: userNamesSchema.prefault({})
+    .describe('How a typed user name becomes the one key factorgate keeps a user\'s devices, limits and sessions under.'),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
       .describe('Whole-login deadline; the held credentials are wiped after it.'),
@@ -113,6 +116,8 @@ export const configSchema = z.object({
     wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
       .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
     resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
+    ipv6PrefixLength: z.number().int().min(32).max(128).default(64)
+      .describe('An IPv6 client counts toward the per-client limit by its network of this many bits (one host usually holds a whole /64); 128 counts each address alone.'),
   }).prefault({}),
   cookies: z.object({
     handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),
@@ -133,6 +138,10 @@ export const configSchema = z.object({
   store: z.object({
     type: z.enum(['memory', 'redis']).default('memory')
       .describe('Where login state lives: memory (one instance) or redis (several instances behind a load balancer).'),
+    memory: z.object({
+      maxEntries: z.number().int().min(1000).max(10_000_000).default(100_000)
+        .describe('Most entries (logins in progress, limit counters, portal sessions) the memory store holds; past it the least recently used goes, and store_evicting is logged. A login pushed out fails closed; a limit counter pushed out starts again, so size it well above what a window of traffic makes (about 1 KB each).'),
+    }).prefault({}),
     redis: z.object({
       url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379')
         .describe('Redis URL (rediss:// for TLS). Keep a password out of it: use store.redis.password.'),

@@ -8,7 +8,8 @@ import { ldapTls, type LdapTls } from './ldap_tls.js';
 // (down, slow, TLS or StartTLS refused, a search that is not exactly one entry) is thrown as LdapUnavailableError.
 
 export type FirstFactorOutcome =
-  | { outcome: 'success'; dn: string; groups: string[] }
+  /** account: the user's name as the directory keeps it (ldap.accountAttribute), which becomes their key. */
+  | { outcome: 'success'; dn: string; account: string; groups: string[] }
   | { outcome: 'fail'; reason: 'invalid_credentials' };
 
 /** The entry for errorCatalog (src/errors.ts) that LdapUnavailableError is meant to map to. */
@@ -17,7 +18,7 @@ export const directoryUnavailableCatalogEntry = {
 } as const;
 
 /** Where the check stopped; `timeout`: timeoutMs or the login deadline ran out first. */
-export type LdapStep = 'timeout' | 'start_tls' | 'service_bind' | 'search' | 'user_bind' | 'read_groups';
+export type LdapStep = 'timeout' | 'start_tls' | 'service_bind' | 'search' | 'user_bind' | 'read_groups' | 'read_account';
 
 /** The directory could not give an answer. `detail` and `extra` are for the log; never a password. */
 export class LdapUnavailableError extends Error {
@@ -82,7 +83,7 @@ export class LdapFirstFactor {
   private async check(client: Client, attempt: Attempt, username: string, password: string): Promise<FirstFactorOutcome> {
     const { config } = this;
     let dn: string;
-    let groups: string[] | undefined;
+    let entry: Entry | undefined;
     // Before any bind, so neither password crosses the network in clear; any failure is fail-closed.
     const startTls = this.tls.startTls;
     if (startTls) await step(attempt, 'start_tls', () => client.startTLS({ ...startTls }));
@@ -93,11 +94,11 @@ export class LdapFirstFactor {
       const filter = fill(config.searchFilter!, escapeFilterValue(username));
       // Two are enough to know the answer is not exactly one.
       const { searchEntries } = await step(attempt, 'search', () =>
-        client.search(config.searchBase!, { scope: 'sub', filter, attributes: [config.groupAttribute], sizeLimit: 2 }));
+        client.search(config.searchBase!, { scope: 'sub', filter, attributes: this.attributes(), sizeLimit: 2 }));
       if (searchEntries.length === 0) return FAIL; // same answer as a wrong password
       if (searchEntries.length > 1) throw new LdapUnavailableError('the user search found more than one entry', { step: 'search' });
-      dn = searchEntries[0]!.dn;
-      groups = valuesOf(searchEntries[0]!, config.groupAttribute);
+      entry = searchEntries[0]!;
+      dn = entry.dn;
     }
     if (dn === '') throw new LdapUnavailableError('the user search gave an empty DN', { step: 'search' });
 
@@ -106,16 +107,23 @@ export class LdapFirstFactor {
       (err: unknown) => { if (err instanceof InvalidCredentialsError) return false; throw err; },
     ));
     if (!bound) return FAIL;
-    groups ??= await this.ownGroups(client, attempt, dn);
-    return { outcome: 'success', dn, groups };
+    entry ??= await this.ownEntry(client, attempt, dn);
+    // The directory's own name for the user: the key every later decision uses. Without it, no guess.
+    const account = valuesOf(entry, config.accountAttribute)[0];
+    if (!account) throw new LdapUnavailableError(`the user's entry has no ${config.accountAttribute} (ldap.accountAttribute)`, { step: 'read_account' });
+    return { outcome: 'success', dn, account, groups: valuesOf(entry, config.groupAttribute) };
   }
 
-  /** Direct bind: the user reads their own entry's group attribute. */
-  private async ownGroups(client: Client, attempt: Attempt, dn: string): Promise<string[]> {
+  private attributes(): string[] {
+    return [this.config.groupAttribute, this.config.accountAttribute];
+  }
+
+  /** Direct bind: the user reads their own entry's group and account attributes. */
+  private async ownEntry(client: Client, attempt: Attempt, dn: string): Promise<Entry> {
     const { searchEntries } = await step(attempt, 'read_groups', () =>
-      client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [this.config.groupAttribute] }));
+      client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: this.attributes() }));
     if (searchEntries.length !== 1) throw new LdapUnavailableError('the user\'s own entry could not be read', { step: 'read_groups' });
-    return valuesOf(searchEntries[0]!, this.config.groupAttribute);
+    return searchEntries[0]!;
   }
 }
 

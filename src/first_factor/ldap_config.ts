@@ -44,6 +44,8 @@ export const ldapConfigSchema = z.object({
     rejectUnauthorized: z.boolean().default(true).describe('Refuse a directory certificate that does not verify. Turn off only for a test directory.'),
     startTls: z.boolean().default(false).describe(STARTTLS_TEXT),
   }).prefault({}).describe('TLS for ldaps:// URLs and for StartTLS.'),
+  accountAttribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an attribute name').default('uid')
+    .describe('Attribute of the user entry that holds the user\'s account name (uid; sAMAccountName in Active Directory). It becomes the user\'s key for devices, limits and sessions, whatever spelling was typed; an entry without it fails closed.'),
   groupAttribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an attribute name').default('memberOf')
     .describe('Attribute of the user entry that lists the user\'s groups (read for later rules).'),
 }).superRefine((ldap, ctx) => {

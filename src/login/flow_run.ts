@@ -8,13 +8,14 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { AnakamProvider } from '../providers/anakam/anakam_provider.js';
 import type { TotpProvider } from '../providers/totp_provider.js';
 import type { Keyring } from '../security/keyring.js';
-import type { RateLimiter } from '../security/rate_limiter.js';
+import type { Limits } from '../security/limits.js';
+import type { UserName, UserNames } from '../identity/user_names.js';
 import type { Config } from '../config/schema.js';
 import type { Client } from './access.js';
+import type { VerifyPassword } from '../identity/verify_password.js';
 import { openDevice, openPassword, openPin, type LoginRecord } from './login_record.js';
 import type { Notice } from './outcomes.js';
-import { countFirstFactorFailure } from './steps/check_start_limits.js';
-import { countWrongAnswer } from './steps/count_wrong_answer.js';
+import { checkAnswer, countWrongAnswer } from './steps/count_wrong_answer.js';
 
 export type FlowRunDeps = {
   config: Config;
@@ -22,14 +23,16 @@ export type FlowRunDeps = {
   flow: CompiledFlow;
   providers: ProviderRegistry;
   keyring: Keyring;
-  limiter: RateLimiter;
+  limits: Limits;
+  /** Makes the user's key from the directory's account name after LDAP_BIND. */
+  userNames: UserNames;
   logger: Logger;
   metrics: Metrics;
   now: () => number;
   /** The LDAP bind, for the flow action LDAP_BIND. */
   firstFactor?: LdapFirstFactor;
   /** The password checked where the flow has not (an LDAP bind when configured, else at the gateway): before a device is enrolled. */
-  verifyPassword?: (username: string, password: string, client: Client) => Promise<boolean>;
+  verifyPassword?: VerifyPassword;
 };
 
 /** How each action shows in the coarse `path` of the audit line and the metrics. */
@@ -62,7 +65,7 @@ export class FlowRun {
 
   facts = (): RuleFacts => ({
     client: { ip: this.record.clientIp },
-    user: { name: this.record.username, groups: this.record.groups },
+    user: { name: this.record.username, realm: this.record.realm, groups: this.record.groups },
     headers: this.client.headers ?? {},
     now: this.deps.now(),
     device: this.record.device,
@@ -89,7 +92,10 @@ export class FlowRun {
         return this.run(action, 'anakam', (provider) => provider.start(this.context(), undefined, prior));
       }
       case 'PUSH':
-        return this.run(action, policy?.allowCode ? 'push_with_code' : 'push', (provider) => provider.start(this.context()));
+        // A push start that checks a PIN or the password (LinOTP otppin 0, 1) is a guess like any other.
+        return this.run(action, policy?.allowCode ? 'push_with_code' : 'push', (provider) => provider.startChecksSecret
+          ? this.deps.limits.guess(this.record.username, () => provider.start(this.context()), (o) => o.outcome === 'fail' && o.reason === 'push_refused')
+          : provider.start(this.context()));
       case 'OTP_CODE':
         return this.otpCode();
     }
@@ -126,7 +132,7 @@ export class FlowRun {
   context(): LoginContext {
     const { record } = this;
     return {
-      username: record.username, clientIp: record.clientIp, deadline: record.deadline,
+      username: record.username, clientIp: record.clientIp, deadline: record.deadline, passwordChecked: record.passwordChecked === true,
       password: () => openPassword(record, this.deps.keyring),
       tokenPin: () => openPin(record, this.deps.keyring),
     };
@@ -145,21 +151,43 @@ export class FlowRun {
   }
 
   private async ldapBind(): Promise<ActResult<Challenge>> {
-    const { firstFactor, limiter, config, logger } = this.deps;
+    const { firstFactor, limits, logger } = this.deps;
     const { record } = this;
     if (!firstFactor) throw new FactorgateError('internal', 'LDAP_BIND without an ldap section');
     // A password field in this factor's form is what is bound with; else the login page's password.
     const typed = this.fieldValue('password');
-    const checked = await firstFactor.verify(record.username, typed ?? openPassword(record, this.deps.keyring), record.deadline);
+    const password = typed ?? openPassword(record, this.deps.keyring);
+    const checked = await limits.guess(record.username, () => firstFactor.verify(record.username, password, record.deadline), (c) => c.outcome === 'fail');
     if (checked.outcome === 'fail') {
-      await countFirstFactorFailure(limiter, config.limits, record.username);
       logger.info({ event: 'first_factor_refused', user: record.username, clientIp: record.clientIp, firstFactor: 'ldap' }, 'directory refused the password');
       record.lastFailure = 'first_factor';
       return 'fail';
     }
+    await this.become(this.deps.userNames.fromDirectory(checked.account, this.user()));
     record.groups = checked.groups.slice(0, MAX_GROUPS).map((g) => g.slice(0, 512));
     record.passwordChecked = true;
     return 'success';
+  }
+
+  /**
+   * From here on the user is who the password check says (with LDAP, the directory's account
+   * name), whatever spelling was typed. A different key is a different user to the limits (their
+   * lock is checked again) and to the remembered-device cookie (opened for the typed spelling, so
+   * no longer counted).
+   */
+  private async become(user: UserName): Promise<void> {
+    const { record } = this;
+    if (user.key === record.username) return;
+    this.deps.logger.info({ event: 'user_named_by_directory', typed: record.username, user: user.key, clientIp: record.clientIp }, 'the directory names the user differently from the typed name');
+    await this.deps.limits.refuseIfLocked(user.key);
+    record.username = user.key;
+    record.gatewayName = user.forGateway;
+    record.device.accepted = false;
+    delete record.sealedDevice;
+  }
+
+  private user(): UserName {
+    return { key: this.record.username, realm: this.record.realm, forGateway: this.record.gatewayName };
   }
 
   private async anakamDevice(): Promise<ActResult<Challenge>> {
@@ -176,17 +204,24 @@ export class FlowRun {
     return result;
   }
 
-  /** factorgate's own codes: the code from this factor's form when it has an otp field, else a page that asks. */
+  /**
+   * factorgate's own codes: the code from this factor's form when it has an otp field, else a page
+   * that asks. Enrolling a first app needs the password known to be right, and so that a wrong
+   * password does not learn who has an app, it is checked for every user when enrolment is on.
+   */
   private async otpCode(): Promise<ActResult<Challenge>> {
     const provider = this.deps.providers.get('totp') as TotpProvider;
     this.use('OTP_CODE', 'totp');
+    if (this.deps.config.otp.withoutDevice === 'enrol' && !(await this.passwordRight('otp_enrol'))) return 'fail';
     const started = await provider.start(this.context());
-    if (started.outcome === 'fail' && started.reason === 'no_otp_device' && this.deps.config.otp.withoutDevice === 'enrol') return this.enrol(provider);
+    if (started.outcome === 'fail' && started.reason === 'no_otp_device' && this.deps.config.otp.withoutDevice === 'enrol') {
+      return this.result(await provider.enrol(this.context()));
+    }
     const typed = this.fieldValue('otp');
     if (typed === undefined || started.outcome !== 'challenge') return this.result(started);
     this.record.challenge = started.challenge;
-    const outcome = await provider.answer(this.context(), started.state, { passcode: typed, rememberDevice: false });
-    const notice = await countWrongAnswer(this.deps, this.record, outcome);
+    const outcome = await checkAnswer(this.deps, this.record, provider, this.context(), started.state, { passcode: typed, rememberDevice: false });
+    const notice = countWrongAnswer(this.deps, this.record, outcome);
     if (notice) {
       // A typo in the form is not the end: the code page asks again, within the same limits.
       this.notice = notice;
@@ -195,22 +230,21 @@ export class FlowRun {
     return this.result(outcome);
   }
 
-  /** A user without a device registers one now (otp.withoutDevice: enrol), once the password is known to be right. */
-  private async enrol(provider: TotpProvider): Promise<ActResult<Challenge>> {
+  /** Whether the password is right, checked now (as one guess) where no earlier step has checked it. */
+  private async passwordRight(before: string): Promise<boolean> {
     const { record, deps } = this;
-    if (!record.passwordChecked) {
-      if (!deps.verifyPassword) throw new FactorgateError('internal', 'enrolment without a password check');
-      const right = await deps.verifyPassword(record.username, openPassword(record, deps.keyring), { ip: record.clientIp, userAgent: record.userAgent });
-      if (!right) {
-        // No device, and not the password: nothing to enrol for, and the guess counts.
-        await countFirstFactorFailure(deps.limiter, deps.config.limits, record.username);
-        deps.logger.info({ event: 'first_factor_refused', user: record.username, clientIp: record.clientIp, before: 'otp_enrol' }, 'password refused before enrolling a device');
-        record.lastFailure = 'first_factor';
-        return 'fail';
-      }
-      record.passwordChecked = true;
+    if (record.passwordChecked) return true;
+    if (!deps.verifyPassword) throw new FactorgateError('internal', `${before} without a password check`);
+    const password = openPassword(record, deps.keyring);
+    const checked = await deps.limits.guess(record.username, () => deps.verifyPassword!(this.user(), password, { ip: record.clientIp, userAgent: record.userAgent }), (u) => u === undefined);
+    if (!checked) {
+      deps.logger.info({ event: 'first_factor_refused', user: record.username, clientIp: record.clientIp, before }, 'password refused before the second factor');
+      record.lastFailure = 'first_factor';
+      return false;
     }
-    return this.result(await provider.enrol(this.context()));
+    await this.become(checked);
+    record.passwordChecked = true;
+    return true;
   }
 
   /** The value posted for this factor's first field of that type, if its form has one. */

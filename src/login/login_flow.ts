@@ -10,11 +10,13 @@ import { LoginRecords, sealDevice, sealPassword, sealPin, type LoginRecord } fro
 import { LoginOutcomes, type LoginView, type Notice } from './outcomes.js';
 import { FlowRun, type FlowRunDeps } from './flow_run.js';
 import type { TotpProvider } from '../providers/totp_provider.js';
-import { checkStartLimits } from './steps/check_start_limits.js';
-import { countWrongAnswer } from './steps/count_wrong_answer.js';
-import type { Credentials } from './steps/read_credentials.js';
+import { checkAnswer, countWrongAnswer } from './steps/count_wrong_answer.js';
+import type { UserName } from '../identity/user_names.js';
 
 export type { Client } from './access.js';
+
+/** The first factor as the login form gave it, the name already made the user's key. */
+export type LoginCredentials = { user: UserName; password: string; pin?: string };
 export type { LoginView, Notice } from './outcomes.js';
 
 /** Where a push stands, as the waiting page is told. */
@@ -49,19 +51,20 @@ export class LoginFlow {
     });
   }
 
-  async begin(credentials: Credentials, client: Client, deviceCookie: string | undefined): Promise<LoginView> {
+  async begin(credentials: LoginCredentials, client: Client, deviceCookie: string | undefined): Promise<LoginView> {
     const { config, keyring, now, providers } = this.deps;
+    const { user } = credentials;
     const id = randomToken();
     const record: LoginRecord = {
-      id, state: 'started', username: credentials.username, sealedPassword: sealPassword(id, credentials.password, keyring),
+      id, state: 'started', username: user.key, realm: user.realm, gatewayName: user.forGateway, sealedPassword: sealPassword(id, credentials.password, keyring),
       clientIp: client.ip, userAgent: boundedUserAgent(client), provider: 'none', providerState: {},
       path: 'none', csrf: randomToken(18), wrongAnswers: 0, resends: 0, createdAt: now(), deadline: now() + config.login.lifetimeSeconds * 1000,
-      device: { presented: deviceCookie !== undefined, accepted: false }, choice: providers.choose(credentials.username, client.ip).name,
+      device: { presented: deviceCookie !== undefined, accepted: false }, choice: providers.choose(user, client.ip).name,
       ...(credentials.pin === undefined ? {} : { sealedPin: sealPin(id, credentials.pin, keyring) }),
     };
     const run = this.run(record, client);
     try {
-      await checkStartLimits(this.deps.limiter, config.limits, record.username, record.clientIp);
+      await this.deps.limits.admitStart(record.username, record.clientIp);
       if (deviceCookie) this.openDeviceCookie(record, deviceCookie, run);
       return await this.settle(record, await startFlow(this.deps.flow, run.facts, run.act), run);
     } catch (err) {
@@ -89,8 +92,8 @@ export class LoginFlow {
         if (!record.challenge.canEnterCode) throw new FactorgateError('wrong_state', 'code typed where only a push is allowed');
         record.path = 'code';
       }
-      const outcome = await this.provider(record).answer(this.run(record, client).context(), record.providerState, answer);
-      const notice = await countWrongAnswer(this.deps, record, outcome);
+      const outcome = await checkAnswer(this.deps, record, this.provider(record), this.run(record, client).context(), record.providerState, answer);
+      const notice = countWrongAnswer(this.deps, record, outcome);
       if (notice) return this.outcomes.again(record, outcome.state, notice, this.another(record, client));
       if (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired') return this.outcomes.again(record, outcome.state, { code: 'passcode_expired' }, this.another(record, client));
       return this.goOn(record, client, outcome);
@@ -214,6 +217,9 @@ export class LoginFlow {
   /** A form of one-time-code fields only, before OTP_CODE, for a user with no device while otp.withoutDevice is enrol. */
   private async nothingToAsk(record: LoginRecord, factor: string, schema: LoginSchema): Promise<boolean> {
     if (this.deps.config.otp.withoutDevice !== 'enrol' || !schema.fields.every((f) => f.type === 'otp')) return false;
+    // Whether the user has an app is not told before the password is known to be right: until then
+    // the form is shown to everyone (OTP_CODE checks the password, then enrols a user without one).
+    if (!record.passwordChecked) return false;
     if (!this.deps.flow.factors.get(factor)?.policies.some((p) => p.action === 'OTP_CODE')) return false;
     return !(await (this.deps.providers.get('totp') as TotpProvider).hasDevice(record.username));
   }

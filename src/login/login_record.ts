@@ -9,7 +9,12 @@ import { FactorgateError } from '../errors.js';
 export type LoginRecord = {
   id: string;
   state: LoginState;
+  /** The user's key (src/identity/user_names.ts): what limits, devices and providers know the user by. */
   username: string;
+  /** The realm the typed name carried, as users.realmNames lists it; '' for none. */
+  realm: string;
+  /** The name the replay posts to the gateway (users.gatewayName). */
+  gatewayName: string;
   /** First-factor password, AES-GCM sealed with the record id as associated data. */
   sealedPassword: string;
   /** The token PIN, when the login page asked for one (LinOTP otppin 0); sealed the same way. */

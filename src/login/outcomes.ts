@@ -35,6 +35,7 @@ const failReasonCode: Record<FailReason, ErrorCode> = {
   push_denied: 'push_denied',
   push_expired: 'push_expired',
   no_push_device: 'no_push_device',
+  push_refused: 'push_refused',
   no_otp_device: 'no_otp_device',
   device_refused: 'second_factor_refused',
 };
@@ -73,7 +74,7 @@ export class LoginOutcomes {
   /** The error for a factor none of whose policies won: why the last action failed, if one did. */
   noWinner(record: LoginRecord): FactorgateError {
     const reason = record.lastFailure;
-    if (reason === 'first_factor') return new FactorgateError('gateway_refused', 'directory refused the password', { firstFactor: 'ldap' });
+    if (reason === 'first_factor') return new FactorgateError('gateway_refused', 'the password was refused');
     if (reason) return new FactorgateError(failReasonCode[reason], `second factor failed: ${reason}`);
     return new FactorgateError('no_method', `no policy of factor ${record.flow?.factor ?? '?'} applies to this login`);
   }

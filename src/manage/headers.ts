@@ -15,6 +15,6 @@ export function portalHeaders(hsts: boolean): RequestHandler[] {
       res.set('Cache-Control', 'no-store');
       next();
     },
-    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }),
+    express.urlencoded({ extended: false, inflate: false, limit: '8kb', parameterLimit: 20 }),
   ];
 }

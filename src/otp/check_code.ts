@@ -45,6 +45,9 @@ export async function checkCode(deps: OtpDeps, user: string, code: unknown, extr
   return { outcome: 'fail', reason: 'wrong' };
 }
 
+/** A code that was checked and refused (wrong or used already): what counts against the user's limit. */
+export const wrongCode = (result: { outcome: 'success' } | { outcome: 'fail'; reason: string }): boolean => result.outcome === 'fail' && result.reason !== 'no_device';
+
 /** The clear secret, or undefined (logged) when the sealed copy does not open. */
 export function openDeviceSecret(deps: Pick<OtpDeps, 'keyring' | 'logger'>, device: OtpDevice, extra: Record<string, unknown> = {}): string | undefined {
   const secret = openSecret(deps.keyring, device.user, device.id, device.sealedSecret);

@@ -8,14 +8,6 @@ export type ProviderPolicy = { users?: string[]; realms?: string[]; subnets?: st
 
 type CompiledPolicy = { matches: (username: string, realm: string, clientIp: string) => boolean; use: string };
 
-/** The realm of DOMAIN\user or user@realm, '' for a plain name. */
-export function realmOf(username: string): string {
-  const backslash = username.indexOf('\\');
-  if (backslash > 0) return username.slice(0, backslash);
-  const at = username.lastIndexOf('@');
-  return at > 0 ? username.slice(at + 1) : '';
-}
-
 /**
  * The configured second-factor providers, and which one a login uses: the first policy that
  * matches the user name (glob), realm and client subnet (CIDR), else the default.
@@ -39,9 +31,9 @@ export class ProviderRegistry {
     });
   }
 
-  choose(username: string, clientIp: string): SecondFactorProvider {
-    const realm = realmOf(username);
-    const name = this.policies.find((p) => p.matches(username, realm, clientIp))?.use ?? this.defaultName;
+  /** The provider for a user (their key and realm, src/identity/user_names.ts) from this client. */
+  choose(user: { key: string; realm: string }, clientIp: string): SecondFactorProvider {
+    const name = this.policies.find((p) => p.matches(user.key, user.realm, clientIp))?.use ?? this.defaultName;
     return this.get(name);
   }
 

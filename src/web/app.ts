@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { LoginFlow } from '../login/login_flow.js';
 import type { Logger } from '../log.js';
 import type { Keyring } from '../security/keyring.js';
+import type { UserNames } from '../identity/user_names.js';
 import { FactorgateError, asFactorgateError } from '../errors.js';
 import { CookiePolicy } from './cookies.js';
 import { loginRoutes } from './routes/login_routes.js';
@@ -19,6 +20,7 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url
 export type AppDeps = {
   config: Config;
   flow: LoginFlow;
+  userNames: UserNames;
   keyring: Keyring;
   cookies: CookiePolicy;
   logger: Logger;
@@ -54,9 +56,10 @@ export function createApp(deps: AppDeps): express.Express {
     hsts: config.behindTls,
   }));
   app.use('/mfa/static', express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
-  app.use('/mfa', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, strict: true }));
+  // No browser compresses a form post: a Content-Encoding is refused (415), never inflated.
+  app.use('/mfa', express.urlencoded({ extended: false, inflate: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, inflate: false, strict: true }));
   const responder = { keyring: deps.keyring, cookies: deps.cookies, loginPage: config.gateway.loginPage };
-  app.use(loginRoutes({ ...responder, flow: deps.flow, config }));
+  app.use(loginRoutes({ ...responder, flow: deps.flow, config, userNames: deps.userNames }));
   if (deps.manage) app.use(deps.manage);
   app.use(pushRoutes({ ...responder, flow: deps.flow, watcher: deps.watcher, notifier: deps.notifier, loginIdOf: loginIdReader(deps.keyring, config.cookies.handleName) }));
 

@@ -70,8 +70,19 @@ describe('LDAP first factor (src/first_factor/ldap_bind.ts) against a real slapd
 
   for (const [mode, make] of [['direct bind', directBind], ['search then bind', searchThenBind]] as const) {
     describe(mode, () => {
-      it('the right password succeeds with the DN and the groups (alice is in admins and staff)', async () => {
-        expect(await make().verify('alice', users.alice.password)).to.deep.equal({ outcome: 'success', dn: users.alice.dn, groups: [groups.admins, groups.staff] });
+      it('the right password succeeds with the DN, the account name and the groups (alice is in admins and staff)', async () => {
+        expect(await make().verify('alice', users.alice.password)).to.deep.equal({ outcome: 'success', dn: users.alice.dn, account: 'alice', groups: [groups.admins, groups.staff] });
+      });
+
+      it('gives the account name as the directory keeps it (ldap.accountAttribute), not as typed', async () => {
+        // slapd matches uid without regard to case: the typed ALICE binds as alice's entry.
+        expect(await make().verify('ALICE', users.alice.password)).to.have.property('account', 'alice');
+        expect(await make({ accountAttribute: 'employeeNumber' }).verify('bob', users.bob.password)).to.have.property('account', users.bob.employeeNumber);
+      });
+
+      it('fails closed (read_account) when the entry has no account attribute: a key is never guessed', async () => {
+        const thrown = await make({ accountAttribute: 'departmentNumber' }).verify('alice', users.alice.password).catch((err: unknown) => err);
+        expect(thrown).to.be.instanceOf(LdapUnavailableError).and.have.nested.property('extra.step', 'read_account');
       });
 
       it('the group attribute is found whatever the case of its configured name', async () => {
@@ -79,8 +90,8 @@ describe('LDAP first factor (src/first_factor/ldap_bind.ts) against a real slapd
       });
 
       it('bob succeeds with no groups, carol with staff only (not admins)', async () => {
-        expect(await make().verify('bob', users.bob.password)).to.deep.equal({ outcome: 'success', dn: users.bob.dn, groups: [] });
-        expect(await make().verify('carol', users.carol.password)).to.deep.equal({ outcome: 'success', dn: users.carol.dn, groups: [groups.staff] });
+        expect(await make().verify('bob', users.bob.password)).to.deep.equal({ outcome: 'success', dn: users.bob.dn, account: 'bob', groups: [] });
+        expect(await make().verify('carol', users.carol.password)).to.deep.equal({ outcome: 'success', dn: users.carol.dn, account: 'carol', groups: [groups.staff] });
       });
 
       it('a wrong password fails as invalid_credentials', async () => {
@@ -304,7 +315,7 @@ describe('LDAP first factor: configuration (src/first_factor/ldap_config.ts)', (
   const search = { bindDn: service.dn, bindPassword: 'x', searchBase: 'ou=people,dc=example,dc=org', searchFilter: '(uid={username})' };
 
   it('is off by default, with its defaults filled in', () => {
-    expect(ldapConfigSchema.parse({})).to.deep.equal({ enabled: false, timeoutMs: 5000, tls: { rejectUnauthorized: true, startTls: false }, groupAttribute: 'memberOf' });
+    expect(ldapConfigSchema.parse({})).to.deep.equal({ enabled: false, timeoutMs: 5000, tls: { rejectUnauthorized: true, startTls: false }, accountAttribute: 'uid', groupAttribute: 'memberOf' });
   });
 
   it('refuses tls.startTls with an ldaps:// URL, at that path and saying why; takes it with ldap://', () => {

@@ -121,11 +121,12 @@ describe('login with push approval (LinOTP-style provider)', () => {
     expect(h.gateway.logins).to.have.length(0);
   });
 
-  it('a user with no push device gets a clear message and a log line', async () => {
+  it('a push the server refuses (no device, or a wrong password with otppin 1) gets one clear message and a log line', async () => {
     h = await startHarness(push());
     new LinotpScript().pushRefused();
     const reply = await startLogin(h.browser(), 'alice', 'alice-pw');
-    expect(reply.json()).to.include({ code: 'no_push_device' });
+    expect(reply.json()).to.include({ code: 'push_refused' });
+    expect(reply.json().message).to.include('user name and password').and.include('help desk');
     expect(h.logs.lines.some((l) => l.event === 'push_no_device')).to.equal(true);
   });
 

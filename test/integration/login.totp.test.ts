@@ -26,7 +26,7 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
   it('asks for the app\'s code, refuses a wrong one, lets the right one in, and never takes it twice', async () => {
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
-    expect(started.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app.', canRememberDevice: false });
+    expect(started.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false });
     const code = totp.codeAt(secret, clock.now());
     const wrong = await browser.postJson('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf: started.csrf });
     expect(wrong.json().notice.code).to.equal('passcode_invalid');
@@ -44,11 +44,13 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
     expect(h.gateway.logins.map((l) => l.login)).to.deep.equal(['alice', 'alice']);
   });
 
-  it('a user without a device is refused with a message that says where to register one', async () => {
-    const reply = await startLogin(h.browser(), 'bob', 'bob-pw');
-    expect(reply.status).to.equal(403);
-    expect(reply.json()).to.include({ code: 'no_otp_device' });
-    expect(reply.json().message).to.include('/manageotp');
+  it('a user without a device is asked like everyone (the prompt says where to register one), and no code of theirs passes', async () => {
+    const browser = h.browser();
+    const started = await startLogin(browser, 'bob', 'bob-pw');
+    expect(started.status).to.equal(200);
+    expect(started.json().challenge.prompt).to.include('/manageotp');
+    const answer = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.json().csrf });
+    expect(answer.json().notice.code).to.equal('passcode_invalid');
   });
 
   it('wrong codes count toward the same per-user limit as passcodes', async () => {

@@ -72,7 +72,7 @@ describe('login: a first authenticator app registered right after the password (
     expect(h.logs.lines.some((l) => l.event === 'otp_device_activated')).to.equal(true);
 
     const again = (await startLogin(h.browser(), 'alice', 'alice-pw')).json();
-    expect(again.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app.', canRememberDevice: false });
+    expect(again.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false });
   });
 
   it('a wrong password shows no secret, adds no device, and counts as a wrong answer', async () => {
@@ -119,21 +119,24 @@ describe('login: a first authenticator app registered right after the password (
     expect(done.headers.get('location')).to.equal('/vpn/portal.html');
   });
 
-  it('refuse (the default) still refuses, pointing to /manageotp, and adds no device', async () => {
+  it('refuse (the default) enrols nothing: the code page points to /manageotp, and adds no device', async () => {
     h = await startHarness({ otp: { sqlite: { path } } }, { clock, tfa: false });
     const reply = await startLogin(h.browser(), 'alice', 'alice-pw');
-    expect(reply.json().code).to.equal('no_otp_device');
-    expect(reply.json().message).to.contain('/manageotp');
+    expect(reply.json().challenge.kind).to.equal('passcode');
+    expect(reply.json().challenge.prompt).to.contain('/manageotp');
     expect(await devicesOf('alice')).to.deep.equal([]);
   });
 
-  it('in a flow whose fallback form asks only for the code, a user with no app is shown the QR code instead of the form', async () => {
+  it('in a flow whose fallback form asks only for the code, a user with no app is shown the QR code once the password is known to be right', async () => {
     const flows = (parseYaml(readFileSync(new URL('../../fixtures/flows/push-otp-fallback.yaml', import.meta.url), 'utf8')) as { flows: unknown }).flows;
     h = await startHarness({ flows, linotp: { urls: [LINOTP_URL], pollIntervalMs: 200 }, otp: { sqlite: { path }, withoutDevice: 'enrol' } }, { clock });
     new LinotpScript().pushStarted(TID).status(TID, 'denied', 5);
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
-    const denied = (await browser.postJson('/mfa/push/confirm', { csrf: started.csrf })).json();
+    // The form is shown to everyone: that alice has no app is not told before her password is checked.
+    const form = (await browser.postJson('/mfa/push/confirm', { csrf: started.csrf })).json();
+    expect(form.status).to.equal('ask');
+    const denied = (await browser.postJson('/mfa/step', { code: '000000', csrf: started.csrf })).json();
     expect(denied.status).to.equal('challenge');
     expect(denied.challenge.kind).to.equal('enrol');
     const done = await browser.postJson('/mfa/passcode', { passcode: appFor(denied.challenge.otpauthUri).generate({ timestamp: clock.now() }), csrf: denied.csrf });

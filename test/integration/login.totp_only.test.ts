@@ -42,7 +42,7 @@ describe('login on factorgate\'s own TOTP codes alone, with no tfa section (issu
     const browser = h.browser();
     const started = await startLogin(browser, 'alice', 'alice-pw');
     expect(started.status).to.equal(200);
-    expect(started.json().challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app.', canRememberDevice: false });
+    expect(started.json().challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false });
     const code = totp.codeAt(secret, clock.now());
     const wrong = await browser.postJson('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf: started.json().csrf });
     expect(wrong.json().notice.code).to.equal('passcode_invalid');
@@ -53,11 +53,12 @@ describe('login on factorgate\'s own TOTP codes alone, with no tfa section (issu
     expect(h.logs.lines.some((l) => l.event === 'login_finished' && l.user === 'alice' && l.provider === 'totp')).to.equal(true);
   });
 
-  it('refuses a user without a device with a message that says where to register one', async () => {
-    const reply = await startLogin(h.browser(), 'bob', 'bob-pw');
-    expect(reply.status).to.equal(403);
-    expect(reply.json()).to.include({ code: 'no_otp_device' });
-    expect(reply.json().message).to.include('/manageotp');
+  it('asks a user without a device for a code like everyone, pointing to /manageotp, and lets no code of theirs in', async () => {
+    const browser = h.browser();
+    const started = await startLogin(browser, 'bob', 'bob-pw');
+    expect(started.json().challenge.prompt).to.include('/manageotp');
+    const answer = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.json().csrf });
+    expect(answer.json().notice.code).to.equal('passcode_invalid');
     expect(h.gateway.logins).to.deep.equal([]);
   });
 

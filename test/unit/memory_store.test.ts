@@ -144,7 +144,7 @@ describe('memory store (src/state/memory_store.ts)', () => {
   describe('housekeeping', () => {
     it('sweeps expired entries on its interval so they do not pile up', async () => {
       const moved = fakeClock();
-      const swept = new MemoryStore(moved, 10);
+      const swept = new MemoryStore(moved, { sweepIntervalMs: 10 });
       try {
         await swept.set('a', 1, 100);
         await swept.set('b', 2, 10_000);

@@ -28,9 +28,11 @@ const MAX_CHALLENGE_SECONDS = 600;
  */
 export class PushProvider implements SecondFactorProvider {
   readonly name: string;
+  readonly startChecksSecret: boolean;
 
   constructor(private readonly options: PushProviderOptions) {
     this.name = options.name;
+    this.startChecksSecret = options.otppin !== 2;
   }
 
   start(ctx: LoginContext): Promise<FactorOutcome> {
@@ -74,8 +76,10 @@ export class PushProvider implements SecondFactorProvider {
     const data = `Sign in to ${gatewayName} as ${ctx.username} from ${ctx.clientIp} at ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     const started = await client.startPush({ user: ctx.username, pass: this.pass(ctx), data, number }, ctx.deadline);
     if (started.kind === 'refused') {
+      // With a PIN or the password in `pass`, a refusal is "wrong secret or no device": the same
+      // answer for both, and for an unknown user.
       logger.warn({ event: 'push_no_device', user: ctx.username, clientIp: ctx.clientIp }, 'no push device registered for the user (or the PIN was refused)');
-      return { outcome: 'fail', state: {}, reason: 'no_push_device', canRetry: false };
+      return { outcome: 'fail', state: {}, reason: this.startChecksSecret ? 'push_refused' : 'no_push_device', canRetry: false };
     }
     const seconds = Math.min(this.options.timeoutSeconds, this.options.validitySeconds, MAX_CHALLENGE_SECONDS);
     const state: ProviderState = { transactionId: started.transactionId, number, expiresAt: now() + seconds * 1000 };

@@ -7,12 +7,12 @@ import { FactorgateError } from '../../errors.js';
 import { qrSvg } from '../../manage/qr.js';
 import { formTokenMatches } from '../../security/csrf.js';
 import type { Config } from '../../config/schema.js';
-import { sendError, sendView, wantsJson, type Responder } from '../respond.js';
+import type { UserNames } from '../../identity/user_names.js';
+import { sendView, wantsJson, type Responder } from '../respond.js';
 import { body, client, cookie, loginIdReader } from '../request.js';
 import type { Notice, NoticeCode } from '../../login/outcomes.js';
 
-type Deps = Responder & { flow: LoginFlow; config: Config };
-
+type Deps = Responder & { flow: LoginFlow; config: Config; userNames: UserNames };
 
 /** The /mfa endpoints of a login: each reads its input, hands it to the flow, renders the view. */
 export function loginRoutes(deps: Deps): Router {
@@ -22,10 +22,10 @@ export function loginRoutes(deps: Deps): Router {
 
   router.post('/mfa/login', async (req, res) => {
     const form = body(req);
-    if (!formTokenMatches(keyring, cookie(req, config.cookies.csrfName), form.fg_csrf)) {
-      return sendError(req, res, new FactorgateError('csrf', 'login form token missing or wrong'), config.gateway.loginPage);
-    }
-    const credentials = { ...readCredentials(form, { username: config.gateway.usernameField, password: config.gateway.passwordField }, config.login), pin: readTokenPin(form) };
+    // Thrown, not answered here, so the refusal is logged like every other.
+    if (!formTokenMatches(keyring, cookie(req, config.cookies.csrfName), form.fg_csrf)) throw new FactorgateError('csrf', 'login form token missing or wrong');
+    const typed = readCredentials(form, { username: config.gateway.usernameField, password: config.gateway.passwordField }, config.login);
+    const credentials = { user: deps.userNames.fromTyped(typed.username), password: typed.password, pin: readTokenPin(form) };
     // ASVS 3.2.1: a new handle on every login; an earlier login of this browser ends here.
     const previous = loginIdOf(req);
     if (previous) await flow.abandon(previous);
