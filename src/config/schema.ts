@@ -61,8 +61,8 @@ export const configSchema = z.object({
     loginPage: urlPath.default('/vpn/index.html').describe('Path of the gateway login page, served with factorgate\'s script injected.'),
     loginTarget: urlPath.default('/cgi/login').describe('Path the gateway login form posts to; factorgate replays credentials here.'),
     sessionCookie: cookieName.default('NSC_AAAC').describe('Cookie by which the gateway says a login succeeded.'),
-    guardedPaths: z.array(urlPath).default(['/cgi/login'])
-      .describe('Gateway paths no browser may reach directly (the login target is always guarded).'),
+    guardedPaths: z.array(urlPath).default(['/cgi/login', '/nf/auth'])
+      .describe('Gateway paths no browser may reach directly, with everything below them, in any spelling (the login target is always guarded). /nf/auth holds NetScaler\'s nFactor login endpoints (doAuthentication.do and the rest).'),
     usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
     timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay.'),

@@ -34,6 +34,14 @@ describe('the gateway login target is guarded', () => {
     });
   }
 
+  for (const target of ['/nf/auth/doAuthentication.do', '/nf/auth/getAuthenticationRequirements.do', '/NF/Auth/StartAuthentication.do']) {
+    it(`refuses POST ${target}: nFactor's login endpoints below /nf/auth are guarded by default`, async () => {
+      const reply = await rawRequest(h.fg.url, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      expect(reply).to.match(/^HTTP\/1\.1 403 /);
+      expect(h.logs.lines.some((l) => l.event === 'guarded_target_refused' && String(l.path).startsWith('/nf/auth/'))).to.equal(true);
+    });
+  }
+
   for (const method of ['GET', 'HEAD', 'PUT']) {
     it(`refuses ${method} to the login target too`, async () => {
       const reply = await rawRequest(h.fg.url, `${method} /cgi/login?login=alice&passwd=alice-pw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
