@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import proxyAddr from 'proxy-addr';
 import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import type { Logger } from './log.js';
-import { classify, normalizePath, type RouteTable } from './proxy/guard.js';
+import { classify, type RouteTable } from './proxy/guard.js';
 import { failurePage } from './web/pages.js';
 import { errorCatalog } from './errors.js';
 
@@ -23,9 +23,11 @@ export type ServerDeps = {
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
 
 /**
- * The front door. Routing is one table lookup on the normalised path, so pass-through traffic
- * reaches the proxy without going through express (DESIGN.md: express's router costs more than
- * the proxying itself). Guarded login targets are refused here, for every method.
+ * The front door. Routing is one table lookup on the request target as request_target.ts reads
+ * it, so pass-through traffic reaches the proxy without going through express (whose router
+ * costs more than the proxying itself). Guarded login targets are refused here, for every
+ * method, and so is every target whose readings could differ (400, ambiguous_target). What is
+ * forwarded is the target as it came, so the gateway reads only what the guard judged.
  */
 export type FrontDoor = {
   server: Server;
@@ -41,38 +43,50 @@ export function createServer(deps: ServerDeps): FrontDoor {
     if (trusted(req.socket.remoteAddress ?? '', 0)) return;
     for (const name of FORWARDING_HEADERS) delete req.headers[name];
   };
+  const refuseAmbiguous = (req: IncomingMessage, res: ServerResponse, reason: string) => {
+    deps.logger.warn({ event: 'ambiguous_target', reason, method: req.method, path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'request target refused: servers could read it differently');
+    refuse(res, 400, 'Sign-in stopped', errorCatalog.bad_request.message, deps.loginPage);
+  };
 
   const server = createHttpServer((req, res) => {
-    const route = classify(req.url ?? '/', deps.table);
-    switch (route) {
+    const decision = classify(req.url ?? '/', deps.table);
+    switch (decision.route) {
       case 'pass':
+        req.url = decision.target;
         deps.onPassthrough?.();
         dropUntrustedForwarding(req);
         void deps.passthrough(req, res, () => undefined);
         return;
       case 'login_page':
+        req.url = decision.target;
         dropUntrustedForwarding(req);
         deps.app(req, res);
         return;
       case 'own':
+        req.url = decision.target;
         deps.app(req, res);
         return;
       case 'guarded':
-        deps.logger.warn({ event: 'guarded_target_refused', method: req.method, path: normalizePath(req.url ?? '/'), clientIp: req.socket.remoteAddress }, 'direct request to a guarded gateway login target refused');
+        deps.logger.warn({ event: 'guarded_target_refused', method: req.method, path: decision.path, clientIp: req.socket.remoteAddress }, 'direct request to a guarded gateway login target refused');
         refuse(res, 403, 'Sign in through the login page', errorCatalog.guarded_target.message, deps.loginPage);
         return;
-      case 'bad_target':
-        deps.logger.warn({ event: 'bad_request_target', method: req.method, clientIp: req.socket.remoteAddress }, 'unreadable request target refused');
-        refuse(res, 400, 'Sign-in stopped', errorCatalog.bad_request.message, deps.loginPage);
+      case 'asterisk':
+        refuseAmbiguous(req, res, 'asterisk_form');
+        return;
+      case 'ambiguous':
+        refuseAmbiguous(req, res, decision.reason);
     }
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (classify(req.url ?? '/', deps.table) !== 'pass') {
-      deps.logger.warn({ event: 'upgrade_refused', path: normalizePath(req.url ?? '/') ?? 'unreadable', clientIp: req.socket.remoteAddress }, 'WebSocket upgrade to a non-pass-through path refused');
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const decision = classify(req.url ?? '/', deps.table);
+    if (decision.route !== 'pass') {
+      const reason = decision.route === 'ambiguous' ? decision.reason : decision.route;
+      deps.logger.warn({ event: 'upgrade_refused', reason, path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'WebSocket upgrade to a non-pass-through path refused');
+      socket.end(`HTTP/1.1 ${decision.route === 'ambiguous' ? '400 Bad Request' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    req.url = decision.target;
     dropUntrustedForwarding(req);
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
@@ -105,6 +119,11 @@ export function createServer(deps: ServerDeps): FrontDoor {
         for (const socket of upgraded) socket.destroy();
       }),
   };
+}
+
+/** The path of a target, for a log line: never its query, which may carry credentials; bounded. */
+function pathForLog(target: string | undefined): string {
+  return (target ?? '').split('?', 1)[0]!.slice(0, 256);
 }
 
 function refuse(res: ServerResponse, status: number, title: string, message: string, loginPage: string): void {

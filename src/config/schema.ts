@@ -4,6 +4,7 @@ import { ldapConfigSchema } from '../first_factor/ldap_config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
+import { readTarget } from '../proxy/request_target.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
@@ -12,7 +13,8 @@ const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
 const port = z.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
-const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
+const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /')
+  .refine((path) => readTarget(path).ok, 'must be a plain path: no dot segments, escaped separators, double encoding or backslashes');
 const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a valid cookie name');
 // Sections with required keys start empty when absent, so a missing key is reported by its full
 // dotted path (gateway.url), not as a missing section.

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { IDLE_SOCKET_MS } from '../http/outbound.js';
 import type { Socket } from 'node:net';
@@ -37,15 +37,23 @@ export function proxyTarget(gatewayUrl: string): { protocol: string; host: strin
 }
 
 /**
- * Everything that is not factorgate's own goes to the gateway as it is: bodies streamed,
- * X-Forwarded-* set, redirects and cookies untouched, WebSocket upgrades passed on.
+ * Everything that is not factorgate's own goes to the gateway as it is: the target exactly as the
+ * front door judged it, bodies streamed, X-Forwarded-* set, redirects and cookies untouched,
+ * WebSocket upgrades passed on.
  */
 export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }): RequestHandler {
   const { logger } = options;
   const { on: extraEvents, ...extra } = options.extra ?? {};
+  const target = proxyTarget(options.gatewayUrl);
+  const basePath = target.pathname.replace(/\/$/, '');
+  const prepare = (proxyReq: ClientRequest, req: IncomingMessage) => {
+    // http-proxy re-reads the target with url.parse, which escapes some characters and drops
+    // others, and collapses "//": the gateway gets the bytes the front door judged instead.
+    proxyReq.path = basePath + (req.url ?? '/');
+  };
   return createProxyMiddleware({
     ...extra,
-    target: proxyTarget(options.gatewayUrl),
+    target,
     agent: options.agent,
     xfwd: true,
     ws: false, // upgrades are routed explicitly by the server after the guard
@@ -69,6 +77,14 @@ export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }
         }
       },
       ...extraEvents,
+      proxyReq: (proxyReq, req, res, proxyOptions) => {
+        prepare(proxyReq, req);
+        extraEvents?.proxyReq?.(proxyReq, req, res, proxyOptions);
+      },
+      proxyReqWs: (proxyReq, req, socket, proxyOptions, head) => {
+        prepare(proxyReq, req);
+        extraEvents?.proxyReqWs?.(proxyReq, req, socket, proxyOptions, head);
+      },
     },
   });
 }
