@@ -18,6 +18,8 @@ type Deps = {
   loginPage: string;
   /** The password field after which a token PIN field is added (LinOTP otppin 0), if any. */
   tokenPinAfter?: string;
+  /** factorgate's own cookies, never sent to the gateway (ownCookieNames). */
+  ownCookies: readonly string[];
 };
 
 /** The largest login page factorgate reads to rewrite, after decompression; a larger one is refused. */
@@ -78,6 +80,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     gatewayUrl: deps.gatewayUrl,
     agent: deps.agent,
     logger: deps.logger,
+    ownCookies: deps.ownCookies,
     extra: {
       selfHandleResponse: true,
       on: {

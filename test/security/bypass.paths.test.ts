@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import WebSocket from 'ws';
 import { rawPost, rawRequest } from '../helpers/raw_http.js';
-import { ALICE, startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
+import { ALICE, COOKIE_HEADER, OWN_COOKIES, startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
 
 // The guard and the gateway must read the same path. Each target below is one a lenient gateway
 // (the simulator in lenientPaths mode) reads as its login, or as a path below it, while a guard
@@ -136,4 +137,69 @@ describe('security: ordinary gateway URLs pass byte for byte', function () {
       expect(s.gateway.requestsSeen().map((r) => r.target)).to.deep.equal([target]);
     });
   }
+});
+
+describe('security: factorgate\'s cookies never reach the gateway', function () {
+  this.timeout(30_000);
+  let s: LenientStack;
+  before(async () => { s = await startLenientStack(); });
+  beforeEach(() => s.gateway.reset());
+  after(async () => { await s.close(); });
+
+  // A browser sends Path=/mfa and Path=/manageotp cookies with each of these (it matches cookie paths on the raw path).
+  const UNDER_OWN_COOKIE_PATHS = [
+    '/mfa/..%2fstatic/hello.txt',
+    '/mfa/..%2fecho',
+    '/mfa/%2e%2e/echo',
+    '/mfa/..;/echo',
+    '/mfa/x/..%2f..%2fecho',
+    '/mfa/..%5cecho',
+    '/mfa/%ef%bc%8e%ef%bc%8e/echo',
+    '/mfa/..%252fecho',
+    '/manageotp/..%2fecho',
+    '/manageotp/..;/echo',
+    '/mfa',
+    '/mfa/echo',
+    '/manageotp/echo',
+  ];
+
+  for (const target of UNDER_OWN_COOKIE_PATHS) {
+    it(`GET ${target} with factorgate's cookies is not passed to the gateway`, async () => {
+            const reply = await rawRequest(s.fg.url, `GET ${target} HTTP/1.1\r\nHost: x\r\nCookie: ${COOKIE_HEADER}\r\nConnection: close\r\n\r\n`);
+      expect(reply).to.match(/^HTTP\/1\.1 (400|404|200) /);
+      expect(s.gateway.requestsSeen()).to.deep.equal([]);
+    });
+  }
+
+  it('pass-through: the gateway\'s /echo sees the gateway\'s cookies, never factorgate\'s', async () => {
+    const reply = await rawRequest(s.fg.url, `GET /echo HTTP/1.1\r\nHost: x\r\nCookie: ${COOKIE_HEADER}\r\nConnection: close\r\n\r\n`);
+    const echoed = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { headers: Record<string, string> };
+    expect(echoed.headers.cookie).to.equal('NSC_TMAS=gateway-own');
+  });
+
+  it('pass-through: a Cookie header of factorgate\'s cookies alone is dropped', async () => {
+    const reply = await rawRequest(s.fg.url, `GET /echo HTTP/1.1\r\nHost: x\r\nCookie: authkey=a; fg_csrf=b\r\nConnection: close\r\n\r\n`);
+    const echoed = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { headers: Record<string, string> };
+    expect(echoed.headers).not.to.have.property('cookie');
+  });
+
+  it('pass-through: a cookie whose name merely contains one of factorgate\'s names passes untouched', async () => {
+    const header = 'my_authkey=1; fg_csrf_x=2;  spaced = 3';
+    const reply = await rawRequest(s.fg.url, `GET /echo HTTP/1.1\r\nHost: x\r\nCookie: ${header}\r\nConnection: close\r\n\r\n`);
+    const echoed = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { headers: Record<string, string> };
+    expect(echoed.headers.cookie).to.equal(header);
+  });
+
+  it('the login page fetch carries the gateway\'s cookies, never factorgate\'s', async () => {
+        const reply = await rawRequest(s.fg.url, `GET /vpn/index.html HTTP/1.1\r\nHost: x\r\nCookie: ${COOKIE_HEADER}\r\nConnection: close\r\n\r\n`);
+    expect(reply).to.match(/^HTTP\/1\.1 200 /);
+    expect(s.gateway.requestsSeen()).to.deep.equal([{ method: 'GET', target: '/vpn/index.html', cookie: 'NSC_TMAS=gateway-own' }]);
+  });
+
+  it('a WebSocket upgrade carries the gateway\'s cookies, never factorgate\'s', async () => {
+        const ws = new WebSocket(`${s.fg.url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: COOKIE_HEADER } });
+    await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
+    ws.terminate();
+    expect(s.gateway.requestsSeen().map((r) => r.cookie)).to.deep.equal(['NSC_TMAS=gateway-own']);
+  });
 });

@@ -43,7 +43,10 @@ export class GatewaySimulator {
     app.use(echoRoutes());
     app.get('/', (_req, res) => res.redirect(302, '/vpn/index.html'));
     app.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
-    this.server = new SimulatorServer(app, this.ws.onUpgrade);
+    this.server = new SimulatorServer(app, (req, socket, head) => {
+      if (options.lenientPaths) this.remember({ method: req.method ?? '', target: req.url ?? '', ...(req.headers.cookie === undefined ? {} : { cookie: req.headers.cookie }) });
+      this.ws.onUpgrade(req, socket, head);
+    });
   }
 
   /** The root URL (what factorgate's gateway.url takes); throws before listen(). */
