@@ -16,11 +16,19 @@ export type ServerDeps = {
   loginPage: string;
   /** Idle client connections are closed after this long (listen.keepAliveSeconds). */
   keepAliveMs?: number;
+  /** How long a client may take to send its headers, and its whole request (defaults below). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   logger: Logger;
   onPassthrough?: () => void;
 };
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
+
+/** The whole request, body included, must arrive within this; longer uploads are cut (408). */
+const REQUEST_TIMEOUT_MS = 120_000;
+/** How often Node looks for connections past those timeouts; its default of 30 s would let a slow client hold one that much longer. */
+const CONNECTION_CHECK_MS = 1000;
 
 /**
  * The front door. Routing is one table lookup on the request target as request_target.ts reads
@@ -48,14 +56,19 @@ export function createServer(deps: ServerDeps): FrontDoor {
     refuse(res, 400, 'Sign-in stopped', errorCatalog.bad_request.message, deps.loginPage);
   };
 
-  const server = createHttpServer((req, res) => {
+  const keepAliveMs = deps.keepAliveMs ?? 5000;
+  // Above the keep-alive timeout, so a slow first header on a reused connection is not cut short.
+  const headersTimeoutMs = deps.headersTimeoutMs ?? Math.max(20_000, keepAliveMs + 1000);
+  const requestTimeoutMs = deps.requestTimeoutMs ?? Math.max(REQUEST_TIMEOUT_MS, headersTimeoutMs);
+  const server = createHttpServer({ connectionsCheckingInterval: Math.min(CONNECTION_CHECK_MS, headersTimeoutMs) }, (req, res) => {
     const decision = classify(req.url ?? '/', deps.table);
     switch (decision.route) {
       case 'pass':
         req.url = decision.target;
         deps.onPassthrough?.();
         dropUntrustedForwarding(req);
-        void deps.passthrough(req, res, () => undefined);
+        // The proxy declines only targets it cannot place; none should get here, but none may go unanswered.
+        void deps.passthrough(req, res, () => refuseAmbiguous(req, res, 'not_forwardable'));
         return;
       case 'login_page':
         req.url = decision.target;
@@ -71,6 +84,12 @@ export function createServer(deps: ServerDeps): FrontDoor {
         refuse(res, 403, 'Sign in through the login page', errorCatalog.guarded_target.message, deps.loginPage);
         return;
       case 'asterisk':
+        if (req.method === 'OPTIONS') {
+          // About factorgate itself, not a resource of the gateway: answered here, with nothing to say.
+          res.writeHead(204, { 'Cache-Control': 'no-store' });
+          res.end();
+          return;
+        }
         refuseAmbiguous(req, res, 'asterisk_form');
         return;
       case 'ambiguous':
@@ -93,15 +112,17 @@ export function createServer(deps: ServerDeps): FrontDoor {
     deps.passthrough.upgrade(req, socket as never, head);
   });
 
-  // A client that sends garbage gets a 400 from Node's parser; nothing reaches the handlers.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  // Garbage, or a client too slow with its headers or body: Node's parser stops it before any
+  // handler. It gets a status line if no answer has begun on the connection, and is closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const answering = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent === true;
+    if (!socket.writable || answering || err.code === 'ECONNRESET') return void socket.destroy();
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
-  server.keepAliveTimeout = deps.keepAliveMs ?? 5000;
-  // Above the keep-alive timeout, so a slow first header on a reused connection is not cut short.
-  server.headersTimeout = Math.max(20_000, server.keepAliveTimeout + 1000);
-  server.requestTimeout = 120_000;
+  server.keepAliveTimeout = keepAliveMs;
+  server.headersTimeout = headersTimeoutMs;
+  server.requestTimeout = requestTimeoutMs;
 
   return {
     server,
