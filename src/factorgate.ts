@@ -122,7 +122,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
-      ownCookies: ownCookieNames(config),
+      ownCookies: ownCookieNames(config), timeoutMs: gw.timeoutMs,
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });

@@ -67,7 +67,7 @@ export const configSchema = z.object({
       .describe('Gateway paths no browser may reach directly, with everything below them, in any spelling (the login target is always guarded). /nf/auth holds NetScaler\'s nFactor login endpoints (doAuthentication.do and the rest).'),
     usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay, and of the whole fetch of the login page.'),
     secretHeader: z.object({
       name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
