@@ -51,8 +51,10 @@ export function createServer(deps: ServerDeps): FrontDoor {
     if (trusted(req.socket.remoteAddress ?? '', 0)) return;
     for (const name of FORWARDING_HEADERS) delete req.headers[name];
   };
-  const refuseAmbiguous = (req: IncomingMessage, res: ServerResponse, reason: string) => {
+  const logAmbiguous = (req: IncomingMessage, reason: string) =>
     deps.logger.warn({ event: 'ambiguous_target', reason, method: req.method, path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'request target refused: servers could read it differently');
+  const refuseAmbiguous = (req: IncomingMessage, res: ServerResponse, reason: string) => {
+    logAmbiguous(req, reason);
     refuse(res, 400, 'Sign-in stopped', errorCatalog.bad_request.message, deps.loginPage);
   };
 
@@ -110,6 +112,12 @@ export function createServer(deps: ServerDeps): FrontDoor {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     deps.passthrough.upgrade(req, socket as never, head);
+  });
+
+  // CONNECT (authority form) asks for a tunnel, which factorgate never opens; Node would drop it without a word.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    logAmbiguous(req, 'authority_form');
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
   // Garbage, or a client too slow with its headers or body: Node's parser stops it before any

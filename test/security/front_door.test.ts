@@ -26,6 +26,12 @@ describe('security: every request gets an answer', () => {
     });
   }
 
+
+  it('CONNECT is refused with 400 and an ambiguous_target line, not dropped without a word', async () => {
+    const reply = await rawRequest(h.fg.url, 'CONNECT gateway.example:443 HTTP/1.1\r\nHost: gateway.example:443\r\n\r\n');
+    expect(reply).to.match(/^HTTP\/1\.1 400 /);
+    expect(h.logs.lines.some((l) => l.event === 'ambiguous_target' && l.reason === 'authority_form' && l.method === 'CONNECT')).to.equal(true);
+  });
 });
 
 describe('security: the front door with short timeouts and a proxy that declines', function () {
