@@ -74,6 +74,9 @@ export type TargetReading =
   | { ok: false; reason: RefusalReason };
 
 const inRanges = (code: number) => CONTROL_BYTE_RANGES.some(([from, to]) => code >= from && code <= to);
+const escaped = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+const CONTROL_LITERAL = new RegExp(`[${CONTROL_BYTE_RANGES.map(([from, to]) => `${escaped(from)}-${escaped(to)}`).join('')}]`);
+const NON_ASCII_LITERAL = new RegExp(`[${escaped(NON_ASCII_BYTE_RANGE[0])}-\\uffff]`);
 const REFUSED_ESCAPED_CODES = new Set(REFUSED_ESCAPED_CHARACTERS.map((c) => c.charCodeAt(0)));
 const ESCAPE = /%([0-9A-Fa-f]{2})/g;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
@@ -102,12 +105,8 @@ export function readTarget(target: string): TargetReading {
 type Refused = { refused: RefusalReason };
 
 function refusedLiteral(target: string): RefusalReason | undefined {
-  for (let i = 0; i < target.length; i++) {
-    const code = target.charCodeAt(i);
-    if (inRanges(code)) return 'control_character';
-    if (code >= NON_ASCII_BYTE_RANGE[0]) return 'non_ascii';
-  }
-  return undefined;
+  if (CONTROL_LITERAL.test(target)) return 'control_character';
+  return NON_ASCII_LITERAL.test(target) ? 'non_ascii' : undefined;
 }
 
 /** The target in origin form: itself when it starts with "/", else the path and query of an absolute-form target. */
@@ -155,6 +154,8 @@ function refusedAfterNfkc(text: string): boolean {
 
 /** Windows drops trailing dots and spaces from a name; many servers trim spaces around it. */
 const trimmed = (segment: string) => segment.trim().replace(/[.\s]+$/, '');
+/** A segment (or the part before its ";") that trimmed() would change. */
+const TRIMMABLE = /[.\s](?:[/;]|$)|\/\s/;
 
 const NON_ASCII = /[^\u0000-\u007f]/;
 /** Accents and other marks dropped: "İ" lower-cases to "i" plus a dot above, which Java's simple mapping leaves out. */
@@ -162,17 +163,28 @@ const withoutMarks = (path: string) => path.normalize('NFKD').replace(/\p{M}/gu,
 
 /** Every reading of a decoded path, or undefined when one of them holds a dot segment. */
 function readingsOf(decoded: string): string[] | undefined {
+  // The common case is cheap: ASCII needs neither NFKC nor the other case mappings, and
+  // without ";" the three ways of reading ";params" are one.
+  const ascii = !NON_ASCII.test(decoded);
   const readings = new Set<string>();
-  for (const base of new Set([decoded, decoded.normalize('NFKC')])) {
+  for (const base of ascii ? [decoded] : new Set([decoded, decoded.normalize('NFKC')])) {
     const literal = base.split('/');
-    const stripped = literal.map((s) => s.split(';', 1)[0]!); // Tomcat: ";..." up to the next "/"
-    const cut = base.split(';', 1)[0]!.split('/'); // ";..." to the end of the path
-    for (const segments of [literal, stripped, cut, stripped.map(trimmed), cut.map(trimmed)]) {
+    const spellings = [literal];
+    if (base.includes(';')) {
+      spellings.push(literal.map((s) => s.split(';', 1)[0]!)); // Tomcat: ";..." up to the next "/"
+      spellings.push(base.split(';', 1)[0]!.split('/')); // ";..." to the end of the path
+    }
+    if (TRIMMABLE.test(base)) spellings.push(...spellings.map((segments) => segments.map(trimmed)));
+    for (const segments of spellings) {
       const path = '/' + segments.filter((s) => s !== '').join('/');
+      if (ascii) {
+        readings.add(path.toLowerCase());
+        continue;
+      }
       // Case-insensitive both ways: Java's equalsIgnoreCase also takes "ı" for "i", through "I".
       for (const cased of [path.toLowerCase(), path.toUpperCase().toLowerCase()]) {
         readings.add(cased);
-        if (NON_ASCII.test(cased)) readings.add(withoutMarks(cased));
+        readings.add(withoutMarks(cased));
       }
     }
   }
