@@ -74,9 +74,9 @@ export type TargetReading =
   | { ok: false; reason: RefusalReason };
 
 const inRanges = (code: number) => CONTROL_BYTE_RANGES.some(([from, to]) => code >= from && code <= to);
-const escaped = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
-const CONTROL_LITERAL = new RegExp(`[${CONTROL_BYTE_RANGES.map(([from, to]) => `${escaped(from)}-${escaped(to)}`).join('')}]`);
-const NON_ASCII_LITERAL = new RegExp(`[${escaped(NON_ASCII_BYTE_RANGE[0])}-\\uffff]`);
+const unicodeEscape = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+const CONTROL_LITERAL = new RegExp(`[${CONTROL_BYTE_RANGES.map(([from, to]) => `${unicodeEscape(from)}-${unicodeEscape(to)}`).join('')}]`);
+const NON_ASCII_LITERAL = new RegExp(`[${unicodeEscape(NON_ASCII_BYTE_RANGE[0])}-\\uffff]`);
 const REFUSED_ESCAPED_CODES = new Set(REFUSED_ESCAPED_CHARACTERS.map((c) => c.charCodeAt(0)));
 const ESCAPE = /%([0-9A-Fa-f]{2})/g;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
