@@ -30,7 +30,7 @@ import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
 import { LoginFlow } from './login/login_flow.js';
 import { loginFlowOf } from './flows/index.js';
-import { CookiePolicy } from './web/cookies.js';
+import { CookiePolicy, ownCookieNames } from './web/cookies.js';
 import { loginPageHandler } from './web/login_page.js';
 import { createApp } from './web/app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
@@ -125,12 +125,13 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
+      ownCookies: ownCookieNames(config), timeoutMs: gw.timeoutMs,
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
-    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger }),
+    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config) }),
     onPassthrough: () => metrics.passthroughRequests.inc(),
   });
 

@@ -5,6 +5,7 @@ import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
 import { userNamesSchema } from '../identity/user_names.js';
+import { readTarget } from '../proxy/request_target.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
@@ -13,7 +14,8 @@ const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
 const port = z.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
-const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
+const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /')
+  .refine((path) => readTarget(path).ok, 'must be a plain path: no dot segments, escaped separators, double encoding or backslashes');
 const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a valid cookie name');
 // Sections with required keys start empty when absent, so a missing key is reported by its full
 // dotted path (gateway.url), not as a missing section.
@@ -62,11 +64,11 @@ export const configSchema = z.object({
     loginPage: urlPath.default('/vpn/index.html').describe('Path of the gateway login page, served with factorgate\'s script injected.'),
     loginTarget: urlPath.default('/cgi/login').describe('Path the gateway login form posts to; factorgate replays credentials here.'),
     sessionCookie: cookieName.default('NSC_AAAC').describe('Cookie by which the gateway says a login succeeded.'),
-    guardedPaths: z.array(urlPath).default(['/cgi/login'])
-      .describe('Gateway paths no browser may reach directly (the login target is always guarded).'),
+    guardedPaths: z.array(urlPath).default(['/cgi/login', '/nf/auth'])
+      .describe('Gateway paths no browser may reach directly, with everything below them, in any spelling (the login target is always guarded). /nf/auth holds NetScaler\'s nFactor login endpoints (doAuthentication.do and the rest).'),
     usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay, and of the whole fetch of the login page.'),
     secretHeader: z.object({
       name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),

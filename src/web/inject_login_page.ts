@@ -107,5 +107,5 @@ function postsToGuarded(action: string, table: RouteTable): boolean {
   } catch {
     return false;
   }
-  return classify(path, table) === 'guarded';
+  return classify(path, table).route === 'guarded';
 }

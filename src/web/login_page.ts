@@ -1,5 +1,5 @@
 import type { Request, Response, RequestHandler } from 'express';
-import type { Agent, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { errorCatalog } from '../errors.js';
@@ -18,6 +18,10 @@ type Deps = {
   loginPage: string;
   /** The password field after which a token PIN field is added (LinOTP otppin 0), if any. */
   tokenPinAfter?: string;
+  /** factorgate's own cookies, never sent to the gateway (ownCookieNames). */
+  ownCookies: readonly string[];
+  /** The whole fetch, from the request to the page's last byte (gateway.timeoutMs). */
+  timeoutMs: number;
 };
 
 /** The largest login page factorgate reads to rewrite, after decompression; a larger one is refused. */
@@ -29,6 +33,21 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGun
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 // These describe the gateway's bytes, not the rewritten page; factorgate sets its own.
 const REWRITTEN = new Set(['content-length', 'content-encoding', 'etag', 'last-modified', 'cache-control']);
+
+// The page carries the passcode dialog: no other site may frame it, no browser may sniff it into
+// another type. A second CSP header only tightens the gateway's own, which is passed as it is.
+const PAGE_GUARDS = { 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' } as const;
+const FRAME_ANCESTORS = "frame-ancestors 'none'";
+
+function withPageGuards(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const csp = headers['content-security-policy'];
+  const policies: string[] = csp === undefined ? [] : Array.isArray(csp) ? csp.map(String) : [String(csp)];
+  const guarded: Record<string, OutgoingHttpHeader | undefined> = { ...headers, ...PAGE_GUARDS, 'content-security-policy': [...policies, FRAME_ANCESTORS] };
+  return guarded;
+}
+
+/** One fetch of the page: the request to the gateway, and whether the browser has had its answer. */
+type PageFetch = { upstream?: ClientRequest; over: boolean };
 
 class UnreadablePage extends Error {
   constructor(readonly reason: 'too_large' | 'unsupported_encoding' | 'bad_encoding') {
@@ -45,11 +64,24 @@ class UnreadablePage extends Error {
  */
 export function loginPageHandler(deps: Deps): RequestHandler {
   const inject = cachedLoginPageInjector(deps.table, { csrfFieldName: deps.csrfFieldName, tokenPinAfter: deps.tokenPinAfter });
+  const fetches = new WeakMap<IncomingMessage, PageFetch>();
+
+  /** A fetch gone wrong or out of time: one log line, the failure page (or a cut answer, if it had begun), the gateway request dropped. */
+  function fail(req: IncomingMessage, res: ServerResponse, cause: string): void {
+    const fetch = fetches.get(req);
+    if (!fetch || fetch.over) return;
+    fetch.over = true;
+    fetch.upstream?.destroy();
+    deps.logger.warn({ event: 'login_page_unreadable', cause, limitBytes: MAX_LOGIN_PAGE_BYTES, timeoutMs: deps.timeoutMs }, 'the gateway login page could not be read for rewriting');
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(502, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...PAGE_GUARDS });
+    res.end(failurePage('Sign-in unavailable', errorCatalog.gateway_unavailable.message, deps.loginPage));
+  }
 
   async function answer(gatewayRes: IncomingMessage, req: Request, res: Response): Promise<void> {
     const type = String(gatewayRes.headers['content-type'] ?? '');
     if (req.method === 'HEAD' || gatewayRes.statusCode !== 200 || !type.includes('text/html')) {
-      res.writeHead(gatewayRes.statusCode ?? 502, forwardable(gatewayRes.headers));
+      res.writeHead(gatewayRes.statusCode ?? 502, withPageGuards(forwardable(gatewayRes.headers)));
       gatewayRes.on('error', () => res.destroy()); // a gateway that breaks off mid-answer: so does factorgate
       gatewayRes.pipe(res);
       return;
@@ -58,16 +90,15 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     try {
       page = await readPage(gatewayRes);
     } catch (err) {
-      const cause = err instanceof UnreadablePage ? err.reason : (err as NodeJS.ErrnoException).code ?? 'error';
-      deps.logger.warn({ event: 'login_page_unreadable', cause, limitBytes: MAX_LOGIN_PAGE_BYTES }, 'the gateway login page could not be read for rewriting');
-      res.writeHead(502, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(failurePage('Sign-in unavailable', errorCatalog.gateway_unavailable.message, deps.loginPage));
-      return;
+      return fail(req, res, err instanceof UnreadablePage ? err.reason : (err as NodeJS.ErrnoException).code ?? 'error');
     }
     const token = issueFormToken(deps.keyring);
     const { html, formsRewritten } = await inject(page, token);
+    const fetch = fetches.get(req);
+    if (!fetch || fetch.over) return;
+    fetch.over = true;
     if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
-    res.status(200).set(forwardable(gatewayRes.headers, REWRITTEN) as Record<string, string>);
+    res.status(200).set(withPageGuards(forwardable(gatewayRes.headers, REWRITTEN)) as Record<string, string>);
     deps.cookies.setFormToken(res, token);
     res.set('Cache-Control', 'no-store');
     res.set('Content-Length', String(Buffer.byteLength(html)));
@@ -78,10 +109,13 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     gatewayUrl: deps.gatewayUrl,
     agent: deps.agent,
     logger: deps.logger,
+    ownCookies: deps.ownCookies,
     extra: {
       selfHandleResponse: true,
       on: {
-        proxyReq: (proxyReq) => {
+        proxyReq: (proxyReq, req) => {
+          const fetch = fetches.get(req);
+          if (fetch) fetch.upstream = proxyReq;
           // Always fetch a full page: a 304 would leave the browser a cached form with a stale token.
           proxyReq.removeHeader('if-none-match');
           proxyReq.removeHeader('if-modified-since');
@@ -95,11 +129,18 @@ export function loginPageHandler(deps: Deps): RequestHandler {
             res.end();
           });
         },
+        // The gateway refused the connection, reset it, or the fetch was dropped by fail() itself.
+        error: (err, req, res) => {
+          if (typeof (res as ServerResponse).writeHead === 'function') fail(req, res as ServerResponse, (err as NodeJS.ErrnoException).code ?? 'error');
+        },
       },
     },
   });
   return (req: Request, res: Response, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    fetches.set(req, { over: false });
+    const deadline = setTimeout(() => fail(req, res, 'timeout'), deps.timeoutMs);
+    res.once('close', () => clearTimeout(deadline));
     void proxy(req, res, next);
   };
 }

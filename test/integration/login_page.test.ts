@@ -8,6 +8,7 @@ import { captureLogs } from '../helpers/log_capture.js';
 import { testConfig } from '../helpers/config.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { LOGIN_PAGE } from '../helpers/gateway_stub.js';
+import { closedPortUrl } from '../helpers/harness.js';
 
 // The gateway's login page as factorgate reads and rewrites it: bounded, decoded, its cookies
 // untouched; what is not a 200 HTML page passes as it is.
@@ -16,7 +17,10 @@ type Page = (res: import('node:http').ServerResponse) => void;
 
 const PAGES: Record<string, Page> = {
   '/plain.html': (res) => {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ETag: '"v1"', 'Set-Cookie': ['gw_lb=abc; Domain=gateway.example; Path=/; Secure', 'gw_lang=en; Path=/'], 'X-Gateway': 'yes' });
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8', ETag: '"v1"', 'Set-Cookie': ['gw_lb=abc; Domain=gateway.example; Path=/; Secure', 'gw_lang=en; Path=/'], 'X-Gateway': 'yes',
+      'Content-Security-Policy': "default-src 'self' 'unsafe-inline'", 'X-Frame-Options': 'SAMEORIGIN',
+    });
     res.end(LOGIN_PAGE);
   },
   '/gzip.html': (res) => {
@@ -48,6 +52,11 @@ const PAGES: Record<string, Page> = {
     res.write('the gateway breaks off here');
     setTimeout(() => res.destroy(), 50);
   },
+  '/stalled.html': (res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.write('<p>the rest never comes');
+  },
+  '/silent.html': () => undefined,
   '/moved.html': (res) => {
     res.writeHead(302, { Location: '/elsewhere.html', 'Set-Cookie': 'gw_moved=1; Domain=gateway.example; Path=/' });
     res.end();
@@ -70,14 +79,16 @@ describe('the gateway login page, read and rewritten', () => {
     });
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   });
-  after(async () => { await new Promise((resolve) => gateway.close(resolve)); });
+  after(async () => {
+    gateway.closeAllConnections();
+    await new Promise((resolve) => gateway.close(resolve));
+  });
   beforeEach(() => { seen = []; });
   afterEach(async () => { await fg?.close(); fg = undefined; });
 
-  async function pageAt(path: string): Promise<TestBrowser> {
+  async function pageAt(path: string, gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`, timeoutMs = 5000): Promise<TestBrowser> {
     logs = captureLogs();
-    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-    fg = await startFactorgate(testConfig(url, { gateway: { loginPage: path } }), { logger: logs.logger });
+    fg = await startFactorgate(testConfig(gatewayUrl, { gateway: { loginPage: path, timeoutMs } }), { logger: logs.logger });
     return new TestBrowser(fg.url);
   }
 
@@ -96,6 +107,14 @@ describe('the gateway login page, read and rewritten', () => {
     expect(Number(page.headers.get('content-length'))).to.equal(Buffer.byteLength(page.body));
     expect(seen[0]!['accept-encoding']).to.equal('identity');
     expect(seen[0]!['if-none-match']).to.equal(undefined);
+  });
+
+  it('may not be framed or sniffed: X-Frame-Options, a second CSP that only adds frame-ancestors, nosniff', async () => {
+    const browser = await pageAt('/plain.html');
+    const page = await browser.get('/plain.html');
+    expect(page.headers.get('x-frame-options')).to.equal('DENY');
+    expect(page.headers.get('content-security-policy')).to.equal("default-src 'self' 'unsafe-inline', frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
   });
 
   it('decodes a page the gateway compresses anyway', async () => {
@@ -120,6 +139,28 @@ describe('the gateway login page, read and rewritten', () => {
       expect(lines[0]).to.include({ cause, limitBytes: MAX_LOGIN_PAGE_BYTES });
     });
   }
+
+  for (const path of ['/stalled.html', '/silent.html']) {
+    it(`gives up on ${path.slice(1)} at gateway.timeoutMs with the 502 page and one log line (timeout)`, async () => {
+      const browser = await pageAt(path, undefined, 300);
+      const page = await browser.get(path);
+      expect(page.status).to.equal(502);
+      expect(page.body).to.include('The gateway is not answering right now. Try again in a few minutes.');
+      expect(page.headers.get('x-frame-options')).to.equal('DENY');
+      expect(page.setCookies).to.deep.equal([]);
+      const lines = logs.lines.filter((l) => l.event === 'login_page_unreadable');
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.include({ cause: 'timeout', timeoutMs: 300 });
+    });
+  }
+
+  it('answers a gateway that refuses the connection with the 502 page and one log line', async () => {
+    const browser = await pageAt('/plain.html', await closedPortUrl());
+    const page = await browser.get('/plain.html');
+    expect(page.status).to.equal(502);
+    expect(page.body).to.include('The gateway is not answering right now. Try again in a few minutes.');
+    expect(logs.lines.filter((l) => l.event === 'login_page_unreadable').map((l) => l.cause)).to.deep.equal(['ECONNREFUSED']);
+  });
 
   it('passes a redirect from the login page on as it is, cookies included', async () => {
     const browser = await pageAt('/moved.html');

@@ -1,6 +1,7 @@
 import express from 'express';
 import { SimulatorServer } from '../http_server.js';
 import { echoRoutes } from './echo_routes.js';
+import { lenientLoginRoutes, type SeenRequest } from './lenient_paths.js';
 import { LoginLog, type LoginOutcome, type LoginPost } from './login_log.js';
 import { loginRoutes } from './login_routes.js';
 import { resolveGatewayOptions, type GatewaySimulatorOptions, type ResolvedGatewayOptions } from './options.js';
@@ -11,6 +12,10 @@ import { webSocketEcho } from './websocket.js';
 
 export type { GatewaySimulatorOptions } from './options.js';
 export type { LoginOutcome, LoginPost } from './login_log.js';
+export type { SeenRequest } from './lenient_paths.js';
+
+/** How many requests lenientPaths mode remembers, newest kept. */
+const MAX_SEEN = 1000;
 
 /**
  * The NetScaler-style gateway of DESIGN.md contract 1: a login page, /cgi/login with a session
@@ -25,17 +30,23 @@ export class GatewaySimulator {
   private readonly logins = new LoginLog();
   private readonly server: SimulatorServer;
   private readonly ws = webSocketEcho('/ws');
+  private seen: SeenRequest[] = [];
 
   constructor(private readonly options: ResolvedGatewayOptions) {
     const app = express();
     app.disable('x-powered-by');
     const passwords = new PasswordCheck(options.users);
-    app.use(loginRoutes({ options, passwords, sessions: this.sessions, logins: this.logins }));
+    const loginDeps = { options, passwords, sessions: this.sessions, logins: this.logins };
+    if (options.lenientPaths) app.use(lenientLoginRoutes(loginDeps, (request) => this.remember(request)));
+    app.use(loginRoutes(loginDeps));
     app.use(portalRoutes(this.sessions, options.sessionCookie));
     app.use(echoRoutes());
     app.get('/', (_req, res) => res.redirect(302, '/vpn/index.html'));
     app.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
-    this.server = new SimulatorServer(app, this.ws.onUpgrade);
+    this.server = new SimulatorServer(app, (req, socket, head) => {
+      if (options.lenientPaths) this.remember({ method: req.method ?? '', target: req.url ?? '', ...(req.headers.cookie === undefined ? {} : { cookie: req.headers.cookie }) });
+      this.ws.onUpgrade(req, socket, head);
+    });
   }
 
   /** The root URL (what factorgate's gateway.url takes); throws before listen(). */
@@ -67,14 +78,25 @@ export class GatewaySimulator {
     return this.logins.list();
   }
 
+  /** In lenientPaths mode, every request received (method, raw target, Cookie header), oldest first. */
+  requestsSeen(): SeenRequest[] {
+    return this.seen.map((r) => ({ ...r }));
+  }
+
+  private remember(request: SeenRequest): void {
+    this.seen.push(request);
+    if (this.seen.length > MAX_SEEN) this.seen = this.seen.slice(-MAX_SEEN);
+  }
+
   /** Live sessions, of one user or of all. */
   sessionCount(user?: string): number {
     return this.sessions.count(user);
   }
 
-  /** Forgets every session and login post. */
+  /** Forgets every session, login post and request seen. */
   reset(): void {
     this.sessions.clear();
     this.logins.clear();
+    this.seen = [];
   }
 }

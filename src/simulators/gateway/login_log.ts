@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export type LoginOutcome = 'accepted' | 'rejected' | 'forbidden';
 
-/** One post to /cgi/login as received: the login name and headers, never the password. */
-export type LoginPost = { at: string; login: string; outcome: LoginOutcome; headers: IncomingHttpHeaders };
+/** One post to /cgi/login as received: the login name, the request target and headers, never the password. */
+export type LoginPost = { at: string; login: string; outcome: LoginOutcome; target: string; headers: IncomingHttpHeaders };
 
 export class LoginLog {
   private posts: LoginPost[] = [];

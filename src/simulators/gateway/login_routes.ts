@@ -34,13 +34,14 @@ export function loginRoutes(deps: LoginDeps): Router {
   return router;
 }
 
-function login({ options, passwords, sessions, logins }: LoginDeps, req: Request, res: Response): void {
+/** The login handler itself; lenientPaths mode serves it on more paths (lenient_paths.ts). */
+export function login({ options, passwords, sessions, logins }: LoginDeps, req: Request, res: Response): void {
   const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
   // A repeated field arrives as an array: anything but one string is no credential at all.
   const login = typeof body.login === 'string' ? body.login.slice(0, 256) : '';
   const passwd = typeof body.passwd === 'string' ? body.passwd : '';
   const record = (outcome: 'accepted' | 'rejected' | 'forbidden') =>
-    logins.add({ at: new Date().toISOString(), login, outcome, headers: { ...req.headers } });
+    logins.add({ at: new Date().toISOString(), login, outcome, target: req.originalUrl, headers: { ...req.headers } });
 
   const rule = options.requireHeader;
   if (rule) {

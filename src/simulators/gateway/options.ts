@@ -11,6 +11,12 @@ export type GatewaySimulatorOptions = {
    * "accept logins only from factorgate" rule (factorgate's gateway.secretHeader).
    */
   requireHeader?: { name: string; value: string };
+  /**
+   * Read request paths as loosely as the worst real backends (lenient_paths.ts): any spelling that
+   * reads as /cgi/login or lies under /nf/auth reaches the login handler, and every request is
+   * recorded (requestsSeen()). Off by default.
+   */
+  lenientPaths?: boolean;
 };
 
 const schema = z.strictObject({
@@ -19,6 +25,7 @@ const schema = z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name'),
     value: z.string().min(1).max(1024),
   }).optional(),
+  lenientPaths: z.boolean().default(false),
 });
 
 export type ResolvedGatewayOptions = z.output<typeof schema> & { users: Map<string, { password: string }> };
