@@ -85,6 +85,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     sessionCookie: gw.sessionCookie,
     timeoutMs: gw.timeoutMs,
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
+    now,
   });
   // The login and /manageotp share the first factor and the limiter: the same counters bound both.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;

@@ -1,5 +1,5 @@
-import { AxiosError, type AxiosInstance } from 'axios';
-import { closeOutbound, outboundClient } from '../http/outbound.js';
+import type { AxiosInstance } from 'axios';
+import { callFailure, closeOutbound, outboundClient } from '../http/outbound.js';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
 
@@ -13,6 +13,8 @@ export type ReplayOptions = {
   sessionCookie: string;
   timeoutMs: number;
   secretHeader?: { name: string; value: string };
+  /** The clock the login's deadline is on (epoch ms). */
+  now?: () => number;
 };
 
 export type ReplayResult = {
@@ -27,16 +29,24 @@ export type ReplayResult = {
  * have, once the second factor holds. Only this code ever reaches the gateway's login.
  */
 export class GatewayReplayer {
+  /** Connections kept open to the gateway's login target, shared by every login. */
+  static readonly MAX_SOCKETS = 16;
+
   private readonly http: AxiosInstance;
   private readonly origin: string;
+  private readonly now: () => number;
 
   constructor(private readonly options: ReplayOptions) {
     this.origin = new URL(options.gatewayUrl).origin;
-    this.http = outboundClient({ maxSockets: 16, maxReplyBytes: 256 * 1024, timeoutMs: options.timeoutMs });
+    this.now = options.now ?? Date.now;
+    this.http = outboundClient({ maxSockets: GatewayReplayer.MAX_SOCKETS, maxReplyBytes: 256 * 1024, timeoutMs: options.timeoutMs });
   }
 
-  async replay(username: string, password: string, client: { ip: string; userAgent?: string }): Promise<ReplayResult> {
+  /** `deadline` (epoch ms) is the whole login's: the replay never runs past it. */
+  async replay(username: string, password: string, client: { ip: string; userAgent?: string }, deadline?: number): Promise<ReplayResult> {
     const { options } = this;
+    const budget = Math.min(options.timeoutMs, (deadline ?? Infinity) - this.now());
+    if (!(budget > 0)) throw new FactorgateError('no_login', 'login deadline passed before the replay');
     const url = new URL(options.loginTarget, options.gatewayUrl).toString();
     const body = new URLSearchParams({ [options.usernameField]: username, [options.passwordField]: password }).toString();
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': client.ip };
@@ -44,10 +54,10 @@ export class GatewayReplayer {
     if (options.secretHeader) headers[options.secretHeader.name] = options.secretHeader.value;
     let response;
     try {
-      response = await this.http.post(url, body, { headers });
+      response = await this.http.post(url, body, { headers, timeout: budget });
     } catch (err) {
-      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
-      throw new FactorgateError('gateway_unavailable', 'replay to gateway failed', { cause: code });
+      const failure = callFailure(err);
+      throw new FactorgateError('gateway_unavailable', `replay to the gateway failed: ${failure.kind}`, { cause: failure.cause });
     }
     if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
 
