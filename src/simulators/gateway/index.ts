@@ -11,6 +11,7 @@ import { webSocketEcho } from './websocket.js';
 
 export type { GatewaySimulatorOptions } from './options.js';
 export type { LoginOutcome, LoginPost } from './login_log.js';
+export type { Refusal } from './refusals.js';
 
 /**
  * The NetScaler-style gateway of DESIGN.md contract 1: a login page, /cgi/login with a session

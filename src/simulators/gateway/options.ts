@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadDemoUsers } from '../users.js';
+import { REFUSALS, type Refusal } from './refusals.js';
 
 export type GatewaySimulatorOptions = {
   /** Users and their gateway passwords; defaults to fixtures/demo-users.yaml. */
@@ -11,6 +12,8 @@ export type GatewaySimulatorOptions = {
    * "accept logins only from factorgate" rule (factorgate's gateway.secretHeader).
    */
   requireHeader?: { name: string; value: string };
+  /** How a wrong password is refused; default `loginPage` (refusals.ts names each way). */
+  refuseAs?: Refusal;
 };
 
 const schema = z.strictObject({
@@ -19,6 +22,7 @@ const schema = z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name'),
     value: z.string().min(1).max(1024),
   }).optional(),
+  refuseAs: z.enum(REFUSALS).default('loginPage'),
 });
 
 export type ResolvedGatewayOptions = z.output<typeof schema> & { users: Map<string, { password: string }> };
