@@ -4,7 +4,7 @@ import { GatewayReplayer } from '../../src/gateway/replay.js';
 import { LOGIN_PAGE } from '../helpers/gateway_stub.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { authReply, challengeReply, commandOf } from '../helpers/tfa_replies.js';
-import { startTrickleServer, type TrickleAnswer, type TrickleServer } from '../helpers/trickle_server.js';
+import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from '../helpers/scripted_server.js';
 
 // Servers that send their headers at once and then one byte at a time keep a socket-idle timeout
 // from ever firing. None of these tests measures time: without a deadline on the whole call each
@@ -15,7 +15,7 @@ const KEY = 'dddddddd-4444-4e22-8018-e4cf70027375';
 const XML = { 'Content-Type': 'application/xml' };
 
 /** Answers of a two-factor server that work: the passcode path up to the dialog. */
-function anakamAnswer(body: string): TrickleAnswer {
+function anakamAnswer(body: string): ScriptedAnswer {
   if (body === '') return { status: 200, headers: XML, body: authReply(KEY, 'alice') };
   const command = commandOf(body);
   if (command === 'SELECT_METHOD') return { status: 200, headers: XML, body: challengeReply('METHOD_SELECTED', {}, KEY) };
@@ -27,7 +27,7 @@ function anakamAnswer(body: string): TrickleAnswer {
 
 /** A gateway whose login page is served and whose answer to the credential post is dripped while `hostile`. */
 function gatewayAnswer(state: { hostile: boolean }) {
-  return (req: { method?: string; url?: string }): TrickleAnswer => {
+  return (req: { method?: string; url?: string }): ScriptedAnswer => {
     if (req.method === 'GET' && req.url === '/vpn/index.html') return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: LOGIN_PAGE };
     if (req.method === 'POST' && req.url === '/cgi/login') {
       return state.hostile ? 'trickle' : { status: 302, headers: { Location: '/vpn/portal.html', 'Set-Cookie': 'NSC_AAAC=good-session; Path=/; HttpOnly' } };
@@ -38,8 +38,8 @@ function gatewayAnswer(state: { hostile: boolean }) {
 
 describe('security: every callout has a deadline on the whole call, body included', () => {
   let h: Harness | undefined;
-  let server: TrickleServer | undefined;
-  let tfaServer: TrickleServer | undefined;
+  let server: ScriptedServer | undefined;
+  let tfaServer: ScriptedServer | undefined;
   before(() => nock.restore());
   after(() => nock.activate());
   afterEach(async () => {
@@ -50,7 +50,7 @@ describe('security: every callout has a deadline on the whole call, body include
   });
 
   it('a two-factor server that sends headers then trickles one byte at a time: the login ends with the two-factor-unavailable page and one log line', async () => {
-    server = await startTrickleServer(() => 'trickle');
+    server = await startScriptedServer(() => 'trickle');
     h = await startHarness({ tfa: { baseUrl: server.url, timeoutMs: 300 } });
     const reply = await startLogin(h.browser(), 'alice', 'alice-pw', false);
     expect(reply.status).to.equal(503);
@@ -63,7 +63,7 @@ describe('security: every callout has a deadline on the whole call, body include
 
   it('more trickling two-factor calls than tfa.maxSockets at once do not starve a normal login started after their deadlines', async () => {
     const state = { hostile: true };
-    server = await startTrickleServer((_req, body) => (state.hostile ? 'trickle' : anakamAnswer(body)));
+    server = await startScriptedServer((_req, body) => (state.hostile ? 'trickle' : anakamAnswer(body)));
     h = await startHarness({ tfa: { baseUrl: server.url, timeoutMs: 300, maxSockets: 2 } });
     const attacks = await Promise.all(Array.from({ length: 5 }, () => startLogin(h!.browser(), 'alice', 'alice-pw')));
     expect(attacks.map((r) => r.json().code)).to.deep.equal(Array(5).fill('tfa_unavailable'));
@@ -75,8 +75,8 @@ describe('security: every callout has a deadline on the whole call, body include
   });
 
   it('a gateway that trickles its reply to the replayed post: the login ends with the gateway-unavailable page and one log line', async () => {
-    server = await startTrickleServer(gatewayAnswer({ hostile: true }));
-    tfaServer = await startTrickleServer((_req, body) => anakamAnswer(body));
+    server = await startScriptedServer(gatewayAnswer({ hostile: true }));
+    tfaServer = await startScriptedServer((_req, body) => anakamAnswer(body));
     h = await startHarness({ gateway: { url: server.url, timeoutMs: 300 }, tfa: { baseUrl: tfaServer.url } });
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
@@ -99,7 +99,7 @@ describe('security: every callout has a deadline on the whole call, body include
 
     it('more trickling replays than its connection pool at once do not starve a normal replay started after their deadlines', async () => {
       const state = { hostile: true };
-      server = await startTrickleServer(gatewayAnswer(state));
+      server = await startScriptedServer(gatewayAnswer(state));
       replayer = new GatewayReplayer(options(server.url, 300));
       const attacks = await Promise.all(Array.from({ length: GatewayReplayer.MAX_SOCKETS + 2 }, () => replayer!.replay('alice', 'alice-pw', client).then(() => 'accepted', (err: { code?: string }) => err.code)));
       expect(new Set(attacks)).to.deep.equal(new Set(['gateway_unavailable']));
@@ -110,7 +110,7 @@ describe('security: every callout has a deadline on the whole call, body include
     });
 
     it('a trickling gateway is cut off by the login\'s own deadline when that comes before gateway.timeoutMs', async () => {
-      server = await startTrickleServer(gatewayAnswer({ hostile: true }));
+      server = await startScriptedServer(gatewayAnswer({ hostile: true }));
       replayer = new GatewayReplayer(options(server.url, 60_000));
       const err = await replayer.replay('alice', 'alice-pw', client, Date.now() + 300).then(() => undefined, (e: unknown) => e);
       expect(err).to.include({ code: 'gateway_unavailable' });

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** How the server answers one request: drip the reply, or answer it at once. */
-export type TrickleAnswer = 'trickle' | { status: number; headers?: Record<string, string | string[]>; body?: string };
+export type ScriptedAnswer = 'trickle' | { status: number; headers?: Record<string, string | string[]>; body?: string };
 
-export type TrickleServer = {
+export type ScriptedServer = {
   url: string;
   /** Replies being dripped right now. */
   readonly trickling: number;
@@ -14,11 +14,12 @@ export type TrickleServer = {
 };
 
 /**
- * A hostile server: for a request `answer` calls 'trickle', it sends a 200's headers at once and
- * then one byte every `intervalMs`, for as long as the client keeps the connection open. Every
- * byte resets a socket-idle timer, so only a deadline on the whole call ends it.
+ * A server whose every answer the test scripts, hostile ones included: for a request `answer`
+ * calls 'trickle', it sends a 200's headers at once and then one byte every `intervalMs`, for as
+ * long as the client keeps the connection open. Every byte resets a socket-idle timer, so only a
+ * deadline on the whole call ends it.
  */
-export async function startTrickleServer(answer: (req: IncomingMessage, body: string) => TrickleAnswer, intervalMs = 50): Promise<TrickleServer> {
+export async function startScriptedServer(answer: (req: IncomingMessage, body: string) => ScriptedAnswer, intervalMs = 50): Promise<ScriptedServer> {
   let trickling = 0;
   let ended = 0;
   const waiters: Array<{ count: number; resolve: () => void }> = [];
