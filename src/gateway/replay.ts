@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
-import { callFailure, closeOutbound, outboundClient } from '../http/outbound.js';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
+import { callFailure, closeOutbound, outboundClient } from '../http/outbound.js';
 
 export type ReplayOptions = {
   gatewayUrl: string;
@@ -24,6 +24,28 @@ export type ReplayResult = {
   location: string;
 };
 
+/** What the gateway's answer to the post says, as far as the acceptance rule reads it. */
+type GatewayAnswer = {
+  status: number;
+  /** The session cookie is set, with a value, and not already expired. */
+  sessionCookie: boolean;
+  /** The Location's path is the gateway's login page (on any origin). */
+  backToLogin: boolean;
+};
+
+/**
+ * The acceptance rule: the login was accepted only if none of the gateway's ways of saying no is
+ * there. Each one alone is a refusal, whatever else the answer says: a gateway may send a wrong
+ * password back to its login page and still set a session cookie, or answer 200 with an error page
+ * and no cookie. Gives the way it said no, for the log; undefined when it said yes.
+ */
+function refusalOf(answer: GatewayAnswer): 'error_status' | 'back_to_login' | 'no_session_cookie' | undefined {
+  if (answer.status >= 400) return 'error_status';
+  if (answer.backToLogin) return 'back_to_login';
+  if (!answer.sessionCookie) return 'no_session_cookie';
+  return undefined;
+}
+
 /**
  * Posts the held first-factor credentials to the gateway's login target, as the browser would
  * have, once the second factor holds. Only this code ever reaches the gateway's login.
@@ -31,6 +53,8 @@ export type ReplayResult = {
 export class GatewayReplayer {
   /** Connections kept open to the gateway's login target, shared by every login. */
   static readonly MAX_SOCKETS = 16;
+  /** Largest answer read from the gateway; a larger one fails closed as gateway_unavailable. */
+  static readonly MAX_REPLY_BYTES = 256 * 1024;
 
   private readonly http: AxiosInstance;
   private readonly origin: string;
@@ -39,7 +63,7 @@ export class GatewayReplayer {
   constructor(private readonly options: ReplayOptions) {
     this.origin = new URL(options.gatewayUrl).origin;
     this.now = options.now ?? Date.now;
-    this.http = outboundClient({ maxSockets: GatewayReplayer.MAX_SOCKETS, maxReplyBytes: 256 * 1024, timeoutMs: options.timeoutMs });
+    this.http = outboundClient({ maxSockets: GatewayReplayer.MAX_SOCKETS, maxReplyBytes: GatewayReplayer.MAX_REPLY_BYTES, timeoutMs: options.timeoutMs });
   }
 
   /** `deadline` (epoch ms) is the whole login's: the replay never runs past it. */
@@ -59,20 +83,18 @@ export class GatewayReplayer {
       const failure = callFailure(err);
       throw new FactorgateError('gateway_unavailable', `replay to the gateway failed: ${failure.kind}`, { cause: failure.cause });
     }
+    // An outage is never a wrong password: /manageotp would count it against the user.
     if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
 
-    const jar = new CookieJar();
-    const setCookie = response.headers['set-cookie'] ?? [];
-    // The jar applies the cookie rules against the gateway's URL, dropping cookies for other domains.
-    for (const header of setCookie) await jar.setCookie(header, url, { ignoreError: true });
-    const cookies = await jar.getCookies(url);
-    const location = this.localLocation(response.headers['location']);
-    const backToLogin = location !== undefined && new URL(location, 'http://x').pathname.toLowerCase() === options.loginPage.toLowerCase();
-    const session = cookies.find((c) => c.key === options.sessionCookie && c.value !== '');
-    if (!session || backToLogin || response.status >= 400) {
-      throw new FactorgateError('gateway_refused', 'gateway did not accept the credentials', { httpStatus: response.status });
-    }
-    return { cookies: cookies.map(forBrowser), location: location ?? '/' };
+    const cookies = await gatewayCookies(response.headers['set-cookie'], url);
+    const rawLocation = response.headers['location'];
+    const refusal = refusalOf({
+      status: response.status,
+      sessionCookie: cookies.some((c) => c.key === options.sessionCookie && c.value !== ''),
+      backToLogin: pathOf(rawLocation, url)?.toLowerCase() === options.loginPage.toLowerCase(),
+    });
+    if (refusal) throw new FactorgateError('gateway_refused', 'gateway did not accept the credentials', { httpStatus: response.status, refusal });
+    return { cookies: cookies.map(forBrowser), location: this.localLocation(rawLocation) ?? '/' };
   }
 
   close(): void {
@@ -93,10 +115,30 @@ export class GatewayReplayer {
   }
 }
 
+/**
+ * The cookies the gateway set, as the cookie rules allow them for the URL posted to: one for
+ * another domain or otherwise invalid there is dropped, and the others still count. Expired or
+ * deleted ones are not returned.
+ */
+async function gatewayCookies(setCookie: string[] | undefined, url: string): Promise<Cookie[]> {
+  const jar = new CookieJar();
+  for (const header of setCookie ?? []) await jar.setCookie(header, url, { ignoreError: true });
+  return jar.getCookies(url);
+}
+
+/** The path a Location names, resolved as a browser would; undefined when it is no URL. */
+function pathOf(raw: unknown, base: string): string | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    return new URL(raw, base).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Host-only on factorgate's host: the browser never sees the gateway's internal name. */
 function forBrowser(cookie: Cookie): string {
   const copy = cookie.clone() ?? cookie;
   copy.domain = null;
-  copy.hostOnly = null;
   return copy.toString();
 }

@@ -109,6 +109,21 @@ describe('security: every callout has a deadline on the whole call, body include
       expect(normal.cookies).to.deep.equal(['NSC_AAAC=good-session; Path=/; HttpOnly']);
     });
 
+    it('a login whose deadline has come never posts the password to the gateway', async () => {
+      let posts = 0;
+      server = await startScriptedServer((req) => {
+        posts += 1;
+        return gatewayAnswer({ hostile: false })(req);
+      });
+      replayer = new GatewayReplayer({ ...options(server.url, 2000), now: () => 5000 });
+      for (const deadline of [5000, 4999]) {
+        const err = await replayer.replay('alice', 'alice-pw', client, deadline).then(() => undefined, (e: unknown) => e);
+        expect(err).to.include({ code: 'no_login' });
+      }
+      expect(posts).to.equal(0);
+      expect((await replayer.replay('alice', 'alice-pw', client, 5000 + 2000)).cookies).to.have.length(1);
+    });
+
     it('a trickling gateway is cut off by the login\'s own deadline when that comes before gateway.timeoutMs', async () => {
       server = await startScriptedServer(gatewayAnswer({ hostile: true }));
       replayer = new GatewayReplayer(options(server.url, 60_000));
