@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
 import { callFailure, closeOutbound, outboundClient } from '../http/outbound.js';
+import { safeLocation } from '../http/safe_location.js';
 
 export type ReplayOptions = {
   gatewayUrl: string;
@@ -94,7 +95,7 @@ export class GatewayReplayer {
       backToLogin: pathOf(rawLocation, url)?.toLowerCase() === options.loginPage.toLowerCase(),
     });
     if (refusal) throw new FactorgateError('gateway_refused', 'gateway did not accept the credentials', { httpStatus: response.status, refusal });
-    return { cookies: cookies.map(forBrowser), location: this.localLocation(rawLocation) ?? '/' };
+    return { cookies: cookies.map(forBrowser), location: safeLocation(this.localLocation(rawLocation)) };
   }
 
   close(): void {
