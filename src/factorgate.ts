@@ -86,6 +86,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     sessionCookie: gw.sessionCookie,
     timeoutMs: gw.timeoutMs,
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
+    now,
   });
   // The login and /manageotp share the first factor, the user names and the limits: the same
   // counters bound both, under the same key for each user.

@@ -68,7 +68,7 @@ export const configSchema = z.object({
       .describe('Gateway paths no browser may reach directly, with everything below them, in any spelling (the login target is always guarded). /nf/auth holds NetScaler\'s nFactor login endpoints (doAuthentication.do and the rest).'),
     usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay, and of the whole fetch of the login page.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Time allowed for the whole credential replay, the answer read to its end (cut short by the login deadline), and for the whole fetch of the login page.'),
     secretHeader: z.object({
       name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
@@ -81,7 +81,7 @@ export const configSchema = z.object({
     applicationKey: z.string().max(256).default('/').describe('applicationKey sent when acquiring an auth key.'),
     method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
     registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(TFA_TIMEOUT_MS).describe('Timeout of each callout.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(TFA_TIMEOUT_MS).describe('Time allowed for each whole callout, the reply read to its end (cut short by the login deadline).'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
   }).optional().transform(tfaOrLockTimeout),

@@ -34,7 +34,7 @@ export const otpConfigSchema = z.object({
     searchFilter: z.string().regex(/^\(.*\)$/s, 'must be an LDAP filter in parentheses').optional().describe('Filter that finds exactly one user, e.g. (uid={username}).'),
     attribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an attribute name').default('description')
       .describe('Multi-valued string attribute with an equality rule; one value per device (JSON with the secret sealed). The service account needs write access to it.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Time allowed for each LDAP operation.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Time allowed for each device store operation as a whole (connect, bind, reads and writes).'),
     tls: z.object({
       caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the directory\'s certificate.'),
       rejectUnauthorized: z.boolean().default(true).describe('Refuse a directory certificate that does not verify.'),

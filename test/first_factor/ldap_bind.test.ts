@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { z } from 'zod';
 import { LdapFirstFactor, LdapUnavailableError, escapeDnValue, type FirstFactorOutcome } from '../../src/first_factor/ldap_bind.js';
 import { ldapConfigSchema, type LdapConfigInput } from '../../src/first_factor/ldap_config.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
+import { countingRelay } from '../helpers/tcp_relay.js';
 
 const { users, service, shadowAlice, groups } = directory;
 const FAIL: FirstFactorOutcome = { outcome: 'fail', reason: 'invalid_credentials' };
@@ -16,36 +16,6 @@ async function unavailable(check: Promise<unknown>, ...passwords: string[]): Pro
   const shown = JSON.stringify({ message: error.message, detail: error.detail, extra: error.extra, stack: error.stack });
   for (const password of passwords) expect(shown).not.to.include(password);
   return error;
-}
-
-/**
- * A TCP relay to slapd that counts the connections made through it and those still open, and keeps
- * what the client sent (`sent`: what anyone on the wire would see); replies may be delayed.
- */
-async function countingRelay(target: () => string, replyDelayMs = 0, host = '127.0.0.1'): Promise<{ url: string; made: number; open: number; sent(): Buffer; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const chunks: Buffer[] = [];
-  const relay = {
-    url: '', made: 0, open: 0, sent: () => Buffer.concat(chunks),
-    close: () => new Promise<void>((resolve) => { sockets.forEach((s) => s.destroy()); server.close(() => resolve()); }),
-  };
-  const server: Server = createServer((socket) => {
-    relay.made += 1;
-    relay.open += 1;
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const { hostname, port } = new URL(target());
-    const upstream = connect(Number(port), hostname);
-    sockets.add(socket).add(upstream);
-    socket.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => (replyDelayMs ? setTimeout(() => socket.write(chunk), replyDelayMs) : socket.write(chunk)));
-    socket.once('close', () => { relay.open -= 1; upstream.destroy(); });
-    upstream.once('close', () => socket.destroy());
-    socket.on('error', () => undefined);
-    upstream.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  relay.url = `ldap://${host.includes(':') ? `[${host}]` : host}:${(server.address() as { port: number }).port}`;
-  return relay;
 }
 
 async function eventually(condition: () => boolean, withinMs = 5000): Promise<void> {

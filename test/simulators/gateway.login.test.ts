@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createGatewaySimulator, type GatewaySimulator, type GatewaySimulatorOptions } from '../../src/simulators/gateway/index.js';
+import { createGatewaySimulator, type GatewaySimulator, type GatewaySimulatorOptions, type Refusal } from '../../src/simulators/gateway/index.js';
 import { send } from './helpers.js';
 
 const USERS = { alice: { password: 'alice-secret-1' }, bob: { password: 'bob-secret-22' } };
@@ -126,6 +126,47 @@ describe('gateway simulator: requireHeader (logins only from factorgate)', () =>
   it('still checks the password behind the header', async () => {
     const reply = await post(gateway, 'login=alice&passwd=nope', { 'X-Factorgate-Secret': 'shared-secret-0123456789' });
     expect(reply.headers.get('location')).to.equal('/vpn/index.html?error=1');
+  });
+});
+
+describe('gateway simulator: refuseAs (a wrong password refused in one way only)', () => {
+  // What each way looks like on the wire: the one sign of refusal, and success in every other.
+  const shapes: Record<Exclude<Refusal, 'loginPage'>, { status: number; location: string | null; cookie: RegExp | null }> = {
+    errorPage: { status: 200, location: null, cookie: null },
+    loginPageWithCookie: { status: 302, location: '/vpn/index.html?error=1', cookie: /^NSC_AAAC=[0-9a-f]{64}; Path=\/; HttpOnly$/ },
+    emptyCookie: { status: 302, location: '/portal/', cookie: /^NSC_AAAC=; Path=\/; HttpOnly$/ },
+    expiredCookie: { status: 302, location: '/portal/', cookie: /^NSC_AAAC=[0-9a-f]{64}; Path=\/; HttpOnly; Expires=Thu, 01 Jan 1970 00:00:00 GMT$/ },
+    errorStatusWithCookie: { status: 403, location: null, cookie: /^NSC_AAAC=[0-9a-f]{64}; Path=\/; HttpOnly$/ },
+  };
+  for (const [refuseAs, shape] of Object.entries(shapes) as Array<[Refusal, (typeof shapes)[keyof typeof shapes]]>) {
+    it(`${refuseAs}: answers a wrong password so; its cookie opens nothing; the right password still gets a session`, async () => {
+      const gateway = await startGateway({ refuseAs });
+      try {
+        const reply = await post(gateway, 'login=alice&passwd=wrong');
+        expect(reply.status).to.equal(shape.status);
+        expect(reply.headers.get('location')).to.equal(shape.location);
+        const cookies = reply.headers.getSetCookie();
+        if (shape.cookie) {
+          expect(cookies).to.have.length(1);
+          expect(cookies[0]).to.match(shape.cookie);
+          const portal = await send(`${gateway.url}/portal/`, { headers: { Cookie: cookies[0]!.split(';')[0]! } });
+          expect(portal.status).to.equal(302);
+        } else {
+          expect(cookies).to.deep.equal([]);
+        }
+        expect(gateway.loginCount('alice', 'rejected')).to.equal(1);
+        expect(gateway.sessionCount()).to.equal(0);
+        const good = await post(gateway, 'login=alice&passwd=alice-secret-1');
+        expect(good.headers.get('location')).to.equal('/portal/');
+        expect(good.headers.getSetCookie()[0]).to.match(SESSION);
+      } finally {
+        await gateway.close();
+      }
+    });
+  }
+
+  it('refuses a way it does not know, naming the option', () => {
+    expect(() => createGatewaySimulator({ refuseAs: 'maybe' as Refusal })).to.throw(/refuseAs/);
   });
 });
 

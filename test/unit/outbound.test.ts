@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { closeOutbound, outboundClient } from '../../src/http/outbound.js';
+import { callFailure, closeOutbound, outboundClient } from '../../src/http/outbound.js';
 
 // The keep-alive pool to the servers factorgate calls closes idle connections itself, before the
 // server's own keep-alive timeout can close one under a callout being written.
@@ -53,9 +53,61 @@ describe('outbound HTTP client: idle pooled connections', () => {
   it('by default closes idle connections before the 5 s keep-alive of Node and Apache servers', async () => {
     const { IDLE_SOCKET_MS } = await import('../../src/http/outbound.js');
     expect(IDLE_SOCKET_MS).to.be.below(5000);
-    const http = outboundClient({ maxSockets: 1, maxReplyBytes: 1024 });
+    const http = outboundClient({ maxSockets: 1, maxReplyBytes: 1024, timeoutMs: 1000 });
     try {
       expect((http.defaults.httpAgent as { options: { timeout?: number } }).options.timeout).to.equal(IDLE_SOCKET_MS);
+    } finally {
+      closeOutbound(http);
+    }
+  });
+});
+
+describe('outbound HTTP client: a deadline on every whole call', () => {
+  let server: Server;
+  let url: string;
+  let drip = true;
+
+  // Real sockets only: nock's interceptor reads replies its own way (a trickle then trips the idle timeout too).
+  before(() => nock.restore());
+  after(() => nock.activate());
+
+  beforeEach(async () => {
+    drip = true;
+    // Headers at once, then a byte every 20 ms while `drip`: the socket is never idle long enough for axios's own timeout.
+    server = createServer((_req, res) => {
+      if (!drip) return void res.end('ok');
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).write(' ');
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const outcome = (call: Promise<unknown>) => call.then(() => 'answered', (err: unknown) => callFailure(err).kind);
+
+  it('a reply dripped a byte at a time ends at timeoutMs as a timeout, and gives its connection back to the pool', async () => {
+    const http = outboundClient({ maxSockets: 1, maxReplyBytes: 1 << 20, timeoutMs: 200 });
+    try {
+      // The second call waits for the one connection: its wait counts against its deadline too.
+      expect(await Promise.all([outcome(http.get(url)), outcome(http.get(url))])).to.deep.equal(['timeout', 'timeout']);
+      drip = false;
+      expect((await http.get(url)).data).to.equal('ok');
+    } finally {
+      closeOutbound(http);
+    }
+  });
+
+  it('a call\'s own timeout shortens its deadline; one of 0 or above timeoutMs does not lengthen it', async () => {
+    const http = outboundClient({ maxSockets: 4, maxReplyBytes: 1 << 20, timeoutMs: 200 });
+    try {
+      expect(await outcome(http.get(url, { timeout: 50 }))).to.equal('timeout');
+      expect(await outcome(http.get(url, { timeout: 0 }))).to.equal('timeout');
+      expect(await outcome(http.get(url, { timeout: 3_600_000 }))).to.equal('timeout');
     } finally {
       closeOutbound(http);
     }

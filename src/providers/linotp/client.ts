@@ -2,8 +2,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { AxiosError, type AxiosInstance } from 'axios';
-import { closeOutbound, outboundClient } from '../../http/outbound.js';
+import type { AxiosInstance } from 'axios';
+import { callFailure, closeOutbound, outboundClient } from '../../http/outbound.js';
 import { ConfigError } from '../../config/load.js';
 import { FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -37,7 +37,7 @@ export class LinotpClient {
   constructor(private readonly options: LinotpClientOptions) {
     this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
     // One keep-alive pool for every login: callouts reuse connections instead of opening one each.
-    this.http = outboundClient({ maxSockets: options.maxSockets, maxReplyBytes: MAX_REPLY_BYTES, tls: tlsMaterial(options.tls) });
+    this.http = outboundClient({ maxSockets: options.maxSockets, maxReplyBytes: MAX_REPLY_BYTES, timeoutMs: options.timeoutMs, tls: tlsMaterial(options.tls) });
   }
 
   /** Starts a push (number matching: the phone shows `number`); a refusal means no push token or a wrong PIN. */
@@ -100,11 +100,8 @@ export class LinotpClient {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      // axios's timeout has been a socket-idle timeout in some versions; the signal bounds the whole
-      // exchange (a body dripped byte by byte included) whatever axios does.
       const response = await this.http.post(url, new URLSearchParams(form).toString(), {
         timeout,
-        signal: AbortSignal.timeout(timeout),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       });
       const { status } = response;
@@ -112,14 +109,11 @@ export class LinotpClient {
       this.options.logger.debug({ event: 'callout', command, httpStatus: status, urlIndex, ms: Math.round(seconds() * 1000) }, 'LinOTP callout');
       return status >= 500 ? { kind: 'unreachable', cause: `http_${status}` } : { kind: 'answer', status, body: response.data };
     } catch (err) {
-      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
-      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
-      this.options.onCallout?.(command, timedOut ? 'timeout' : 'error', seconds());
+      const failure = callFailure(err);
+      this.options.onCallout?.(command, failure.kind === 'timeout' ? 'timeout' : 'error', seconds());
       // The server did answer, with a body too large or cut off: definite, and not to be trusted.
-      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
-        throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, urlIndex, cause: code });
-      }
-      return { kind: 'unreachable', cause: timedOut ? 'timeout' : /^[A-Za-z0-9_]{1,64}$/.test(code) ? code : 'unknown' };
+      if (failure.kind === 'unreadable') throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, urlIndex, cause: failure.cause });
+      return { kind: 'unreachable', cause: failure.cause };
     }
   }
 }

@@ -34,7 +34,7 @@ export const linotpConfigSchema = z.object({
   otppin: z.literal([0, 1, 2]).default(1)
     .describe('What `pass` carries to LinOTP (its otppin policy): 0 the token PIN typed by the user, 1 the user\'s password, 2 nothing.'),
   timeoutMs: z.number().int().min(100).max(60_000).default(5000)
-    .describe('Timeout of each callout to one server (cut short by the login deadline).'),
+    .describe('Time allowed for each whole callout to one server, the reply read to its end (cut short by the login deadline).'),
   maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to each LinOTP server.'),
   tls: tlsSchema.prefault({}).describe('TLS towards the LinOTP servers: pinned CA and client certificate.'),
   challengeValiditySeconds: z.number().int().min(10).max(600).default(120)

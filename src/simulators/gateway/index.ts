@@ -16,6 +16,7 @@ export type { SeenRequest } from './lenient_paths.js';
 
 /** How many requests lenientPaths mode remembers, newest kept. */
 const MAX_SEEN = 1000;
+export type { Refusal } from './refusals.js';
 
 /**
  * The NetScaler-style gateway of DESIGN.md contract 1: a login page, /cgi/login with a session

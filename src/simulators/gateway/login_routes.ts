@@ -3,6 +3,7 @@ import type { LoginLog } from './login_log.js';
 import type { ResolvedGatewayOptions } from './options.js';
 import { loginPage } from './pages.js';
 import { sameSecret, type PasswordCheck } from './passwords.js';
+import { refuse } from './refusals.js';
 import { sessionCookieOf, setSessionCookie, clearSessionCookie } from './session_cookie.js';
 import type { Sessions } from './sessions.js';
 
@@ -13,8 +14,8 @@ const LOGIN_PAGE = '/vpn/index.html';
 /**
  * Contract 1:
  *   GET  /vpn/index.html   the login page (?error=1 shows the error message)
- *   POST /cgi/login        good: 302 to /portal/ with the session cookie; bad: 302 back with ?error=1;
- *                          403 when requireHeader is set and the post lacks it
+ *   POST /cgi/login        good: 302 to /portal/ with the session cookie; bad: 302 back with ?error=1
+ *                          (or as refuseAs says); 403 when requireHeader is set and the post lacks it
  *   GET|POST /cgi/logout   ends the session, clears the cookie, 302 to the login page
  */
 export function loginRoutes(deps: LoginDeps): Router {
@@ -53,7 +54,7 @@ export function login({ options, passwords, sessions, logins }: LoginDeps, req: 
   }
   if (login === '' || !passwords.matches(login, passwd)) {
     record('rejected');
-    return void res.redirect(302, `${LOGIN_PAGE}?error=1`);
+    return refuse(res, options.refuseAs, options.sessionCookie);
   }
   record('accepted');
   setSessionCookie(res, options.sessionCookie, sessions.open(login));

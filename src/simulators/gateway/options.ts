@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadDemoUsers } from '../users.js';
+import { REFUSALS, type Refusal } from './refusals.js';
 
 export type GatewaySimulatorOptions = {
   /** Users and their gateway passwords; defaults to fixtures/demo-users.yaml. */
@@ -17,6 +18,8 @@ export type GatewaySimulatorOptions = {
    * recorded (requestsSeen()). Off by default.
    */
   lenientPaths?: boolean;
+  /** How a wrong password is refused; default `loginPage` (refusals.ts names each way). */
+  refuseAs?: Refusal;
 };
 
 const schema = z.strictObject({
@@ -26,6 +29,7 @@ const schema = z.strictObject({
     value: z.string().min(1).max(1024),
   }).optional(),
   lenientPaths: z.boolean().default(false),
+  refuseAs: z.enum(REFUSALS).default('loginPage'),
 });
 
 export type ResolvedGatewayOptions = z.output<typeof schema> & { users: Map<string, { password: string }> };
