@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
 import { startFactorgate } from './factorgate.js';
-import { untilSignalled } from './lifecycle.js';
+import { untilSignalled } from './ops/lifecycle.js';
 
 const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = positionals[0];
   if (command === 'demo') {
-    const { runDemo } = await import('./demo.js');
+    const { runDemo } = await import('./demo/demo.js');
     return runDemo(process.env, { flowFile: values.flow });
   }
   if (command === 'flows') {
@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (config.listen.workers > 1 && cluster.isPrimary) {
     // Each worker runs this same command and reads the same file and environment.
-    const { runPrimary } = await import('./cluster.js');
+    const { runPrimary } = await import('./ops/cluster.js');
     const { createLogger } = await import('./log.js');
     return runPrimary({ workers: config.listen.workers, logger: createLogger(config.log.level) });
   }

@@ -1,4 +1,4 @@
-// One error type for everything that ends a request early (STYLE 5): a stable code, an HTTP
+// One error type for everything that ends a request early: a stable code, an HTTP
 // status, and a message that is safe to show. Details for the administrator go to the log only.
 
 export const errorCatalog = {

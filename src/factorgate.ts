@@ -13,15 +13,15 @@ import { UserNames } from './identity/user_names.js';
 import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
 import { ProviderRegistry } from './providers/registry.js';
-import { LdapFirstFactor } from './first_factor/ldap_bind.js';
-import { warnLdapCleartext } from './first_factor/ldap_tls.js';
+import { LdapFirstFactor } from './ldap/first_factor.js';
+import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
-import { passwordCheck } from './manage/password_check.js';
+import { passwordCheck } from './identity/password_check.js';
 import { BASE as MANAGE_BASE } from './manage/deps.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import type { SecondFactorProvider } from './providers/provider.js';
-import { TotpProvider } from './providers/totp_provider.js';
+import { TotpProvider } from './providers/totp/totp_provider.js';
 import { openDeviceStore, totpFromConfig } from './otp/open_device_store.js';
 import type { OtpDeps } from './otp/check_code.js';
 import { MemoryNotifier, type Notifier } from './state/notifier.js';
@@ -30,15 +30,15 @@ import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
 import { LoginFlow } from './login/login_flow.js';
 import { loginFlowOf } from './flows/index.js';
-import { CookiePolicy, ownCookieNames } from './web/cookies.js';
-import { loginPageHandler } from './web/login_page.js';
-import { createApp } from './web/app.js';
+import { CookiePolicy, ownCookieNames } from './login/cookies.js';
+import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
+import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
 import { routeTable } from './proxy/guard.js';
-import { createServer } from './server.js';
-import { Metrics } from './metrics.js';
-import { Readiness, reachable } from './health/readiness.js';
-import { opsRoutes, metricsHandler } from './web/ops_routes.js';
+import { createServer } from './proxy/front_door.js';
+import { Metrics } from './ops/metrics.js';
+import { Readiness, reachable } from './ops/readiness.js';
+import { opsRoutes, metricsHandler } from './ops/routes.js';
 import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -57,12 +57,12 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const keyring = new Keyring(config.secret, config.previousSecrets);
   const metrics = new Metrics(now);
   const store = options.store ?? (await openStore(config, clock, logger, metrics));
-  // No tfa section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
-  const tfa = config.tfa.configured ? config.tfa : undefined;
-  const anakam = tfa && new AnakamProvider({
-    client: new AnakamClient({ ...tfa, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
-    method: tfa.method,
-    registrationHours: tfa.registrationHours,
+  // No anakam section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
+  const anakamConfig = config.anakam.configured ? config.anakam : undefined;
+  const anakam = anakamConfig && new AnakamProvider({
+    client: new AnakamClient({ ...anakamConfig, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
+    method: anakamConfig.method,
+    registrationHours: anakamConfig.registrationHours,
     logger,
     now,
   });
@@ -113,7 +113,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const cookies = new CookiePolicy(config);
   const readiness = new Readiness({
     gateway: reachable(gw.url),
-    ...(tfa ? { tfa: reachable(tfa.baseUrl) } : {}),
+    ...(anakamConfig ? { anakam: reachable(anakamConfig.baseUrl) } : {}),
     store: async () => {
       const up = await store.ping();
       metrics.storeUp.set(up ? 1 : 0);
@@ -147,7 +147,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
-  logger.info({ event: 'listening', url, gateway: gw.url, ...(tfa ? { tfa: tfa.baseUrl } : {}) }, 'factorgate is serving');
+  logger.info({ event: 'listening', url, gateway: gw.url, ...(anakamConfig ? { anakam: anakamConfig.baseUrl } : {}) }, 'factorgate is serving');
   const metricsServer = config.metrics.enabled && config.metrics.port !== undefined
     ? await listen(express().get('/metrics', metricsHandler(metrics)), config.metrics.port, config.listen.host)
     : undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { anakamProfileSchema } from '../providers/anakam/profile.js';
-import { ldapConfigSchema } from '../first_factor/ldap_config.js';
+import { ldapConfigSchema } from '../ldap/config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
@@ -9,7 +9,7 @@ import { readTarget } from '../proxy/request_target.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
-// One schema holds every setting, its default and its documentation (STYLE 4).
+// One schema holds every setting, its default and its documentation; docs/configuration.md is made from it.
 // Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
 
 const port = z.number().int().min(0).max(65535);
@@ -22,19 +22,20 @@ const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must
 const EMPTY_SECTION = {} as never;
 const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
 
-// The tfa section is optional: given (any tfa.* key, in the file or the environment), its required
-// keys stay required; absent, factorgate runs on its own TOTP codes (issue #9) or a push server.
-// Absent, it still carries its default callout timeout: the login's answer lock is sized from
-// tfa.timeoutMs (src/login/login_flow.ts), and 4 x 5 s is what that lock has always been.
-const TFA_TIMEOUT_MS = 5000;
-const tfaOrLockTimeout = <T extends object>(tfa: T | undefined) =>
-  tfa ? { configured: true as const, ...tfa } : { configured: false as const, timeoutMs: TFA_TIMEOUT_MS };
-const TFA_NEEDED = 'anakam needs the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)';
+// The anakam section (the Anakam-style two-factor server; `tfa` is its older name, still read) is
+// optional: given (any anakam.* key, in the file or the environment), its required keys stay
+// required; absent, factorgate runs on its own TOTP codes or a push server. Absent, it still
+// carries its default callout timeout: the login's answer lock is sized from anakam.timeoutMs
+// (src/login/login_flow.ts), and 4 x 5 s is what that lock has always been.
+const ANAKAM_TIMEOUT_MS = 5000;
+const anakamOrLockTimeout = <T extends object>(anakam: T | undefined) =>
+  anakam ? { configured: true as const, ...anakam } : { configured: false as const, timeoutMs: ANAKAM_TIMEOUT_MS };
+const ANAKAM_NEEDED = 'anakam needs the anakam section (anakam.baseUrl, anakam.apiUser, anakam.apiPassword)';
 
 type FlowActions = { factors: Record<string, { policies: Array<{ action: string }> }> };
-type Choices = { tfa: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; flows?: FlowActions };
+type Choices = { anakam: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; flows?: FlowActions };
 /** providers.default when not given: the two-factor server when there is one, else factorgate's own TOTP codes. */
-const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.tfa.configured ? 'anakam' : 'totp');
+const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.anakam.configured ? 'anakam' : 'totp');
 const flowActions = (config: Choices) => Object.values(config.flows?.factors ?? {}).flatMap((f) => f.policies.map((p) => p.action));
 /** Every provider the providers section can choose for a login. */
 const providersUsed = (config: Choices): ProviderName[] => [defaultProvider(config), ...config.providers.policies.map((p) => p.use)];
@@ -74,21 +75,22 @@ export const configSchema = z.object({
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
     }).prefault({}),
   }).prefault(EMPTY_SECTION),
-  tfa: z.object({
-    baseUrl: httpUrl.describe('Root of the two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
+  anakam: z.object({
+    baseUrl: httpUrl.describe('Root of the Anakam-style two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
     apiUser: z.string().min(1).describe('API user for Basic authentication to the two-factor server.'),
-    apiPassword: z.string().min(1).describe('API password (FACTORGATE_TFA_API_PASSWORD or FACTORGATE_TFA_API_PASSWORD_FILE).'),
+    apiPassword: z.string().min(1).describe('API password (FACTORGATE_ANAKAM_API_PASSWORD or FACTORGATE_ANAKAM_API_PASSWORD_FILE).'),
     applicationKey: z.string().max(256).default('/').describe('applicationKey sent when acquiring an auth key.'),
     method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
     registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(TFA_TIMEOUT_MS).describe('Time allowed for each whole callout, the reply read to its end (cut short by the login deadline).'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(ANAKAM_TIMEOUT_MS).describe('Time allowed for each whole callout, the reply read to its end (cut short by the login deadline).'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
-  }).optional().transform(tfaOrLockTimeout),
+  }).optional().transform(anakamOrLockTimeout)
+    .describe('The Anakam-style two-factor server (passcodes by e-mail or SMS, remembered devices). Also read under its older name `tfa` (FACTORGATE_TFA_*).'),
   linotp: linotpConfigSchema.optional()
-    .describe('LinOTP-style push server (DESIGN.md contract 3); needed by the push and push_with_code providers.'),
+    .describe('LinOTP-style push server (docs/design.md); needed by the push and push_with_code providers.'),
   providers: z.object({
-    default: providerName.optional().meta({ defaultText: '`"anakam"` with a `tfa` section, else `"totp"`' })
+    default: providerName.optional().meta({ defaultText: '`"anakam"` with an `anakam` section, else `"totp"`' })
       .describe('Second factor for logins no policy matches: anakam (passcode), push, push_with_code (push, or a typed code), or totp (an authenticator app registered at /manageotp).'),
     policies: z.array(z.object({
       users: z.array(z.string().min(1).max(128)).optional().describe('User name globs (case-insensitive), e.g. admin-*.'),
@@ -158,19 +160,19 @@ export const configSchema = z.object({
   const used = providersUsed(config);
   if (usesTotp(config) && !otpEnabled(config)) {
     // Without tfa and with totp as the fallback default, this is "no second factor at all".
-    const message = config.tfa.configured || config.providers.default
+    const message = config.anakam.configured || config.providers.default
       ? 'must be true when a provider policy uses totp'
-      : 'no second factor is configured: without a tfa section logins use totp, so this must be true (or give the tfa section, or another providers.default)';
+      : 'no second factor is configured: without an anakam section logins use totp, so this must be true (or give the anakam section, or another providers.default)';
     ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message });
   }
   if (used.some((name) => name === 'push' || name === 'push_with_code') && !config.linotp) {
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   flowNeeds(config, ctx);
-  if (!config.tfa.configured) {
-    if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: TFA_NEEDED });
+  if (!config.anakam.configured) {
+    if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
-      if (policy.use === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i, 'use'], message: TFA_NEEDED });
+      if (policy.use === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i, 'use'], message: ANAKAM_NEEDED });
     });
   }
 }).superRefine((config, ctx) => {
@@ -189,7 +191,7 @@ export const configSchema = z.object({
 
 /** Each flow action needs the section that configures its authenticator. */
 function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unknown }, ctx: z.RefinementCtx): void {
-  const anakam = { ok: config.tfa.configured, message: 'ANAKAM_DEVICE and ANAKAM_PASSCODE need the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)' };
+  const anakam = { ok: config.anakam.configured, message: 'ANAKAM_DEVICE and ANAKAM_PASSCODE need the anakam section (anakam.baseUrl, anakam.apiUser, anakam.apiPassword)' };
   const needs: Record<string, { ok: boolean; message: string }> = {
     LDAP_BIND: { ok: config.ldap.enabled, message: 'LDAP_BIND needs the ldap section (ldap.enabled: true)' },
     PUSH: { ok: config.linotp !== undefined, message: 'PUSH needs the linotp section' },

@@ -15,7 +15,7 @@ export function runFlowsCommand(args: string[], out: (text: string) => void, err
     err('usage: factorgate flows check FILE | factorgate flows graph FILE [--format mermaid|dot]\n');
     return 2;
   }
-  let raw: { flows?: unknown; ldap?: unknown; providers?: unknown; tfa?: unknown } | null;
+  let raw: { flows?: unknown; ldap?: unknown; providers?: unknown; anakam?: unknown; tfa?: unknown } | null;
   try {
     raw = parseYaml(readFileSync(file, 'utf8')) as typeof raw;
   } catch (e) {
@@ -29,7 +29,7 @@ export function runFlowsCommand(args: string[], out: (text: string) => void, err
       err(`${file} has no flows section, and its ldap or providers section does not parse\n`);
       return 2;
     }
-    if (sub === 'check') out(`${file} has no flows section: this is the default flow its ldap, providers and tfa sections make.\n`);
+    if (sub === 'check') out(`${file} has no flows section: this is the default flow its ldap, providers and anakam sections make.\n`);
     section = built;
   }
   if (sub === 'check') {
@@ -52,13 +52,13 @@ export function runFlowsCommand(args: string[], out: (text: string) => void, err
 }
 
 /**
- * The default flow of a file without a flows section, from its ldap, providers and tfa sections
+ * The default flow of a file without a flows section, from its ldap, providers and anakam (or tfa) sections
  * alone (settings given only in the environment are not seen here).
  */
-function defaultFrom(raw: { ldap?: unknown; providers?: unknown; tfa?: unknown }): unknown {
+function defaultFrom(raw: { ldap?: unknown; providers?: unknown; anakam?: unknown; tfa?: unknown }): unknown {
   const providers = configSchema.in.shape.providers.safeParse(raw.providers ?? {});
   const ldap = typeof raw.ldap === 'object' && raw.ldap !== null && (raw.ldap as { enabled?: unknown }).enabled === true;
   if (!providers.success) return undefined;
-  const fallback = providers.data.default ?? (raw.tfa === undefined ? 'totp' : 'anakam');
+  const fallback = providers.data.default ?? (raw.anakam === undefined && raw.tfa === undefined ? 'totp' : 'anakam');
   return defaultFlow({ ldap, providers: { default: fallback, policies: providers.data.policies } });
 }

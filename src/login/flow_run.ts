@@ -1,12 +1,12 @@
 import { FactorgateError } from '../errors.js';
-import type { LdapFirstFactor } from '../first_factor/ldap_bind.js';
+import type { LdapFirstFactor } from '../ldap/first_factor.js';
 import type { ActAt, ActResult, ActionName, CompiledFlow, LoginFields, RuleFacts } from '../flows/index.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Challenge, FactorOutcome, LoginContext, RememberedDevice, SecondFactorProvider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { AnakamProvider } from '../providers/anakam/anakam_provider.js';
-import type { TotpProvider } from '../providers/totp_provider.js';
+import type { TotpProvider } from '../providers/totp/totp_provider.js';
 import type { Keyring } from '../security/keyring.js';
 import type { Limits } from '../security/limits.js';
 import type { UserName, UserNames } from '../identity/user_names.js';

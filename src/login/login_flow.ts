@@ -9,7 +9,7 @@ import { boundedUserAgent, csrfMatches, sameBrowser, type Client } from './acces
 import { LoginRecords, sealDevice, sealPassword, sealPin, type LoginRecord } from './login_record.js';
 import { LoginOutcomes, type LoginView, type Notice } from './outcomes.js';
 import { FlowRun, type FlowRunDeps } from './flow_run.js';
-import type { TotpProvider } from '../providers/totp_provider.js';
+import type { TotpProvider } from '../providers/totp/totp_provider.js';
 import { checkAnswer, countWrongAnswer } from './steps/count_wrong_answer.js';
 import type { UserName } from '../identity/user_names.js';
 
@@ -312,6 +312,6 @@ export class LoginFlow {
 
 /** How long one post may hold its login: a few of the slowest callout a step can make (each is bounded by its timeout). */
 function lockMs(config: Config): number {
-  const timeouts = [config.tfa.timeoutMs, config.linotp?.timeoutMs ?? 0, config.ldap.enabled ? config.ldap.timeoutMs : 0, config.otp.ldap.timeoutMs];
+  const timeouts = [config.anakam.timeoutMs, config.linotp?.timeoutMs ?? 0, config.ldap.enabled ? config.ldap.timeoutMs : 0, config.otp.ldap.timeoutMs];
   return 4 * Math.max(...timeouts);
 }

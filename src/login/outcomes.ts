@@ -1,7 +1,7 @@
 import { FactorgateError, asFactorgateError, type ErrorCode } from '../errors.js';
 import type { GatewayReplayer } from '../gateway/replay.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Challenge, FailReason, ProviderState, RememberedDevice } from '../providers/provider.js';
 import { stepLabel, type CompiledFlow, type LoginField } from '../flows/index.js';
 import { sealDeviceCredential } from '../security/device_credential.js';

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import { parseCookieHeader } from '../web/request.js';
+import { parseCookieHeader } from '../http/request.js';
 import { BASE, SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
-// The portal's two cookies, every attribute decided here (STYLE 7). Path=/manageotp: neither the
+// The portal's two cookies, every attribute decided here and nowhere else. Path=/manageotp: neither the
 // gateway nor the login pages under /mfa ever receive them; HttpOnly: no script reads them.
 
 export const SESSION_COOKIE = 'fg_manage';

@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 
 // The portal brings its own security headers and body parser, so it is safe wherever it is
-// mounted: the same policy as factorgate's /mfa pages (src/web/app.ts), and nothing is cached.
+// mounted: the same policy as factorgate's /mfa pages (src/app.ts), and nothing is cached.
 
 export function portalHeaders(hsts: boolean): RequestHandler[] {
   return [

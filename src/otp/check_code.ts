@@ -6,7 +6,7 @@ import { openSecret } from './secrets.js';
 import type { Totp } from './totp.js';
 
 // A code typed at login, checked against every active device of the user. One of three outcomes
-// (STYLE 2); a store that cannot answer throws (DeviceStoreError, mapped to store_unavailable).
+// (success, or fail with a reason); a store that cannot answer throws (DeviceStoreError, mapped to store_unavailable).
 
 export type OtpDeps = {
   store: DeviceStore;

@@ -1,4 +1,4 @@
-import { ldapTls } from '../first_factor/ldap_tls.js';
+import { ldapTls } from '../ldap/tls.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { DeviceStore } from './device_store.js';
 import { LdapDeviceStore } from './ldap_device_store.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { STARTTLS_TEXT, refuseStartTlsWithLdaps } from '../first_factor/ldap_config.js';
+import { STARTTLS_TEXT, refuseStartTlsWithLdaps } from '../ldap/config.js';
 
-// factorgate's own TOTP second factor: the settings and their defaults, in one place (STYLE 4).
+// factorgate's own TOTP second factor: the settings and their defaults, in one place.
 // Meant to sit under `otp` in the main schema; the LDAP keys mirror the first factor's `ldap`.
 
 const PLACEHOLDER = '{username}';

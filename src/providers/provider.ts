@@ -1,5 +1,5 @@
 // A second-factor provider drives one kind of second factor (Anakam passcode, push, TOTP, ...).
-// Each call ends in exactly one outcome (STYLE 2, from passport): `success` (the factor holds),
+// Each call ends in exactly one outcome, as a passport strategy does: `success` (the factor holds),
 // `challenge` (ask the user), or `fail` (an expected refusal, such as a wrong passcode).
 // Infrastructure trouble (server down, nonsense reply) is thrown as a FactorgateError.
 

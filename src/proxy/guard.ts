@@ -3,7 +3,7 @@
 // factorgate's own when any reading is one of its paths or a browser would send it factorgate's
 // cookies, and refused when its readings could differ in ways that cannot be listed.
 
-import { COOKIE_PATH } from '../web/cookies.js';
+import { COOKIE_PATH } from '../login/cookies.js';
 import { BASE as MANAGE_BASE } from '../manage/deps.js';
 import { readTarget, type RefusalReason } from './request_target.js';
 

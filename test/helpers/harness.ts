@@ -20,14 +20,14 @@ export type Harness = {
 
 /**
  * The real factorgate app against a local gateway stub; the two-factor server is nock, or, with
- * `tfa: false`, not configured at all.
+ * `anakam: false`, not configured at all.
  */
-export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock; tfa?: boolean; store?: Store } = {}): Promise<Harness> {
+export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock; anakam?: boolean; store?: Store } = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const gateway = await startGatewayStub();
   const logs = captureLogs();
-  const config = testConfig(gateway.url, overrides, { tfa: options.tfa });
+  const config = testConfig(gateway.url, overrides, { anakam: options.anakam });
   const fg = await startFactorgate(config, { logger: logs.logger, clock: options.clock, store: options.store });
   return {
     fg, gateway, config, logs,

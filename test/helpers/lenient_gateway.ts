@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
-import { createGatewaySimulator, type GatewaySimulator } from '../../src/simulators/gateway/index.js';
+import { createGatewaySimulator, type GatewaySimulator } from '../../src/demo/simulators/gateway/index.js';
 import { testConfig } from './config.js';
 import { captureLogs } from './log_capture.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { classify, routeTable } from '../../src/proxy/guard.js';
-import { readsAsLogin } from '../../src/simulators/gateway/lenient_paths.js';
+import { readsAsLogin } from '../../src/demo/simulators/gateway/lenient_paths.js';
 import { rawPost, rawRequest } from '../helpers/raw_http.js';
 import { ALICE, COOKIE_HEADER, OWN_COOKIES, startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
 

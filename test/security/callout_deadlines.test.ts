@@ -3,7 +3,7 @@ import nock from 'nock';
 import { GatewayReplayer } from '../../src/gateway/replay.js';
 import { LOGIN_PAGE } from '../helpers/gateway_stub.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { authReply, challengeReply, commandOf } from '../helpers/tfa_replies.js';
+import { authReply, challengeReply, commandOf } from '../helpers/anakam_replies.js';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from '../helpers/scripted_server.js';
 
 // Servers that send their headers at once and then one byte at a time keep a socket-idle timeout
@@ -51,7 +51,7 @@ describe('security: every callout has a deadline on the whole call, body include
 
   it('a two-factor server that sends headers then trickles one byte at a time: the login ends with the two-factor-unavailable page and one log line', async () => {
     server = await startScriptedServer(() => 'trickle');
-    h = await startHarness({ tfa: { baseUrl: server.url, timeoutMs: 300 } });
+    h = await startHarness({ anakam: { baseUrl: server.url, timeoutMs: 300 } });
     const reply = await startLogin(h.browser(), 'alice', 'alice-pw', false);
     expect(reply.status).to.equal(503);
     expect(reply.body).to.include('The two-factor service is not answering right now').and.include('href="/vpn/index.html"');
@@ -64,7 +64,7 @@ describe('security: every callout has a deadline on the whole call, body include
   it('more trickling two-factor calls than tfa.maxSockets at once do not starve a normal login started after their deadlines', async () => {
     const state = { hostile: true };
     server = await startScriptedServer((_req, body) => (state.hostile ? 'trickle' : anakamAnswer(body)));
-    h = await startHarness({ tfa: { baseUrl: server.url, timeoutMs: 300, maxSockets: 2 } });
+    h = await startHarness({ anakam: { baseUrl: server.url, timeoutMs: 300, maxSockets: 2 } });
     const attacks = await Promise.all(Array.from({ length: 5 }, () => startLogin(h!.browser(), 'alice', 'alice-pw')));
     expect(attacks.map((r) => r.json().code)).to.deep.equal(Array(5).fill('tfa_unavailable'));
 
@@ -77,7 +77,7 @@ describe('security: every callout has a deadline on the whole call, body include
   it('a gateway that trickles its reply to the replayed post: the login ends with the gateway-unavailable page and one log line', async () => {
     server = await startScriptedServer(gatewayAnswer({ hostile: true }));
     tfaServer = await startScriptedServer((_req, body) => anakamAnswer(body));
-    h = await startHarness({ gateway: { url: server.url, timeoutMs: 300 }, tfa: { baseUrl: tfaServer.url } });
+    h = await startHarness({ gateway: { url: server.url, timeoutMs: 300 }, anakam: { baseUrl: tfaServer.url } });
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const reply = await browser.post('/mfa/passcode', { passcode: '123456', csrf: started.csrf });

@@ -26,7 +26,7 @@ describe('security: no answer depends on the user before the password is checked
       clock = new FakeClock();
       let path: string;
       ({ dir, path } = await registeredDevice(clock)); // alice has an app; bob has none; nobody does not exist
-      h = await startHarness({ otp: { sqlite: { path } } }, { clock, tfa: false });
+      h = await startHarness({ otp: { sqlite: { path } } }, { clock, anakam: false });
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

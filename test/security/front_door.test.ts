@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import { routeTable } from '../../src/proxy/guard.js';
-import { createServer, type FrontDoor } from '../../src/server.js';
+import { createServer, type FrontDoor } from '../../src/proxy/front_door.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { captureLogs } from '../helpers/log_capture.js';
 import { rawRequest } from '../helpers/raw_http.js';

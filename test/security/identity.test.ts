@@ -5,10 +5,10 @@ import { Totp } from '../../src/otp/totp.js';
 import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { FakeClock } from '../helpers/clock.js';
-import { TFA_URL } from '../helpers/config.js';
+import { ANAKAM_URL } from '../helpers/config.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 import { rememberDevice } from '../helpers/remembered_device.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { STUB_USERS } from '../helpers/gateway_stub.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { csrfOf, follow } from '../manage/helpers/portal_app.js';
@@ -43,7 +43,7 @@ describe('security: one identity per user', () => {
   describe('portal takeover: signing in at /manageotp under another spelling of alice', () => {
     for (const typed of OTHER_SPELLINGS) {
       it(`${typed} with alice's password reaches no "Add a device": the name is refused with what to type`, async () => {
-        h = await startHarness({ otp: { sqlite: { path } } }, { clock, tfa: false });
+        h = await startHarness({ otp: { sqlite: { path } } }, { clock, anakam: false });
         const browser = h.browser();
         const page = await follow(browser, await portalSignIn(browser, typed, 'alice-pw'));
         expect(page.body).not.to.include('Add a device');
@@ -54,7 +54,7 @@ describe('security: one identity per user', () => {
     }
 
     it('with users.realms strip, EU\\alice is alice: her code is owed before any device can be added', async () => {
-      h = await startHarness({ otp: { sqlite: { path } }, users: { realms: 'strip', realmNames: ['EU'] } }, { clock, tfa: false });
+      h = await startHarness({ otp: { sqlite: { path } }, users: { realms: 'strip', realmNames: ['EU'] } }, { clock, anakam: false });
       const browser = h.browser();
       const page = await follow(browser, await portalSignIn(browser, 'EU\\alice', 'alice-pw'));
       expect(page.body).to.include('Enter a code from your device');
@@ -63,7 +63,7 @@ describe('security: one identity per user', () => {
     });
 
     it('ALICE is alice: the same devices are asked for, at the portal and at login', async () => {
-      h = await startHarness({ otp: { sqlite: { path } } }, { clock, tfa: false });
+      h = await startHarness({ otp: { sqlite: { path } } }, { clock, anakam: false });
       const browser = h.browser();
       const page = await follow(browser, await portalSignIn(browser, 'ALICE', 'alice-pw'));
       expect(page.body).to.include('Enter a code from your device');
@@ -77,7 +77,7 @@ describe('security: one identity per user', () => {
     for (const typed of OTHER_SPELLINGS) {
       it(`${typed} is refused before any callout, with a message saying how to type the name, and logged`, async () => {
         h = await startHarness();
-        const scope = nock(TFA_URL).post(/.*/).reply(200, '').put(/.*/).reply(200, '');
+        const scope = nock(ANAKAM_URL).post(/.*/).reply(200, '').put(/.*/).reply(200, '');
         const reply = await startLogin(h.browser(), typed, 'alice-pw');
         expect(reply.status).to.equal(400);
         expect(reply.json().code).to.match(/^user_name_/);
@@ -91,14 +91,14 @@ describe('security: one identity per user', () => {
     it('a locked alice stays locked under every spelling that is accepted as her (users.realms strip)', async () => {
       h = await startHarness({ users: { realms: 'strip', realmNames: ['EU', 'eu.example'] }, limits: { wrongAnswersPerUser: 2 }, login: { maxPasscodeAttempts: 2 } });
       const key = 'bbbbbbbb-1111-4e22-8018-e4cf70027375';
-      new TfaScript().passcodeSent('alice', key)
+      new AnakamScript().passcodeSent('alice', key)
         .step(key, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '9' })
         .step(key, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '9' });
       const browser = h.browser();
       const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
       await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
       await browser.postJson('/mfa/passcode', { passcode: '000001', csrf: started.csrf });
-      const scope = nock(TFA_URL).post(/.*/).reply(200, '');
+      const scope = nock(ANAKAM_URL).post(/.*/).reply(200, '');
       for (const typed of ['alice', 'ALICE', 'EU\\alice', 'eu\\Alice', 'alice@eu.example', 'Alice@EU.Example']) {
         const reply = await startLogin(h.browser(), typed, 'alice-pw');
         expect(reply.status, typed).to.equal(429);
@@ -112,7 +112,7 @@ describe('security: one identity per user', () => {
       const browser = h.browser();
       await rememberDevice(browser);
       const key = 'cccccccc-1111-4e22-8018-e4cf70027375';
-      const tfa = new TfaScript().auth('alice', key).step(key, 'VERIFY_DEVICE', 'AUTHENTICATED').step(key, 'COMPLETE', 'COMPLETE');
+      const tfa = new AnakamScript().auth('alice', key).step(key, 'VERIFY_DEVICE', 'AUTHENTICATED').step(key, 'COMPLETE', 'COMPLETE');
       const reply = await startLogin(browser, 'ALICE', 'alice-pw');
       expect(reply.json().status).to.equal('done');
       tfa.done();
@@ -124,7 +124,7 @@ describe('security: one identity per user', () => {
       STUB_USERS.Bob = 'bob-pw';
       try {
         const key = 'dddddddd-1111-4e22-8018-e4cf70027375';
-        new TfaScript().passcodeSent('bob', key).step(key, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(key, 'COMPLETE', 'COMPLETE');
+        new AnakamScript().passcodeSent('bob', key).step(key, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(key, 'COMPLETE', 'COMPLETE');
         const browser = h.browser();
         const started = (await startLogin(browser, 'Bob', 'bob-pw')).json();
         expect((await browser.postJson('/mfa/passcode', { passcode: '424242', csrf: started.csrf })).json().status).to.equal('done');
@@ -149,7 +149,7 @@ describe('security: one identity per user', () => {
         h = await startHarness({
           ldap: { enabled: true, url: slapd.url, userDnTemplate: 'uid={username},ou=people,dc=example,dc=org', accountAttribute: 'employeeNumber' },
           otp: { sqlite: { path: device.path } }, users: { gatewayName: 'typed' },
-        }, { clock, tfa: false });
+        }, { clock, anakam: false });
         STUB_USERS.alice = directory.users.alice.password;
         const browser = h.browser();
         const started = (await startLogin(browser, 'alice', directory.users.alice.password)).json();

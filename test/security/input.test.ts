@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TestBrowser } from '../helpers/browser.js';
-import { TFA_URL } from '../helpers/config.js';
+import { ANAKAM_URL } from '../helpers/config.js';
 import { rmSync } from 'node:fs';
 import { FakeClock } from '../helpers/clock.js';
 import { registeredDevice } from '../helpers/otp_device.js';
@@ -17,7 +17,7 @@ describe('security: hostile input is bounded and answered with 4xx', () => {
   }
 
   it('markup and control characters in a user name never reach a callout', async () => {
-    const scope = nock(TFA_URL).post(/.*/).reply(200, '');
+    const scope = nock(ANAKAM_URL).post(/.*/).reply(200, '');
     for (const login of ['al<ice', 'alice&amp;', 'a]]>b', 'ali\u0000ce', 'alice\r\nX-Evil: 1', ' alice', `${'a'.repeat(129)}`]) {
       const reply = await startLogin(h.browser(), login, 'pw');
       expect(reply.status, login).to.equal(400);
@@ -88,7 +88,7 @@ describe('security: hostile input is bounded and answered with 4xx', () => {
 
   it('the same at the /manageotp sign-in', async () => {
     const { dir, path } = await registeredDevice(new FakeClock());
-    const portal = await startHarness({ otp: { sqlite: { path } } }, { tfa: false });
+    const portal = await startHarness({ otp: { sqlite: { path } } }, { anakam: false });
     try {
       for (const [encoding, body] of [['gzip', 'username=alice&password=x&csrf=y'], ['deflate', 'x']] as const) {
         const reply = await fetch(`${portal.fg.url}/manageotp/signin`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': encoding } });

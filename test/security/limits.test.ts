@@ -3,9 +3,9 @@ import nock from 'nock';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { TestBrowser } from '../helpers/browser.js';
-import { TFA_URL } from '../helpers/config.js';
-import { TfaScript } from '../helpers/tfa_script.js';
-import { commandOf } from '../helpers/tfa_replies.js';
+import { ANAKAM_URL } from '../helpers/config.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
+import { commandOf } from '../helpers/anakam_replies.js';
 
 // Limits that bound what they say (src/security/limits.ts). Every browser of a test connects from
 // 127.0.0.1, so these harnesses trust it as a proxy and name each client in X-Forwarded-For.
@@ -31,7 +31,7 @@ describe('security: limits that bound what they say', () => {
 
   it('one throttled address cannot lock out the users it names: past its own limit it counts against nobody', async () => {
     h = await startHarness({ ...AS_PROXY, limits: { loginStartsPerClient: 2, loginStartsPerUser: 3 } });
-    new TfaScript().passcodeSent('bob', key(1)).passcodeSent('carol', key(2));
+    new AnakamScript().passcodeSent('bob', key(1)).passcodeSent('carol', key(2));
     const attacker = await clientAt(h, '203.0.113.9');
     expect((await attacker.login('bob')).status).to.equal(200);
     expect((await attacker.login('carol')).status).to.equal(200);
@@ -42,7 +42,7 @@ describe('security: limits that bound what they say', () => {
     }
     expect(h.logs.lines.filter((l) => l.limit === 'starts-client')).to.have.length(10);
     // alice was never counted by those refused posts: her three starts are all still hers.
-    const tfa = new TfaScript();
+    const tfa = new AnakamScript();
     for (let i = 0; i < 3; i++) tfa.passcodeSent('alice', key(10 + i));
     for (let i = 0; i < 3; i++) expect((await (await clientAt(h, `198.51.100.${i + 1}`)).login('alice', 'alice-pw')).status, `start ${i + 1}`).to.equal(200);
     tfa.done();
@@ -52,7 +52,7 @@ describe('security: limits that bound what they say', () => {
     this.timeout(60_000);
     const store = new MemoryStore();
     h = await startHarness({ ...AS_PROXY, limits: { loginStartsPerClient: 1 } }, { store });
-    new TfaScript().passcodeSent('bob', key(1));
+    new AnakamScript().passcodeSent('bob', key(1));
     const attacker = await clientAt(h, '203.0.113.9');
     expect((await attacker.login('bob')).status).to.equal(200);
     const held = store.size;
@@ -64,11 +64,11 @@ describe('security: limits that bound what they say', () => {
 
   it('logins opened in parallel cannot check more passcodes than wrongAnswersPerUser between them', async () => {
     h = await startHarness({ limits: { wrongAnswersPerUser: 4, loginStartsPerUser: 20 }, login: { maxPasscodeAttempts: 5 } });
-    const tfa = new TfaScript();
+    const tfa = new AnakamScript();
     for (let i = 0; i < 10; i++) tfa.passcodeSent('alice', key(i));
     // Every VERIFY_PASSCODE that reaches the server is answered "wrong"; counted here.
     let checked = 0;
-    nock(TFA_URL).persist().put(/\/challenge\//, (body) => commandOf(String(body)) === 'VERIFY_PASSCODE')
+    nock(ANAKAM_URL).persist().put(/\/challenge\//, (body) => commandOf(String(body)) === 'VERIFY_PASSCODE')
       .reply(200, (_uri, _body) => { checked += 1; return '<challengeResponse><status>PASSCODE_INVALID</status><attemptsRemaining>9</attemptsRemaining></challengeResponse>'; }, { 'Content-Type': 'application/xml' });
     const logins = [];
     for (let i = 0; i < 10; i++) {
@@ -85,7 +85,7 @@ describe('security: limits that bound what they say', () => {
 
   it('an IPv6 client cannot walk its own /64 to get past the per-client limit', async () => {
     h = await startHarness({ ...AS_PROXY, limits: { loginStartsPerClient: 3 } });
-    const tfa = new TfaScript();
+    const tfa = new AnakamScript();
     const users = ['alice', 'bob', 'carol'];
     users.forEach((u, i) => tfa.passcodeSent(u, key(i)));
     for (const [i, user] of users.entries()) expect((await (await clientAt(h, `2001:db8:7:1::${i + 1}`)).login(user)).status).to.equal(200);
@@ -93,7 +93,7 @@ describe('security: limits that bound what they say', () => {
     expect(next.status).to.equal(429);
     expect(h.logs.lines.some((l) => l.limit === 'starts-client')).to.equal(true);
     // Another /64 is another client.
-    new TfaScript().passcodeSent('dave', key(9));
+    new AnakamScript().passcodeSent('dave', key(9));
     expect((await (await clientAt(h, '2001:db8:7:2::1')).login('dave')).status).to.equal(200);
     tfa.done();
   });

@@ -5,7 +5,7 @@ import { safeLocation } from '../../src/http/safe_location.js';
 import { LOGIN_PAGE } from '../helpers/gateway_stub.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from '../helpers/scripted_server.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 
 // After the replay factorgate sends the browser where the gateway said, but only to a path on
 // factorgate's own origin: a Location that a browser would read as another origin must become `/`.
@@ -56,7 +56,7 @@ describe('security: open redirect after the replay', () => {
 
   /** A full login whose second factor holds; the browser's answer after the replay. */
   async function login(json: boolean) {
-    const tfa = new TfaScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const form = { passcode: '123456', csrf: started.csrf };

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FactorgateError } from '../../src/errors.js';
 import { GatewayReplayer } from '../../src/gateway/replay.js';
-import { createGatewaySimulator, type GatewaySimulator, type Refusal } from '../../src/simulators/gateway/index.js';
+import { createGatewaySimulator, type GatewaySimulator, type Refusal } from '../../src/demo/simulators/gateway/index.js';
 import type { Reply } from '../helpers/browser.js';
 import { LOGIN_PAGE } from '../helpers/gateway_stub.js';
 import { closedPortUrl, startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from '../helpers/scripted_server.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { follow, postPassword } from '../manage/helpers/portal_app.js';
 
 // The replay decides "was the login accepted" from three signs: no session cookie, sent back to
@@ -34,7 +34,7 @@ const replayError = (replayer: GatewayReplayer, password: string) =>
 
 /** A full login whose second factor holds, up to the replay's answer to the browser (JSON, or the no-script page). */
 async function loginThroughReplay(h: Harness, password: string, json = true): Promise<Reply> {
-  const tfa = new TfaScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+  const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
   const browser = h.browser();
   const started = (await startLogin(browser, 'alice', password)).json();
   const form = { passcode: '123456', csrf: started.csrf };
@@ -100,7 +100,7 @@ describe('security: the gateway replay reads every way a gateway refuses', () =>
 
       it('a /manageotp sign-in with the wrong password is refused; the right one signs in', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'fg-replay-'));
-        const h = await startHarness({ gateway: { url: gateway.url }, otp: { enabled: true, sqlite: { path: join(dir, 'devices.sqlite') } } }, { tfa: false });
+        const h = await startHarness({ gateway: { url: gateway.url }, otp: { enabled: true, sqlite: { path: join(dir, 'devices.sqlite') } } }, { anakam: false });
         try {
           const wrong = await postPassword(h.browser(), 'alice', 'wrong-pw');
           expect(wrong.headers.get('location')).to.equal('/manageotp?m=signin_failed');
@@ -131,7 +131,7 @@ describe('security: the gateway replay fails closed on a gateway that is down or
 
   const portalWith = async (url: string, limits: Record<string, number> = {}) => {
     dir = mkdtempSync(join(tmpdir(), 'fg-replay-'));
-    return startHarness({ gateway: { url }, otp: { enabled: true, sqlite: { path: join(dir, 'devices.sqlite') } }, limits }, { tfa: false });
+    return startHarness({ gateway: { url }, otp: { enabled: true, sqlite: { path: join(dir, 'devices.sqlite') } }, limits }, { anakam: false });
   };
 
   for (const status of [500, 502, 503]) {
@@ -177,7 +177,7 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     // The gateway answers the login page, then goes away before the replay.
     server = await startScriptedServer(scriptedGateway(() => SUCCESS));
     h = await startHarness({ gateway: { url: server.url } });
-    const tfa = new TfaScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     await server.close();

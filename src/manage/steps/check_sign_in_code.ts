@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { checkCode, wrongCode } from '../../otp/check_code.js';
-import { client } from '../../web/request.js';
+import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
 import { redirectWith } from '../messages.js';
 import { field, withSession, type Portal } from '../portal.js';

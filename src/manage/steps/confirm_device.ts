@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { confirmDevice as confirmFirstCode } from '../../otp/enrol_device.js';
 import { wrongCode } from '../../otp/check_code.js';
-import { client } from '../../web/request.js';
+import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
 import { redirectWith } from '../messages.js';
 import { deviceIdOf, devicePath, field, withSession, type Portal } from '../portal.js';

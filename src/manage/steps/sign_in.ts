@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { readCredentials } from '../../login/steps/read_credentials.js';
-import { body, client } from '../../web/request.js';
+import { readCredentials } from '../../login/read/read_credentials.js';
+import { body, client } from '../../http/request.js';
 import { FORM_COOKIE, readCookie } from '../cookies.js';
 import { BASE } from '../deps.js';
 import { signInTokenMatches } from '../form_token.js';

@@ -23,7 +23,7 @@ export type ChallengeReply = { status: AnakamStatus; values: Map<string, string>
 
 const MAX_REPLY_BYTES = 64 * 1024;
 
-/** The HTTP callouts of DESIGN.md contract 2. Speaks the vendor's words; callers see AnakamStatus keys. */
+/** The HTTP callouts of the Anakam API (docs/design.md). Speaks the vendor's words; callers see AnakamStatus keys. */
 export class AnakamClient {
   private readonly http: AxiosInstance;
   private readonly statusByWord: Map<string, AnakamStatus>;

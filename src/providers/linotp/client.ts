@@ -29,7 +29,7 @@ const MAX_FIELD_CHARS = 1024;
 
 type Attempt = { kind: 'answer'; status: number; body: unknown } | { kind: 'unreachable'; cause: string };
 
-/** The HTTP callouts of DESIGN.md contract 3 (LinOTP validate API), with failover across `urls`. */
+/** The HTTP callouts of the LinOTP validate API (docs/design.md), with failover across `urls`. */
 export class LinotpClient {
   private readonly http: AxiosInstance;
   private readonly urls: string[];
@@ -132,7 +132,7 @@ function definite(command: string, urlIndex: number, status: number, body: unkno
   }
 }
 
-/** Type confusion is refused before any work is done (STYLE, from passport). */
+/** Type confusion is refused before any work is done: a field that is not text never reaches a server. */
 function assertFields(values: Record<string, unknown>, transactionId?: unknown): void {
   for (const [name, value] of Object.entries(values)) {
     if (typeof value !== 'string' || value.length > MAX_FIELD_CHARS) throw new FactorgateError('invalid_input', `${name} is not acceptable text`);
@@ -144,7 +144,7 @@ function assertFields(values: Record<string, unknown>, transactionId?: unknown):
 
 /**
  * Reads the PEM files once, at start. A given CA replaces Node's default trust store for these
- * connections, which is the pinning of seed 003's server_certificate. Bad files stop the start.
+ * connections: that is how LinOTP's server_certificate is pinned. Bad files stop the start.
  */
 function tlsMaterial(tls: LinotpConfig['tls']): AgentOptions {
   const read = (key: 'caFile' | 'certFile' | 'keyFile'): Buffer | undefined => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// The `linotp` section (DESIGN.md contract 3, seed 003): one schema holds every default and its
-// documentation (STYLE 4). Cross-field checks report by dotted path and run even when an
+// The `linotp` section (docs/design.md, The LinOTP validate API): one schema holds every default
+// and its documentation. Cross-field checks report by dotted path and run even when an
 // unrelated key is wrong, so an administrator sees every problem at once.
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -14,7 +14,7 @@ const fieldsValid = (keys: string[]) => (payload: { issues: Array<{ path?: Prope
 const tlsSchema = z.object({
   caFile: filePath.optional()
     .describe('PEM file of the CA (or server certificate) that signed the LinOTP server\'s certificate. When set, only it is trusted: the system store is ignored (pinning).'),
-  certFile: filePath.optional().describe('PEM client certificate presented to the LinOTP server (seed 003 access_certificate); needs keyFile.'),
+  certFile: filePath.optional().describe('PEM client certificate presented to the LinOTP server (LinOTP\'s access_certificate); needs keyFile.'),
   keyFile: filePath.optional().describe('PEM private key of certFile.'),
   rejectUnauthorized: z.boolean().default(true)
     .describe('Refuse a server certificate that does not verify. Turning it off disables every TLS check, pinning included.'),

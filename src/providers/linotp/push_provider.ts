@@ -11,7 +11,7 @@ export type PushProviderOptions = {
   /** How long the page waits for the push; bounded by the challenge's validity and 10 minutes. */
   timeoutSeconds: number;
   validitySeconds: number;
-  /** Whether a one-time code typed by hand is accepted instead (seed 000's "Enter the code manually"). */
+  /** Whether a one-time code typed by hand is accepted instead ("Enter the code manually" on the waiting page). */
   allowCode: boolean;
   /** Shown on the phone: where the login is for. */
   gatewayName: string;
@@ -22,7 +22,7 @@ export type PushProviderOptions = {
 const MAX_CHALLENGE_SECONDS = 600;
 
 /**
- * Push approval through a LinOTP-style validate API (DESIGN.md contract 3): a challenge that
+ * Push approval through a LinOTP-style validate API (docs/design.md): a challenge that
  * describes this very login, number matching, status polled until approved, denied or expired,
  * a resend that voids the old challenge, and an optional typed code checked by the same server.
  */

@@ -22,7 +22,7 @@ import { TestBrowser, type Reply } from '../../helpers/browser.js';
 import { FakeClock } from '../../helpers/clock.js';
 import { captureLogs } from '../../helpers/log_capture.js';
 
-// The /manageotp router in a small express app set up as src/web/app.ts sets up factorgate's own
+// The /manageotp router in a small express app set up as src/app.ts sets up factorgate's own
 // (cookie parsing, trust proxy off, helmet on /mfa only: the portal must bring its own headers),
 // on a real SQLite device file, with the password check stubbed.
 
