@@ -29,9 +29,9 @@ const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
 
 /** Inclusive time of these functions (name and file prefixes, as the summary labels them). */
 const WATCH = [
-  'classify guard.js', 'dropUntrustedForwarding server.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
+  'classify guard.js', 'dropUntrustedForwarding front_door.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
   'request node:http', 'ClientRequest node:_http_client', 'parserOnIncoming', 'request Axios.js', 'call client.js', 'parseReply xml.js',
-  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin login_flow.js', 'answer login_flow.js',
+  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin begin.js', '(anonymous) answer.js',
 ];
 
 /** CPU per proxied request of factorgate and of the bare Node proxies it is built from, same load and layout, no profiler. */

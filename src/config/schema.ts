@@ -26,7 +26,7 @@ const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain f
 // optional: given (any anakam.* key, in the file or the environment), its required keys stay
 // required; absent, factorgate runs on its own TOTP codes or a push server. Absent, it still
 // carries its default callout timeout: the login's answer lock is sized from anakam.timeoutMs
-// (src/login/login_flow.ts), and 4 x 5 s is what that lock has always been.
+// (src/login/login.ts), and 4 x 5 s is what that lock has always been.
 const ANAKAM_TIMEOUT_MS = 5000;
 const anakamOrLockTimeout = <T extends object>(anakam: T | undefined) =>
   anakam ? { configured: true as const, ...anakam } : { configured: false as const, timeoutMs: ANAKAM_TIMEOUT_MS };

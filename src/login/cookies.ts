@@ -1,11 +1,12 @@
 import type { Response } from 'express';
 import type { Config } from '../config/schema.js';
+import { MFA } from '../http/paths.js';
 import { FORM_COOKIE, SESSION_COOKIE } from '../manage/cookies.js';
 
 // Every attribute of factorgate's own cookies, decided here and nowhere else.
 // Path=/mfa: the gateway never receives them; HttpOnly: no script reads them.
 
-export const COOKIE_PATH = '/mfa';
+export const COOKIE_PATH = MFA;
 
 /** Every cookie factorgate sets, the login's and the /manageotp portal's: never passed to the gateway. */
 export function ownCookieNames(config: Config): string[] {

@@ -10,7 +10,7 @@ import { issueFormToken } from '../../security/csrf.js';
 import type { Keyring } from '../../security/keyring.js';
 import type { CookiePolicy } from '../../login/cookies.js';
 import { cachedLoginPageInjector } from './inject_login_page.js';
-import { failurePage } from '../../login/pages.js';
+import { failurePage } from '../../http/page.js';
 
 type Deps = {
   gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; cookies: CookiePolicy; csrfFieldName: string; logger: Logger;

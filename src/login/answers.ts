@@ -1,17 +1,17 @@
-import type { Config } from '../../config/schema.js';
-import type { Logger } from '../../log.js';
-import type { ChallengeAnswer, FactorOutcome, LoginContext, ProviderState, SecondFactorProvider } from '../../providers/provider.js';
-import type { Limits } from '../../security/limits.js';
-import type { LoginRecord } from '../login_record.js';
-import type { Notice } from '../outcomes.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { ChallengeAnswer, FactorOutcome, LoginContext, ProviderState, SecondFactorProvider } from '../providers/provider.js';
+import type { Limits } from '../security/limits.js';
+import type { LoginRecord } from './record.js';
+import type { Notice } from './views.js';
 
 type Deps = { config: Config; limits: Limits; logger: Logger };
 
 const isWrong = (outcome: FactorOutcome) => outcome.outcome === 'fail' && outcome.reason === 'passcode_invalid';
 
 /** The user's answer, checked by its provider as one guess against the user's limit across logins (taken before the check). */
-export function checkAnswer(deps: Deps, record: LoginRecord, provider: SecondFactorProvider, ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome> {
-  return deps.limits.guess(record.username, () => provider.answer(ctx, state, answer), isWrong);
+export function checkAnswer(deps: Pick<Deps, 'limits'>, provider: SecondFactorProvider, ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome> {
+  return deps.limits.guess(ctx.username, () => provider.answer(ctx, state, answer), isWrong);
 }
 
 /**

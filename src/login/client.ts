@@ -1,8 +1,8 @@
 import { sameToken } from '../security/csrf.js';
-import type { LoginRecord } from './login_record.js';
+import type { Client } from '../http/request.js';
+import type { LoginRecord } from './record.js';
 
-/** Who is asking: the address, the browser, and the request's headers (what rules may test). */
-export type Client = { ip: string; userAgent?: string; headers?: Readonly<Record<string, string | readonly string[] | undefined>> };
+export type { Client } from '../http/request.js';
 
 export const boundedUserAgent = (client: Client) => client.userAgent?.slice(0, 512);
 
