@@ -4,6 +4,8 @@ import { ldapConfigSchema } from '../ldap/config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
+import { compileRule } from '../flows/rules.js';
+import { policyRule } from '../flows/provider_policies.js';
 import { userNamesSchema } from '../identity/user_names.js';
 import { readTarget } from '../proxy/request_target.js';
 
@@ -169,6 +171,11 @@ export const configSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   flowNeeds(config, ctx);
+  // A policy is a rule of the flow language (src/flows/provider_policies.ts): one that is no valid rule is refused here.
+  config.providers.policies.forEach((policy, i) => {
+    const compiled = compileRule(policyRule(policy));
+    if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i], message: compiled.error.message });
+  });
   if (!config.anakam.configured) {
     if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
