@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     return runDemo(process.env, { flowFile: values.flow });
   }
   if (command === 'flows') {
-    const { runFlowsCommand } = await import('./flows/cli.js');
+    const { runFlowsCommand } = await import('./config/flows_command.js');
     return runFlowsCommand(positionals.slice(1).concat(values.format ? ['--format', values.format] : []), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   if (command === 'config-reference') {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { configSchema } from '../config/schema.js';
-import { checkFlows } from './check.js';
-import { defaultFlow } from './default_flow.js';
-import { flowGraph, flowsCheckReport } from './render.js';
+import { configSchema } from './schema.js';
+import { checkFlows } from '../flows/check.js';
+import { defaultFlow } from '../flows/default_flow.js';
+import { flowGraph, flowsCheckReport } from '../flows/render.js';
 
 /**
  * `factorgate flows check FILE` and `factorgate flows graph FILE [--format mermaid|dot]`: read only
