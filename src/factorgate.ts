@@ -17,7 +17,7 @@ import { LdapFirstFactor } from './ldap/first_factor.js';
 import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
 import { passwordCheck } from './identity/password_check.js';
-import { BASE as MANAGE_BASE } from './manage/deps.js';
+import { MANAGE } from './http/paths.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import { TotpProvider } from './providers/totp/totp_provider.js';
@@ -31,7 +31,8 @@ import { makeLogin } from './login/login.js';
 import { loginIdReader } from './login/handle.js';
 import { pushVerdict } from './login/push_poll.js';
 import { loginFlowOf, providerChoice } from './flows/index.js';
-import { CookiePolicy, ownCookieNames } from './login/cookies.js';
+import { CookiePolicy } from './login/cookies.js';
+import { ownCookieNames } from './http/paths.js';
 import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
 import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
@@ -99,7 +100,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     verdict: (loginId) => pushVerdict(login, loginId), store, notifier, logger,
     intervalMs: config.linotp?.pollIntervalMs ?? 1000, maxIntervalMs: config.linotp?.pollMaxIntervalMs ?? 5000,
   });
-  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE_BASE] : [] });
+  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE] : [] });
   const manage = otp ? manageOtpRoutes({
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
@@ -125,14 +126,14 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     },
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
-      gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
-      ownCookies: ownCookieNames(config), timeoutMs: gw.timeoutMs,
+      gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
+      ownCookies: ownCookieNames(config.cookies), timeoutMs: gw.timeoutMs,
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
-    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config) }),
+    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config.cookies) }),
     onPassthrough: () => metrics.passthroughRequests.inc(),
   });
 

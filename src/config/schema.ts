@@ -7,6 +7,7 @@ import { checkedFlowsSchema } from '../flows/check.js';
 import { compileRule } from '../flows/rules.js';
 import { policyRule } from '../flows/provider_policies.js';
 import { userNamesSchema } from '../identity/user_names.js';
+import { limitsSchema } from '../security/limits.js';
 import { readTarget } from '../proxy/request_target.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
@@ -22,7 +23,7 @@ const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must
 // Sections with required keys start empty when absent, so a missing key is reported by its full
 // dotted path (gateway.url), not as a missing section.
 const EMPTY_SECTION = {} as never;
-const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
+const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a plain form field name');
 
 // The anakam section (the Anakam-style two-factor server; `tfa` is its older name, still read) is
 // optional: given (any anakam.* key, in the file or the environment), its required keys stay
@@ -115,16 +116,7 @@ export const configSchema = z.object({
     maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),
     maxPasswordLength: z.number().int().min(8).max(1024).default(256).describe('Longest password accepted.'),
   }).prefault({}),
-  limits: z.object({
-    windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
-    loginStartsPerUser: z.number().int().min(1).max(1000).default(10).describe('Logins one user may start per window.'),
-    loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
-    wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
-      .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
-    resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
-    ipv6PrefixLength: z.number().int().min(32).max(128).default(64)
-      .describe('An IPv6 client counts toward the per-client limit by its network of this many bits (one host usually holds a whole /64); 128 counts each address alone.'),
-  }).prefault({}),
+  limits: limitsSchema.prefault({}),
   cookies: z.object({
     handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),
     deviceName: cookieName.default('DeviceKey').describe('Cookie holding the remembered-device credential.'),

@@ -27,3 +27,11 @@ export const MANAGE = '/manageotp';
 
 /** factorgate's operational endpoints; the gateway never sees requests for them. */
 export const OPS_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
+
+/** The portal's cookies (src/manage/cookies.ts sets them), scoped to MANAGE. */
+export const MANAGE_COOKIES = { session: 'fg_manage', form: 'fg_manage_csrf' } as const;
+
+/** Every cookie factorgate sets, the login's (named by cookies.*) and the portal's: never passed to the gateway. */
+export function ownCookieNames(login: { handleName: string; deviceName: string; csrfName: string }): string[] {
+  return [login.handleName, login.deviceName, login.csrfName, MANAGE_COOKIES.session, MANAGE_COOKIES.form];
+}

@@ -3,7 +3,7 @@ import { parse as parseCookies } from 'cookie';
 
 // Reading what a request carries, the same way for every route.
 
-export const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body : {});
+export const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 
 export const cookie = (req: Request, name: string): string | undefined => {
   const value = (req.cookies as Record<string, string | undefined>)[name];

@@ -83,7 +83,7 @@ export class LdapFirstFactor {
     if (config.userDnTemplate) {
       dn = fill(config.userDnTemplate, escapeDnValue(username));
     } else {
-      await step(attempt, 'service_bind', () => client.bind(config.bindDn!, config.bindPassword!));
+      await step(attempt, 'service_bind', () => client.bind(config.bindDn!, config.bindPassword));
       const filter = fill(config.searchFilter!, escapeFilterValue(username));
       // Two are enough to know the answer is not exactly one.
       const { searchEntries } = await step(attempt, 'search', () =>

@@ -62,7 +62,7 @@ export class LoginOutcomes {
   async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
     // If the store itself is what failed, the record cannot be deleted now; its TTL ends it.
     await this.deps.records.remove(record.id).catch(() => undefined);
-    if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: String(error.extra.limit ?? 'unknown') });
+    if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: typeof error.extra.limit === 'string' ? error.extra.limit : 'unknown' });
     const level = error.status >= 500 ? 'error' : 'warn';
     this.deps.logger[level]({ event: 'login_failed', code: error.code, detail: error.detail, ...error.extra, user: record.username, clientIp: record.clientIp, provider: record.provider, state: record.state }, error.detail);
     this.audit(record, error.code);

@@ -8,7 +8,7 @@ import { randomToken } from '../../security/keyring.js';
 import { boundedUserAgent, type Client } from '../client.js';
 import type { Login } from '../login.js';
 import { settle } from '../proceed.js';
-import { readCredentials } from '../read/read_credentials.js';
+import { readCredentials } from '../../identity/read_credentials.js';
 import { readTokenPin } from '../read/read_token_pin.js';
 import type { LoginRecord } from '../record.js';
 import { sendView } from '../respond.js';

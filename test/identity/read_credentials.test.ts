@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { FactorgateError } from '../../src/errors.js';
-import { readCredentials } from '../../src/login/read/read_credentials.js';
+import { readCredentials } from '../../src/identity/read_credentials.js';
 
 const fields = { username: 'login', password: 'passwd' };
 const limits = { maxUsernameLength: 32, maxPasswordLength: 64 };

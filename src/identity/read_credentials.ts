@@ -1,4 +1,4 @@
-import { FactorgateError } from '../../errors.js';
+import { FactorgateError } from '../errors.js';
 
 /** The first factor; `pin` is the token PIN when LinOTP is set to want it (otppin 0). */
 export type Credentials = { username: string; password: string; pin?: string };
