@@ -169,6 +169,7 @@ export const configSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   flowNeeds(config, ctx);
+  refusePerHostDevices(config, ctx);
   if (!config.anakam.configured) {
     if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
@@ -188,6 +189,23 @@ export const configSchema = z.object({
   providers: { ...config.providers, default: defaultProvider(config) },
   otp: { ...config.otp, enabled: otpEnabled(config) },
 }));
+
+/**
+ * Several instances with devices in a per-host file: a device registered through one would be
+ * unknown to the others, and a code could be used once on each. Only a shared store will do.
+ */
+function refusePerHostDevices(config: Choices & { otp: { store: string }; store: { type: string }; listen: { workers: number } }, ctx: z.RefinementCtx): void {
+  if (!otpEnabled(config) || config.otp.store !== 'sqlite') return;
+  const several = [
+    ...(config.store.type === 'redis' ? ['store.type is redis'] : []),
+    ...(config.listen.workers > 1 ? [`listen.workers is ${config.listen.workers}`] : []),
+  ];
+  if (several.length === 0) return;
+  ctx.addIssue({
+    code: 'custom', path: ['otp', 'store'],
+    message: `is sqlite, a file of one host, but ${several.join(' and ')} (several instances): each would keep its own devices and its own record of used codes. Set otp.store to postgres (otp.postgres.*) or ldap (otp.ldap.*), which every instance shares`,
+  });
+}
 
 /** Each flow action needs the section that configures its authenticator. */
 function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unknown }, ctx: z.RefinementCtx): void {
