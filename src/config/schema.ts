@@ -150,7 +150,14 @@ export const configSchema = z.object({
       url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379')
         .describe('Redis URL (rediss:// for TLS). Keep a password out of it: use store.redis.password.'),
       password: z.string().min(1).optional().describe('Redis password (FACTORGATE_STORE_REDIS_PASSWORD or _FILE).'),
-      tls: z.boolean().default(false).describe('Connect with TLS.'),
+      tls: z.boolean().default(false).describe('Connect with TLS (as a rediss:// URL does).'),
+      caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the certificates of Redis (and of the sentinels); implies tls. Without it, the system CAs.'),
+      sentinel: z.object({
+        nodes: z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port')).max(16).default([])
+          .describe('Redis Sentinels as host:port (comma-separated in the environment). Given, the sentinels name the master (store.redis.url then gives only the database number, and no host) and, after a failover, the new one.'),
+        masterName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('mymaster').describe('Name under which the sentinels monitor the master.'),
+        password: z.string().min(1).optional().describe('Password of the sentinels, when they ask for one (FACTORGATE_STORE_REDIS_SENTINEL_PASSWORD or _FILE).'),
+      }).prefault({}).describe('Redis Sentinel: a master with replicas, and failover.'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('factorgate:').describe('Put before every key, so deployments sharing one Redis keep apart.'),
       connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000).describe('How long connecting may take.'),
       commandTimeoutMs: z.number().int().min(50).max(60_000).default(1000).describe('A command unanswered by then fails (and with it the login, closed).'),
