@@ -107,15 +107,15 @@ export class PostgresDeviceStore implements DeviceStore {
   }
 
   async activate(user: string, id: string): Promise<boolean> {
-    return this.changed('activate', 'UPDATE factorgate_otp_devices SET active = true WHERE user_name = $1 AND id = $2', [user, id]);
+    return this.changed('activate', user, id, 'UPDATE factorgate_otp_devices SET active = true WHERE user_name = $1 AND id = $2');
   }
 
   async rename(user: string, id: string, name: string): Promise<boolean> {
-    return this.changed('rename', 'UPDATE factorgate_otp_devices SET name = $3 WHERE user_name = $1 AND id = $2', [user, id, checkDeviceName(name)]);
+    return this.changed('rename', user, id, 'UPDATE factorgate_otp_devices SET name = $3 WHERE user_name = $1 AND id = $2', checkDeviceName(name));
   }
 
   async remove(user: string, id: string): Promise<boolean> {
-    return this.changed('remove', 'DELETE FROM factorgate_otp_devices WHERE user_name = $1 AND id = $2', [user, id]);
+    return this.changed('remove', user, id, 'DELETE FROM factorgate_otp_devices WHERE user_name = $1 AND id = $2');
   }
 
   async recordUse(user: string, id: string, step: number, at: number): Promise<boolean> {
@@ -123,9 +123,9 @@ export class PostgresDeviceStore implements DeviceStore {
     // One statement: a concurrent UPDATE of the row makes this one wait, then re-check the
     // condition against the committed row, so of several instances racing on one step exactly
     // one changes it (RFC 6238 §5.2, ASVS 2.8.4).
-    return this.changed('recordUse',
+    return this.changed('recordUse', user, id,
       'UPDATE factorgate_otp_devices SET last_step = $3, last_used_at = $4 WHERE user_name = $1 AND id = $2 AND (last_step IS NULL OR last_step < $3)',
-      [user, id, step, at]);
+      step, at);
   }
 
   async close(): Promise<void> {
@@ -134,9 +134,10 @@ export class PostgresDeviceStore implements DeviceStore {
     await this.pool.end();
   }
 
-  private async changed(operation: string, sql: string, values: unknown[]): Promise<boolean> {
-    if (!storable(values[0] as string, values[1] as string)) return false;
-    return (await this.query(operation, sql, values)).rowCount === 1;
+  /** Runs a statement on one device ($1 user, $2 id, then `more`); true when it changed the device. */
+  private async changed(operation: string, user: string, id: string, sql: string, ...more: unknown[]): Promise<boolean> {
+    if (!storable(user, id)) return false;
+    return (await this.query(operation, sql, [user, id, ...more])).rowCount === 1;
   }
 
   private query(operation: string, sql: string, values: unknown[]): Promise<pg.QueryResult> {
