@@ -14,13 +14,7 @@ import { Totp } from './totp.js';
  */
 export async function openDeviceStore(config: OtpConfig, clock: Clock = systemClock, onError?: (reason: string) => void): Promise<DeviceStore> {
   if (config.store === 'sqlite') return SqliteDeviceStore.open({ path: config.sqlite.path, clock });
-  if (config.store === 'postgres') {
-    const { host, port, database, user, password, timeoutMs, maxConnections } = config.postgres;
-    return PostgresDeviceStore.open({
-      host: host!, port, database, user, ...(password !== undefined && { password }), timeoutMs, maxConnections, clock,
-      tls: postgresTls(config.postgres.tls), ...(onError && { onError }),
-    });
-  }
+  if (config.store === 'postgres') return openPostgresDeviceStore(config, clock, onError);
   const { url, bindDn, bindPassword, userDnTemplate, searchBase, searchFilter, attribute, timeoutMs, tls } = config.ldap;
   const { connect, startTls } = ldapTls(url!, tls);
   return new LdapDeviceStore({
@@ -34,6 +28,15 @@ export async function openDeviceStore(config: OtpConfig, clock: Clock = systemCl
 export function totpFromConfig(config: OtpConfig): Totp {
   const { issuer, algorithm, digits, period } = config;
   return new Totp({ issuer, algorithm, digits, period });
+}
+
+/** The PostgreSQL store of otp.postgres (a checked OtpConfig whose store is postgres). */
+export function openPostgresDeviceStore(config: OtpConfig, clock: Clock = systemClock, onError?: (reason: string) => void): Promise<PostgresDeviceStore> {
+  const { host, port, database, user, password, timeoutMs, maxConnections } = config.postgres;
+  return PostgresDeviceStore.open({
+    host: host!, port, database, user, ...(password !== undefined && { password }), timeoutMs, maxConnections, clock,
+    tls: postgresTls(config.postgres.tls), ...(onError && { onError }),
+  });
 }
 
 function postgresTls(tls: OtpConfig['postgres']['tls']): PostgresTls {

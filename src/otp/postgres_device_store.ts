@@ -106,6 +106,21 @@ export class PostgresDeviceStore implements DeviceStore {
     return added;
   }
 
+  /**
+   * Adds a device exactly as another store kept it (its dates, state and last step), unless the
+   * user already has a device with its id: then nothing changes and the answer is false.
+   */
+  async put(device: OtpDevice): Promise<boolean> {
+    checkNewDevice(device.user, device);
+    const name = checkDeviceName(device.name);
+    for (const [value, what] of [[device.createdAt, 'createdAt'], [device.lastUsedAt ?? 0, 'lastUsedAt'], [device.lastStep ?? 0, 'lastStep']] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`a device's ${what} must be a non-negative integer`);
+    }
+    return this.changed('put', device.user, device.id,
+      `INSERT INTO factorgate_otp_devices (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_name, id) DO NOTHING`,
+      name, device.createdAt, device.lastUsedAt ?? null, device.lastStep ?? null, device.active, device.sealedSecret);
+  }
+
   async activate(user: string, id: string): Promise<boolean> {
     return this.changed('activate', user, id, 'UPDATE factorgate_otp_devices SET active = true WHERE user_name = $1 AND id = $2');
   }

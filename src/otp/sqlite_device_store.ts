@@ -87,6 +87,12 @@ export class SqliteDeviceStore implements DeviceStore {
     return rows.map((row) => toDevice(row as Row));
   }
 
+  /** Every device of every user, by user then oldest first: for copying the file to a shared store. */
+  async all(): Promise<OtpDevice[]> {
+    const rows = await this.run('all', (db) => db.prepare(`SELECT ${COLUMNS} FROM otp_devices ORDER BY user_name, created_at, id`).all());
+    return rows.map((row) => toDevice(row as Row));
+  }
+
   async get(user: string, id: string): Promise<OtpDevice | undefined> {
     const row = await this.run('get', (db) => db.prepare(`SELECT ${COLUMNS} FROM otp_devices WHERE user_name = ? AND id = ?`).get(user, id));
     return row ? toDevice(row as Row) : undefined;

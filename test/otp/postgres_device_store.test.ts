@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { asFactorgateError } from '../../src/errors.js';
-import { newDeviceId, type DeviceStore } from '../../src/otp/device_store.js';
+import { newDeviceId, type DeviceStore, type OtpDevice } from '../../src/otp/device_store.js';
 import { openDeviceStore } from '../../src/otp/open_device_store.js';
 import { PostgresDeviceStore, type PostgresDeviceStoreOptions } from '../../src/otp/postgres_device_store.js';
 import { FakeClock } from '../helpers/clock.js';
@@ -199,6 +199,17 @@ describe('PostgreSQL device store (src/otp/postgres_device_store.ts) against a r
       const err = await failure(store.add('alice-the-user', device));
       expect(err).to.be.instanceOf(Error).with.property('name', 'StoreError');
       expect((err as Error).message).to.match(/23505/).and.not.include('alice-the-user').and.not.include(device.id);
+    });
+
+    it('put (for devices copied from a file) refuses a device no store keeps, with a TypeError, and adds nothing', async () => {
+      const store = await open(await server.createDatabase());
+      const good: OtpDevice = { id: newDeviceId(), user: 'alice', name: 'Phone', createdAt: 5, active: true, sealedSecret: 'sealed', lastStep: 9, lastUsedAt: 7 };
+      for (const bad of [{ ...good, id: 'not-an-id!' }, { ...good, name: 'a\nb' }, { ...good, lastStep: -1 }, { ...good, createdAt: 1.5 }, { ...good, user: '' }]) {
+        expect(await failure(store.put(bad)), JSON.stringify(bad)).to.be.instanceOf(TypeError);
+      }
+      expect(await store.list('alice')).to.deep.equal([]);
+      expect(await store.put(good)).to.equal(true);
+      expect(await store.list('alice')).to.deep.equal([good]);
     });
 
     it('a user name PostgreSQL cannot hold (a NUL) matches nothing, without an error', async () => {
