@@ -227,6 +227,7 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
 
 /** factorgate's own TOTP codes: the device store the configuration names, and the login provider over it. */
 async function openOtp(config: Config, keyring: Keyring, clock: Clock, logger: Logger): Promise<{ deps: OtpDeps; provider: TotpProvider }> {
-  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock), keyring, totp: totpFromConfig(config.otp), clock, logger };
+  const onError = (reason: string) => logger.warn({ event: 'device_store_error', store: config.otp.store, reason }, 'OTP device store trouble');
+  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock, onError), keyring, totp: totpFromConfig(config.otp), clock, logger };
   return { deps, provider: new TotpProvider(deps, { maxDevices: config.otp.maxDevices }) };
 }

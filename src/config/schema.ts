@@ -144,7 +144,14 @@ export const configSchema = z.object({
       url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379')
         .describe('Redis URL (rediss:// for TLS). Keep a password out of it: use store.redis.password.'),
       password: z.string().min(1).optional().describe('Redis password (FACTORGATE_STORE_REDIS_PASSWORD or _FILE).'),
-      tls: z.boolean().default(false).describe('Connect with TLS.'),
+      tls: z.boolean().default(false).describe('Connect with TLS (as a rediss:// URL does).'),
+      caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the certificates of Redis (and of the sentinels); implies tls. Without it, the system CAs.'),
+      sentinel: z.object({
+        nodes: z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port')).max(16).default([])
+          .describe('Redis Sentinels as host:port (comma-separated in the environment). Given, the sentinels name the master (store.redis.url then gives only the database number, and no host) and, after a failover, the new one.'),
+        masterName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('mymaster').describe('Name under which the sentinels monitor the master.'),
+        password: z.string().min(1).optional().describe('Password of the sentinels, when they ask for one (FACTORGATE_STORE_REDIS_SENTINEL_PASSWORD or _FILE).'),
+      }).prefault({}).describe('Redis Sentinel: a master with replicas, and failover.'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('factorgate:').describe('Put before every key, so deployments sharing one Redis keep apart.'),
       connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000).describe('How long connecting may take.'),
       commandTimeoutMs: z.number().int().min(50).max(60_000).default(1000).describe('A command unanswered by then fails (and with it the login, closed).'),
@@ -168,6 +175,7 @@ export const configSchema = z.object({
     const compiled = compileRule(policyRule(policy));
     if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i], message: compiled.error.message });
   });
+  refusePerHostDevices(config, ctx);
   if (!config.anakam.configured) {
     if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
@@ -187,6 +195,23 @@ export const configSchema = z.object({
   providers: { ...config.providers, default: defaultProvider(config) },
   otp: { ...config.otp, enabled: otpEnabled(config) },
 }));
+
+/**
+ * Several instances with devices in a per-host file: a device registered through one would be
+ * unknown to the others, and a code could be used once on each. Only a shared store will do.
+ */
+function refusePerHostDevices(config: Choices & { otp: { store: string }; store: { type: string }; listen: { workers: number } }, ctx: z.RefinementCtx): void {
+  if (!otpEnabled(config) || config.otp.store !== 'sqlite') return;
+  const several = [
+    ...(config.store.type === 'redis' ? ['store.type is redis'] : []),
+    ...(config.listen.workers > 1 ? [`listen.workers is ${config.listen.workers}`] : []),
+  ];
+  if (several.length === 0) return;
+  ctx.addIssue({
+    code: 'custom', path: ['otp', 'store'],
+    message: `is sqlite, a file of one host, but ${several.join(' and ')} (several instances): each would keep its own devices and its own record of used codes. Set otp.store to postgres (otp.postgres.*) or ldap (otp.ldap.*), which every instance shares`,
+  });
+}
 
 /** Each flow action needs the section that configures its authenticator. */
 function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unknown }, ctx: z.RefinementCtx): void {
