@@ -21,9 +21,30 @@
       if (submit) submit.disabled = false;
       // The password (and a token PIN) stay in the page no longer than the post.
       Array.prototype.forEach.call(form.querySelectorAll('input[type="password"]'), function (input) { input.value = ''; });
-      handle(reply);
+      // A wrong password is answered on the form itself, the user name kept: nothing was sent to
+      // the user's phone or mailbox, so there is nothing for a dialog to show.
+      if (reply.status === 'failed' && reply.code === 'gateway_refused') showFormError(reply.message);
+      else {
+        showFormError('');
+        handle(reply);
+      }
     });
   });
+
+  function showFormError(message) {
+    var note = form.querySelector('.fg-form-error');
+    if (!message) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = el('p', { class: 'fg-form-error', role: 'alert' });
+      form.insertBefore(note, form.firstChild);
+    }
+    note.textContent = message;
+    var password = form.querySelector('input[type="password"]');
+    if (password) password.focus();
+  }
 
   function post(url, params) {
     return fetch(url, {

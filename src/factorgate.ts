@@ -27,6 +27,7 @@ import { MemoryNotifier, type Notifier } from './state/notifier.js';
 import { RedisNotifier } from './state/redis_notifier.js';
 import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
+import { HeldSessions } from './gateway/held_sessions.js';
 import { makeLogin } from './login/login.js';
 import { loginIdReader } from './login/handle.js';
 import { pushVerdict } from './login/push_poll.js';
@@ -83,8 +84,11 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     sessionCookie: gw.sessionCookie,
     timeoutMs: gw.timeoutMs,
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
+    sessionCheckPath: gw.sessionCheckPath,
+    logoutPath: gw.logoutPath,
     now,
   });
+  const heldSessions = new HeldSessions({ store, keyring, replayer, logger, now });
   // The login and /manageotp share the first factor, the user names and the limits: the same
   // counters bound both, under the same key for each user.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
@@ -92,8 +96,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   const login = makeLogin({
-    config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, keyring, logger, metrics, now, firstFactor, limits, userNames,
-    records: new LoginRecords(store, now), verifyPassword,
+    config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring, logger, metrics, now, firstFactor, limits, userNames,
+    records: new LoginRecords(store, now, heldSessions), verifyPassword,
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
   const watcher = new PushWatcher({
@@ -160,6 +164,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     metrics,
     async close() {
       watcher.stop();
+      heldSessions.close();
       await frontDoor.close(SHUTDOWN_GRACE_MS);
       await notifier.close();
       metricsServer?.close();

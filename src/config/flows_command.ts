@@ -52,13 +52,14 @@ export function runFlowsCommand(args: string[], out: (text: string) => void, err
 }
 
 /**
- * The default flow of a file without a flows section, from its ldap, providers and anakam (or tfa) sections
+ * The default flow of a file without a flows section, from its ldap, providers, gateway.passwordCheck and anakam (or tfa) sections
  * alone (settings given only in the environment are not seen here).
  */
-function defaultFrom(raw: { ldap?: unknown; providers?: unknown; anakam?: unknown; tfa?: unknown }): unknown {
+function defaultFrom(raw: { ldap?: unknown; providers?: unknown; anakam?: unknown; tfa?: unknown; gateway?: unknown }): unknown {
   const providers = configSchema.in.shape.providers.safeParse(raw.providers ?? {});
   const ldap = typeof raw.ldap === 'object' && raw.ldap !== null && (raw.ldap as { enabled?: unknown }).enabled === true;
   if (!providers.success) return undefined;
   const fallback = providers.data.default ?? (raw.anakam === undefined && raw.tfa === undefined ? 'totp' : 'anakam');
-  return defaultFlow({ ldap, providers: { default: fallback, policies: providers.data.policies } });
+  const passwordCheck = (raw.gateway as { passwordCheck?: unknown } | undefined)?.passwordCheck === 'at_replay' ? 'at_replay' : 'first';
+  return defaultFlow({ ldap, passwordCheck, providers: { default: fallback, policies: providers.data.policies } });
 }

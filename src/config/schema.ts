@@ -70,6 +70,11 @@ export const configSchema = z.object({
     sessionCookie: cookieName.default('NSC_AAAC').describe('Cookie by which the gateway says a login succeeded.'),
     guardedPaths: z.array(urlPath).default(['/cgi/login', '/nf/auth'])
       .describe('Gateway paths no browser may reach directly, with everything below them, in any spelling (the login target is always guarded). /nf/auth holds NetScaler\'s nFactor login endpoints (doAuthentication.do and the rest).'),
+    passwordCheck: z.enum(['first', 'at_replay']).default('first')
+      .describe('Without ldap, when the gateway checks the password: first (posted to loginTarget before any code or push is sent; the gateway session is held by factorgate until the second factor holds, and logged out at logoutPath when it does not) or at_replay (posted only after the second factor, for gateways that cannot have a session held).'),
+    sessionCheckPath: urlPath.default('/')
+      .describe('Where a held gateway session is asked, when the second factor holds, whether the gateway still accepts it (GET with its cookies; an error or a redirect to loginPage is a no, and the password is posted once more).'),
+    logoutPath: urlPath.default('/cgi/logout').describe('Where a held gateway session is ended when its login does not pass (GET with its cookies).'),
     usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
     timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Time allowed for the whole credential replay, the answer read to its end (cut short by the login deadline), and for the whole fetch of the login page.'),

@@ -4,14 +4,17 @@ import type { FlowsConfig, FlowsConfigInput } from './schema.js';
 
 // The flow factorgate runs when the configuration has no `flows` section: the login as the core
 // built it, drawn as a flow so that `factorgate flows check` shows it and the engine runs it.
-// The password (an LDAP bind when ldap is on, else the gateway's own check at the replay), then
-// the second factor the `providers` policies choose. With Anakam alone it is exactly
+// The password (an LDAP bind when ldap is on, else the gateway's own check: before the second
+// factor, or at the replay as gateway.passwordCheck says), then the second factor the `providers`
+// policies choose. With Anakam alone it is exactly
 // fixtures/flows/default.yaml.
 
 type ProviderName = 'anakam' | 'push' | 'push_with_code' | 'totp';
 
 export type DefaultFlowInput = {
   ldap: boolean;
+  /** Without ldap: the gateway checks the password first (its session held), or only at the replay. */
+  passwordCheck?: 'first' | 'at_replay';
   /** The `providers` section: its default and its policies are the providers a login can use. */
   providers: { default: ProviderName; policies: ReadonlyArray<{ use: ProviderName }> };
 };
@@ -38,19 +41,26 @@ export function defaultFlow(input: DefaultFlowInput): FlowsConfigInput {
     requireSecondFactor: true,
     entry: 'password',
     factors: {
-      password: { policies: [{ rule: 'true', action: input.ldap ? 'LDAP_BIND' : 'GATEWAY_PASSWORD', next: 'second' }] },
+      password: { policies: [{ rule: 'true', action: passwordAction(input), next: 'second' }] },
       second: { policies: second },
     },
   };
 }
 
+function passwordAction(input: DefaultFlowInput): 'LDAP_BIND' | 'GATEWAY_PASSWORD' | 'GATEWAY_PASSWORD_AT_REPLAY' {
+  if (input.ldap) return 'LDAP_BIND';
+  return input.passwordCheck === 'at_replay' ? 'GATEWAY_PASSWORD_AT_REPLAY' : 'GATEWAY_PASSWORD';
+}
+
 /** What loginFlowOf reads of the configuration. */
-export type FlowSettings = { flows?: FlowsConfig; ldap: { enabled: boolean }; providers: DefaultFlowInput['providers'] };
+export type FlowSettings = {
+  flows?: FlowsConfig; ldap: { enabled: boolean }; providers: DefaultFlowInput['providers']; gateway: { passwordCheck: 'first' | 'at_replay' };
+};
 
 /** The flow a login runs: the configured one (checked when the configuration loaded), or the default. */
 export function loginFlowOf(config: FlowSettings): CompiledFlow {
   if (config.flows) return compileChecked(config.flows);
-  const checked = checkFlows(defaultFlow({ ldap: config.ldap.enabled, providers: config.providers }));
+  const checked = checkFlows(defaultFlow({ ldap: config.ldap.enabled, passwordCheck: config.gateway.passwordCheck, providers: config.providers }));
   if (!checked.ok) throw new Error(`the default flow does not check: ${checked.problems.join('; ')}`);
   return checked.flow;
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 // path) are in check.ts and run on top of it, so every problem is reported at once.
 
 /** Every authenticator a policy can use. NO_AUTHN always succeeds: it is for decisions. */
-export const ACTIONS = ['GATEWAY_PASSWORD', 'LDAP_BIND', 'ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'NO_AUTHN'] as const;
+export const ACTIONS = ['GATEWAY_PASSWORD', 'GATEWAY_PASSWORD_AT_REPLAY', 'LDAP_BIND', 'ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'NO_AUTHN'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 /** The actions that count as a second factor (something the user has), for the start-up check. */
@@ -55,7 +55,7 @@ const policySchema = z.object({
   rule: z.union([z.string().min(1, 'must not be empty (write true for "always")').max(MAX_RULE_LENGTH), z.boolean().transform(String)])
     .describe('When this policy applies: a rule expression (see fixtures/flows/README.md), e.g. user.groups contains \'admins\'; true for always.'),
   action: z.enum(ACTIONS, { error: (issue) => `unknown action ${JSON.stringify(issue.input)} (one of ${ACTIONS.join(', ')})` })
-    .describe('The authenticator: GATEWAY_PASSWORD (checked by the replay), LDAP_BIND, ANAKAM_DEVICE (remembered device), ANAKAM_PASSCODE, PUSH, OTP_CODE, or NO_AUTHN (always succeeds, for decisions).'),
+    .describe('The authenticator: GATEWAY_PASSWORD (posted to the gateway at once; its session is held until the second factor holds, and logged out if it does not), GATEWAY_PASSWORD_AT_REPLAY (posted only after the second factor, for gateways that cannot have a session held), LDAP_BIND, ANAKAM_DEVICE (remembered device), ANAKAM_PASSCODE, PUSH, OTP_CODE, or NO_AUTHN (always succeeds, for decisions).'),
   next: factorName.optional().describe('Factor that follows when this policy wins; none means done: replay to the gateway.'),
   allowNoSecondFactor: z.boolean().default(false)
     .describe('Marks a path through this policy as intended to reach done without a second factor (only matters when requireSecondFactor is true).'),

@@ -14,6 +14,10 @@ export type ReplayOptions = {
   sessionCookie: string;
   timeoutMs: number;
   secretHeader?: { name: string; value: string };
+  /** Where a held session is asked whether the gateway still accepts it (GET, with its cookies). */
+  sessionCheckPath: string;
+  /** Where a held session is ended (GET, with its cookies): NetScaler's /cgi/logout. */
+  logoutPath: string;
   /** The clock the login's deadline is on (epoch ms). */
   now?: () => number;
 };
@@ -47,6 +51,9 @@ function refusalOf(answer: GatewayAnswer): 'error_status' | 'back_to_login' | 'n
   return undefined;
 }
 
+/** Who the gateway is told it speaks with: the browser's address and User-Agent. */
+export type ReplayClient = { ip: string; userAgent?: string };
+
 /**
  * Posts the held first-factor credentials to the gateway's login target, as the browser would
  * have, once the second factor holds. Only this code ever reaches the gateway's login.
@@ -68,15 +75,13 @@ export class GatewayReplayer {
   }
 
   /** `deadline` (epoch ms) is the whole login's: the replay never runs past it. */
-  async replay(username: string, password: string, client: { ip: string; userAgent?: string }, deadline?: number): Promise<ReplayResult> {
+  async replay(username: string, password: string, client: ReplayClient, deadline?: number): Promise<ReplayResult> {
     const { options } = this;
     const budget = Math.min(options.timeoutMs, (deadline ?? Infinity) - this.now());
     if (!(budget > 0)) throw new FactorgateError('no_login', 'login deadline passed before the replay');
     const url = new URL(options.loginTarget, options.gatewayUrl).toString();
     const body = new URLSearchParams({ [options.usernameField]: username, [options.passwordField]: password }).toString();
-    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': client.ip };
-    if (client.userAgent) headers['User-Agent'] = client.userAgent.slice(0, 512);
-    if (options.secretHeader) headers[options.secretHeader.name] = options.secretHeader.value;
+    const headers = { ...this.headersFor(client), 'Content-Type': 'application/x-www-form-urlencoded' };
     let response;
     try {
       response = await this.http.post(url, body, { headers, timeout: budget });
@@ -98,8 +103,46 @@ export class GatewayReplayer {
     return { cookies: cookies.map(forBrowser), location: safeLocation(this.localLocation(rawLocation)) };
   }
 
+  /**
+   * Whether the gateway still accepts a session it gave earlier (a held one, after its idle
+   * timeout may have passed): a GET of gateway.sessionCheckPath with its cookies that is neither
+   * an error nor sent back to the login page. Any doubt (no answer, a 5xx) is a no.
+   */
+  async accepts(session: ReplayResult, client: ReplayClient, deadline: number): Promise<boolean> {
+    const budget = Math.min(this.options.timeoutMs, deadline - this.now());
+    if (!(budget > 0)) return false;
+    const url = new URL(this.options.sessionCheckPath, this.options.gatewayUrl).toString();
+    try {
+      const response = await this.http.get(url, { headers: { ...this.headersFor(client), Cookie: cookieHeader(session.cookies) }, timeout: budget });
+      const backToLogin = pathOf(response.headers['location'], url)?.toLowerCase() === this.options.loginPage.toLowerCase();
+      return response.status < 400 && !backToLogin;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Ends a session the gateway gave (GET gateway.logoutPath with its cookies); throws when the gateway could not be told. */
+  async logout(session: ReplayResult, client: ReplayClient): Promise<void> {
+    const url = new URL(this.options.logoutPath, this.options.gatewayUrl).toString();
+    let response;
+    try {
+      response = await this.http.get(url, { headers: { ...this.headersFor(client), Cookie: cookieHeader(session.cookies) }, timeout: this.options.timeoutMs });
+    } catch (err) {
+      const failure = callFailure(err);
+      throw new FactorgateError('gateway_unavailable', `logout at the gateway failed: ${failure.kind}`, { cause: failure.cause });
+    }
+    if (response.status >= 400) throw new FactorgateError('gateway_unavailable', 'gateway error on logout', { httpStatus: response.status });
+  }
+
   close(): void {
     closeOutbound(this.http);
+  }
+
+  private headersFor(client: ReplayClient): Record<string, string> {
+    const headers: Record<string, string> = { 'X-Forwarded-For': client.ip };
+    if (client.userAgent) headers['User-Agent'] = client.userAgent.slice(0, 512);
+    if (this.options.secretHeader) headers[this.options.secretHeader.name] = this.options.secretHeader.value;
+    return headers;
   }
 
   /** A Location on the gateway's origin, made relative; anything else is not followed. */
@@ -135,6 +178,11 @@ function pathOf(raw: unknown, base: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The Cookie header that carries a session's cookies back to the gateway. */
+function cookieHeader(setCookies: readonly string[]): string {
+  return setCookies.map((header) => Cookie.parse(header)?.cookieString()).filter(Boolean).join('; ');
 }
 
 /** Host-only on factorgate's host: the browser never sees the gateway's internal name. */

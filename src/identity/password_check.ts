@@ -10,9 +10,9 @@ import type { VerifyPassword } from './verify_password.js';
 // throws (directory_unavailable, gateway_unavailable), so the portal fails closed with a 50x.
 
 type Ldap = { verify(username: unknown, password: unknown): Promise<FirstFactorOutcome> };
-type Replayer = { replay(username: string, password: string, client: Client): Promise<unknown> };
+type Replayer<S> = { replay(username: string, password: string, client: Client): Promise<S>; logout(session: S, client: Client): Promise<void> };
 
-export function passwordCheck(sources: { ldap?: Ldap; replayer: Replayer; userNames: UserNames }): VerifyPassword {
+export function passwordCheck<S>(sources: { ldap?: Ldap; replayer: Replayer<S>; userNames: UserNames }): VerifyPassword {
   const { ldap, replayer, userNames } = sources;
   if (ldap) {
     return async (user, password) => {
@@ -20,11 +20,12 @@ export function passwordCheck(sources: { ldap?: Ldap; replayer: Replayer; userNa
       return checked.outcome === 'success' ? userNames.fromDirectory(checked.account, user) : undefined;
     };
   }
-  // The gateway opens a session for a right password; it is not handed to the browser and lapses
-  // by the gateway's own idle timeout.
+  // The gateway opens a session for a right password; nobody uses it, so it is logged out at
+  // once (and if the gateway cannot be told, its own idle timeout ends it).
   return async (user, password, client) => {
     try {
-      await replayer.replay(user.forGateway, password, client);
+      const session = await replayer.replay(user.forGateway, password, client);
+      await replayer.logout(session, client).catch(() => undefined);
       return user;
     } catch (err) {
       if (err instanceof FactorgateError && err.code === 'gateway_refused') return undefined;

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { CompiledFlow, RuleFacts } from '../flows/index.js';
+import type { HeldSessions } from '../gateway/held_sessions.js';
 import type { GatewayReplayer } from '../gateway/replay.js';
 import type { UserNames } from '../identity/user_names.js';
 import type { VerifyPassword } from '../identity/verify_password.js';
@@ -32,5 +33,7 @@ export type LoginDeps = {
   /** The password checked where the flow has not (an LDAP bind when configured, else at the gateway). */
   verifyPassword?: VerifyPassword;
   replayer: GatewayReplayer;
+  /** Gateway sessions opened by GATEWAY_PASSWORD, held until the second factor holds. */
+  heldSessions: HeldSessions;
   records: LoginRecords;
 };

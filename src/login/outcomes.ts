@@ -61,7 +61,7 @@ export class LoginOutcomes {
 
   async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
     // If the store itself is what failed, the record cannot be deleted now; its TTL ends it.
-    await this.deps.records.remove(record.id).catch(() => undefined);
+    await this.deps.records.remove(record.id, error.code).catch(() => undefined);
     if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: typeof error.extra.limit === 'string' ? error.extra.limit : 'unknown' });
     const level = error.status >= 500 ? 'error' : 'warn';
     this.deps.logger[level]({ event: 'login_failed', code: error.code, detail: error.detail, ...error.extra, user: record.username, clientIp: record.clientIp, provider: record.provider, state: record.state }, error.detail);
@@ -81,20 +81,43 @@ export class LoginOutcomes {
     }, 'login finished');
   }
 
-  /** The second factor held: the credentials go to the gateway, and the login ends either way. */
+  /**
+   * The second factor held: the gateway session goes to the browser (the one held since the
+   * password was checked, or one the replay opens now), and the login ends either way.
+   */
   async replay(record: LoginRecord, device: RememberedDevice | undefined, forgetDevice: boolean): Promise<LoginView> {
-    const { records, keyring, replayer } = this.deps;
+    const { records, keyring } = this.deps;
     records.passed(record);
     try {
-      // The plaintext password lives only for this call.
-      const result = await replayer.replay(record.gatewayName, openPassword(record, keyring), { ip: record.clientIp, userAgent: record.userAgent }, record.deadline);
-      await records.remove(record.id);
+      const result = record.sessionHeld ? await this.heldSession(record) : await this.replayPassword(record);
+      await records.remove(record.id, 'passed');
       this.audit(record, 'success');
       const sealed = device ? { value: sealDeviceCredential(keyring, record.username, device.credential, device.expiresAt), expiresAt: device.expiresAt } : undefined;
       return { kind: 'done', location: result.location, gatewayCookies: result.cookies, device: sealed, forgetDevice: forgetDevice && !sealed };
     } catch (err) {
       return this.fail(record, asFactorgateError(err), forgetDevice);
     }
+  }
+
+  /** Posts the sealed password to the gateway; the plaintext lives only for this call. */
+  private replayPassword(record: LoginRecord) {
+    const client = { ip: record.clientIp, userAgent: record.userAgent };
+    return this.deps.replayer.replay(record.gatewayName, openPassword(record, this.deps.keyring), client, record.deadline);
+  }
+
+  /**
+   * The session held for this login, if the gateway still accepts it; one it has let go (its idle
+   * timeout passed while the user answered) is logged out and replaced by one new login with the
+   * sealed password, once.
+   */
+  private async heldSession(record: LoginRecord) {
+    const { heldSessions, replayer, logger } = this.deps;
+    const held = await heldSessions.claim(record.id);
+    if (!held) throw new FactorgateError('no_login', 'the gateway session held for this login was ended (its deadline passed)');
+    if (await replayer.accepts(held.session, held.client, record.deadline)) return held.session;
+    logger.info({ event: 'gateway_session_renewed', user: record.username, clientIp: record.clientIp }, 'the gateway no longer accepted the held session: logging in again once');
+    await heldSessions.logout(held, 'not_accepted');
+    return this.replayPassword(record);
   }
 
   /** The way a login went until it stopped: `password:LDAP_BIND → second ✗`. */

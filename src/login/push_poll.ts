@@ -8,10 +8,13 @@ import type { PushVerdict } from './views.js';
 // Where a login's push stands, asked of the push server: for the confirm post, and for the watcher
 // that tells waiting pages.
 
-export function poll(login: Login, record: LoginRecord): Promise<FactorOutcome> {
+export async function poll(login: Login, record: LoginRecord): Promise<FactorOutcome> {
   const provider = login.deps.providers.get(record.provider);
   if (!provider.poll) throw new FactorgateError('internal', `provider ${provider.name} cannot be polled`);
-  return provider.poll(providerContext(record, login.deps.keyring), record.providerState);
+  const outcome = await provider.poll(providerContext(record, login.deps.keyring), record.providerState);
+  // A denied push is a wrong answer, counted once per push (a resend is a new push).
+  if (outcome.outcome === 'fail' && outcome.reason === 'push_denied') await login.deps.limits.pushDenied(record.username, `${record.id}:${record.resends}`);
+  return outcome;
 }
 
 /** The verdict for the watcher; undefined once the login is gone or no longer waits on a push. */

@@ -2,6 +2,7 @@ import type { Store } from '../state/store.js';
 import type { Challenge, FailReason, ProviderState } from '../providers/provider.js';
 import type { EngineState } from '../flows/index.js';
 import { FactorgateError } from '../errors.js';
+import type { HeldSessions } from '../gateway/held_sessions.js';
 
 // The login record: the server-side state of one login in progress. The browser holds only a
 // signed handle to it. Every state a login can be in, and every move between them, are here:
@@ -63,8 +64,10 @@ export type LoginRecord = {
   device: { presented: boolean; accepted: boolean };
   /** The remembered-device credential from a cookie that opened, sealed like the password. */
   sealedDevice?: string;
-  /** The password is known to be right (LDAP_BIND, or a check before an enrolment); else only the gateway's replay checks it. */
+  /** The password is known to be right (LDAP_BIND, GATEWAY_PASSWORD, or a check before an enrolment); else only the gateway's replay checks it. */
   passwordChecked?: boolean;
+  /** GATEWAY_PASSWORD opened a gateway session that is held for this login (gateway/held_sessions.ts). */
+  sessionHeld?: boolean;
   /** The user's directory groups, once LDAP_BIND has read them. */
   groups?: string[];
   /** The provider the providers section's policies choose (the rule name providers.choice). */
@@ -89,7 +92,7 @@ const key = (id: string) => `login:${id}`;
 
 /** Persists login records with a TTL equal to what is left of the login's deadline. */
 export class LoginRecords {
-  constructor(private readonly store: Store, private readonly now: () => number) {}
+  constructor(private readonly store: Store, private readonly now: () => number, private readonly heldSessions?: HeldSessions) {}
 
   async load(id: string): Promise<LoginRecord | undefined> {
     const record = await this.store.get<LoginRecord>(key(id));
@@ -101,7 +104,7 @@ export class LoginRecords {
     assertTransition(record.state, next);
     record.state = next;
     const ttl = record.deadline - this.now();
-    if (ttl <= 0) return this.remove(record.id);
+    if (ttl <= 0) return this.remove(record.id, 'login_expired');
     await this.store.set(key(record.id), record, ttl);
   }
 
@@ -111,9 +114,13 @@ export class LoginRecords {
     record.state = 'second_factor_passed';
   }
 
-  /** Wipes the record, and with it the sealed credentials. */
-  async remove(id: string): Promise<void> {
+  /**
+   * Wipes the record, and with it the sealed credentials; a gateway session still held for it
+   * (not handed over to the browser) is logged out at the gateway.
+   */
+  async remove(id: string, why: string): Promise<void> {
     await this.store.delete(key(id));
+    await this.heldSessions?.end(id, why);
   }
 
   /** A short lock so two posts for the same login cannot run its callouts at once. */

@@ -117,10 +117,14 @@ export class Run implements ActionStep {
   }
 
   /** The password was refused: the factor's action fails, and the login says why if nothing else wins. */
-  passwordRefused(where: { firstFactor: 'ldap' } | { before: string }): 'fail' {
+  passwordRefused(where: { firstFactor: 'ldap' | 'gateway' } | { before: string }): 'fail' {
     this.deps.logger.info({ event: 'first_factor_refused', user: this.record.username, clientIp: this.record.clientIp, ...where }, 'the password was refused');
     this.record.lastFailure = 'first_factor';
     return 'fail';
+  }
+
+  sessionHeld(): void {
+    this.record.sessionHeld = true;
   }
 
   /**

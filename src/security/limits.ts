@@ -10,7 +10,10 @@ import type { Store } from '../state/store.js';
 //   starts-client  login starts and portal sign-ins per client address (an IPv6 client by its /64)
 //   starts-user    login starts and portal sign-ins per user
 //   wrong-user     wrong passwords, passcodes and codes per user, across logins: at its maximum the
-//                  user is locked until the window ends (NIST SP 800-63B allows at most 100)
+//                  user is locked until the window ends (NIST SP 800-63B allows at most 100); a
+//                  denied push counts here too
+//   pushes-user    push notifications sent to one user's phone (push fatigue: pushes sent until a
+//                  tired user taps Allow)
 //
 // The client's budget is checked first, and a user is counted only when the client was allowed:
 // one throttled address cannot lock out the users it names, and its refused posts leave nothing
@@ -24,6 +27,8 @@ export const limitsSchema = z.object({
   loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
   wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
     .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
+  pushesPerUser: z.number().int().min(1).max(100).default(5)
+    .describe('Push notifications one user may be sent per window, across logins (against push fatigue: pushes sent until a tired user taps Allow). A denied push also counts as a wrong answer.'),
   resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
   ipv6PrefixLength: z.number().int().min(32).max(128).default(64)
     .describe('An IPv6 client counts toward the per-client limit by its network of this many bits (one host usually holds a whole /64); 128 counts each address alone.'),
@@ -31,7 +36,7 @@ export const limitsSchema = z.object({
 
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
-type Rule = 'starts-client' | 'starts-user' | 'wrong-user';
+type Rule = 'starts-client' | 'starts-user' | 'wrong-user' | 'pushes-user';
 
 export class Limits {
   private readonly windowMs: number;
@@ -74,6 +79,17 @@ export class Limits {
     }
     if (!wrong(result)) await this.store.decrement(slot);
     return result;
+  }
+
+  /** A push about to be sent to the user's phone; refused once the user's pushes for the window are spent. */
+  async admitPush(user: string): Promise<void> {
+    await this.count('pushes-user', user, this.config.pushesPerUser);
+  }
+
+  /** The user denied a push: a wrong answer, counted once however often the denial is read (`push` names the push). */
+  async pushDenied(user: string, push: string): Promise<void> {
+    if (!(await this.store.setIfAbsent(`limit:denied:${push}`, 1, this.windowMs))) return;
+    await this.store.increment(key('wrong-user', user), this.windowMs);
   }
 
   /** A wrong code at the portal also spends the client's budget of starts. */

@@ -94,7 +94,37 @@ describe('end to end in a real browser', function () {
     }
     await p.waitForSelector('#fg-restart:visible');
     expect(await p.textContent('#fg-message')).to.match(/locked|Too many wrong passcodes/i);
-    expect(stack.sims.gateway.loginCount('alice')).to.equal(0);
+    // The gateway checked the password first; the session it opened was held, and logged out.
+    expect(stack.sims.gateway.sessionCount('alice')).to.equal(0);
+    expect(stack.sims.gateway.logoutCount('alice')).to.equal(1);
+    expect((await context.cookies()).some((c) => c.name === 'NSC_AAAC')).to.equal(false);
+  });
+
+  it('a wrong password is answered on the login form, the user name kept, before any passcode is sent', async () => {
+    const p = await openLogin();
+    await submitPassword(p, 'alice', 'not-alices-password');
+    await p.waitForSelector('.fg-form-error');
+    expect(await p.textContent('.fg-form-error')).to.include('user name or password was not accepted');
+    expect(await p.inputValue('input[name="login"]')).to.equal('alice');
+    expect(await p.evaluate("document.activeElement && document.activeElement.getAttribute('name')")).to.equal('passwd');
+    expect(await p.isVisible('#fg-dialog[open]')).to.equal(false);
+    // An unknown user reads the same, and the right password then goes on to the passcode.
+    await submitPassword(p, 'nobody-at-all', 'not-alices-password');
+    await p.waitForFunction("document.querySelector('form [type=\"submit\"]') && !document.querySelector('form [type=\"submit\"]').disabled");
+    expect(await p.textContent('.fg-form-error')).to.include('user name or password was not accepted');
+    expect(Object.keys(stack.sims.anakam.outbox())).to.deep.equal([]);
+    await submitPassword(p);
+    await p.waitForSelector('#fg-dialog[open]');
+    expect(await p.isVisible('.fg-form-error')).to.equal(false);
+  });
+
+  it('without JavaScript, a wrong password gets a page that says so and leads back to the login, and nothing is sent', async () => {
+    const p = await openLogin({ javaScriptEnabled: false });
+    await submitPassword(p, 'alice', 'not-alices-password');
+    await p.waitForSelector('h1');
+    expect(await p.textContent('h1')).to.equal('Sign-in not accepted');
+    expect(await p.textContent('body')).to.include('user name or password was not accepted');
+    expect(Object.keys(stack.sims.anakam.outbox())).to.deep.equal([]);
   });
 
   it('two-factor server down gives a clear message and no session', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { waitFor } from '../helpers/wait.js';
 import { startStack, type Stack } from './stack.js';
 
 const ERIN = { user: 'erin', password: 'erin-demo-pw' };
@@ -110,12 +111,17 @@ describe('end to end in a real browser: one-time-code devices and /manageotp', f
     expect(await page.textContent('body')).not.to.include('first phone');
     expect(await page.textContent('body')).to.include('second phone');
 
-    // A code from the removed device no longer lets anyone in. (The portal checks passwords by a
-    // replay to the gateway when no LDAP is configured, so the gateway has seen erin before.)
-    const gatewayLogins = stack.sims.gateway.loginCount('erin', 'accepted');
+    // A code from the removed device no longer lets anyone in: the session the gateway opened when
+    // it checked the password stays with factorgate (the login waits for a right code), and
+    // cancelling the login logs it out.
+    await context.clearCookies({ name: 'NSC_AAAC' });
+    const live = stack.sims.gateway.sessionCount('erin');
     const refused = await loginWithCode(codeFrom(first, 1));
     await refused.waitForSelector('#fg-message:not([hidden])');
     expect(await refused.textContent('#fg-message')).to.match(/not right/);
-    expect(stack.sims.gateway.loginCount('erin', 'accepted')).to.equal(gatewayLogins);
+    expect((await context.cookies()).some((c) => c.name === 'NSC_AAAC')).to.equal(false);
+    expect(stack.sims.gateway.sessionCount('erin')).to.equal(live + 1);
+    await refused.click('#fg-cancel');
+    await waitFor(() => stack.sims.gateway.sessionCount('erin') === live, 'the held session to be logged out');
   });
 });

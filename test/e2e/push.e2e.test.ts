@@ -2,6 +2,10 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
+import type { GatewaySimulatorOptions } from '../../src/demo/simulators/gateway/index.js';
+import { waitFor } from '../helpers/wait.js';
+
+const waitUntil = (check: () => boolean) => waitFor(check, "the gateway simulator's idle timeout");
 
 const DAVE = { user: 'dave', password: 'dave-demo-pw' };
 
@@ -24,8 +28,8 @@ describe('end to end in a real browser: push approval', function () {
   });
 
   /** The login page in one tab, the simulator's phone page in a second, as a person would have them. */
-  async function loginAsDave(env: Record<string, string> = {}): Promise<number> {
-    stack = await startStack({}, env);
+  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}): Promise<number> {
+    stack = await startStack({}, env, { gateway });
     context = await newContext(browser);
     page = await context.newPage();
     phone = await context.newPage();
@@ -54,7 +58,8 @@ describe('end to end in a real browser: push approval', function () {
     await phone.click('button.deny');
     await page.waitForSelector('#fg-restart:visible');
     expect(await page.textContent('#fg-message')).to.include('denied on your device');
-    expect(stack.sims.gateway.loginCount('dave')).to.equal(0);
+    expect(stack.sims.gateway.sessionCount('dave')).to.equal(0);
+    expect(stack.sims.gateway.logoutCount('dave')).to.equal(1);
   });
 
   it('the wrong number picked on the phone counts as a refusal', async () => {
@@ -63,7 +68,18 @@ describe('end to end in a real browser: push approval', function () {
     const wrong = await phone.$$eval('button[name="number"]', (buttons, right) => buttons.map((b) => b.getAttribute('value')).find((v) => v !== String(right)), number);
     await phone.click(`button[name="number"][value="${wrong}"]`);
     await page.waitForSelector('#fg-restart:visible');
-    expect(stack.sims.gateway.loginCount('dave')).to.equal(0);
+    expect(stack.sims.gateway.sessionCount('dave')).to.equal(0);
+  });
+
+  it('approved after the gateway let the held session go idle: the user still lands on the portal', async () => {
+    const number = await loginAsDave({}, { sessionIdleMs: 1000 });
+    expect(stack.sims.gateway.loginCount('dave', 'accepted')).to.equal(1); // the password, checked first
+    await waitUntil(() => stack.sims.gateway.sessionCount('dave') === 0); // the gateway's idle timeout passed
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    await phone.click(`button[name="number"][value="${number}"]`);
+    await page.waitForURL(/\/portal\//);
+    expect(await page.textContent('body')).to.include('dave');
+    expect(stack.sims.gateway.loginCount('dave', 'accepted')).to.equal(2);
   });
 
   it('no answer in time, then the code typed by hand lets the user in', async () => {

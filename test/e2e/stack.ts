@@ -1,5 +1,6 @@
 import { startSimulators, type RunningSimulators } from '../../src/demo/simulators/start.js';
 import type { DemoUsers } from '../../src/demo/simulators/users.js';
+import type { GatewaySimulatorOptions } from '../../src/demo/simulators/gateway/index.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../helpers/log_capture.js';
@@ -14,11 +15,15 @@ export type StackOptions = {
   users?: DemoUsers;
   /** Configuration that has no environment form (a flows section), as the configuration file would give it. */
   overrides?: Record<string, unknown>;
+  /** The gateway simulator's options (an idle timeout, say). */
+  gateway?: GatewaySimulatorOptions;
 };
 
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
 export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
-  const sims = await startSimulators({ anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 }, ...(options.users ? { users: options.users } : {}) });
+  const sims = await startSimulators({
+    anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 }, gateway: options.gateway, ...(options.users ? { users: options.users } : {}),
+  });
   const logs = captureLogs('info');
   const config = loadConfig({
     env: {

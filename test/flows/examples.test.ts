@@ -60,7 +60,7 @@ describe('flow examples end to end (fixtures/flows/)', function () {
     });
 
     it('without a flows section the audit line names the same path as the example', async () => {
-      h = await startHarness();
+      h = await startHarness({ gateway: { passwordCheck: 'first' } });
       await rememberDevice(h.browser());
       expect(auditOf(h)).to.deep.include({ flow: 'password:GATEWAY_PASSWORD → second:ANAKAM_PASSCODE → done' });
     });
@@ -207,7 +207,11 @@ describe('flow examples end to end (fixtures/flows/)', function () {
       // A passcode posted to a login that asks a form is the wrong step: it ends the login.
       const misplaced = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: asked.csrf });
       expect(misplaced.json().code).to.equal('wrong_state');
-      expect(h.gateway.logins).to.have.length(0);
+      // GATEWAY_PASSWORD had the gateway check the password first; the session it opened was held,
+      // and the login's end logged it out.
+      expect(h.gateway.logins.map((l) => l.login)).to.deep.equal(['alice']);
+      expect(h.gateway.logouts).to.deep.equal(['alice']);
+      expect(h.gateway.sessions.size).to.equal(0);
     });
 
     it('the no-JS pages: the form comes as a page with its label and help, and posts to /mfa/step', async () => {

@@ -17,11 +17,20 @@ export function testConfig(gatewayUrl: string, overrides: Record<string, unknown
     FACTORGATE_ANAKAM_API_PASSWORD: API_PASSWORD,
     FACTORGATE_ANAKAM_TIMEOUT_MS: '300',
   };
+  // A gateway section given here replaces the environment's: it keeps the order above unless it names one.
+  const gateway = overrides.gateway as Record<string, unknown> | undefined;
+  if (gateway && !('passwordCheck' in gateway)) overrides = { ...overrides, gateway: { passwordCheck: 'at_replay', ...gateway } };
   return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0',
       FACTORGATE_GATEWAY_URL: gatewayUrl,
       FACTORGATE_SECRET: TEST_SECRET,
+      // Most integration tests are about the second factor and count what reaches the gateway's
+      // login after it, so they run the order that posts the password only then. The default
+      // order (the gateway checks the password first, its session held) is proven by
+      // test/login/password_first.test.ts, and by the end-to-end tests, which run the demo's
+      // default configuration: give `gateway: { passwordCheck: 'first' }` to run it here.
+      FACTORGATE_GATEWAY_PASSWORD_CHECK: 'at_replay',
       ...anakam,
     },
     overrides,

@@ -2,7 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
-export type GatewayStub = { url: string; logins: Array<{ login: string; headers: Record<string, unknown> }>; close(): Promise<void> };
+export type GatewayStub = {
+  url: string;
+  logins: Array<{ login: string; headers: Record<string, unknown> }>;
+  /** Live sessions by id, with their user: a test may drop one (the gateway's idle timeout). */
+  sessions: Map<string, string>;
+  /** Users whose session was ended at /cgi/logout, in order. */
+  logouts: string[];
+  close(): Promise<void>;
+};
 
 export const STUB_USERS: Record<string, string> = { alice: 'alice-pw', bob: 'bob-pw' };
 
@@ -14,6 +22,8 @@ export const LOGIN_PAGE = `<!doctype html><html><head><title>Gateway</title></he
 export async function startGatewayStub(): Promise<GatewayStub> {
   const logins: GatewayStub['logins'] = [];
   const sessions = new Map<string, string>();
+  const logouts: string[] = [];
+  const sessionOf = (req: import('node:http').IncomingMessage) => /NSC_AAAC=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -36,8 +46,22 @@ export async function startGatewayStub(): Promise<GatewayStub> {
         }
         return res.end();
       }
+      if (req.method === 'GET' && url.pathname === '/') {
+        // As NetScaler: the portal for a live session, else the login page.
+        const live = sessions.has(sessionOf(req) ?? '');
+        res.writeHead(302, { Location: live ? '/vpn/portal.html' : '/vpn/index.html' });
+        return res.end();
+      }
+      if (url.pathname === '/cgi/logout') {
+        const sid = sessionOf(req) ?? '';
+        const user = sessions.get(sid);
+        if (user !== undefined) logouts.push(user);
+        sessions.delete(sid);
+        res.writeHead(302, { Location: '/vpn/index.html', 'Set-Cookie': 'NSC_AAAC=; Path=/; Max-Age=0' });
+        return res.end();
+      }
       if (url.pathname === '/vpn/portal.html') {
-        const sid = /NSC_AAAC=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+        const sid = sessionOf(req);
         const user = sid ? sessions.get(sid) : undefined;
         if (!user) {
           res.writeHead(302, { Location: '/vpn/index.html' });
@@ -72,6 +96,8 @@ export async function startGatewayStub(): Promise<GatewayStub> {
   return {
     url: `http://127.0.0.1:${port}`,
     logins,
+    sessions,
+    logouts,
     close: () => new Promise((resolve) => {
       for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();

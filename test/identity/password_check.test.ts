@@ -7,7 +7,8 @@ describe('/manageotp password check (src/identity/password_check.ts)', () => {
   const client = { ip: '192.0.2.1' };
   const userNames = new UserNames(userNamesSchema.parse({}));
   const alice = userNames.fromTyped('alice');
-  const refusing = { replay: async () => { throw new Error('the gateway must not be asked when LDAP is there'); } };
+  const notAsked = async () => { throw new Error('the gateway must not be asked when LDAP is there'); };
+  const refusing = { replay: notAsked, logout: notAsked };
 
   it('uses the LDAP bind when there is one: success gives the user as the directory names them, a refusal nothing', async () => {
     const check = passwordCheck({
@@ -20,9 +21,10 @@ describe('/manageotp password check (src/identity/password_check.ts)', () => {
     expect(await check(userNames.fromTyped('nobody'), 'pw', client)).to.equal(undefined);
   });
 
-  it('else replays to the gateway: refused is nothing, a gateway that cannot answer throws', async () => {
+  it('else replays to the gateway: refused is nothing, a gateway that cannot answer throws; a session it opens is logged out at once', async () => {
     let answer: 'ok' | 'refused' | 'down' = 'ok';
     const replayed: string[] = [];
+    const loggedOut: string[] = [];
     const check = passwordCheck({
       userNames,
       replayer: {
@@ -30,16 +32,22 @@ describe('/manageotp password check (src/identity/password_check.ts)', () => {
           replayed.push(username);
           if (answer === 'refused') throw new FactorgateError('gateway_refused');
           if (answer === 'down') throw new FactorgateError('gateway_unavailable');
-          return { cookies: [], location: '/' };
+          return { cookies: [`NSC_AAAC=session-of-${username}`], location: '/' };
+        },
+        logout: async (session: { cookies: string[] }) => {
+          loggedOut.push(...session.cookies);
+          if (loggedOut.length > 1) throw new FactorgateError('gateway_unavailable');
         },
       },
     });
     expect(await check(alice, 'pw', client)).to.equal(alice);
+    expect(loggedOut).to.deep.equal(['NSC_AAAC=session-of-alice']);
+    expect(await check(alice, 'pw', client), 'a logout the gateway could not take does not undo a right password').to.equal(alice);
     answer = 'refused';
     expect(await check(alice, 'pw', client)).to.equal(undefined);
     answer = 'down';
     const thrown = await check(alice, 'pw', client).catch((err: unknown) => err);
     expect(thrown).to.be.instanceOf(FactorgateError).and.have.property('code', 'gateway_unavailable');
-    expect(replayed).to.deep.equal(['alice', 'alice', 'alice']);
+    expect(replayed).to.deep.equal(['alice', 'alice', 'alice', 'alice']);
   });
 });

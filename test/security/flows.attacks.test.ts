@@ -29,7 +29,12 @@ import {
 const KEY = 'cccccccc-3333-4e22-8018-e4cf70027375';
 const TID = '353846450659';
 const totp = new Totp();
-const example = (name: string): unknown => (parseYaml(readFileSync(new URL(`../../fixtures/flows/${name}.yaml`, import.meta.url), 'utf8')) as { flows: unknown }).flows;
+// These attacks are on the steps after the password, so their flows post the password only at the
+// replay: then any login the gateway sees is one that got through. (GATEWAY_PASSWORD, which the
+// examples use, has the gateway check the password first; test/login/password_first.test.ts.)
+const example = (name: string): unknown => JSON.parse(JSON.stringify(
+  (parseYaml(readFileSync(new URL(`../../fixtures/flows/${name}.yaml`, import.meta.url), 'utf8')) as { flows: unknown }).flows,
+).replaceAll('"GATEWAY_PASSWORD"', '"GATEWAY_PASSWORD_AT_REPLAY"')) as unknown;
 
 type Field = { name: string; label: string; type: 'text' | 'password' | 'otp' | 'checkbox'; help?: string };
 
@@ -37,12 +42,12 @@ type Field = { name: string; label: string; type: 'text' | 'password' | 'otp' | 
 const askFlow = (fields: Field[] = [{ name: 'code', label: 'One-time code', type: 'otp' }]) => ({
   entry: 'password',
   factors: {
-    password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD', next: 'code' }] },
+    password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD_AT_REPLAY', next: 'code' }] },
     code: { loginSchema: { fields }, policies: [{ rule: true, action: 'OTP_CODE' }] },
   },
 });
 
-const ASK_PATH = 'password:GATEWAY_PASSWORD → code:OTP_CODE → done';
+const ASK_PATH = 'password:GATEWAY_PASSWORD_AT_REPLAY → code:OTP_CODE → done';
 
 /** alice's TOTP device in a fresh SQLite store; the secret to compute her codes with. */
 const totpDevice = (clock: FakeClock) => registeredDevice(clock);
@@ -218,7 +223,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       expect(page.body).not.to.include('/mfa/another');
       expectRefused(h, await browser.postJson('/mfa/another', { csrf: started.csrf }), 'wrong_state');
       expect(h.logs.lines.some((l) => l.event === 'another_way')).to.equal(false);
-      expect(h.logs.lines.find((l) => l.event === 'login_finished')).to.deep.include({ outcome: 'wrong_state', flow: 'password:GATEWAY_PASSWORD → second ✗' });
+      expect(h.logs.lines.find((l) => l.event === 'login_finished')).to.deep.include({ outcome: 'wrong_state', flow: 'password:GATEWAY_PASSWORD_AT_REPLAY → second ✗' });
       tfa.done(); // no VERIFY_PASSCODE, no COMPLETE
     });
 
@@ -399,7 +404,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
         checked('header and address branches', {
           entry: 'p',
           factors: {
-            p: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD', next: 'route' }] },
+            p: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD_AT_REPLAY', next: 'route' }] },
             route: { policies: [
               { rule: "header('X-Intranet') == 'yes'", action: 'NO_AUTHN', next: 'inside' },
               { rule: "client.ip in ['10.0.0.0/8']", action: 'PUSH', next: 'form' },
@@ -473,7 +478,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       const skippable = {
         entry: 'password',
         factors: {
-          password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD', next: 'second' }] },
+          password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD_AT_REPLAY', next: 'second' }] },
           second: { policies: [{ rule: true, action: 'PUSH' }, { rule: true, action: 'NO_AUTHN' }] },
         },
       };
@@ -488,7 +493,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
     const ipFlow = {
       entry: 'password',
       factors: {
-        password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD', next: 'second' }] },
+        password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD_AT_REPLAY', next: 'second' }] },
         second: { policies: [{ rule: "client.ip in ['10.0.0.0/8']", action: 'PUSH' }, { rule: true, action: 'ANAKAM_PASSCODE' }] },
       },
     };
@@ -527,7 +532,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       const headerFlow = {
         entry: 'password',
         factors: {
-          password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD', next: 'second' }] },
+          password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD_AT_REPLAY', next: 'second' }] },
           second: { policies: [{ rule: "header('X-Intranet') == 'yes'", action: 'PUSH' }, { rule: true, action: 'ANAKAM_PASSCODE' }] },
         },
       };
@@ -540,7 +545,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       const skip = (allow: boolean) => ({
         entry: 'password',
         factors: {
-          password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD', next: 'second' }] },
+          password: { policies: [{ rule: true, action: 'GATEWAY_PASSWORD_AT_REPLAY', next: 'second' }] },
           second: { policies: [{ rule: "header('X-Intranet') == 'yes'", action: 'NO_AUTHN', allowNoSecondFactor: allow }, { rule: true, action: 'ANAKAM_PASSCODE' }] },
         },
       });

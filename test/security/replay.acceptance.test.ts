@@ -25,7 +25,7 @@ const REFUSALS: Array<Exclude<Refusal, 'loginPage'>> = ['errorPage', 'loginPageW
 const CLIENT = { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (factorgate test browser)' };
 
 const replayerFor = (url: string, timeoutMs = 2000) => new GatewayReplayer({
-  gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs,
+  gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs, sessionCheckPath: '/', logoutPath: '/cgi/logout',
 });
 
 /** The error a replay fails with (or undefined when it succeeds). */

@@ -33,7 +33,9 @@ export interface ActionStep {
   result(outcome: FactorOutcome): ActResult<Challenge>;
   /** A wrong answer counts toward the login's attempts: the notice to ask again with, or undefined when none is left. */
   wrongAnswer(outcome: FactorOutcome): Notice | undefined;
-  passwordRefused(where: { firstFactor: 'ldap' } | { before: string }): 'fail';
+  passwordRefused(where: { firstFactor: 'ldap' | 'gateway' } | { before: string }): 'fail';
+  /** The gateway's session for this login is held (gateway/held_sessions.ts): the replay hands it over. */
+  sessionHeld(): void;
   passwordRight(user: UserName, groups?: readonly string[]): Promise<void>;
   user(): UserName;
 }

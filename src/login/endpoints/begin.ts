@@ -81,6 +81,6 @@ function openDeviceCookie(login: Login, record: LoginRecord, cookie: string, run
 async function abandon(login: Login, loginId: string): Promise<void> {
   const record = await login.deps.records.load(loginId);
   if (!record) return;
-  await login.deps.records.remove(loginId);
+  await login.deps.records.remove(loginId, 'abandoned');
   login.outcomes.audit(record, 'abandoned');
 }

@@ -18,7 +18,10 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
       if (record.resends >= config.limits.resendsPerLogin) throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       record.resends += 1;
       const push = challenge.kind === 'push';
-      if (push) logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
+      if (push) {
+        await login.deps.limits.admitPush(record.username);
+        logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
+      }
       const outcome = await providers.get(record.provider).resend(run.context(), record.providerState);
       return goOn(login, record, run, outcome, { code: push ? 'push_resent' : 'passcode_resent' });
     }), web.responder);

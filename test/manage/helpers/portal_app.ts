@@ -49,7 +49,7 @@ export type PortalUnderTest = {
   close(): Promise<void>;
 };
 
-export const defaultLimits: Config['limits'] = { windowSeconds: 900, loginStartsPerUser: 10, loginStartsPerClient: 30, wrongAnswersPerUser: 10, resendsPerLogin: 3, ipv6PrefixLength: 64 };
+export const defaultLimits: Config['limits'] = { windowSeconds: 900, loginStartsPerUser: 10, loginStartsPerClient: 30, wrongAnswersPerUser: 10, pushesPerUser: 5, resendsPerLogin: 3, ipv6PrefixLength: 64 };
 
 export type PortalOptions = {
   limits?: Partial<Config['limits']>;

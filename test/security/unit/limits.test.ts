@@ -20,7 +20,7 @@ describe('limits (src/security/limits.ts)', () => {
   let clock: FakeClock;
   let store: MemoryStore;
   let limits: Limits;
-  const config: LimitsConfig = { windowSeconds: WINDOW_SECONDS, loginStartsPerUser: 3, loginStartsPerClient: 5, wrongAnswersPerUser: 2, resendsPerLogin: 3, ipv6PrefixLength: 64 };
+  const config: LimitsConfig = { windowSeconds: WINDOW_SECONDS, loginStartsPerUser: 3, loginStartsPerClient: 5, wrongAnswersPerUser: 2, pushesPerUser: 2, resendsPerLogin: 3, ipv6PrefixLength: 64 };
   const make = (overrides: Partial<LimitsConfig> = {}) => new Limits(store, { ...config, ...overrides });
   const wrong = () => Promise.resolve('wrong');
   const isWrong = (r: string) => r === 'wrong';
@@ -108,6 +108,29 @@ describe('limits (src/security/limits.ts)', () => {
     it('counts each user on their own', async () => {
       for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
       await limits.guess('bob', wrong, isWrong);
+    });
+  });
+
+  describe('admitPush and pushDenied (push fatigue)', () => {
+    it('allows pushesPerUser pushes to one user per window, across logins, and refuses the next with pushes-user', async () => {
+      await limits.admitPush('alice');
+      await limits.admitPush('alice');
+      const error = await refusal(limits.admitPush('alice'));
+      expect(error.code).to.equal('rate_limited');
+      expect(error.extra).to.include({ limit: 'pushes-user', count: 3 });
+      await limits.admitPush('bob');
+      clock.advance(WINDOW_SECONDS * 1000);
+      await limits.admitPush('alice');
+    });
+
+    it('counts a denied push as a wrong answer, once per push however often the denial is read', async () => {
+      await limits.pushDenied('alice', 'login-1:0');
+      await limits.pushDenied('alice', 'login-1:0');
+      await limits.refuseIfLocked('alice'); // one wrong answer of two
+      await limits.pushDenied('alice', 'login-1:1');
+      const error = await refusal(limits.refuseIfLocked('alice'));
+      expect(error.extra).to.include({ limit: 'wrong-user' });
+      await limits.refuseIfLocked('bob');
     });
   });
 

@@ -7,6 +7,7 @@ import { loginRoutes } from './login_routes.js';
 import { resolveGatewayOptions, type GatewaySimulatorOptions, type ResolvedGatewayOptions } from './options.js';
 import { PasswordCheck } from './passwords.js';
 import { portalRoutes } from './portal_routes.js';
+import { sessionCookieOf } from './session_cookie.js';
 import { Sessions } from './sessions.js';
 import { webSocketEcho } from './websocket.js';
 
@@ -27,13 +28,14 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions = {}): G
 }
 
 export class GatewaySimulator {
-  private readonly sessions = new Sessions();
+  private readonly sessions: Sessions;
   private readonly logins = new LoginLog();
   private readonly server: SimulatorServer;
   private readonly ws = webSocketEcho('/ws');
   private seen: SeenRequest[] = [];
 
   constructor(private readonly options: ResolvedGatewayOptions) {
+    this.sessions = new Sessions(options.sessionIdleMs);
     const app = express();
     app.disable('x-powered-by');
     const passwords = new PasswordCheck(options.users);
@@ -42,7 +44,8 @@ export class GatewaySimulator {
     app.use(loginRoutes(loginDeps));
     app.use(portalRoutes(this.sessions, options.sessionCookie));
     app.use(echoRoutes());
-    app.get('/', (_req, res) => res.redirect(302, '/vpn/index.html'));
+    // As NetScaler: the portal for a live session, else the login page.
+    app.get('/', (req, res) => res.redirect(302, this.sessions.userOf(sessionCookieOf(req, options.sessionCookie)) ? '/portal/' : '/vpn/index.html'));
     app.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
     this.server = new SimulatorServer(app, (req, socket, head) => {
       if (options.lenientPaths) this.remember({ method: req.method ?? '', target: req.url ?? '', ...(req.headers.cookie === undefined ? {} : { cookie: req.headers.cookie }) });
@@ -92,6 +95,11 @@ export class GatewaySimulator {
   /** Live sessions, of one user or of all. */
   sessionCount(user?: string): number {
     return this.sessions.count(user);
+  }
+
+  /** Live sessions of this user ended at /cgi/logout. */
+  logoutCount(user: string): number {
+    return this.sessions.logouts(user);
   }
 
   /** Forgets every session, login post and request seen. */
