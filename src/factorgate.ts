@@ -132,6 +132,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
       ownCookies: ownCookieNames(config.cookies), timeoutMs: gw.timeoutMs,
+      usernameField: gw.usernameField, clearRetryNote: (res) => cookies.clearRetryNote(res),
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });

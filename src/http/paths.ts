@@ -31,7 +31,10 @@ export const OPS_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 /** The portal's cookies (src/manage/cookies.ts sets them), scoped to MANAGE. */
 export const MANAGE_COOKIES = { session: 'fg_manage', form: 'fg_manage_csrf' } as const;
 
+/** The note a refused password leaves for the login page (src/http/retry_note.ts), scoped to that page. */
+export const RETRY_COOKIE = 'fg_retry';
+
 /** Every cookie factorgate sets, the login's (named by cookies.*) and the portal's: never passed to the gateway. */
 export function ownCookieNames(login: { handleName: string; deviceName: string; csrfName: string }): string[] {
-  return [login.handleName, login.deviceName, login.csrfName, MANAGE_COOKIES.session, MANAGE_COOKIES.form];
+  return [login.handleName, login.deviceName, login.csrfName, RETRY_COOKIE, MANAGE_COOKIES.session, MANAGE_COOKIES.form];
 }

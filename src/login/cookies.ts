@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Config } from '../config/schema.js';
-import { MFA } from '../http/paths.js';
+import { MFA, RETRY_COOKIE } from '../http/paths.js';
+import { RETRY_NOTE_MS } from '../http/retry_note.js';
 
 // Every attribute of factorgate's own cookies, decided here and nowhere else.
 // Path=/mfa: the gateway never receives them; HttpOnly: no script reads them.
@@ -38,5 +39,14 @@ export class CookiePolicy {
 
   setFormToken(res: Response, value: string): void {
     res.cookie(this.config.cookies.csrfName, value, this.base(this.config.login.lifetimeSeconds * 1000 * 6));
+  }
+
+  /** The refused password's note (src/http/retry_note.ts): for the login page alone, so its Path is that page. */
+  setRetryNote(res: Response, value: string): void {
+    res.cookie(RETRY_COOKIE, value, { ...this.base(RETRY_NOTE_MS), path: this.config.gateway.loginPage });
+  }
+
+  clearRetryNote(res: Response): void {
+    res.clearCookie(RETRY_COOKIE, { ...this.base(), path: this.config.gateway.loginPage });
   }
 }

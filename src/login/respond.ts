@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { FactorgateError } from '../errors.js';
 import { failurePage } from '../http/page.js';
 import { MFA_PATHS } from '../http/paths.js';
+import { sealRetryNote } from '../http/retry_note.js';
 import type { Keyring } from '../security/keyring.js';
 import type { CookiePolicy } from './cookies.js';
 import { handleOf } from './handle.js';
@@ -86,6 +87,18 @@ function viewPage(view: WaitingView): string {
     default:
       return passcodePage(view.challenge, view.csrf, view.notice, view.another);
   }
+}
+
+/**
+ * A password the gateway refused, to a browser without the script: back to the login page, which
+ * shows the refusal above the form with the user name kept (src/http/retry_note.ts).
+ */
+export function sendBackToForm(res: Response, view: Extract<LoginView, { kind: 'failed' }>, typedUser: string, r: Responder): void {
+  res.set('Cache-Control', 'no-store');
+  if (view.forgetDevice) r.cookies.clearDevice(res);
+  r.cookies.clearHandle(res);
+  r.cookies.setRetryNote(res, sealRetryNote(r.keyring, typedUser, Date.now()));
+  res.redirect(303, r.loginPage);
 }
 
 export function sendError(req: Request, res: Response, error: FactorgateError, loginPage: string): void {

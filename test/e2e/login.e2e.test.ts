@@ -118,13 +118,18 @@ describe('end to end in a real browser', function () {
     expect(await p.isVisible('.fg-form-error')).to.equal(false);
   });
 
-  it('without JavaScript, a wrong password gets a page that says so and leads back to the login, and nothing is sent', async () => {
+  it('without JavaScript, a wrong password is answered on the login form too, the user name kept, and nothing is sent', async () => {
     const p = await openLogin({ javaScriptEnabled: false });
     await submitPassword(p, 'alice', 'not-alices-password');
-    await p.waitForSelector('h1');
-    expect(await p.textContent('h1')).to.equal('Sign-in not accepted');
-    expect(await p.textContent('body')).to.include('user name or password was not accepted');
+    await p.waitForSelector('.fg-form-error');
+    expect(p.url()).to.match(/\/vpn\/index\.html$/);
+    expect(await p.textContent('.fg-form-error')).to.include('user name or password was not accepted');
+    expect(await p.inputValue('input[name="login"]')).to.equal('alice');
     expect(Object.keys(stack.sims.anakam.outbox())).to.deep.equal([]);
+    // The right password from that very form goes on to the passcode.
+    await p.fill('input[name="passwd"]', ALICE.password);
+    await p.click('form [type="submit"]');
+    await p.waitForURL(/\/mfa\/passcode/);
   });
 
   it('two-factor server down gives a clear message and no session', async () => {

@@ -39,11 +39,11 @@ describe('the password is proven before any code or push is sent (gateway.passwo
         // Half through the dialog's JSON, half as a browser without the script posts the form.
         const json = i % 2 === 0;
         const reply = await startLogin(h.browser(), 'alice', `wrong-${i}`, json);
-        answers.add(json ? String(reply.json().code) : `${reply.status} ${/<h1>([^<]*)<\/h1>/.exec(reply.body)?.[1]}`);
+        answers.add(json ? String(reply.json().code) : `${reply.status} ${reply.headers.get('location') ?? /<h1>([^<]*)<\/h1>/.exec(reply.body)?.[1]}`);
       }
       expect(sent).to.deep.equal([]);
-      // 99 guesses refused as such, then the lock (the 100th, a form post)
-      expect([...answers].sort()).to.deep.equal(['401 Sign-in not accepted', '429 Sign-in stopped', 'gateway_refused']);
+      // 99 guesses refused as such (a form post is sent back to the login form), then the lock (the 100th, a form post)
+      expect([...answers].sort()).to.deep.equal(['303 /vpn/index.html', '429 Sign-in stopped', 'gateway_refused']);
       expect(h.gateway.sessions.size).to.equal(0);
     });
   }
@@ -57,6 +57,33 @@ describe('the password is proven before any code or push is sent (gateway.passwo
     expect(wrong.json()).to.include({ status: 'failed', code: 'gateway_refused' });
     const refusals = h.logs.lines.filter((l) => l.event === 'first_factor_refused');
     expect(refusals.map((l) => l.firstFactor)).to.deep.equal(['gateway', 'gateway']);
+  });
+
+  it('without the script, a refused password leads back to the login form, the refusal above it and the user name kept, once', async () => {
+    h = await startHarness(FIRST);
+    const browser = h.browser();
+    const refused = await startLogin(browser, "Dana O'Brien", 'not-her-password', false);
+    expect(refused.status).to.equal(303);
+    expect(refused.headers.get('location')).to.equal('/vpn/index.html');
+    const note = refused.setCookies.find((c) => c.startsWith('fg_retry='))!;
+    expect(note).to.match(/; Max-Age=120; Path=\/vpn\/index\.html; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(note).not.to.include('Brien');
+    const page = await browser.get('/vpn/index.html');
+    expect(page.body).to.match(/<input type="hidden" name="fg_csrf" value="[^"]+"><p class="fg-form-error" role="alert">The user name or password was not accepted\. Try again\.<\/p>/);
+    expect(page.body).to.include(`<input name="login" value="Dana O'Brien">`); // as typed, not the user's key
+    expect(page.setCookies.some((c) => /^fg_retry=;/.test(c))).to.equal(true);
+    expect((await browser.get('/vpn/index.html')).body, 'the note is read once').not.to.include('fg-form-error');
+  });
+
+  it('a retry note that is forged, or moved from another cookie of factorgate, shows nothing', async () => {
+    h = await startHarness(FIRST);
+    const browser = h.browser();
+    const page = await browser.get('/vpn/index.html');
+    const formToken = page.setCookies.find((c) => c.startsWith('fg_csrf='))!.split(';')[0]!.slice('fg_csrf='.length);
+    for (const value of ['forged', formToken]) {
+      const shown = await browser.request('GET', '/vpn/index.html', undefined, { Cookie: `fg_retry=${value}` });
+      expect(shown.body).not.to.include('fg-form-error');
+    }
   });
 
   it('wrong passwords count toward the user\'s limit: past it, even the right one is refused before the gateway is asked', async () => {

@@ -11,7 +11,7 @@ import { settle } from '../proceed.js';
 import { readCredentials } from '../../identity/read_credentials.js';
 import { readTokenPin } from '../read/read_token_pin.js';
 import type { LoginRecord } from '../record.js';
-import { sendView } from '../respond.js';
+import { sendBackToForm, sendView, wantsJson } from '../respond.js';
 import { Run } from '../run.js';
 import { sealDevice, sealPassword, sealPin } from '../sealed_credentials.js';
 import type { LoginView } from '../views.js';
@@ -37,7 +37,9 @@ export function beginEndpoint(web: LoginWeb): RequestHandler {
     const credentials = { user: userNames.fromTyped(typed.username), password: typed.password, pin: readTokenPin(form) };
     const previous = web.loginIdOf(req);
     if (previous) await abandon(login, previous);
-    sendView(req, res, await begin(login, credentials, clientOf(req), cookie(req, config.cookies.deviceName)), web.responder);
+    const view = await begin(login, credentials, clientOf(req), cookie(req, config.cookies.deviceName));
+    if (view.kind === 'failed' && view.error.code === 'gateway_refused' && !wantsJson(req)) return sendBackToForm(res, view, typed.username, web.responder);
+    sendView(req, res, view, web.responder);
   };
 }
 

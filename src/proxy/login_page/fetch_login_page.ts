@@ -8,7 +8,10 @@ import type { RouteTable } from '../guard.js';
 import { gatewayProxy } from '../passthrough.js';
 import { issueFormToken } from '../../security/csrf.js';
 import type { Keyring } from '../../security/keyring.js';
-import { cachedLoginPageInjector } from './inject_login_page.js';
+import { cachedLoginPageInjector, injectIntoLoginPage } from './inject_login_page.js';
+import { RETRY_COOKIE } from '../../http/paths.js';
+import { cookie } from '../../http/request.js';
+import { openRetryNote } from '../../http/retry_note.js';
 import { failurePage } from '../../http/page.js';
 
 type Deps = {
@@ -23,6 +26,10 @@ type Deps = {
   ownCookies: readonly string[];
   /** The whole fetch, from the request to the page's last byte (gateway.timeoutMs). */
   timeoutMs: number;
+  /** The login form's user name field, filled in again after a refused password (src/http/retry_note.ts). */
+  usernameField: string;
+  /** Clears the refused password's note once the page has shown it (the login's cookie policy). */
+  clearRetryNote: (res: Response) => void;
 };
 
 /** The largest login page factorgate reads to rewrite, after decompression; a larger one is refused. */
@@ -94,13 +101,22 @@ export function loginPageHandler(deps: Deps): RequestHandler {
       return fail(req, res, err instanceof UnreadablePage ? err.reason : (err as NodeJS.ErrnoException).code ?? 'error');
     }
     const token = issueFormToken(deps.keyring);
-    const { html, formsRewritten } = await inject(page, token);
+    const noteCookie = cookie(req, RETRY_COOKIE);
+    const note = openRetryNote(deps.keyring, noteCookie, Date.now());
+    // A refused password's note is rare and this browser's alone: that page is rewritten in full, not from the cache.
+    const { html, formsRewritten } = note
+      ? await injectIntoLoginPage(page, deps.table, {
+        csrfFieldName: deps.csrfFieldName, csrfToken: token, tokenPinAfter: deps.tokenPinAfter,
+        refused: { notice: errorCatalog.gateway_refused.message, usernameField: deps.usernameField, username: note.user },
+      })
+      : await inject(page, token);
     const fetch = fetches.get(req);
     if (!fetch || fetch.over) return;
     fetch.over = true;
     if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
     res.status(200).set(withPageGuards(forwardable(gatewayRes.headers, REWRITTEN)) as Record<string, string>);
     deps.setFormToken(res, token);
+    if (noteCookie !== undefined) deps.clearRetryNote(res);
     res.set('Cache-Control', 'no-store');
     res.set('Content-Length', String(Buffer.byteLength(html)));
     res.end(html);

@@ -8,6 +8,8 @@ export type Injection = {
   csrfToken: string;
   /** Add a token PIN field after this password field (LinOTP otppin 0 wants the PIN). */
   tokenPinAfter?: string;
+  /** The gateway refused the password just posted: say so above the form, and fill the user name in again. */
+  refused?: { notice: string; usernameField: string; username: string };
 };
 
 const TOKEN_PIN = '<label class="fg-pin">Token PIN (for approval on your device) '
@@ -33,6 +35,11 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
 
   rewriter.on('startTag', (tag, raw) => {
     if (tag.tagName === 'body') addAssets();
+    const refused = injection.refused;
+    if (tag.tagName === 'input' && inRewrittenForm && refused && tag.attrs.some((a) => a.name === 'name' && a.value === refused.usernameField)) {
+      tag.attrs = [...tag.attrs.filter((a) => a.name !== 'value' && a.name !== 'autofocus'), { name: 'value', value: refused.username }];
+      return rewriter.emitStartTag(tag);
+    }
     if (tag.tagName === 'input' && inRewrittenForm && injection.tokenPinAfter && !pinAdded
       && tag.attrs.some((a) => a.name === 'name' && a.value === injection.tokenPinAfter)) {
       rewriter.emitRaw(raw);
@@ -50,6 +57,7 @@ export async function injectIntoLoginPage(page: string, table: RouteTable, injec
     tag.attrs.push({ name: 'data-factorgate', value: 'login' });
     rewriter.emitStartTag(tag);
     rewriter.emitRaw(`<input type="hidden" name="${escapeHtml(injection.csrfFieldName)}" value="${escapeHtml(injection.csrfToken)}">`);
+    if (injection.refused) rewriter.emitRaw(`<p class="fg-form-error" role="alert">${escapeHtml(injection.refused.notice)}</p>`);
     formsRewritten += 1;
     inRewrittenForm = true;
   });
