@@ -27,6 +27,8 @@ export class HeldSessions {
   /** Keeps the session a login's password opened until the login passes or ends (its deadline at the latest). */
   async hold(loginId: string, session: ReplayResult, client: ReplayClient, deadline: number): Promise<void> {
     const { store, keyring, now } = this.deps;
+    // A flow that checks the password at the gateway twice keeps the newer session; the older one is ended.
+    await this.end(loginId, 'replaced');
     const sealed = keyring.seal(JSON.stringify({ session, client } satisfies Held), sealContext(loginId));
     await store.set(key(loginId), sealed, Math.max(1, deadline - now()) + AFTER_DEADLINE_MS);
     this.endAt(loginId, deadline);

@@ -59,6 +59,14 @@ describe('held gateway sessions (src/gateway/held_sessions.ts)', () => {
     expect(logs.lines.find((l) => l.event === 'gateway_session_ended')).to.include({ why: 'cancelled', clientIp: CLIENT.ip });
   });
 
+  it('a second session held for the same login ends the first', async () => {
+    const second: ReplayResult = { cookies: ['NSC_AAAC=second; Path=/'], location: '/' };
+    await held.hold('login-1', SESSION, CLIENT, Date.now() + 60_000);
+    await held.hold('login-1', second, CLIENT, Date.now() + 60_000);
+    expect(loggedOut).to.deep.equal([SESSION]);
+    expect((await held.claim('login-1'))?.session).to.deep.equal(second);
+  });
+
   it('a login nobody ends is ended when its deadline comes', async () => {
     await held.hold('login-1', SESSION, CLIENT, Date.now() + 30);
     await waitFor(() => loggedOut.length === 1, 'the deadline to log the session out');
