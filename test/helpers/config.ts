@@ -20,6 +20,7 @@ export function testConfig(gatewayUrl: string, overrides: Record<string, unknown
   return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0',
+      FACTORGATE_METRICS_PORT: '0',
       FACTORGATE_GATEWAY_URL: gatewayUrl,
       FACTORGATE_SECRET: TEST_SECRET,
       ...anakam,

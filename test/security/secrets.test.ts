@@ -14,7 +14,7 @@ const HEADER_SECRET = 'gateway-shared-secret-0123456789';
 async function start(sims: RunningSimulators, env: Record<string, string>, logs = captureLogs()): Promise<RunningFactorgate> {
   const config = loadConfig({
     env: {
-      FACTORGATE_LISTEN_PORT: '0', FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
+      FACTORGATE_LISTEN_PORT: '0', FACTORGATE_METRICS_PORT: '0', FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
       FACTORGATE_ANAKAM_API_USER: 'sec', FACTORGATE_ANAKAM_API_PASSWORD: 'sec-api-password', ...env,
     },
   });
