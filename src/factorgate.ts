@@ -66,6 +66,7 @@ export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
 export async function startFactorgate(config: Config, options: StartOptions = {}): Promise<RunningFactorgate> {
   const logger = options.logger ?? createLogger(config.log.level);
   warnLdapCleartext(config, logger);
+  warnEndOfLifeRuntime(logger);
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
@@ -207,6 +208,15 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
       logger.info({ event: 'stopped' }, 'factorgate stopped');
     },
   };
+}
+
+/** The oldest Node.js major still given security fixes; 20 reached its end of life in April 2026. */
+const OLDEST_SUPPORTED_NODE = 22;
+
+/** factorgate runs on Node.js 20 still, but a security product should not: said once, at start. */
+function warnEndOfLifeRuntime(logger: Logger): void {
+  if (Number(process.versions.node.split('.')[0]) >= OLDEST_SUPPORTED_NODE) return;
+  logger.warn({ event: 'node_end_of_life', node: process.versions.node }, 'this Node.js no longer gets security fixes: run factorgate on Node.js 24 LTS');
 }
 
 /** Listens, or says which setting to change: a busy port is the commonest reason a start fails. */

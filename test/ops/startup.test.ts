@@ -62,6 +62,12 @@ describe('operations: start-up says what an administrator must fix', () => {
     await fg.close();
   });
 
+  it('warns at start on a Node.js past its end of life, and only then', async () => {
+    h = await startHarness();
+    const warned = h.logs.lines.some((l) => l.event === 'node_end_of_life' && l.node === process.versions.node);
+    expect(warned).to.equal(Number(process.versions.node.split('.')[0]) < 22);
+  });
+
   it('writes a line when it stops, and one when it has stopped', async () => {
     h = await startHarness();
     await h.fg.close();
