@@ -197,7 +197,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     async close() {
       // /readyz answers 503 from here on, to whoever still holds a connection.
       stopping = true;
-      logger.info({ event: 'stopping', graceMs: SHUTDOWN_GRACE_MS }, 'stopping: no new connections, requests in flight may finish');
+      logger.info({ event: 'stopping', graceMs: SHUTDOWN_GRACE_MS }, 'no new connections; requests in flight may finish');
       await frontDoor.close(SHUTDOWN_GRACE_MS);
       if (metricsServer) {
         const closed = new Promise((resolve) => metricsServer!.close(resolve));
@@ -205,7 +205,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
         await closed;
       }
       await closeAll();
-      logger.info({ event: 'stopped' }, 'factorgate stopped');
+      logger.info({ event: 'stopped' }, 'every connection closed');
     },
   };
 }
