@@ -15,7 +15,9 @@ export function testConfig(gatewayUrl: string, overrides: Record<string, unknown
     FACTORGATE_ANAKAM_BASE_URL: ANAKAM_URL,
     FACTORGATE_ANAKAM_API_USER: API_USER,
     FACTORGATE_ANAKAM_API_PASSWORD: API_PASSWORD,
-    FACTORGATE_ANAKAM_TIMEOUT_MS: '300',
+    // Far above what a busy machine can delay a local answer: a test that means a timeout sets
+    // its own, or waits past this one.
+    FACTORGATE_ANAKAM_TIMEOUT_MS: '2000',
   };
   return loadConfig({
     env: {
