@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
 import { StartError, startFactorgate } from './factorgate.js';
 import { untilSignalled } from './ops/lifecycle.js';
 import { VERSION } from './version.js';
@@ -24,6 +25,9 @@ const HELP: Readonly<Record<string, string>> = {
   flows: `factorgate flows check FILE | flows graph FILE [--format mermaid|dot]
   check  check the flows section of FILE and print each path through it
   graph  draw the flow for the docs`,
+  devices: `factorgate devices copy FILE [--config FILE]
+  copy every TOTP device of the SQLite FILE into the PostgreSQL store that otp.postgres names
+  (docs/design.md, "Where TOTP devices live")`,
   help: `factorgate help [COMMAND]
   This help, or one command's. Also: factorgate COMMAND --help, and factorgate --version.`,
 };
@@ -74,12 +78,13 @@ async function main(argv: string[]): Promise<number> {
     return runDemo(process.env, { flowFile: values.flow });
   }
   if (command === 'flows') {
-    const { runFlowsCommand } = await import('./flows/cli.js');
+    const { runFlowsCommand } = await import('./config/flows_command.js');
     return runFlowsCommand(rest.concat(values.format ? ['--format', values.format] : []), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   if (command === 'config' || command === 'config-reference') {
     return configCommand(command === 'config' ? rest[0] : 'reference', values.config);
   }
+  if (command === 'devices') return devicesCommand(rest, values.config);
   if (command !== undefined) {
     console.error(`factorgate: unknown command "${command}"\n\n${usage()}`);
     return 2;
@@ -106,17 +111,29 @@ async function configCommand(sub: string | undefined, file: string | undefined):
   return 2;
 }
 
-async function start(file: string | undefined): Promise<number> {
-  let config;
+/** The configuration as start-up reads it, or undefined once its problems are printed. */
+function configOrProblems(file: string | undefined): Config | undefined {
   try {
-    config = loadConfig({ file });
+    return loadConfig({ file });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`factorgate: ${err.message}`);
-      return 2;
+      return undefined;
     }
     throw err;
   }
+}
+
+async function devicesCommand(args: string[], file: string | undefined): Promise<number> {
+  const config = configOrProblems(file);
+  if (config === undefined) return 2;
+  const { runDevicesCommand } = await import('./otp/devices_cli.js');
+  return runDevicesCommand(args, config.otp, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}
+
+async function start(file: string | undefined): Promise<number> {
+  const config = configOrProblems(file);
+  if (config === undefined) return 2;
   if (config.listen.workers > 1 && cluster.isPrimary) {
     // Each worker runs this same command and reads the same file and environment.
     const { runPrimary } = await import('./ops/cluster.js');

@@ -3,15 +3,11 @@ import { z } from 'zod';
 import { LineCounter, parseDocument } from 'yaml';
 import { configSchema, type Config } from './schema.js';
 import { unknownKeys, unknownVariables, type SchemaNode } from './unknown_settings.js';
+import { ConfigError } from '../errors.js';
 
 export const ENV_PREFIX = 'FACTORGATE_';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../errors.js';
 
 type JsonSchema = SchemaNode;
 type Leaf = { path: string[]; envName: string; type: string };

@@ -159,7 +159,7 @@ async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awai
 function demoLog(level: string, file: string): { logger: Logger; file: string; showEvents(): void } {
   let showing = false;
   const terminal = new Writable({
-    write(chunk, _encoding, done) {
+    write(chunk: Buffer, _encoding, done) {
       if (showing) process.stderr.write(chunk);
       done();
     },

@@ -65,7 +65,7 @@ export class Metrics {
         this.set(waiting.size);
       },
     });
-    const metrics = this;
+    const dependencies = async (): Promise<Record<string, 'ok' | 'failing'>> => (this.dependencies ? this.dependencies() : {});
     new Gauge({
       name: 'factorgate_dependency_up',
       help: '1 when the dependency (gateway, anakam, linotp, store) answered its last check, made at most every health.checkIntervalMs.',
@@ -74,7 +74,7 @@ export class Metrics {
       aggregator: 'min',
       registers: [this.registry],
       async collect() {
-        const checks = metrics.dependencies ? await metrics.dependencies() : {};
+        const checks = await dependencies();
         for (const [dependency, state] of Object.entries(checks)) this.set({ dependency }, state === 'ok' ? 1 : 0);
       },
     });

@@ -41,8 +41,8 @@ export async function startFactorgateProcess(env: Record<string, string>): Promi
   });
   let out = '';
   // Registered before untilOutput's listeners, so they see each chunk already added.
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  child.stderr!.on('data', (chunk) => { out += chunk; });
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  child.stderr.on('data', (chunk) => { out += chunk; });
   // Waits for the event itself, however slow a busy machine makes the start (mocha's timeout bounds it).
   await untilOutput(child, () => out, (text) => /"event":"listening"[^\n]*\n/.test(text)).catch((err: Error) => {
     child.kill('SIGKILL');
