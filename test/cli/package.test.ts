@@ -27,6 +27,18 @@ describe('the package', function () {
     expect(pkg.scripts.prepack).to.equal('npm run build');
   });
 
+  it('npm run demo builds incrementally: a build with nothing changed writes no file', async () => {
+    expect(pkg.scripts.demo).to.match(/^npm run build && /);
+    const emitted = () => new Promise<string[]>((resolve, reject) => {
+      execFile('npx', ['tsc', '-p', 'tsconfig.json', '--listEmittedFiles'], (err, stdout, stderr) => {
+        if (err) return reject(new Error(`the build failed: ${stdout}${stderr}`));
+        resolve(stdout.split('\n').filter((line) => line.startsWith('TSFILE: ')));
+      });
+    });
+    await emitted(); // whatever an earlier change left to build
+    expect(await emitted()).to.deep.equal([]);
+  });
+
   it('CHANGELOG.md has a section for the version package.json gives', () => {
     expect(readFileSync('CHANGELOG.md', 'utf8')).to.match(new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
   });
