@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { StartError, startFactorgate } from './factorgate.js';
-import { untilSignalled } from './ops/lifecycle.js';
 import { VERSION } from './version.js';
+
+// Each command imports what it needs when it runs: --version and help answer at once, without
+// loading the proxy.
 
 /** Each command's help: the first line is its summary in `factorgate help`. */
 const HELP: Readonly<Record<string, string>> = {
@@ -27,7 +27,7 @@ const HELP: Readonly<Record<string, string>> = {
   graph  draw the flow for the docs`,
   devices: `factorgate devices copy FILE [--config FILE]
   copy every TOTP device of the SQLite FILE into the PostgreSQL store that otp.postgres names
-  (docs/design.md, "Where TOTP devices live")`,
+  (README.md, "Where TOTP devices live")`,
   help: `factorgate help [COMMAND]
   This help, or one command's. Also: factorgate COMMAND --help, and factorgate --version.`,
 };
@@ -112,7 +112,8 @@ async function configCommand(sub: string | undefined, file: string | undefined):
 }
 
 /** The configuration as start-up reads it, or undefined once its problems are printed. */
-function configOrProblems(file: string | undefined): Config | undefined {
+async function configOrProblems(file: string | undefined): Promise<Config | undefined> {
+  const { ConfigError, loadConfig } = await import('./config/load.js');
   try {
     return loadConfig({ file });
   } catch (err) {
@@ -125,14 +126,14 @@ function configOrProblems(file: string | undefined): Config | undefined {
 }
 
 async function devicesCommand(args: string[], file: string | undefined): Promise<number> {
-  const config = configOrProblems(file);
+  const config = await configOrProblems(file);
   if (config === undefined) return 2;
   const { runDevicesCommand } = await import('./otp/devices_cli.js');
   return runDevicesCommand(args, config.otp, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
 }
 
 async function start(file: string | undefined): Promise<number> {
-  const config = configOrProblems(file);
+  const config = await configOrProblems(file);
   if (config === undefined) return 2;
   if (config.listen.workers > 1 && cluster.isPrimary) {
     // Each worker runs this same command and reads the same file and environment.
@@ -140,6 +141,8 @@ async function start(file: string | undefined): Promise<number> {
     const { createLogger } = await import('./log.js');
     return runPrimary({ workers: config.listen.workers, logger: createLogger(config.log.level) });
   }
+  const { StartError, startFactorgate } = await import('./factorgate.js');
+  const { untilSignalled } = await import('./ops/lifecycle.js');
   let running;
   try {
     running = await startFactorgate(config);
