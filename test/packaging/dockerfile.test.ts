@@ -31,6 +31,14 @@ describe('packaging: the container image (packaging/Dockerfile, read)', () => {
     expect(runtime.some((i) => i.keyword === 'COPY' && /--from=build \/usr\/local\/bin\/node /.test(i.args))).to.equal(true);
   });
 
+  it('can build the native SQLite addon in the build stage, and carries it built into the runtime image', () => {
+    const build = all.slice(0, all.lastIndexOf(fromLines.at(-1)!));
+    const installs = build.findIndex((i) => i.keyword === 'RUN' && /apt-get install\b.*\bpython3\b/.test(i.args) && /\bmake\b/.test(i.args) && /\bg\+\+/.test(i.args));
+    const npmCi = build.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+    expect(installs, 'python3, make and g++ installed before npm ci').to.be.within(0, npmCi - 1);
+    expect(runtime.some((i) => i.keyword === 'RUN' && /apt-get|\bmake\b|g\+\+/.test(i.args))).to.equal(false);
+  });
+
   it('holds no npm, npx or corepack in the runtime image', () => {
     for (const i of runtime) expect(`${i.keyword} ${i.args}`).not.to.match(/\bnpm\b|\bnpx\b|corepack|node_modules\/\.bin|\/usr\/local\/lib\/node_modules/);
     expect(runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args)).to.include('--from=build /app/node_modules ./node_modules');
