@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from '../../../src/otp/sqlite_binding.js';
 
 // Another process on a device file (sqlite_device_store.test.ts): takes SQLite's write lock with
 // BEGIN IMMEDIATE, says "locked", and holds it until it is killed.
