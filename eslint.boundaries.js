@@ -19,7 +19,7 @@ const RULES = [
   {
     why: 'the vendor\'s XML stays in its adapter (providers/anakam)',
     from: ['*'], except: ['providers/anakam', 'demo'],
-    forbid: [pkg('xmlbuilder2')],
+    forbid: [pkg('xmlbuilder2'), pkg('saxes')],
   },
   { why: 'the demo and its simulators are never part of the product', from: ['*'], except: ['demo'], forbid: ['(^|/)(demo|simulators)/'] },
   {

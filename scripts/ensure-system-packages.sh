@@ -9,6 +9,7 @@ command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 [ -x /usr/sbin/slapd ] || needed+=(slapd)
 command -v oathtool >/dev/null 2>&1 || needed+=(oathtool)
 command -v dot >/dev/null 2>&1 || needed+=(graphviz)
+command -v systemd-analyze >/dev/null 2>&1 || needed+=(systemd)
 # PostgreSQL for the device store tests, run by them from initdb (test/helpers/postgres_server.ts).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || needed+=(postgresql)
 

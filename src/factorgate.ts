@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './log.js';
 import { systemClock, type Clock } from './clock.js';
@@ -40,14 +40,28 @@ import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
 import { routeTable } from './proxy/guard.js';
 import { createServer } from './proxy/front_door.js';
 import { Metrics } from './ops/metrics.js';
-import { Readiness, reachable } from './ops/readiness.js';
+import { DependencyHealth, anyReachable, reachable, type Check } from './ops/dependencies.js';
 import { opsRoutes, metricsHandler } from './ops/routes.js';
+import { observeLoginDurations } from './ops/login_durations.js';
 import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
-export type RunningFactorgate = { url: string; server: Server; logger: Logger; metrics: Metrics; close(): Promise<void> };
+export type RunningFactorgate = {
+  url: string;
+  /** Where /metrics is served (its own listener), when metrics.enabled. */
+  metricsUrl?: string;
+  server: Server;
+  logger: Logger;
+  metrics: Metrics;
+  close(): Promise<void>;
+};
+
+/** Start-up stopped for a reason the administrator can fix, said in words that name the setting. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
 
 export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
 
@@ -55,6 +69,7 @@ export type StartOptions = { logger?: Logger; clock?: Clock; store?: Store };
 export async function startFactorgate(config: Config, options: StartOptions = {}): Promise<RunningFactorgate> {
   const logger = options.logger ?? createLogger(config.log.level);
   warnLdapCleartext(config, logger);
+  warnEndOfLifeRuntime(logger);
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
@@ -96,7 +111,9 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   const login = makeLogin({
-    config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring, logger, metrics, now, firstFactor, limits, userNames,
+    config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring,
+    // The login's audit line also feeds factorgate_login_duration_seconds: one source for both.
+    logger: observeLoginDurations(logger, metrics), metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now, heldSessions), verifyPassword,
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
@@ -112,23 +129,26 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   }) : undefined;
   const agent = gatewayAgent(gw.url);
   const cookies = new CookiePolicy(config);
-  const readiness = new Readiness({
+  const checks: Record<string, Check> = {
     gateway: reachable(gw.url),
     ...(anakamConfig ? { anakam: reachable(anakamConfig.baseUrl) } : {}),
+    ...(config.linotp ? { linotp: anyReachable(config.linotp.urls) } : {}),
     store: async () => {
       const up = await store.ping();
       metrics.storeUp.set(up ? 1 : 0);
       if (!up) throw new Error('store not answering');
     },
-  }, config.health.checkIntervalMs, now);
-  const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
+  };
+  const dependencies = new DependencyHealth(checks, config.health.checkIntervalMs, now);
+  metrics.watchDependencies(() => dependencies.report());
+  let stopping = false;
+  const ops = opsRoutes({ dependencies, stopping: () => stopping });
   const app = createApp({
-    config, logger, manage,
+    config, logger, manage, ops,
     login: {
       login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
       responder: { keyring, cookies, loginPage: gw.loginPage },
     },
-    ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
       ownCookies: ownCookieNames(config.cookies), timeoutMs: gw.timeoutMs,
@@ -139,49 +159,95 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
     passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config.cookies) }),
-    onPassthrough: () => metrics.passthroughRequests.inc(),
+    accessLog: config.log.access,
+    onPassthrough: (status, seconds) => metrics.passthroughSeconds.observe({ status }, seconds),
   });
 
-  const { server } = frontDoor;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  // Said before serving, so it stands next to the start-up lines: the likeliest first mistake.
+  await checks.gateway!().catch((err: NodeJS.ErrnoException) => {
+    logger.warn({ event: 'gateway_unreachable', gateway: gw.url, reason: err.code ?? err.message, setting: 'gateway.url' }, 'the gateway does not answer; logins and pass-through fail until it does');
   });
-  const { port } = server.address() as AddressInfo;
-  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-  const url = `http://${host}:${port}`;
-  logger.info({ event: 'listening', url, gateway: gw.url, ...(anakamConfig ? { anakam: anakamConfig.baseUrl } : {}) }, 'factorgate is serving');
-  const metricsServer = config.metrics.enabled && config.metrics.port !== undefined
-    ? await listen(express().get('/metrics', metricsHandler(metrics)), config.metrics.port, config.listen.host)
-    : undefined;
+  const { server } = frontDoor;
+  const url = await listenOn(server, config.listen.host, config.listen.port, 'listen.port', 'listen.host').catch(async (err: unknown) => {
+    await closeAll();
+    throw err;
+  });
+  // Its own listener, on loopback unless told otherwise: never the one the public reaches.
+  let metricsServer: Server | undefined;
+  if (config.metrics.enabled) {
+    metricsServer = createHttpServer(express().disable('x-powered-by').use(ops).get('/metrics', metricsHandler(metrics)));
+    const { host, port } = config.metrics;
+    await listenOn(metricsServer, host, port, 'metrics.port', 'metrics.host').catch(async (err: unknown) => {
+      await frontDoor.close(0);
+      await closeAll();
+      throw err;
+    });
+  }
+  const metricsUrl = metricsServer && `${urlOf(metricsServer, config.metrics.host)}/metrics`;
+  logger.info({ event: 'listening', url, ...(metricsUrl ? { metrics: metricsUrl } : {}), gateway: gw.url, ...(anakamConfig ? { anakam: anakamConfig.baseUrl } : {}) }, 'factorgate is serving');
+
+  async function closeAll() {
+    watcher.stop();
+    heldSessions.close();
+    await notifier.close();
+    providers.close();
+    replayer.close();
+    agent.destroy();
+    await store.close();
+  }
 
   return {
     url,
+    ...(metricsUrl ? { metricsUrl } : {}),
     server,
     logger,
     metrics,
     async close() {
-      watcher.stop();
-      heldSessions.close();
+      // /readyz answers 503 from here on, to whoever still holds a connection.
+      stopping = true;
+      logger.info({ event: 'stopping', graceMs: SHUTDOWN_GRACE_MS }, 'no new connections; requests in flight may finish');
       await frontDoor.close(SHUTDOWN_GRACE_MS);
-      await notifier.close();
-      metricsServer?.close();
-      providers.close();
-      replayer.close();
-      agent.destroy();
-      await store.close();
+      if (metricsServer) {
+        const closed = new Promise((resolve) => metricsServer.close(resolve));
+        metricsServer.closeAllConnections();
+        await closed;
+      }
+      await closeAll();
+      logger.info({ event: 'stopped' }, 'every connection closed');
     },
   };
 }
 
-function listen(app: express.Express, port: number, host: string): Promise<Server> {
+/** The oldest Node.js major still given security fixes; 20 reached its end of life in April 2026. */
+const OLDEST_SUPPORTED_NODE = 22;
+
+/** factorgate runs on Node.js 20 still, but a security product should not: said once, at start. */
+function warnEndOfLifeRuntime(logger: Logger): void {
+  if (Number(process.versions.node.split('.')[0]) >= OLDEST_SUPPORTED_NODE) return;
+  logger.warn({ event: 'node_end_of_life', node: process.versions.node }, 'this Node.js no longer gets security fixes: run factorgate on Node.js 24 LTS');
+}
+
+/** Listens, or says which setting to change: a busy port is the commonest reason a start fails. */
+function listenOn(server: Server, host: string, port: number, portSetting: string, hostSetting: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
-    server.once('error', reject);
+    const fail = (err: NodeJS.ErrnoException) => {
+      const env = (setting: string) => `FACTORGATE_${setting.replace('.', '_').toUpperCase()}`;
+      if (err.code === 'EADDRINUSE') reject(new StartError(`${host}:${port} is already in use by another program: change ${portSetting} (${env(portSetting)}), or stop that program`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new StartError(`${host} is not an address of this machine: change ${hostSetting} (${env(hostSetting)})`));
+      else if (err.code === 'EACCES') reject(new StartError(`not allowed to listen on ${host}:${port}: pick a port above 1023 for ${portSetting} (${env(portSetting)})`));
+      else reject(err);
+    };
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve(urlOf(server, host));
+    });
   });
+}
+
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /**

@@ -25,6 +25,8 @@ export function factorgateEnv(o: { port: number; gatewayUrl: string; anakamUrl: 
   return {
     FACTORGATE_LISTEN_HOST: '127.0.0.1',
     FACTORGATE_LISTEN_PORT: String(o.port),
+    // Several factorgate processes run side by side: each its own metrics port.
+    FACTORGATE_METRICS_PORT: '0',
     FACTORGATE_GATEWAY_URL: o.gatewayUrl,
     FACTORGATE_ANAKAM_BASE_URL: o.anakamUrl,
     FACTORGATE_ANAKAM_API_USER: BENCH_API.user,

@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { configSchema, type Config } from './schema.js';
+import { unknownKeys, unknownVariables, type SchemaNode } from './unknown_settings.js';
 import { ConfigError } from '../errors.js';
 
 export const ENV_PREFIX = 'FACTORGATE_';
 
 export { ConfigError } from '../errors.js';
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] };
+type JsonSchema = SchemaNode;
 type Leaf = { path: string[]; envName: string; type: string };
 
 const toSnake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+let inputSchema: JsonSchema | undefined;
+/** The schema's JSON form, of what may be written (made once: it is the same for every load). */
+function schemaOfInput(): JsonSchema {
+  inputSchema ??= z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return inputSchema;
+}
 
 /** Every setting with the environment variable that overrides it, derived from the schema. */
 export function settingsFromSchema(): Leaf[] {
@@ -26,7 +34,7 @@ export function settingsFromSchema(): Leaf[] {
     const type = Array.isArray(node.type) ? node.type[0] : node.type ?? node.anyOf?.[0]?.type;
     leaves.push({ path, envName: ENV_PREFIX + path.map(toSnake).join('_'), type: String(type ?? 'string') });
   };
-  walk(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema, []);
+  walk(schemaOfInput(), []);
   return leaves;
 }
 
@@ -59,6 +67,17 @@ function setAt(target: Record<string, unknown>, path: string[], value: unknown):
 
 /** Sections renamed since; the old name is still read, in the file and as FACTORGATE_OLD_*. */
 const RENAMED_SECTIONS: Readonly<Record<string, string>> = { tfa: 'anakam' };
+
+/** Every variable a setting is read from, older names included, with the setting's dotted path. */
+function knownVariables(): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const leaf of settingsFromSchema()) {
+    known.set(leaf.envName, leaf.path.join('.'));
+    const older = olderEnvName(leaf);
+    if (older) known.set(older, leaf.path.join('.'));
+  }
+  return known;
+}
 
 /** The variable's older name, for a setting of a renamed section. */
 function olderEnvName(leaf: Leaf): string | undefined {
@@ -118,12 +137,16 @@ function fromFile(path: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError([`cannot read config file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError([`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+  // Every error, each with its line and column; not the lines themselves, which may hold a secret.
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  if (document.errors.length) {
+    throw new ConfigError(document.errors.map((err) => {
+      const at = lines.linePos(err.pos[0]);
+      return `config file ${path} is not valid YAML: ${err.message} at line ${at.line}, column ${at.col}`;
+    }));
   }
+  const parsed: unknown = document.toJS();
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`config file ${path} must hold a mapping`]);
   return parsed as Record<string, unknown>;
@@ -134,7 +157,10 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
   const raw = options.file ? fromFile(options.file) : {};
   const problems: string[] = [];
   renameSections(raw, problems);
-  fromEnvironment(options.env ?? process.env, raw, problems);
+  problems.push(...unknownKeys(raw, schemaOfInput()), ...unknownKeys(options.overrides ?? {}, schemaOfInput()));
+  const env = options.env ?? process.env;
+  problems.push(...unknownVariables(env, ENV_PREFIX, knownVariables()));
+  fromEnvironment(env, raw, problems);
   if (options.overrides) deepMerge(raw, options.overrides);
   const result = configSchema.safeParse(raw);
   if (!result.success) {

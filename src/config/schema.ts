@@ -129,14 +129,17 @@ export const configSchema = z.object({
     sameSite: z.enum(['strict', 'lax']).default('lax').describe('SameSite attribute of factorgate\'s cookies.'),
   }).prefault({}),
   metrics: z.object({
-    enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics.'),
-    port: port.optional().describe('Serve /metrics on this port (on listen.host) instead of the main one, to keep it off the public listener.'),
+    enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics, on a listener of their own.'),
+    host: z.string().default('127.0.0.1').describe('Address of the metrics listener: loopback by default, so that only the machine itself (or a scraper beside it) reads them; never the public listener.'),
+    port: port.default(9464).describe('Port of the metrics listener (0 picks a free one).'),
   }).prefault({}),
   health: z.object({
-    checkIntervalMs: z.number().int().min(500).max(300_000).default(5000).describe('/readyz checks each dependency at most this often.'),
+    checkIntervalMs: z.number().int().min(500).max(300_000).default(5000)
+      .describe('The dependencies (gateway, two-factor and push servers, store) are checked at most this often, for /healthz?verbose and factorgate_dependency_up.'),
   }).prefault({}),
   log: z.object({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Least severe log level written (JSON lines on stdout).'),
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Least severe log level written (JSON lines on stdout, the level as a word).'),
+    access: z.boolean().default(false).describe('Also write one access line per request (method, path without the query, status, duration, request id).'),
   }).prefault({}),
   store: z.object({
     type: z.enum(['memory', 'redis']).default('memory')

@@ -6,12 +6,19 @@ import { flowsCheckReport } from '../flows/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { startFactorgate } from '../factorgate.js';
+import { StartError, startFactorgate } from '../factorgate.js';
+import { createLogger, type Logger } from '../log.js';
+import { pino } from 'pino';
+import pretty from 'pino-pretty';
+import { Writable } from 'node:stream';
 import { untilSignalled } from '../ops/lifecycle.js';
 import { startSimulators } from './simulators/start.js';
 import { loadDemoUsers } from './simulators/users.js';
 
 const DEMO_API_USER = 'factorgate-demo';
+const DEMO_PORT = 8080;
+/** A newcomer who tries a few times must not be locked out for 15 minutes; wrong-answer limits stay as they are. */
+const RELAXED_LIMITS = { FACTORGATE_LIMITS_LOGIN_STARTS_PER_USER: '1000', FACTORGATE_LIMITS_LOGIN_STARTS_PER_CLIENT: '10000' } as const;
 /** The demo's push user (a push token in fixtures/demo-users.yaml); everyone else gets a passcode. */
 const PUSH_USERS = ['dave'];
 /** The demo's authenticator-app user: registers a phone app at /manageotp, then logs in with its codes. */
@@ -41,32 +48,48 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { f
   const apiPassword = randomBytes(18).toString('base64url');
   // otppin 1: the push server checks the user's gateway password, as factorgate sends it.
   const users = loadDemoUsers();
-  const simulators = await startSimulators({ anakam: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1 } });
-  const config = demoConfig(env, simulators, apiPassword, flows);
+  const simulators = await startSimulators({
+    anakam: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1 }, ...simulatorPorts(env), portsArePreferences: true,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'factorgate-demo-'));
+  const config = demoConfig(env, simulators, apiPassword, flows, dir);
   if (config instanceof ConfigError) {
     await simulators.close();
     const ldap = config.problems.some((p) => p.includes('LDAP_BIND')) ? ' (the demo has no directory server, so a flow with LDAP_BIND cannot run in it)' : '';
     console.error(`factorgate demo: the flow does not fit${ldap}:\n  ${config.problems.join('\n  ')}`);
     return 2;
   }
-  return serveDemo(config, simulators, users, options.flowFile && flows);
+  return serveDemo(config, simulators, users, options.flowFile && flows, dir);
+}
+
+/**
+ * The simulators on the ports after factorgate's (8081, 8082, 8083 beside 8080) while those are
+ * free, so the outbox and phone links of an earlier run stay valid; on free ones otherwise.
+ */
+function simulatorPorts(env: NodeJS.ProcessEnv): { ports?: { gateway: number; anakam: number; linotp: number } } {
+  const port = Number(env.FACTORGATE_LISTEN_PORT ?? DEMO_PORT);
+  if (!Number.isInteger(port) || port <= 0 || port + 3 > 65535) return {};
+  return { ports: { gateway: port + 1, anakam: port + 2, linotp: port + 3 } };
 }
 
 /** The demo's configuration: the simulators behind factorgate, and the flow when one was given. */
-function demoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown) {
+function demoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string) {
   try {
-    return loadDemoConfig(env, simulators, apiPassword, flows);
+    return loadDemoConfig(env, simulators, apiPassword, flows, dir);
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
   }
 }
 
-function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown) {
+function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string) {
   return loadConfig({
     env: {
-      FACTORGATE_LISTEN_PORT: '8080',
+      FACTORGATE_LISTEN_PORT: String(DEMO_PORT),
       FACTORGATE_SECRET: randomBytes(32).toString('base64url'),
+      // A free port: a second demo, or a factorgate already running, must not stop this one.
+      FACTORGATE_METRICS_PORT: '0',
+      ...RELAXED_LIMITS,
       ...pickFactorgateVariables(env),
       FACTORGATE_GATEWAY_URL: simulators.gatewayUrl,
       FACTORGATE_TFA_BASE_URL: simulators.anakamUrl,
@@ -76,28 +99,29 @@ function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<t
       // Demo users with a push token approve on the phone page; everyone else gets a passcode.
       FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: PUSH_USERS, use: 'push_with_code' }, { users: TOTP_USERS, use: 'totp' }]),
       FACTORGATE_OTP_ENABLED: 'true',
-      FACTORGATE_OTP_SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'factorgate-demo-')), 'otp-devices.sqlite'),
+      FACTORGATE_OTP_SQLITE_PATH: join(dir, 'otp-devices.sqlite'),
     },
     overrides: flows === undefined ? undefined : { flows },
   });
 }
 
-async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awaited<ReturnType<typeof startSimulators>>, users: ReturnType<typeof loadDemoUsers>, flows: unknown): Promise<number> {
+async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awaited<ReturnType<typeof startSimulators>>, users: ReturnType<typeof loadDemoUsers>, flows: unknown, dir: string): Promise<number> {
+  const log = demoLog(config.log.level, join(dir, 'factorgate.log'));
   let factorgate;
   try {
-    factorgate = await startFactorgate(config);
+    factorgate = await startFactorgate(config, { logger: log.logger });
   } catch (err) {
     await simulators.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      console.error(`factorgate demo: port ${config.listen.port} is in use; set FACTORGATE_LISTEN_PORT to another port.`);
+    if (err instanceof StartError) {
+      console.error(`factorgate demo: ${err.message}`);
       return 1;
     }
     throw err;
   }
   const lines = [
     '',
-    'factorgate demo is running. Open in a browser:',
+    'factorgate demo is running: four servers on localhost, factorgate and behind it three simulators',
+    '(a gateway, an Anakam-style two-factor server, a LinOTP-style push server). Open in a browser:',
     '',
     `  login page      ${factorgate.url}/vpn/index.html`,
     `  passcodes       ${simulators.anakamUrl}/outbox   (the simulated e-mail/SMS outbox)`,
@@ -108,6 +132,9 @@ async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awai
     ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : TOTP_USERS.includes(name) ? 'authenticator app (register it at /manageotp first)' : [user.email, user.phone].filter(Boolean).join(', ')}`),
     '',
     `Behind it: gateway simulator ${simulators.gatewayUrl}, two-factor simulator ${simulators.anakamUrl}, push simulator ${simulators.linotpUrl}.`,
+    `Metrics: ${factorgate.metricsUrl ?? 'off'}. Limits are relaxed for the demo: ${config.limits.loginStartsPerUser} logins per user and ${config.limits.loginStartsPerClient} per address in ${config.limits.windowSeconds / 60} minutes.`,
+    `Make the two-factor server fail (and DELETE the same URL to mend it; src/demo/simulators/README.md has more):`,
+    `  curl -X POST -H 'Content-Type: application/json' -d '{"status":503}' ${simulators.anakamUrl}/_control/fault`,
     'Log in as alice, read the passcode from the outbox, tick "Remember this device" to skip it next time.',
     'Log in as dave and approve the push on the phone page by picking the number the login page shows.',
     'For erin, open /manageotp, sign in, "Add device", scan the QR code with an authenticator app (or paste',
@@ -115,11 +142,37 @@ async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awai
     ...(flows ? ['', `Every login runs the flow you gave, not the one the hints above describe (${config.otp.withoutDevice === 'enrol' ? 'users without an authenticator app register one right after the password' : 'set FACTORGATE_OTP_WITHOUT_DEVICE=enrol to let users without an authenticator app register one at login'}):`, ...flowsCheckReport(flows).text.trimEnd().split('\n').map((line) => `  ${line}`)] : []),
     'Press Ctrl-C to stop them all.',
     '',
+    `What happens, one line per event below; the whole JSON log is in ${log.file}`,
+    '',
   ];
   process.stderr.write(lines.join('\n') + '\n');
+  log.showEvents();
   await untilSignalled(factorgate, simulators);
   process.stderr.write('factorgate demo stopped.\n');
   return 0;
+}
+
+/**
+ * The demo's log: every line as JSON in a file, and from the banner on, the same events as one
+ * readable line each on the terminal (pino-pretty), instead of JSON flooding the banner.
+ */
+function demoLog(level: string, file: string): { logger: Logger; file: string; showEvents(): void } {
+  let showing = false;
+  const terminal = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (showing) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const readable = pretty({
+    destination: terminal, sync: true, singleLine: true, colorize: process.stderr.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss', ignore: 'service,pid,hostname,event', messageFormat: '{if event}{event}: {end}{msg}',
+  });
+  const streams = pino.multistream([
+    { level: level as pino.Level, stream: pino.destination({ dest: file, sync: true, mode: 0o600 }) },
+    { level: level === 'debug' || level === 'trace' ? 'info' : level as pino.Level, stream: readable },
+  ]);
+  return { logger: createLogger(level, streams as unknown as NodeJS.WritableStream), file, showEvents: () => { showing = true; } };
 }
 
 /** Lets FACTORGATE_* variables (a port, a log level) shape the demo, except what the demo must own. */

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { VERSION } from '../version.js';
 
 /** Messages between a worker that serves /metrics and the primary that sums every worker's (src/ops/cluster.ts). */
 export const METRICS_REQUEST = 'factorgate:metrics-request';
@@ -29,7 +30,22 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly passthroughRequests = new Counter({ name: 'factorgate_passthrough_requests_total', help: 'Requests passed through to the gateway.', registers: [this.registry] });
+  readonly passthroughSeconds = new Histogram({
+    name: 'factorgate_passthrough_request_duration_seconds',
+    help: 'Requests passed through to the gateway, until the response ended, by status class (or aborted: no response finished).',
+    labelNames: ['status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly loginSeconds = new Histogram({
+    name: 'factorgate_login_duration_seconds',
+    help: 'Logins from the first factor posted to their end, by outcome (success or the failure code); the user\'s own time included.',
+    labelNames: ['outcome'],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  /** Where factorgate_dependency_up reads the dependencies' health at each scrape (src/ops/dependencies.ts). */
+  private dependencies?: () => Promise<Record<string, 'ok' | 'failing'>>;
   readonly rateLimitRefusals = new Counter({ name: 'factorgate_rate_limit_refusals_total', help: 'Requests refused by a rate limit.', labelNames: ['limit'], registers: [this.registry] });
   // With several workers the aggregate is the worst of them: 0 when any one lost the store.
   readonly storeEvictions = new Counter({ name: 'factorgate_store_evictions_total', help: 'Entries the memory store pushed out to stay within store.memory.maxEntries.', registers: [this.registry] });
@@ -49,7 +65,28 @@ export class Metrics {
         this.set(waiting.size);
       },
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'factorgate_process_' });
+    const dependencies = async (): Promise<Record<string, 'ok' | 'failing'>> => (this.dependencies ? this.dependencies() : {});
+    new Gauge({
+      name: 'factorgate_dependency_up',
+      help: '1 when the dependency (gateway, anakam, linotp, store) answered its last check, made at most every health.checkIntervalMs.',
+      labelNames: ['dependency'],
+      // Over several workers, the worst of them.
+      aggregator: 'min',
+      registers: [this.registry],
+      async collect() {
+        const checks = await dependencies();
+        for (const [dependency, state] of Object.entries(checks)) this.set({ dependency }, state === 'ok' ? 1 : 0);
+      },
+    });
+    // No prefix: stock Node.js dashboards read process_* and nodejs_* by these names.
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'factorgate_build_info',
+      help: 'Always 1; the labels say which factorgate and which Node.js this is.',
+      labelNames: ['version', 'node'],
+      aggregator: 'first',
+      registers: [this.registry],
+    }).set({ version: VERSION, node: process.versions.node }, 1);
     this.storeUp.set(1);
     if (cluster.isWorker) {
       // The primary's AggregatorRegistry asks each worker for this registry (one instance per worker).
@@ -82,6 +119,11 @@ export class Metrics {
       process.on('message', onMessage);
       process.send!({ type: METRICS_REQUEST, id });
     });
+  }
+
+  /** Lets factorgate_dependency_up ask the dependencies' health at each scrape. */
+  watchDependencies(report: () => Promise<Record<string, 'ok' | 'failing'>>): void {
+    this.dependencies = report;
   }
 
   loginWaiting(id: string, deadline: number): void {

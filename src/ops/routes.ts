@@ -1,18 +1,31 @@
 import { Router } from 'express';
-import type { Readiness } from './readiness.js';
+import type { DependencyHealth } from './dependencies.js';
 import type { Metrics } from './metrics.js';
 
-/** /healthz (the process serves), /readyz (its dependencies answer) and, when enabled here, /metrics. */
-export function opsRoutes(deps: { readiness: Readiness; metrics?: Metrics }): Router {
+export type OpsDeps = {
+  dependencies: DependencyHealth;
+  /** True once shutdown has begun: this instance should get no new traffic. */
+  stopping: () => boolean;
+};
+
+/**
+ * /healthz: the process answers (liveness), 200 whatever its dependencies do; with ?verbose it
+ * adds their health, for a person or a monitor, not for a load balancer to act on.
+ * /readyz: this instance's own ability to serve: 200 while it serves, 503 once it is stopping.
+ * The gateway or the two-factor server being down is not this instance's fault, and every
+ * instance would see it at once: pulling them all would stop pass-through too.
+ */
+export function opsRoutes(deps: OpsDeps): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  router.get('/healthz', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (req.query.verbose === undefined) return void res.json({ status: 'ok' });
+    res.json({ status: 'ok', dependencies: await deps.dependencies.report() });
   });
-  router.get('/readyz', async (_req, res) => {
-    const report = await deps.readiness.report();
-    res.set('Cache-Control', 'no-store').status(report.ready ? 200 : 503).json(report);
+  router.get('/readyz', (_req, res) => {
+    const ready = !deps.stopping();
+    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json(ready ? { ready } : { ready, reason: 'stopping' });
   });
-  if (deps.metrics) router.get('/metrics', metricsHandler(deps.metrics));
   return router;
 }
 

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import { Database } from './sqlite_binding.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
   DeviceStoreError, checkDeviceName, checkNewDevice, checkStep,
@@ -15,7 +15,7 @@ import {
 // that finds the file locked by another process is retried here after a pause instead. Every
 // statement that carries data is parameterised.
 
-type Db = Database.Database;
+type Db = Database;
 
 /**
  * 1: written by factorgate on node-sqlite3-wasm (rollback journal, a `<file>.lock` directory as

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
+import { currentRequestId } from '../http/request_context.js';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios';
 
 export type OutboundOptions = {
@@ -47,7 +48,12 @@ export function outboundClient(options: OutboundOptions): AxiosInstance {
     validateStatus: () => true,
     proxy: false,
   });
-  client.interceptors.request.use((config) => withDeadline(config, options.timeoutMs));
+  client.interceptors.request.use((config) => {
+    // The id of the request this call serves, so the server's log lines join factorgate's.
+    const requestId = currentRequestId();
+    if (requestId !== undefined) config.headers.set('X-Request-Id', requestId);
+    return withDeadline(config, options.timeoutMs);
+  });
   return client;
 }
 

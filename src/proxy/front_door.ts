@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { classify, type RouteTable } from './guard.js';
 import { failurePage } from '../http/page.js';
 import { errorCatalog } from '../errors.js';
+import { REQUEST_ID_HEADER, requestIdFor, withRequestId } from '../http/request_context.js';
 
 export type ServerDeps = {
   /** factorgate's own routes (express). */
@@ -20,7 +21,10 @@ export type ServerDeps = {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   logger: Logger;
-  onPassthrough?: () => void;
+  /** One `access` line per request when on (log.access). */
+  accessLog?: boolean;
+  /** A passed-through request ended: its status class (2xx..5xx, or aborted) and how long it took. */
+  onPassthrough?: (status: string, seconds: number) => void;
 };
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
@@ -62,12 +66,40 @@ export function createServer(deps: ServerDeps): FrontDoor {
   // Above the keep-alive timeout, so a slow first header on a reused connection is not cut short.
   const headersTimeoutMs = deps.headersTimeoutMs ?? Math.max(20_000, keepAliveMs + 1000);
   const requestTimeoutMs = deps.requestTimeoutMs ?? Math.max(REQUEST_TIMEOUT_MS, headersTimeoutMs);
+  /** The request's id (src/http/request_context.ts), put where the gateway and the client see it. */
+  const identify = (req: IncomingMessage, res?: ServerResponse) => {
+    const requestId = requestIdFor(req.headers[REQUEST_ID_HEADER], trusted(req.socket.remoteAddress ?? '', 0));
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res?.setHeader('X-Request-Id', requestId);
+    return requestId;
+  };
+  /** When the response is over (sent or cut): the access line and the pass-through histogram. */
+  const onEnd = (req: IncomingMessage, res: ServerResponse, requestId: string, routeName: string) => {
+    const started = process.hrtime.bigint();
+    const target = req.url;
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const status = res.writableFinished ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted';
+      if (routeName === 'pass') deps.onPassthrough?.(status, seconds);
+      if (!deps.accessLog) return;
+      withRequestId(requestId, () => deps.logger.info({
+        event: 'access', method: req.method, path: pathForLog(target), route: routeName, status: res.writableFinished ? res.statusCode : 'aborted',
+        ms: Math.round(seconds * 1000), clientIp: req.socket.remoteAddress,
+      }, 'request'));
+    });
+  };
+
   const server = createHttpServer({ connectionsCheckingInterval: Math.min(CONNECTION_CHECK_MS, headersTimeoutMs) }, (req, res) => {
+    const requestId = identify(req, res);
     const decision = classify(req.url ?? '/', deps.table);
+    onEnd(req, res, requestId, decision.route);
+    withRequestId(requestId, () => route(req, res, decision));
+  });
+
+  const route = (req: IncomingMessage, res: ServerResponse, decision: ReturnType<typeof classify>) => {
     switch (decision.route) {
       case 'pass':
         req.url = decision.target;
-        deps.onPassthrough?.();
         dropUntrustedForwarding(req);
         // The proxy declines only targets it cannot place; none should get here, but none may go unanswered.
         void deps.passthrough(req, res, () => refuseAmbiguous(req, res, 'not_forwardable'));
@@ -97,9 +129,13 @@ export function createServer(deps: ServerDeps): FrontDoor {
       case 'ambiguous':
         refuseAmbiguous(req, res, decision.reason);
     }
-  });
+  };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    withRequestId(identify(req), () => upgrade(req, socket, head));
+  });
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const decision = classify(req.url ?? '/', deps.table);
     if (decision.route !== 'pass') {
       const reason = decision.route === 'ambiguous' ? decision.reason : decision.route;
@@ -112,7 +148,7 @@ export function createServer(deps: ServerDeps): FrontDoor {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     deps.passthrough.upgrade(req, socket as never, head);
-  });
+  };
 
   // CONNECT (authority form) asks for a tunnel, which factorgate never opens; Node would drop it without a word.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {

@@ -78,8 +78,9 @@ describe('configuration: the flows section', () => {
     try {
       const file = join(dir, 'factorgate.yaml');
       writeFileSync(file, 'flows:\n  entry: password\n  factors:\n    password:\n      policies:\n        - rule: true\n          action: GATEWAY_PASSWORD\n          next: second\n    second:\n      policies:\n        - rule: true\n          action: ANAKAM_PASSCODE\n');
-      const config = loadConfig({ file, env: { ...env(), FACTORGATE_FLOWS_ENTRY: 'second' } });
-      expect(config.flows?.entry).to.equal('password');
+      expect(loadConfig({ file, env: env() }).flows?.entry).to.equal('password');
+      expect(() => loadConfig({ file, env: { ...env(), FACTORGATE_FLOWS_ENTRY: 'second' } }))
+        .to.throw(ConfigError, 'FACTORGATE_FLOWS_ENTRY: a flow comes from the configuration file only, not from variables');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

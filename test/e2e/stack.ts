@@ -28,6 +28,7 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
   const config = loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0',
+      FACTORGATE_METRICS_PORT: '0',
       FACTORGATE_GATEWAY_URL: sims.gatewayUrl,
       FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
       FACTORGATE_ANAKAM_API_USER: 'e2e',

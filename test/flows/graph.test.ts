@@ -49,9 +49,8 @@ describe('flow graph (src/flows/graph.ts)', () => {
 
       const tangle: Record<string, string[]> = {};
       for (let i = 0; i < 40; i++) tangle[`f${i}`] = i < 39 ? [`f${i + 1}`, `f${i + 1}`] : ['f0'];
-      const started = Date.now();
+      // 2^40 walks if unbounded: returning at all (within mocha's timeout) is the bound at work.
       expect(enumeratePaths(graph(tangle))).to.deep.equal({ paths: [], complete: false });
-      expect(Date.now() - started).to.be.below(1000);
     });
   });
 

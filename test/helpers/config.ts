@@ -15,7 +15,9 @@ export function testConfig(gatewayUrl: string, overrides: Record<string, unknown
     FACTORGATE_ANAKAM_BASE_URL: ANAKAM_URL,
     FACTORGATE_ANAKAM_API_USER: API_USER,
     FACTORGATE_ANAKAM_API_PASSWORD: API_PASSWORD,
-    FACTORGATE_ANAKAM_TIMEOUT_MS: '300',
+    // Far above what a busy machine can delay a local answer: a test that means a timeout sets
+    // its own, or waits past this one.
+    FACTORGATE_ANAKAM_TIMEOUT_MS: '2000',
   };
   // A gateway section given here replaces the environment's: it keeps the order above unless it names one.
   const gateway = overrides.gateway as Record<string, unknown> | undefined;
@@ -23,6 +25,7 @@ export function testConfig(gatewayUrl: string, overrides: Record<string, unknown
   return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0',
+      FACTORGATE_METRICS_PORT: '0',
       FACTORGATE_GATEWAY_URL: gatewayUrl,
       FACTORGATE_SECRET: TEST_SECRET,
       // Most integration tests are about the second factor and count what reaches the gateway's

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, freeze, killProcess } from './processes.js';
+import { freePort, killProcess } from './processes.js';
 import { answersPing, startRedisServer, type RedisServer } from './redis_server.js';
 import { waitFor } from './wait.js';
 
@@ -13,6 +13,9 @@ import { waitFor } from './wait.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 export const MASTER_NAME = 'factorgate';
+const DOWN_AFTER_MS = 3000;
+/** Longer than any test: a sentinel told this finds no master down, so it starts no failover. */
+const HELD_DOWN_AFTER_MS = 3_600_000;
 
 export type SentinelSetup = {
   master: RedisServer;
@@ -22,13 +25,18 @@ export type SentinelSetup = {
   /** Resolves with the new master's port when the sentinel announces a failover (+switch-master). */
   switched: Promise<number>;
   /**
-   * Points the replica at a port where no master is: it drops its link and keeps what it had
+   * Cuts the replica off: it keeps what it has and hears nothing more, still pointed at the right
+   * master (so the sentinel does not "fix" it back), but with credentials the master refuses
    * (freezing it would not do: what the master already sent waits in the kernel for it).
    */
   cutReplication(): Promise<void>;
-  /** Freezes the sentinel (SIGSTOP): it neither answers nor acts until resumed. */
-  pauseSentinel(): Promise<void>;
-  resumeSentinel(): void;
+  /**
+   * Holds the sentinel from failing over, alive: a frozen sentinel would wake in TILT mode (its
+   * clock jumped) and do nothing for 30 s, and the replica would by then be too long cut off to
+   * be promoted.
+   */
+  holdFailover(): Promise<void>;
+  allowFailover(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -40,8 +48,11 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
   writeFileSync(join(dir, 'sentinel.conf'), [
     `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
     `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1`,
-    // Short, so that a test's failover comes soon once the master is gone; the test waits for it.
-    `sentinel down-after-milliseconds ${MASTER_NAME} 500`,
+    // The sentinel promotes no replica whose link to the master has been down for more than ten
+    // times this (plus the master's outage): a replica cut off before a login (cutReplication),
+    // while a busy machine takes seconds over that login, must stay eligible. The failover then
+    // comes this long after the master is gone (once allowed), and the tests wait for it.
+    `sentinel down-after-milliseconds ${MASTER_NAME} ${DOWN_AFTER_MS}`,
     `sentinel failover-timeout ${MASTER_NAME} 10000`,
   ].join('\n'));
   const sentinel = spawn(REDIS_SERVER, [join(dir, 'sentinel.conf'), '--sentinel', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +62,6 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
   const stop = async () => {
     process.off('exit', killOnExit);
     watcher?.disconnect();
-    sentinel.kill('SIGCONT');
     await killProcess(sentinel);
     rmSync(dir, { recursive: true, force: true });
     await Promise.all([master.stop(), replica.stop()]);
@@ -74,13 +84,16 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
   return {
     master, replica, sentinelNode: `127.0.0.1:${port}`, switched,
     async cutReplication() {
-      const nowhere = await freePort();
-      await ask(replica.port, (c) => c.call('REPLICAOF', '127.0.0.1', String(nowhere)));
+      await ask(replica.port, async (c) => {
+        await c.call('CONFIG', 'SET', 'masteruser', 'factorgate-cut-off');
+        await c.call('CONFIG', 'SET', 'masterauth', 'not-the-password');
+        await c.call('CLIENT', 'KILL', 'TYPE', 'master');
+      });
       await waitFor(async () => !(await inSync(replica.port)), 'the replica has dropped its link', 15_000);
       await waitFor(() => ask(master.port, async (c) => /connected_slaves:0/.test(await c.info('replication'))), 'the master has no replica left', 15_000);
     },
-    pauseSentinel: () => freeze(sentinel as ChildProcess, 'redis-sentinel'),
-    resumeSentinel: () => void sentinel.kill('SIGCONT'),
+    holdFailover: () => setDownAfter(port, HELD_DOWN_AFTER_MS),
+    allowFailover: () => setDownAfter(port, DOWN_AFTER_MS),
     stop,
   };
 }
@@ -94,6 +107,9 @@ async function ask<T>(port: number, work: (client: Redis) => Promise<T>): Promis
     client.disconnect();
   }
 }
+
+const setDownAfter = (sentinelPort: number, ms: number) =>
+  ask(sentinelPort, async (c) => { await c.call('SENTINEL', 'SET', MASTER_NAME, 'down-after-milliseconds', String(ms)); });
 
 const inSync = (port: number) => ask(port, async (c) => /master_link_status:up/.test(await c.info('replication')));
 

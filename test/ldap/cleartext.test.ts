@@ -22,7 +22,7 @@ describe('LDAP in clear: the start-up warning (src/ldap/tls.ts)', () => {
   it('warns once for an ldap:// first factor on another host, naming the host and the setting', () => {
     const lines = warnings(firstFactor('ldap://ldap.example.org:389'));
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include({ level: 40, event: 'ldap_cleartext', host: 'ldap.example.org', setting: 'ldap.url' });
+    expect(lines[0]).to.include({ level: 'warn', event: 'ldap_cleartext', host: 'ldap.example.org', setting: 'ldap.url' });
     expect(lines[0]!.msg).to.match(/passwords go to the directory in clear/);
   });
 

@@ -88,7 +88,7 @@ describe('login failures fail closed', () => {
   });
 
   it('two-factor server too slow: the per-call timeout ends the login', async () => {
-    nock(ANAKAM_URL).post(AUTH_PATH).query(true).delay(1000).reply(200, '');
+    nock(ANAKAM_URL).post(AUTH_PATH).query(true).delay(5000).reply(200, ''); // past the harness's 2 s
     expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_unavailable', 503);
     expect(h.logs.lines.find((l) => l.event === 'login_failed')!.detail).to.equal('callout timed out');
   });

@@ -67,7 +67,7 @@ describe('login with the LDAP first factor checked before any challenge', functi
     h = await startHarness({ ldap: { enabled: true, url: 'ldap://ldap.example.test', userDnTemplate: 'uid={username},ou=people,dc=example,dc=org' } });
     const warned = h.logs.lines.filter((l) => l.event === 'ldap_cleartext');
     expect(warned).to.have.length(1);
-    expect(warned[0]).to.include({ level: 40, host: 'ldap.example.test', setting: 'ldap.url' });
+    expect(warned[0]).to.include({ level: 'warn', host: 'ldap.example.test', setting: 'ldap.url' });
   });
 
   it('a directory that is down fails closed with its own message', async () => {

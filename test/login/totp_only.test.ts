@@ -27,12 +27,11 @@ describe('login on factorgate\'s own TOTP codes alone, with no anakam section', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts without a two-factor server: totp by default, no tfa readiness check, none named at start-up', async () => {
+  it('starts without a two-factor server: totp by default, no tfa health check, none named at start-up', async () => {
     expect(h.config.anakam.configured).to.equal(false);
     expect(h.config.providers.default).to.equal('totp');
-    const ready = await h.browser().get('/readyz');
-    expect(ready.status).to.equal(200);
-    expect(ready.json()).to.deep.equal({ ready: true, checks: { gateway: 'ok', store: 'ok' } });
+    const health = await h.browser().get('/healthz?verbose');
+    expect(health.json()).to.deep.equal({ status: 'ok', dependencies: { gateway: 'ok', store: 'ok' } });
     const listening = h.logs.lines.find((l) => l.event === 'listening');
     expect(listening).to.include({ gateway: h.gateway.url });
     expect(listening).not.to.have.property('anakam');

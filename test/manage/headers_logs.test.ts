@@ -40,7 +40,7 @@ describe('/manageotp headers, errors and logs', () => {
     const reply = await postPassword(browser, 'alice', PASSWORDS.alice!);
     expect(reply.status).to.equal(503);
     expect(reply.body).to.include('not available for a moment').and.not.include('locked');
-    expect(portal.logs.lines.find((l) => l.event === 'manageotp_refused')).to.include({ code: 'store_unavailable', level: 50 });
+    expect(portal.logs.lines.find((l) => l.event === 'manageotp_refused')).to.include({ code: 'store_unavailable', level: 'error' });
   });
 
   it('never logs a password, a code, a secret, a token or the otpauth link', async () => {

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { startSimulators, type RunningSimulators } from '../../src/demo/simulators/start.js';
 import { TestBrowser } from '../helpers/browser.js';
-import { startFactorgateProcess } from '../helpers/factorgate_process.js';
+import { startFactorgateProcess, untilOutput } from '../helpers/factorgate_process.js';
+import { heldRelay } from '../helpers/held_relay.js';
 
 const env = (sims: RunningSimulators) => ({
   FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl, FACTORGATE_ANAKAM_API_USER: 'ops',
@@ -16,19 +17,23 @@ describe('operations: graceful shutdown on SIGTERM', function () {
   afterEach(async () => { await sims.close(); });
 
   it('finishes the login in flight, then stops accepting and exits 0', async () => {
-    const { child, url } = await startFactorgateProcess(env(sims));
+    const relay = await heldRelay(sims.anakamUrl); // holds the login's callouts until the stop has begun
+    const { child, url, output } = await startFactorgateProcess({ ...env(sims), FACTORGATE_ANAKAM_BASE_URL: relay.url });
     const browser = new TestBrowser(url);
     const page = await browser.get('/vpn/index.html');
-    sims.anakam.setFault({ latencyMs: 400 }); // each of the three callouts of a login start waits this long
     const inFlight = browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-demo-pw', fg_csrf: TestBrowser.formToken(page.body) });
-    await new Promise((r) => setTimeout(r, 200)); // the login is now waiting on the slow two-factor server
+    await relay.arrived; // the login is now waiting on the two-factor server
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
+    await untilOutput(child, output, (text) => text.includes('"event":"stopping"'));
+    relay.release();
     const reply = await inFlight;
     expect(reply.json().status).to.equal('challenge');
     const [code] = await exited;
     expect(code).to.equal(0);
     const after = await fetch(`${url}/healthz`).then(() => 'answered', () => 'refused');
     expect(after).to.equal('refused');
+    expect(output()).to.match(/"event":"stopped"/);
+    await relay.close();
   });
 });

@@ -5,7 +5,8 @@ import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { startSimulators, type RunningSimulators } from '../../src/demo/simulators/start.js';
 import { TestBrowser, type Reply } from '../helpers/browser.js';
-import { startFactorgateProcess, type FactorgateProcess } from '../helpers/factorgate_process.js';
+import { startFactorgateProcess, untilOutput, type FactorgateProcess } from '../helpers/factorgate_process.js';
+import { heldRelay } from '../helpers/held_relay.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
 import { freePort, killProcess } from '../helpers/processes.js';
 
@@ -37,9 +38,9 @@ const linesOf = (fg: FactorgateProcess): LogLine[] =>
   fg.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
 const pidsOf = (fg: FactorgateProcess, event: string) => linesOf(fg).filter((l) => l.event === event).map((l) => l.pid!);
 
+/** Waits for the log lines that show it: as they arrive, however slow the machine (mocha's timeout bounds it). */
 async function until(what: string, check: () => boolean, fg: FactorgateProcess): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!check()) throw new Error(`never happened: ${what}\n${fg.output()}`);
+  await untilOutput(fg.child, fg.output, check).catch((err: Error) => { throw new Error(`never happened: ${what}: ${err.message}`); });
 }
 
 const USERS = [{ login: 'alice', passwd: 'alice-demo-pw' }, { login: 'bob', passwd: 'bob-demo-pw' }];
@@ -51,15 +52,17 @@ describe('operations: listen.workers runs several worker processes sharing the p
   let fg: FactorgateProcess | undefined;
   let blocker: Server | undefined;
 
+  let metricsPort: number;
   const env = () => ({
+    FACTORGATE_METRICS_PORT: String(metricsPort),
     FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl, FACTORGATE_ANAKAM_API_USER: 'ops',
     FACTORGATE_ANAKAM_API_PASSWORD: 'ops-api-password', FACTORGATE_SECRET: 'ops-secret-0123456789-0123456789-abcdef',
     FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: redis.url, FACTORGATE_LISTEN_WORKERS: '2',
   });
 
   /** The CLI with two workers, once both listen. */
-  async function startTwoWorkers(): Promise<FactorgateProcess> {
-    const started = await startFactorgateProcess(env());
+  async function startTwoWorkers(extra: Record<string, string> = {}): Promise<FactorgateProcess> {
+    const started = await startFactorgateProcess({ ...env(), ...extra });
     fg = started;
     await until('both workers listen', () => new Set(pidsOf(started, 'listening')).size === 2, started);
     return started;
@@ -77,6 +80,7 @@ describe('operations: listen.workers runs several worker processes sharing the p
   beforeEach(async () => {
     redis = await startRedisServer();
     sims = await startSimulators({ anakam: { apiUser: 'ops', apiPassword: 'ops-api-password' } });
+    metricsPort = await freePort();
   });
   afterEach(async () => {
     if (fg) await killProcess(fg.child);
@@ -92,31 +96,36 @@ describe('operations: listen.workers runs several worker processes sharing the p
     const workers = new Set(pidsOf(fg!, 'listening'));
     expect(workers.has(child.pid!)).to.equal(false);
     for (let i = 0; i < 4; i++) await login(url, USERS[i % 2]!);
+    // A worker writes the audit line as it answers: it may reach the primary's stdout after the answer.
+    await until('four logins finished', () => pidsOf(fg!, 'login_finished').length >= 4, fg!);
     const finishedBy = pidsOf(fg!, 'login_finished');
     expect(finishedBy).to.have.length(4);
     expect(new Set(finishedBy)).to.deep.equal(workers);
     // Whichever worker answers, the count is the sum over both (each alone finished only some).
     for (let i = 0; i < 2; i++) {
-      const metrics = await new NewConnectionBrowser(url).get('/metrics');
+      const metrics = await new NewConnectionBrowser(`http://127.0.0.1:${metricsPort}`).get('/metrics');
       const total = [...metrics.body.matchAll(/^factorgate_logins_finished_total\{[^}]*outcome="success"[^}]*\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);
       expect(total, metrics.body).to.equal(4);
     }
   });
 
   it('SIGTERM reaches every worker: the login in flight finishes, then the primary exits 0', async () => {
-    const { url, child } = await startTwoWorkers();
+    const relay = await heldRelay(sims.anakamUrl); // holds the login's callouts until the stop has begun
+    const { url, child } = await startTwoWorkers({ FACTORGATE_ANAKAM_BASE_URL: relay.url });
     const browser = new TestBrowser(url);
     const page = await browser.get('/vpn/index.html');
-    sims.anakam.setFault({ latencyMs: 400 });
     const inFlight = browser.postJson('/mfa/login', { ...USERS[0]!, fg_csrf: TestBrowser.formToken(page.body) });
-    await new Promise((r) => setTimeout(r, 200)); // the login now waits on the slow two-factor server
+    await relay.arrived; // the login now waits on the two-factor server
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
+    await until('both workers are stopping', () => linesOf(fg!).filter((l) => l.event === 'stopping' && l.pid !== undefined).length === 2, fg!);
+    relay.release();
     expect((await inFlight).json().status).to.equal('challenge');
     const [code] = await exited;
     expect(code).to.equal(0);
     expect(linesOf(fg!).filter((l) => l.event === 'worker_stopped').map((l) => l.code)).to.deep.equal([0, 0]);
     expect(await fetch(`${url}/healthz`).then(() => 'answered', () => 'refused')).to.equal('refused');
+    await relay.close();
   });
 
   it('a killed worker is replaced by a new one that serves logins', async () => {
@@ -134,7 +143,8 @@ describe('operations: listen.workers runs several worker processes sharing the p
     expect((await exited)[0]).to.equal(0);
   });
 
-  it('workers that keep dying make the primary give up with exit code 1', async () => {
+  it('workers that keep dying make the primary give up with exit code 1', async function () {
+    this.timeout(180_000); // six starts of a whole worker and the backoffs between them, on a busy machine
     // Something else holds the port: every worker fails to listen and exits.
     const port = await freePort();
     blocker = createServer();

@@ -74,7 +74,7 @@ describe('TOTP at login and at registration (src/otp/check_code.ts, src/otp/enro
     expect((await deps.store.get('alice', id))!.lastUsedAt).to.equal(clock.now());
     expect(await checkCode(deps, 'alice', code, { clientIp: '192.0.2.7' })).to.deep.equal({ outcome: 'fail', reason: 'reused' });
     const warning = logs.lines.find((l) => l.event === 'otp_code_reused');
-    expect(warning).to.include({ user: 'alice', deviceId: id, clientIp: '192.0.2.7', level: 40 });
+    expect(warning).to.include({ user: 'alice', deviceId: id, clientIp: '192.0.2.7', level: 'warn' });
     expect(logs.text()).not.to.include(secret);
   });
 

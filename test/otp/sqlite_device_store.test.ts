@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/otp/sqlite_binding.js';
 import { asFactorgateError } from '../../src/errors.js';
 import { newDeviceId } from '../../src/otp/device_store.js';
 import { sealSecret } from '../../src/otp/secrets.js';

@@ -172,10 +172,9 @@ describe('the gateway login page, read and rewritten', () => {
 
   it('breaks off an answer the gateway breaks off, instead of leaving the browser waiting', async () => {
     const browser = await pageAt('/broken.html');
-    const started = Date.now();
+    // Left waiting, the browser would get the 502 of gateway.timeoutMs instead: the outcome says which.
     const outcome = await browser.get('/broken.html').then((reply) => `answered ${reply.status}`, (err: Error) => `broken off: ${err.message}`);
     expect(outcome).to.match(/^broken off/);
-    expect(Date.now() - started).to.be.below(1500);
   });
 
   it('answers HEAD with the gateway\'s headers and no rewrite', async () => {

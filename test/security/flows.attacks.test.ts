@@ -399,7 +399,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
         ['built-in default, anakam', defaults({})],
         ['built-in default, every provider', defaults({
           linotp: { urls: [LINOTP_URL] }, otp: { enabled: true, sqlite: { path: '/nonexistent/x.sqlite' } },
-          providers: { default: 'anakam', policies: [{ when: { users: ['p*'] }, use: 'push' }, { when: { users: ['c*'] }, use: 'push_with_code' }, { when: { users: ['t*'] }, use: 'totp' }] },
+          providers: { default: 'anakam', policies: [{ users: ['p*'], use: 'push' }, { users: ['c*'], use: 'push_with_code' }, { users: ['t*'], use: 'totp' }] },
         })],
         checked('header and address branches', {
           entry: 'p',

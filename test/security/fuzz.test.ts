@@ -40,7 +40,9 @@ describe('security: randomized hostile requests', function () {
   let h: Harness;
   let callouts = 0;
   before(async () => {
-    h = await startHarness({ limits: { loginStartsPerClient: 10_000, loginStartsPerUser: 1000 } });
+    // A callout deadline far beyond what a busy machine can delay a local answer: a 503 here must
+    // come from the input, never from the test's two-factor server seeming slow.
+    h = await startHarness({ limits: { loginStartsPerClient: 10_000, loginStartsPerUser: 1000 }, anakam: { timeoutMs: 60_000 } });
     // A two-factor server that answers every well-formed call, so accepted input can travel the whole flow.
     nock(ANAKAM_URL).persist().post(/\/auth$/).query(true).reply(200, (uri) => ++callouts && authReply(`fuzz-${Math.random().toString(36).slice(2, 12)}`, new URL(uri, ANAKAM_URL).searchParams.get('userKey') ?? ''));
     nock(ANAKAM_URL).persist().put(/\/challenge\//).reply(200, (_uri, body) => {

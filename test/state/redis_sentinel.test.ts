@@ -7,8 +7,8 @@ import { MASTER_NAME, startSentinelSetup, type SentinelSetup } from '../helpers/
 
 // factorgate on a Redis master with a replica, told where the master is by a real Redis Sentinel
 // (store.redis.sentinel), while the master dies in the middle of a login and the sentinel
-// promotes the replica. The sentinel is frozen while the test looks at the outage, so that what
-// is seen then does not depend on how fast the failover is.
+// promotes the replica. The sentinel is held from failing over while the test looks at the
+// outage, so that what is seen then does not depend on how fast the failover is.
 
 const AUTH_KEY = '5d0c6a1e-2b7f-4c1a-9e3d-8f6b2a4c0e17';
 
@@ -40,9 +40,9 @@ describe('Redis Sentinel: the master fails over in the middle of a login', funct
       client.disconnect();
     }
   };
-  /** Resolves once /readyz finds the store answering again (the two-factor server here is nock: not reachable). */
+  /** Resolves once /healthz?verbose finds the store answering again. */
   const untilStoreAnswers = async (browser: TestBrowser) => {
-    while ((await browser.get('/readyz')).json().checks.store !== 'ok') await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await browser.get('/healthz?verbose')).json().dependencies.store !== 'ok') await new Promise((resolve) => setTimeout(resolve, 100));
   };
   const answer = (browser: TestBrowser, csrf: string) => browser.postJson('/mfa/passcode', { passcode: '123456', csrf });
 
@@ -54,7 +54,7 @@ describe('Redis Sentinel: the master fails over in the middle of a login', funct
     expect(started.status).to.equal('challenge');
     await replicated();
 
-    await setup.pauseSentinel();
+    await setup.holdFailover();
     await setup.master.stop(); // the master dies; no failover yet
     const during = await answer(browser, started.csrf);
     expect(during.status).to.equal(503);
@@ -62,7 +62,7 @@ describe('Redis Sentinel: the master fails over in the middle of a login', funct
     expect(during.json().message).to.include('Try again in a minute');
     expect(h.logs.lines.some((l) => l.event === 'request_refused' && l.code === 'store_unavailable')).to.equal(true);
 
-    setup.resumeSentinel();
+    await setup.allowFailover();
     expect(await setup.switched, 'the sentinel promoted the replica').to.equal(setup.replica.port);
     await untilStoreAnswers(browser);
     const done = await answer(browser, started.csrf);
@@ -73,13 +73,13 @@ describe('Redis Sentinel: the master fails over in the middle of a login', funct
 
   it('a login the replica had not received yet is lost with the master: the user is told to start again, nothing gets through', async () => {
     new AnakamScript().passcodeSent('alice', AUTH_KEY);
-    await setup.pauseSentinel();
+    await setup.holdFailover();
     await setup.cutReplication(); // the replica keeps what it has, and hears nothing more
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     expect(started.status).to.equal('challenge');
     await setup.master.stop();
-    setup.resumeSentinel();
+    await setup.allowFailover();
     expect(await setup.switched).to.equal(setup.replica.port);
     await untilStoreAnswers(browser);
     const after = await answer(browser, started.csrf);

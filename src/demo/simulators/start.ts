@@ -11,6 +11,8 @@ export type StartSimulatorsOptions = {
   linotp?: LinotpSimulatorOptions;
   /** Ports to listen on (127.0.0.1); 0 or absent picks a free one. */
   ports?: { anakam?: number; gateway?: number; linotp?: number };
+  /** A port given in `ports` that is in use gives way to a free one, instead of failing (the demo's). */
+  portsArePreferences?: boolean;
 };
 
 export type RunningSimulators = {
@@ -33,10 +35,18 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   const close = async () => {
     await Promise.all([anakam.close(), gateway.close(), linotp.close()]);
   };
+  const listen = async (sim: { listen(port: number): Promise<{ url: string }> }, port = 0) => {
+    try {
+      return await sim.listen(port);
+    } catch (err) {
+      if (!(options.portsArePreferences && port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw err;
+      return sim.listen(0);
+    }
+  };
   try {
-    const { url: anakamUrl } = await anakam.listen(options.ports?.anakam ?? 0);
-    const { url: gatewayUrl } = await gateway.listen(options.ports?.gateway ?? 0);
-    const { url: linotpUrl } = await linotp.listen(options.ports?.linotp ?? 0);
+    const { url: anakamUrl } = await listen(anakam, options.ports?.anakam);
+    const { url: gatewayUrl } = await listen(gateway, options.ports?.gateway);
+    const { url: linotpUrl } = await listen(linotp, options.ports?.linotp);
     return { anakam, gateway, linotp, anakamUrl, gatewayUrl, linotpUrl, close };
   } catch (err) {
     // A port in use must not leave the other simulators running.

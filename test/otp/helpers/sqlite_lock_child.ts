@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
+import { Database } from '../../../src/otp/sqlite_binding.js';
 
 // Another process on a device file (sqlite_device_store.test.ts): takes SQLite's write lock with
 // BEGIN IMMEDIATE, says "locked", and holds it until it is killed.
 const db = new Database(process.argv[2]!, { timeout: 0 });
 db.exec('BEGIN IMMEDIATE');
 process.stdout.write('locked\n');
-setInterval(() => undefined, 60_000);
+// The timer keeps the connection reachable: a collected connection is closed, and its lock let go.
+setInterval(() => db.open, 60_000);

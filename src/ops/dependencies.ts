@@ -1,29 +1,31 @@
 import { connect } from 'node:net';
 
 export type Check = () => Promise<void>;
-export type ReadinessReport = { ready: boolean; checks: Record<string, 'ok' | 'failing'> };
+export type DependencyReport = Record<string, 'ok' | 'failing'>;
 
 /**
- * Whether this instance can serve logins: each dependency is checked at most once per interval,
- * however often a load balancer asks, and concurrent asks share one round of checks.
+ * The health of what factorgate depends on (gateway, two-factor and push servers, store), for
+ * /healthz?verbose and factorgate_dependency_up: each is checked at most once per interval,
+ * however often it is asked, and concurrent asks share one round of checks. It is not readiness:
+ * these are shared by every instance, so a load balancer acting on them would pull them all at
+ * once, pass-through included.
  */
-export class Readiness {
-  private last?: { at: number; report: ReadinessReport };
-  private inFlight?: Promise<ReadinessReport>;
+export class DependencyHealth {
+  private last?: { at: number; report: DependencyReport };
+  private inFlight?: Promise<DependencyReport>;
 
   constructor(private readonly checks: Record<string, Check>, private readonly minIntervalMs: number, private readonly now: () => number) {}
 
-  async report(): Promise<ReadinessReport> {
+  async report(): Promise<DependencyReport> {
     if (this.last && this.now() - this.last.at < this.minIntervalMs) return this.last.report;
     this.inFlight ??= this.run().finally(() => { this.inFlight = undefined; });
     return this.inFlight;
   }
 
-  private async run(): Promise<ReadinessReport> {
+  private async run(): Promise<DependencyReport> {
     const names = Object.keys(this.checks);
     const results = await Promise.allSettled(names.map((name) => this.checks[name]!()));
-    const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!.status === 'fulfilled' ? 'ok' : 'failing'] as const));
-    const report = { ready: results.every((r) => r.status === 'fulfilled'), checks };
+    const report = Object.fromEntries(names.map((name, i) => [name, results[i]!.status === 'fulfilled' ? 'ok' : 'failing'] as const));
     this.last = { at: this.now(), report };
     return report;
   }
@@ -40,4 +42,10 @@ export function reachable(url: string, timeoutMs = 1000): Check {
       socket.once('connect', () => { socket.end(); resolve(); });
       socket.once('error', reject);
     });
+}
+
+/** Any one of the URLs reachable (the push server's failover list). */
+export function anyReachable(urls: readonly string[]): Check {
+  const checks = urls.map((url) => reachable(url));
+  return () => Promise.any(checks.map((check) => check())).then(() => undefined);
 }
