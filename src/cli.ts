@@ -9,6 +9,8 @@ const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
   factorgate demo [--flow FILE]   start a demo: simulated gateway and two-factor server on localhost
                                (--flow: every login runs the flows section of FILE, e.g. fixtures/flows/push-otp-fallback.yaml)
+  factorgate edge nginx|haproxy [--config FILE] [options]   print a configuration for a proxy in front
+                               (edge mode: it carries the gateway's traffic, factorgate the sign-in; --help lists the options)
   factorgate config-reference  print every setting with its variable and default (Markdown)
   factorgate flows check FILE  check the flows section of FILE and print each path through it
   factorgate flows graph FILE [--format mermaid|dot]   draw the flow for the docs
@@ -18,6 +20,15 @@ Every setting can also come from the environment, e.g. FACTORGATE_GATEWAY_URL, F
 FACTORGATE_SECRET (or FACTORGATE_SECRET_FILE); see README.md for the full list.`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'edge') {
+    // Its own options (--listen, --certificate, ...), read by the command itself.
+    const { runEdgeCommand, EDGE_USAGE } = await import('./edge/command.js');
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(EDGE_USAGE);
+      return 0;
+    }
+    return runEdgeCommand(argv.slice(1), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, format: { type: 'string' }, flow: { type: 'string' } },

@@ -13,7 +13,7 @@ export function isUnder(reading: string, prefixes: readonly string[]): boolean {
 }
 
 /** factorgate's own operational endpoints; the gateway never sees requests for them. */
-const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+export const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * The Path of factorgate's cookies (the login's under /mfa, the portal's under /manageotp). A

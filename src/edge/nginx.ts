@@ -1,0 +1,205 @@
+// `factorgate edge nginx`: the edge's rules (rules.ts) written as an nginx configuration for the
+// http {} context. Refusals and the choice of upstream are made in the server's rewrite phase,
+// before any location, from maps over the raw target ($request_uri) and the decoded path ($uri);
+// the gateway's traffic then takes a location with a fixed proxy_pass and no URI part, which
+// nginx forwards with the target exactly as the client sent it.
+
+import type { EdgePattern, Subject } from './rules.js';
+import type { EdgeSetup, Upstream } from './setup.js';
+
+const SUBJECT_VARIABLE: Record<Subject, string> = { target: '$request_uri', path: '$fg_path', decoded: '$uri' };
+
+/** A regex in a double-quoted nginx string: nginx would rewrite \\ \" \' \t \r \n inside one. */
+function quotedRegex(pattern: EdgePattern): string {
+  if (/["]|\\["'\\trn]/.test(pattern.pattern)) throw new Error(`pattern not writable in nginx: ${pattern.pattern}`);
+  return `"${pattern.caseless ? '~*' : '~'}${pattern.pattern}"`;
+}
+
+/** A page in a single-quoted nginx string; "$" would start a variable, so it becomes its character reference. */
+function quotedPage(page: string): string {
+  if (/['\\]/.test(page)) throw new Error('page not writable in nginx');
+  return `'${page.replace(/\$/g, '&#36;')}'`;
+}
+
+/**
+ * One map per subject, each falling back to the next, the first match giving the value: `name` is
+ * the map over the whole target, then the raw path, then the decoded path ($uri), so the reason
+ * named for a refusal is the one factorgate would give.
+ */
+function chainedMaps(name: string, patterns: ReadonlyArray<EdgePattern & { value: string }>): string[] {
+  const subjects = (['target', 'path', 'decoded'] as const).filter((s) => patterns.some((p) => p.on === s));
+  const variable = (i: number) => (i === 0 ? name : `${name}_${subjects[i]}`);
+  return subjects.flatMap((subject, i) => [
+    `map ${SUBJECT_VARIABLE[subject]} ${variable(i)} {`,
+    ...patterns.filter((p) => p.on === subject).map((p) => `    ${quotedRegex(p)} ${p.value};  # ${p.why}`),
+    `    default ${i === subjects.length - 1 ? '""' : variable(i + 1)};`,
+    '}',
+  ]);
+}
+
+function upstreamBlock(name: string, u: Upstream, idleSeconds: number, comment: string): string[] {
+  const host = u.host.includes(':') ? `[${u.host}]` : u.host;
+  return [
+    `# ${comment}`,
+    `upstream ${name} {`,
+    `    server ${host}:${u.port};`,
+    '    keepalive 64;',
+    `    keepalive_timeout ${idleSeconds}s;`,
+    '}',
+  ];
+}
+
+function proxyBasics(u: Upstream): string[] {
+  return [
+    '        proxy_http_version 1.1;',
+    '        proxy_set_header Host $http_host;',
+    '        proxy_set_header Connection $fg_connection;',
+    '        proxy_set_header Upgrade $http_upgrade;',
+    '        # The client\'s address, replacing whatever the client claimed: factorgate believes it from this proxy only (trustProxy).',
+    '        proxy_set_header X-Forwarded-For $remote_addr;',
+    '        proxy_set_header X-Forwarded-Host $http_host;',
+    '        proxy_set_header X-Forwarded-Proto $scheme;',
+    '        proxy_set_header X-Forwarded-Port $server_port;',
+    '        proxy_set_header Forwarded "";',
+    '        proxy_redirect off;',
+    ...(u.scheme === 'https'
+      ? [
+        '        # The upstream\'s certificate is checked against the system CAs and its name; for a private CA,',
+        '        # point proxy_ssl_trusted_certificate at it.',
+        '        proxy_ssl_server_name on;',
+        `        proxy_ssl_name ${u.host};`,
+        '        proxy_ssl_verify on;',
+        '        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;',
+      ]
+      : []),
+  ];
+}
+
+/** Internal locations the server's rewrites lead to; a client asking for one gets 404. */
+const INTERNAL = { factorgate: '/.factorgate-edge/factorgate', ambiguous: '/.factorgate-edge/ambiguous', guarded: '/.factorgate-edge/guarded' } as const;
+
+function refusalLocation(path: string, status: number, page: string): string[] {
+  return [
+    `    location = ${path} {`,
+    '        internal;',
+    '        # The connection is closed after the refusal, as factorgate closes it.',
+    '        keepalive_timeout 0;',
+    '        default_type "text/html; charset=utf-8";',
+    '        add_header Cache-Control no-store always;',
+    '        add_header X-Content-Type-Options nosniff always;',
+    `        return ${status} ${quotedPage(page)};`,
+    '    }',
+  ];
+}
+
+export function nginxConfig(setup: EdgeSetup): string {
+  const { rules } = setup;
+  const listenAddress = setup.listen.address ? `${setup.listen.address}:${setup.listen.port}` : String(setup.listen.port);
+  const log = setup.log ?? '/var/log/nginx/factorgate-edge.log';
+  const gatewayUrl = `${setup.gateway.scheme}://fg_gateway`;
+  const factorgateUrl = `${setup.factorgate.scheme}://fg_factorgate`;
+  const lines = [
+    '# factorgate edge mode for nginx, generated by `factorgate edge nginx` from factorgate\'s configuration.',
+    '# Generate it again whenever the gateway.* settings, listen.* or these options change.',
+    '#',
+    '# nginx carries the gateway\'s traffic; factorgate sees only the sign-in:',
+    '#   1. a target servers could read two ways (escaped separators or dots, dot segments, "\\", "//" first, ...)',
+    '#      is refused with 400, as factorgate itself refuses it;',
+    `#   2. the gateway's login targets are refused with 403, for every method and spelling: ${setup.guardedPaths.join(', ')} and below;`,
+    `#   3. the login page (${setup.loginPage}), /mfa/, /manageotp/ and factorgate's health endpoints go to factorgate;`,
+    '#   4. everything else goes straight to the gateway, its target byte for byte as the client sent it.',
+    '# Each refusal writes one JSON line (never the query string, which may hold a password) to',
+    `# ${log}; the page the browser gets says to sign in through the login page.`,
+    '#',
+    '# Install (Debian): save this as /etc/nginx/conf.d/factorgate-edge.conf (nginx.conf includes conf.d/*.conf',
+    '# in http {}), then `nginx -t && systemctl reload nginx`.',
+    `# factorgate believes X-Forwarded-For only from its trustProxy (${setup.trustProxy.join(', ')}): that must be`,
+    '# the address this proxy connects to factorgate from. Let the gateway take logins from factorgate only',
+    '# (SECURITY.md, "Make the gateway accept logins only from factorgate").',
+    '',
+    '# The raw path: up to the first "?", and at most 256 bytes of it for the log.',
+    'map $request_uri $fg_path { "~^(?<fg_raw_path>[^?]*)" $fg_raw_path; }',
+    'map $request_uri $fg_log_path { "~^(?<fg_raw_log_path>[^?]{0,256})" $fg_raw_log_path; }',
+    '',
+    '# 1. Targets servers could read two ways: the reason factorgate would log, or "".',
+    ...chainedMaps('$fg_ambiguous', rules.ambiguous.map((r) => ({ ...r, value: r.reason }))),
+    '',
+    '# 2. The gateway\'s login targets, read from the decoded path once (1) has passed: caseless, with',
+    '#    ";params", empty segments and trailing dots and spaces allowed for.',
+    ...chainedMaps('$fg_guarded', rules.guarded.map((r) => ({ ...r, value: '1' }))),
+    '',
+    '# 3. What factorgate must see.',
+    ...chainedMaps('$fg_to_factorgate', rules.toFactorgate.map((r) => ({ ...r, value: '1' }))),
+    '',
+    '# The event a refusal is logged under, from the internal location that answered it.',
+    'map "$uri $status" $fg_event {',
+    `    "${INTERNAL.ambiguous} 400" ambiguous_target;`,
+    `    "${INTERNAL.guarded} 403" guarded_target_refused;`,
+    '    default "";',
+    '}',
+    '# A request nginx itself could not read has no reason from (1).',
+    'map $fg_ambiguous $fg_reason { "" unreadable_request; default $fg_ambiguous; }',
+    'map $fg_event $fg_log_reason { ambiguous_target $fg_reason; default ""; }',
+    '',
+    '# WebSockets upgrade; everything else keeps the upstream connection alive.',
+    'map $http_upgrade $fg_connection { default upgrade; "" ""; }',
+    '',
+    'log_format factorgate_edge escape=json',
+    '    \'{"time":"$time_iso8601","event":"$fg_event","reason":"$fg_log_reason","method":"$request_method",\'',
+    '    \'"path":"$fg_log_path","clientIp":"$remote_addr","status":$status,"edge":"nginx"}\';',
+    '',
+    ...upstreamBlock('fg_gateway', setup.gateway, setup.gatewayIdleSeconds, `The gateway (gateway.url ${setup.gateway.url}).`),
+    '',
+    ...upstreamBlock('fg_factorgate', setup.factorgate, setup.factorgateIdleSeconds, `factorgate (${setup.factorgate.url}); idle connections closed before factorgate closes them (listen.keepAliveSeconds).`),
+    '',
+    'server {',
+    `    listen ${listenAddress}${setup.tls ? ' ssl http2' : ''};`,
+    ...(setup.serverName ? [`    server_name ${setup.serverName};`] : []),
+    ...(setup.tls
+      ? [
+        `    ssl_certificate ${setup.tls.certificate};`,
+        `    ssl_certificate_key ${setup.tls.certificateKey ?? setup.tls.certificate};`,
+      ]
+      : ['    # Plain HTTP: put TLS in front, or generate with --certificate and --certificate-key.']),
+    '',
+    `    access_log ${log} factorgate_edge if=$fg_event;`,
+    '    # To log every request too, use a format without $request and $request_uri, which carry the query string.',
+    '',
+    '    # Bodies of any size, streamed to the gateway as they come, as factorgate passes them.',
+    '    client_max_body_size 0;',
+    '    proxy_request_buffering off;',
+    '    # Idle WebSockets and long polls stay open for an hour.',
+    '    proxy_read_timeout 1h;',
+    '    proxy_send_timeout 1h;',
+    '',
+    '    # Refusals and factorgate\'s share, decided before any location; the rewrites keep the method, the body',
+    '    # and $request_uri, and lead to the internal locations at the end.',
+    `    if ($fg_ambiguous) { rewrite ^ ${INTERNAL.ambiguous} last; }`,
+    `    if ($fg_guarded) { rewrite ^ ${INTERNAL.guarded} last; }`,
+    `    if ($fg_to_factorgate) { rewrite ^ ${INTERNAL.factorgate} last; }`,
+    '    # A request nginx itself cannot read (a target above the root, %00, "*") gets the same page.',
+    `    error_page 400 ${INTERNAL.ambiguous};`,
+    '',
+    '    location / {',
+    `        proxy_pass ${gatewayUrl};`,
+    ...proxyBasics(setup.gateway),
+    `        # Only factorgate's replay carries the shared secret header; no client may send one on.`,
+    `        proxy_set_header ${setup.secretHeaderName} "";`,
+    '    }',
+    '',
+    '    # Reached only through the rewrites above ("internal"): the target goes to factorgate as it came.',
+    `    location = ${INTERNAL.factorgate} {`,
+    '        internal;',
+    `        proxy_pass ${factorgateUrl}$request_uri;`,
+    ...proxyBasics(setup.factorgate),
+    `        proxy_set_header ${setup.secretHeaderName} "";`,
+    '    }',
+    '',
+    ...refusalLocation(INTERNAL.ambiguous, 400, setup.pages.ambiguous),
+    '',
+    ...refusalLocation(INTERNAL.guarded, 403, setup.pages.guarded),
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
