@@ -9,6 +9,9 @@ command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 [ -x /usr/sbin/slapd ] || needed+=(slapd)
 command -v oathtool >/dev/null 2>&1 || needed+=(oathtool)
 command -v dot >/dev/null 2>&1 || needed+=(graphviz)
+# The edge proxies test/security and test/edge run in front of factorgate (src/edge/run_edge.ts).
+[ -x /usr/sbin/nginx ] || needed+=(nginx-light)
+[ -x /usr/sbin/haproxy ] || needed+=(haproxy)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 
@@ -20,5 +23,11 @@ else
   SUDO=
 fi
 echo "installing Debian packages: ${needed[*]}" >&2
+# nginx and haproxy must not start as system services: the tests start their own, on loopback.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null

@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
-export type GatewayStub = { url: string; logins: Array<{ login: string; headers: Record<string, unknown> }>; close(): Promise<void> };
+export type GatewayStub = {
+  url: string;
+  logins: Array<{ login: string; headers: Record<string, unknown> }>;
+  /** Every request the stub received, as it came. */
+  requests: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined> }>;
+  close(): Promise<void>;
+};
 
 export const STUB_USERS: Record<string, string> = { alice: 'alice-pw', bob: 'bob-pw' };
 
@@ -13,8 +19,10 @@ export const LOGIN_PAGE = `<!doctype html><html><head><title>Gateway</title></he
 /** A tiny NetScaler-like gateway for integration tests (docs/design.md, The gateway). */
 export async function startGatewayStub(): Promise<GatewayStub> {
   const logins: GatewayStub['logins'] = [];
+  const requests: GatewayStub['requests'] = [];
   const sessions = new Map<string, string>();
   const server: Server = createServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -72,6 +80,7 @@ export async function startGatewayStub(): Promise<GatewayStub> {
   return {
     url: `http://127.0.0.1:${port}`,
     logins,
+    requests,
     close: () => new Promise((resolve) => {
       for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();
