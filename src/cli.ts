@@ -7,8 +7,9 @@ import { untilSignalled } from './ops/lifecycle.js';
 
 const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
-  factorgate demo [--flow FILE]   start a demo: simulated gateway and two-factor server on localhost
-                               (--flow: every login runs the flows section of FILE, e.g. fixtures/flows/push-otp-fallback.yaml)
+  factorgate demo [--flow FILE] [--edge nginx|haproxy]   start a demo: simulated gateway and two-factor server on localhost
+                               (--flow: every login runs the flows section of FILE, e.g. fixtures/flows/push-otp-fallback.yaml;
+                                --edge: behind a real nginx or HAProxy in edge mode, when it is installed)
   factorgate edge nginx|haproxy [--config FILE] [options]   print a configuration for a proxy in front
                                (edge mode: it carries the gateway's traffic, factorgate the sign-in; --help lists the options)
   factorgate config-reference  print every setting with its variable and default (Markdown)
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, format: { type: 'string' }, flow: { type: 'string' } },
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, format: { type: 'string' }, flow: { type: 'string' }, edge: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const command = positionals[0];
   if (command === 'demo') {
     const { runDemo } = await import('./demo/demo.js');
-    return runDemo(process.env, { flowFile: values.flow });
+    return runDemo(process.env, { flowFile: values.flow, edge: values.edge });
   }
   if (command === 'flows') {
     const { runFlowsCommand } = await import('./flows/cli.js');

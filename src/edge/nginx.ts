@@ -162,6 +162,7 @@ export function nginxConfig(setup: EdgeSetup): string {
       ]
       : ['    # Plain HTTP: put TLS in front, or generate with --certificate and --certificate-key.']),
     '',
+    '    server_tokens off;',
     `    access_log ${log} factorgate_edge if=$fg_event;`,
     '    # To log every request too, use a format without $request and $request_uri, which carry the query string.',
     '',

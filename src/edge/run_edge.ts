@@ -4,7 +4,7 @@
 // its own pid; its directory is removed after.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,10 @@ export type RunningEdge = {
   kind: EdgeKind;
   url: string;
   pid: number;
-  /** The refusal log's JSON lines so far. */
+  /** The generated configuration it runs, and the file its refusals are logged to (one JSON line each). */
+  configFile: string;
+  logFile: string;
+  /** The refusal log's lines so far. */
   lines(): Array<Record<string, unknown>>;
   stop(): Promise<void>;
 };
@@ -55,27 +58,36 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
   const workers = options.workers ?? 1;
   const log = join(dir, 'refusals.log');
   let command: [string, string[]];
+  const configFile = join(dir, kind === 'nginx' ? 'factorgate-edge.conf' : 'haproxy.cfg');
   if (kind === 'nginx') {
-    writeFileSync(join(dir, 'factorgate-edge.conf'), nginxConfig(edgeSetup(config, { ...options, listen: `127.0.0.1:${port}`, log })));
+    writeFileSync(configFile, nginxConfig(edgeSetup(config, { ...options, listen: `127.0.0.1:${port}`, log })));
     writeFileSync(join(dir, 'nginx.conf'), nginxMain(dir, workers));
     command = [EDGE_COMMANDS.nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')]];
   } else {
     const generated = haproxyConfig(edgeSetup(config, { ...options, listen: `127.0.0.1:${port}`, log: 'stdout format raw local0' }));
     // The only addition: threads, which a packaged HAProxy sets to the number of cores.
-    writeFileSync(join(dir, 'haproxy.cfg'), generated.replace(/^global$/m, `global\n    nbthread ${workers}`));
-    command = [EDGE_COMMANDS.haproxy, ['-db', '-f', join(dir, 'haproxy.cfg')]];
+    writeFileSync(configFile, generated.replace(/^global$/m, `global\n    nbthread ${workers}`));
+    command = [EDGE_COMMANDS.haproxy, ['-db', '-f', configFile]];
   }
   const [cmd, args] = options.wrap ? options.wrap(...command) : command;
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The proxy's own last words, for an error should it not start.
   const output: string[] = [];
+  const keep = (lines: string[]) => {
+    output.push(...lines);
+    output.splice(0, Math.max(0, output.length - 100));
+  };
   let partial = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     const text = partial + chunk.toString();
     const complete = text.split('\n');
     partial = complete.pop()!;
-    output.push(...complete);
+    // HAProxy logs to its stdout here: its JSON lines go to the refusal log, as nginx writes its own.
+    const json = complete.filter((line) => line.startsWith('{'));
+    if (json.length > 0) appendFileSync(log, json.map((line) => `${line}\n`).join(''));
+    keep(complete.filter((line) => !line.startsWith('{')));
   });
-  child.stderr!.on('data', (chunk: Buffer) => output.push(...chunk.toString().split('\n')));
+  child.stderr!.on('data', (chunk: Buffer) => keep(chunk.toString().split('\n')));
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
   try {
@@ -85,12 +97,13 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const jsonLines = (lines: string[]) => lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
     kind,
+    configFile,
+    logFile: log,
     url: `${options.certificate ? 'https' : 'http'}://127.0.0.1:${port}`,
     pid: child.pid!,
-    lines: () => jsonLines(kind === 'nginx' ? (existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []) : output),
+    lines: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) : []),
     async stop() {
       process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
