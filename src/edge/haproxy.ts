@@ -1,9 +1,10 @@
-// `factorgate edge haproxy`: the edge's rules (rules.ts) written as a whole haproxy.cfg. The
-// frontend names a refusal in a transaction variable, rule by rule in factorgate's order, answers
-// it with factorgate's page and logs it as one JSON line; the rest goes to factorgate or to the
-// gateway, whose target HAProxy forwards as it came.
+// `factorgate edge haproxy`: the edge's rules (rules.ts) written as a whole haproxy.cfg. Each
+// subject's rules are one regular expression in one ACL; a refusal is named in a transaction
+// variable, answered with factorgate's page and logged as one JSON line, its reason worked out
+// rule by rule only then. The rest goes to factorgate or to the gateway, whose target HAProxy
+// forwards as it came.
 
-import type { EdgePattern, Subject } from './rules.js';
+import { pcreAlternation, type EdgePattern, type Subject } from './rules.js';
 import type { EdgeSetup, Upstream } from './setup.js';
 
 // HAProxy's `path` is the raw path, without the query; `url` the whole target as it came.
@@ -16,6 +17,14 @@ function single(text: string): string {
 }
 
 const condition = (p: EdgePattern) => `{ ${SUBJECT_FETCH[p.on]} -m reg${p.caseless ? ' -i' : ''} ${single(p.pattern)} }`;
+
+/** An ACL true when any pattern matches: one line, and one regular expression, per subject. */
+function acl(name: string, patterns: readonly EdgePattern[]): string[] {
+  return (['target', 'path', 'decoded'] as const).filter((s) => patterns.some((p) => p.on === s)).map((subject) => {
+    const mine = patterns.filter((p) => p.on === subject);
+    return `    acl ${name} ${SUBJECT_FETCH[subject]} -m reg ${single(pcreAlternation(mine))}`;
+  });
+}
 
 function server(name: string, u: Upstream): string {
   const host = u.host.includes(':') ? `[${u.host}]` : u.host;
@@ -73,17 +82,21 @@ export function haproxyConfig(setup: EdgeSetup): string {
     '    # Requests HAProxy\'s own parser refuses (a literal "#", bytes no browser sends) get its own 400 page',
     '    # and a log line with method <BADREQ>.',
     '',
-    '    # At most 256 bytes of the raw path, for the log.',
-    '    http-request set-var(txn.fg_log_path) path,bytes(0,256)',
+    ...rules.ambiguous.map((r) => `    # 1: ${r.why}`),
+    ...acl('fg_ambiguous', rules.ambiguous),
+    ...rules.guarded.map((r) => `    # 2: ${r.why} (read from the decoded path once (1) has passed: caseless, with ";params", empty segments and trailing dots and spaces allowed for)`),
+    ...acl('fg_guarded', rules.guarded),
+    ...rules.toFactorgate.map((r) => `    # 3: ${r.why}`),
+    ...acl('fg_to_factorgate', rules.toFactorgate),
     '',
-    '    # 1. Targets servers could read two ways: the reason factorgate would log.',
-    ...rules.ambiguous.flatMap((r) => [`    # ${r.why}`, `    http-request set-var(txn.fg_reason) str(${r.reason}) if !{ var(txn.fg_reason) -m found } ${condition(r)}`]),
-    '    http-request set-var(txn.fg_event) str(ambiguous_target) if { var(txn.fg_reason) -m found }',
+    '    # 1. Targets servers could read two ways: refused with 400.',
+    '    http-request set-var(txn.fg_event) str(ambiguous_target) if fg_ambiguous',
+    '    # 2. The gateway\'s login targets: refused with 403.',
+    '    http-request set-var(txn.fg_event) str(guarded_target_refused) if !{ var(txn.fg_event) -m found } fg_guarded',
     '',
-    '    # 2. The gateway\'s login targets, read from the decoded path once (1) has passed: caseless, with',
-    '    #    ";params", empty segments and trailing dots and spaces allowed for.',
-    ...rules.guarded.flatMap((r) => [`    # ${r.why}`, `    http-request set-var(txn.fg_event) str(guarded_target_refused) if !{ var(txn.fg_event) -m found } ${condition(r)}`]),
-    '',
+    '    # For the log of a refusal only: the reason factorgate would give, and at most 256 bytes of the raw path.',
+    ...rules.ambiguous.map((r) => `    http-request set-var(txn.fg_reason) str(${r.reason}) if { var(txn.fg_event) -m str ambiguous_target } !{ var(txn.fg_reason) -m found } ${condition(r)}`),
+    '    http-request set-var(txn.fg_log_path) path,bytes(0,256) if { var(txn.fg_event) -m found }',
     '    http-request set-log-level silent unless { var(txn.fg_event) -m found }',
     refusal(400, 'ambiguous_target', setup.pages.ambiguous),
     refusal(403, 'guarded_target_refused', setup.pages.guarded),
@@ -102,7 +115,7 @@ export function haproxyConfig(setup: EdgeSetup): string {
     '    http-request set-uri %[pathq] if { url -m reg -i ^https?:// }',
     '',
     '    # 3. What factorgate must see; everything else goes to the gateway.',
-    ...rules.toFactorgate.flatMap((r) => [`    # ${r.why}`, `    use_backend fg_factorgate if ${condition(r)}`]),
+    '    use_backend fg_factorgate if fg_to_factorgate',
     '    default_backend fg_gateway',
     '',
     `# The gateway (gateway.url ${setup.gateway.url}).`,

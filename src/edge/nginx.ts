@@ -1,18 +1,23 @@
 // `factorgate edge nginx`: the edge's rules (rules.ts) written as an nginx configuration for the
 // http {} context. Refusals and the choice of upstream are made in the server's rewrite phase,
-// before any location, from maps over the raw target ($request_uri) and the decoded path ($uri);
-// the gateway's traffic then takes a location with a fixed proxy_pass and no URI part, which
-// nginx forwards with the target exactly as the client sent it.
+// before any location, from maps over the raw target ($request_uri), its raw path and the decoded
+// path ($uri), each subject's rules joined into one regular expression; the gateway's traffic then
+// takes a location with a fixed proxy_pass and no URI part, which nginx forwards with the target
+// exactly as the client sent it. The reason a refusal is logged under is worked out only for
+// refused requests, rule by rule.
 
-import type { EdgePattern, Subject } from './rules.js';
+import { pcreAlternation, type EdgePattern, type Subject } from './rules.js';
 import type { EdgeSetup, Upstream } from './setup.js';
 
 const SUBJECT_VARIABLE: Record<Subject, string> = { target: '$request_uri', path: '$fg_path', decoded: '$uri' };
 
+/** Internal locations the server's rewrites lead to; a client asking for one gets 404. */
+const INTERNAL = { factorgate: '/.factorgate-edge/factorgate', ambiguous: '/.factorgate-edge/ambiguous', guarded: '/.factorgate-edge/guarded' } as const;
+
 /** A regex in a double-quoted nginx string: nginx would rewrite \\ \" \' \t \r \n inside one. */
-function quotedRegex(pattern: EdgePattern): string {
-  if (/["]|\\["'\\trn]/.test(pattern.pattern)) throw new Error(`pattern not writable in nginx: ${pattern.pattern}`);
-  return `"${pattern.caseless ? '~*' : '~'}${pattern.pattern}"`;
+function quotedRegex(pattern: string, caseless = false): string {
+  if (/["]|\\["'\\trn]/.test(pattern)) throw new Error(`pattern not writable in nginx: ${pattern}`);
+  return `"${caseless ? '~*' : '~'}${pattern}"`;
 }
 
 /** A page in a single-quoted nginx string; "$" would start a variable, so it becomes its character reference. */
@@ -21,18 +26,35 @@ function quotedPage(page: string): string {
   return `'${page.replace(/\$/g, '&#36;')}'`;
 }
 
+const SUBJECTS = ['target', 'path', 'decoded'] as const;
+
 /**
- * One map per subject, each falling back to the next, the first match giving the value: `name` is
- * the map over the whole target, then the raw path, then the decoded path ($uri), so the reason
- * named for a refusal is the one factorgate would give.
+ * `name` is "1" when any pattern matches: one map per subject, the whole target's first, each
+ * falling back to the next, and each one regular expression of all its subject's patterns.
  */
-function chainedMaps(name: string, patterns: ReadonlyArray<EdgePattern & { value: string }>): string[] {
-  const subjects = (['target', 'path', 'decoded'] as const).filter((s) => patterns.some((p) => p.on === s));
+function anyOf(name: string, patterns: readonly EdgePattern[], why: string): string[] {
+  const subjects = SUBJECTS.filter((s) => patterns.some((p) => p.on === s));
+  const variable = (i: number) => (i === 0 ? name : `${name}_${subjects[i]}`);
+  return subjects.flatMap((subject, i) => {
+    const mine = patterns.filter((p) => p.on === subject);
+    return [
+      `# ${i === 0 ? why : `(${name}, continued)`}: ${mine.map((p) => p.why).join('; ')}.`,
+      `map ${SUBJECT_VARIABLE[subject]} ${variable(i)} {`,
+      `    ${quotedRegex(pcreAlternation(mine))} 1;`,
+      `    default ${i === subjects.length - 1 ? '""' : variable(i + 1)};`,
+      '}',
+    ];
+  });
+}
+
+/** `name` is the reason of the first pattern that matches, rule by rule (read only when a refusal is logged). */
+function firstReason(name: string, patterns: ReadonlyArray<EdgePattern & { reason: string }>, otherwise: string): string[] {
+  const subjects = SUBJECTS.filter((s) => patterns.some((p) => p.on === s));
   const variable = (i: number) => (i === 0 ? name : `${name}_${subjects[i]}`);
   return subjects.flatMap((subject, i) => [
     `map ${SUBJECT_VARIABLE[subject]} ${variable(i)} {`,
-    ...patterns.filter((p) => p.on === subject).map((p) => `    ${quotedRegex(p)} ${p.value};  # ${p.why}`),
-    `    default ${i === subjects.length - 1 ? '""' : variable(i + 1)};`,
+    ...patterns.filter((p) => p.on === subject).map((p) => `    ${quotedRegex(p.pattern, p.caseless)} ${p.reason};`),
+    `    default ${i === subjects.length - 1 ? otherwise : variable(i + 1)};`,
     '}',
   ]);
 }
@@ -49,7 +71,7 @@ function upstreamBlock(name: string, u: Upstream, idleSeconds: number, comment: 
   ];
 }
 
-function proxyBasics(u: Upstream): string[] {
+function proxyBasics(u: Upstream, secretHeaderName: string): string[] {
   return [
     '        proxy_http_version 1.1;',
     '        proxy_set_header Host $http_host;',
@@ -61,6 +83,8 @@ function proxyBasics(u: Upstream): string[] {
     '        proxy_set_header X-Forwarded-Proto $scheme;',
     '        proxy_set_header X-Forwarded-Port $server_port;',
     '        proxy_set_header Forwarded "";',
+    '        # Only factorgate\'s replay carries the shared secret header; no client may send one on.',
+    `        proxy_set_header ${secretHeaderName} "";`,
     '        proxy_redirect off;',
     ...(u.scheme === 'https'
       ? [
@@ -75,13 +99,11 @@ function proxyBasics(u: Upstream): string[] {
   ];
 }
 
-/** Internal locations the server's rewrites lead to; a client asking for one gets 404. */
-const INTERNAL = { factorgate: '/.factorgate-edge/factorgate', ambiguous: '/.factorgate-edge/ambiguous', guarded: '/.factorgate-edge/guarded' } as const;
-
-function refusalLocation(path: string, status: number, page: string): string[] {
+function refusalLocation(path: string, status: number, page: string, log: string, format: string): string[] {
   return [
     `    location = ${path} {`,
     '        internal;',
+    `        access_log ${log} ${format};`,
     '        # The connection is closed after the refusal, as factorgate closes it.',
     '        keepalive_timeout 0;',
     '        default_type "text/html; charset=utf-8";',
@@ -89,6 +111,15 @@ function refusalLocation(path: string, status: number, page: string): string[] {
     '        add_header X-Content-Type-Options nosniff always;',
     `        return ${status} ${quotedPage(page)};`,
     '    }',
+  ];
+}
+
+/** One JSON line per refusal: never the query string, at most 256 bytes of the path. */
+function logFormat(name: string, event: string, reason: string): string[] {
+  return [
+    `log_format ${name} escape=json`,
+    `    '{"time":"$time_iso8601","event":"${event}","reason":"${reason}","method":"$request_method",'`,
+    '    \'"path":"$fg_log_path","clientIp":"$remote_addr","status":$status,"edge":"nginx"}\';',
   ];
 }
 
@@ -121,32 +152,21 @@ export function nginxConfig(setup: EdgeSetup): string {
     'map $request_uri $fg_path { "~^(?<fg_raw_path>[^?]*)" $fg_raw_path; }',
     'map $request_uri $fg_log_path { "~^(?<fg_raw_log_path>[^?]{0,256})" $fg_raw_log_path; }',
     '',
-    '# 1. Targets servers could read two ways: the reason factorgate would log, or "".',
-    ...chainedMaps('$fg_ambiguous', rules.ambiguous.map((r) => ({ ...r, value: r.reason }))),
+    ...anyOf('$fg_ambiguous', rules.ambiguous, '1. A target servers could read two ways'),
     '',
-    '# 2. The gateway\'s login targets, read from the decoded path once (1) has passed: caseless, with',
-    '#    ";params", empty segments and trailing dots and spaces allowed for.',
-    ...chainedMaps('$fg_guarded', rules.guarded.map((r) => ({ ...r, value: '1' }))),
+    ...anyOf('$fg_guarded', rules.guarded, '2. The gateway\'s login targets, read from the decoded path once (1) has passed: caseless, with ";params", empty segments and trailing dots and spaces allowed for'),
     '',
-    '# 3. What factorgate must see.',
-    ...chainedMaps('$fg_to_factorgate', rules.toFactorgate.map((r) => ({ ...r, value: '1' }))),
+    ...anyOf('$fg_to_factorgate', rules.toFactorgate, '3. What factorgate must see'),
     '',
-    '# The event a refusal is logged under, from the internal location that answered it.',
-    'map "$uri $status" $fg_event {',
-    `    "${INTERNAL.ambiguous} 400" ambiguous_target;`,
-    `    "${INTERNAL.guarded} 403" guarded_target_refused;`,
-    '    default "";',
-    '}',
-    '# A request nginx itself could not read has no reason from (1).',
-    'map $fg_ambiguous $fg_reason { "" unreadable_request; default $fg_ambiguous; }',
-    'map $fg_event $fg_log_reason { ambiguous_target $fg_reason; default ""; }',
+    '# The reason a refusal of (1) is logged under, the one factorgate would give; unreadable_request for',
+    '# a request nginx itself could not read.',
+    ...firstReason('$fg_reason', rules.ambiguous, 'unreadable_request'),
     '',
     '# WebSockets upgrade; everything else keeps the upstream connection alive.',
     'map $http_upgrade $fg_connection { default upgrade; "" ""; }',
     '',
-    'log_format factorgate_edge escape=json',
-    '    \'{"time":"$time_iso8601","event":"$fg_event","reason":"$fg_log_reason","method":"$request_method",\'',
-    '    \'"path":"$fg_log_path","clientIp":"$remote_addr","status":$status,"edge":"nginx"}\';',
+    ...logFormat('factorgate_edge_ambiguous', 'ambiguous_target', '$fg_reason'),
+    ...logFormat('factorgate_edge_guarded', 'guarded_target_refused', ''),
     '',
     ...upstreamBlock('fg_gateway', setup.gateway, setup.gatewayIdleSeconds, `The gateway (gateway.url ${setup.gateway.url}).`),
     '',
@@ -161,10 +181,11 @@ export function nginxConfig(setup: EdgeSetup): string {
         `    ssl_certificate_key ${setup.tls.certificateKey ?? setup.tls.certificate};`,
       ]
       : ['    # Plain HTTP: put TLS in front, or generate with --certificate and --certificate-key.']),
-    '',
     '    server_tokens off;',
-    `    access_log ${log} factorgate_edge if=$fg_event;`,
-    '    # To log every request too, use a format without $request and $request_uri, which carry the query string.',
+    '',
+    '    # Only refusals are logged (in their locations below). To log every request too, use a format',
+    '    # without $request and $request_uri, which carry the query string.',
+    '    access_log off;',
     '',
     '    # Bodies of any size, streamed to the gateway as they come, as factorgate passes them.',
     '    client_max_body_size 0;',
@@ -183,22 +204,19 @@ export function nginxConfig(setup: EdgeSetup): string {
     '',
     '    location / {',
     `        proxy_pass ${gatewayUrl};`,
-    ...proxyBasics(setup.gateway),
-    `        # Only factorgate's replay carries the shared secret header; no client may send one on.`,
-    `        proxy_set_header ${setup.secretHeaderName} "";`,
+    ...proxyBasics(setup.gateway, setup.secretHeaderName),
     '    }',
     '',
     '    # Reached only through the rewrites above ("internal"): the target goes to factorgate as it came.',
     `    location = ${INTERNAL.factorgate} {`,
     '        internal;',
     `        proxy_pass ${factorgateUrl}$request_uri;`,
-    ...proxyBasics(setup.factorgate),
-    `        proxy_set_header ${setup.secretHeaderName} "";`,
+    ...proxyBasics(setup.factorgate, setup.secretHeaderName),
     '    }',
     '',
-    ...refusalLocation(INTERNAL.ambiguous, 400, setup.pages.ambiguous),
+    ...refusalLocation(INTERNAL.ambiguous, 400, setup.pages.ambiguous, log, 'factorgate_edge_ambiguous'),
     '',
-    ...refusalLocation(INTERNAL.guarded, 403, setup.pages.guarded),
+    ...refusalLocation(INTERNAL.guarded, 403, setup.pages.guarded, log, 'factorgate_edge_guarded'),
     '}',
     '',
   ];
