@@ -29,9 +29,9 @@ const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
 
 /** Inclusive time of these functions (name and file prefixes, as the summary labels them). */
 const WATCH = [
-  'classify guard.js', 'dropUntrustedForwarding server.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
+  'classify guard.js', 'dropUntrustedForwarding front_door.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
   'request node:http', 'ClientRequest node:_http_client', 'parserOnIncoming', 'request Axios.js', 'call client.js', 'parseReply xml.js',
-  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin login_flow.js', 'answer login_flow.js',
+  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin begin.js', '(anonymous) answer.js',
 ];
 
 /** CPU per proxied request of factorgate and of the bare Node proxies it is built from, same load and layout, no profiler. */
@@ -77,7 +77,7 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
       const child = proxy === 'factorgate'
         ? await startFactorgateProcess({ gatewayUrl: upstream.ready, anakamUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy })
         : await startChild(process.execPath, ['--import', 'tsx', FLOOR], { name: proxy, cpus: PASSTHROUGH_LAYOUT.proxy, env: { BENCH_MODE: proxy === 'node-pipe' ? 'pipe' : 'hpm', BENCH_GATEWAY_URL: upstream.ready } });
-      proxies.push({ proxy, url: `${'url' in child ? child.url : child.ready}/bench/hello`, pid: child.pid, stop: () => child.stop() });
+      proxies.push({ proxy, url: `${String('url' in child ? child.url : child.ready)}/bench/hello`, pid: child.pid, stop: () => child.stop() });
     }
     const rounds = new Map<string, Floor[]>();
     try {
@@ -129,7 +129,7 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
     await upstream.stop();
   }
 
-  let loginFloors: FloorRow[] = [];
+  let loginFloors: FloorRow[];
   const sims = await startChild(process.execPath, ['--import', 'tsx', SIMS], { name: 'simulators', ipc: true, env: { BENCH_USERS: '1000' } });
   try {
     const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];

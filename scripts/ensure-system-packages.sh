@@ -12,6 +12,8 @@ command -v dot >/dev/null 2>&1 || needed+=(graphviz)
 # The edge proxies test/security and test/edge run in front of factorgate (src/edge/run_edge.ts).
 [ -x /usr/sbin/nginx ] || needed+=(nginx-light)
 [ -x /usr/sbin/haproxy ] || needed+=(haproxy)
+# PostgreSQL for the device store tests, run by them from initdb (test/helpers/postgres_server.ts).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || needed+=(postgresql)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 

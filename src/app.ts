@@ -2,33 +2,24 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
-import type { LoginFlow } from './login/login_flow.js';
 import type { Logger } from './log.js';
-import type { Keyring } from './security/keyring.js';
-import type { UserNames } from './identity/user_names.js';
 import { FactorgateError, asFactorgateError } from './errors.js';
-import { CookiePolicy } from './login/cookies.js';
-import { loginRoutes } from './login/routes.js';
-import { pushRoutes } from './login/push_routes.js';
-import { loginIdReader, parseCookieHeader } from './http/request.js';
-import type { PushWatcher } from './login/push_watcher.js';
-import type { Notifier } from './state/notifier.js';
+import { MFA, MFA_PATHS } from './http/paths.js';
+import { parseCookieHeader } from './http/request.js';
+import { loginRoutes, type LoginWeb } from './login/routes.js';
 import { sendError } from './login/respond.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 
 export type AppDeps = {
   config: Config;
-  flow: LoginFlow;
-  userNames: UserNames;
-  keyring: Keyring;
-  cookies: CookiePolicy;
   logger: Logger;
+  /** The login's endpoints under /mfa (src/login/routes.ts). */
+  login: LoginWeb;
+  /** The gateway's login page, fetched and rewritten (src/proxy/login_page/). */
   loginPage: express.RequestHandler;
   /** /healthz, /readyz and /metrics. */
   ops: express.Router;
-  watcher: PushWatcher;
-  notifier: Notifier;
   /** /manageotp, when otp.enabled (src/manage/routes.ts): brings its own headers and body parser. */
   manage?: express.Router;
 };
@@ -51,17 +42,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deps.ops);
   app.get(config.gateway.loginPage, deps.loginPage);
 
-  app.use('/mfa', helmet({
+  app.use(MFA, helmet({
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
     hsts: config.behindTls,
   }));
-  app.use('/mfa/static', express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
+  app.use(MFA_PATHS.static, express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
   // No browser compresses a form post: a Content-Encoding is refused (415), never inflated.
-  app.use('/mfa', express.urlencoded({ extended: false, inflate: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, inflate: false, strict: true }));
-  const responder = { keyring: deps.keyring, cookies: deps.cookies, loginPage: config.gateway.loginPage };
-  app.use(loginRoutes({ ...responder, flow: deps.flow, config, userNames: deps.userNames }));
+  app.use(MFA, express.urlencoded({ extended: false, inflate: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, inflate: false, strict: true }));
+  app.use(loginRoutes(deps.login));
   if (deps.manage) app.use(deps.manage);
-  app.use(pushRoutes({ ...responder, flow: deps.flow, watcher: deps.watcher, notifier: deps.notifier, loginIdOf: loginIdReader(deps.keyring, config.cookies.handleName) }));
 
   app.use((req, res) => {
     sendError(req, res, new FactorgateError('not_found', 'no such factorgate route'), config.gateway.loginPage);

@@ -15,6 +15,7 @@ const USAGE = `Usage:
   factorgate config-reference  print every setting with its variable and default (Markdown)
   factorgate flows check FILE  check the flows section of FILE and print each path through it
   factorgate flows graph FILE [--format mermaid|dot]   draw the flow for the docs
+  factorgate devices copy FILE [--config FILE]   copy the TOTP devices of an SQLite FILE into otp.postgres
   factorgate --help
 
 Every setting can also come from the environment, e.g. FACTORGATE_GATEWAY_URL, FACTORGATE_TFA_BASE_URL,
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     return runDemo(process.env, { flowFile: values.flow, edge: values.edge });
   }
   if (command === 'flows') {
-    const { runFlowsCommand } = await import('./flows/cli.js');
+    const { runFlowsCommand } = await import('./config/flows_command.js');
     return runFlowsCommand(positionals.slice(1).concat(values.format ? ['--format', values.format] : []), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   if (command === 'config-reference') {
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(configReference());
     return 0;
   }
-  if (command !== undefined) {
+  if (command !== undefined && command !== 'devices') {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -67,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+  if (command === 'devices') {
+    const { runDevicesCommand } = await import('./otp/devices_cli.js');
+    return runDevicesCommand(positionals.slice(1), config.otp, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   if (config.listen.workers > 1 && cluster.isPrimary) {
     // Each worker runs this same command and reads the same file and environment.

@@ -78,3 +78,11 @@ export function asFactorgateError(err: unknown): FactorgateError {
   if (err instanceof Error && err.name === 'StoreError') return new FactorgateError('store_unavailable', err.message);
   return new FactorgateError('internal', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');
 }
+
+/** A configuration factorgate cannot start with: every problem, each under its dotted path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -7,20 +7,19 @@ import { Keyring } from './security/keyring.js';
 import { MemoryStore } from './state/memory_store.js';
 import { RedisStore } from './state/redis_store.js';
 import type { Store } from './state/store.js';
-import { LoginRecords } from './login/login_record.js';
+import { LoginRecords } from './login/record.js';
 import { Limits } from './security/limits.js';
 import { UserNames } from './identity/user_names.js';
 import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
-import { ProviderRegistry } from './providers/registry.js';
+import { ProviderRegistry, type Providers } from './providers/registry.js';
 import { LdapFirstFactor } from './ldap/first_factor.js';
 import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
 import { passwordCheck } from './identity/password_check.js';
-import { BASE as MANAGE_BASE } from './manage/deps.js';
+import { MANAGE } from './http/paths.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
-import type { SecondFactorProvider } from './providers/provider.js';
 import { TotpProvider } from './providers/totp/totp_provider.js';
 import { openDeviceStore, totpFromConfig } from './otp/open_device_store.js';
 import type { OtpDeps } from './otp/check_code.js';
@@ -28,9 +27,12 @@ import { MemoryNotifier, type Notifier } from './state/notifier.js';
 import { RedisNotifier } from './state/redis_notifier.js';
 import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
-import { LoginFlow } from './login/login_flow.js';
-import { loginFlowOf } from './flows/index.js';
-import { CookiePolicy, ownCookieNames } from './login/cookies.js';
+import { makeLogin } from './login/login.js';
+import { loginIdReader } from './login/handle.js';
+import { pushVerdict } from './login/push_poll.js';
+import { loginFlowOf, providerChoice } from './flows/index.js';
+import { CookiePolicy } from './login/cookies.js';
+import { ownCookieNames } from './http/paths.js';
 import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
 import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
@@ -67,15 +69,10 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     now,
   });
   const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
-  const providers = new ProviderRegistry(
-    new Map<string, SecondFactorProvider>([
-      ...(anakam ? [[anakam.name, anakam] as [string, SecondFactorProvider]] : []),
-      ...pushProviders(config, logger, metrics, now),
-      ...(otp ? [[otp.provider.name, otp.provider] as [string, SecondFactorProvider]] : []),
-    ]),
-    config.providers.policies,
-    config.providers.default,
-  );
+  const providers = new ProviderRegistry({ anakam, ...pushProviders(config, logger, metrics, now), totp: otp?.provider });
+  for (const name of [config.providers.default, ...config.providers.policies.map((p) => p.use)]) {
+    if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
+  }
   const gw = config.gateway;
   const replayer = new GatewayReplayer({
     gatewayUrl: gw.url,
@@ -94,16 +91,16 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const limits = new Limits(store, config.limits);
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
-  const flow = new LoginFlow({
-    config, flow: loginFlowOf(config), providers, replayer, keyring, logger, metrics, now, firstFactor, limits, userNames,
+  const login = makeLogin({
+    config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, keyring, logger, metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now), verifyPassword,
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
   const watcher = new PushWatcher({
-    verdict: (loginId) => flow.pushVerdict(loginId), store, notifier, logger,
+    verdict: (loginId) => pushVerdict(login, loginId), store, notifier, logger,
     intervalMs: config.linotp?.pollIntervalMs ?? 1000, maxIntervalMs: config.linotp?.pollMaxIntervalMs ?? 5000,
   });
-  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE_BASE] : [] });
+  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE] : [] });
   const manage = otp ? manageOtpRoutes({
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
@@ -122,17 +119,21 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   }, config.health.checkIntervalMs, now);
   const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
   const app = createApp({
-    config, flow, userNames, keyring, cookies, logger, watcher, notifier, manage,
+    config, logger, manage,
+    login: {
+      login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
+      responder: { keyring, cookies, loginPage: gw.loginPage },
+    },
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
-      gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
-      ownCookies: ownCookieNames(config), timeoutMs: gw.timeoutMs,
+      gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
+      ownCookies: ownCookieNames(config.cookies), timeoutMs: gw.timeoutMs,
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
-    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config) }),
+    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config.cookies) }),
     onPassthrough: () => metrics.passthroughRequests.inc(),
   });
 
@@ -207,9 +208,9 @@ function evictionReporter(logger: Logger, metrics: Metrics, clock: Clock): () =>
 }
 
 /** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */
-function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: () => number): Array<[string, SecondFactorProvider]> {
+function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: () => number): Pick<Providers, 'push' | 'pushWithCode'> {
   const linotp = config.linotp;
-  if (!linotp) return [];
+  if (!linotp) return {};
   const client = new LinotpClient({
     ...linotp, logger, now,
     onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
@@ -218,14 +219,15 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
     client, otppin: linotp.otppin, timeoutSeconds: linotp.pushTimeoutSeconds, validitySeconds: linotp.challengeValiditySeconds,
     gatewayName: new URL(config.gateway.url).host, logger, now,
   };
-  return [
-    ['push', new PushProvider({ ...common, name: 'push', allowCode: false })],
-    ['push_with_code', new PushProvider({ ...common, name: 'push_with_code', allowCode: true })],
-  ];
+  return {
+    push: new PushProvider({ ...common, name: 'push', allowCode: false }),
+    pushWithCode: new PushProvider({ ...common, name: 'push_with_code', allowCode: true }),
+  };
 }
 
 /** factorgate's own TOTP codes: the device store the configuration names, and the login provider over it. */
 async function openOtp(config: Config, keyring: Keyring, clock: Clock, logger: Logger): Promise<{ deps: OtpDeps; provider: TotpProvider }> {
-  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock), keyring, totp: totpFromConfig(config.otp), clock, logger };
+  const onError = (reason: string) => logger.warn({ event: 'device_store_error', store: config.otp.store, reason }, 'OTP device store trouble');
+  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock, onError), keyring, totp: totpFromConfig(config.otp), clock, logger };
   return { deps, provider: new TotpProvider(deps, { maxDevices: config.otp.maxDevices }) };
 }

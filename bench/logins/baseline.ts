@@ -1,4 +1,4 @@
-import { IDLE_SOCKET_MS } from '../../src/http/outbound.js';
+import { IDLE_SOCKET_MS } from '../../src/outbound/http_client.js';
 import { Agent } from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { BENCH_API } from '../lib/factorgate_process.js';

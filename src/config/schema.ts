@@ -4,7 +4,10 @@ import { ldapConfigSchema } from '../ldap/config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
+import { compileRule } from '../flows/rules.js';
+import { policyRule } from '../flows/provider_policies.js';
 import { userNamesSchema } from '../identity/user_names.js';
+import { limitsSchema } from '../security/limits.js';
 import { readTarget } from '../proxy/request_target.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
@@ -20,13 +23,13 @@ const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must
 // Sections with required keys start empty when absent, so a missing key is reported by its full
 // dotted path (gateway.url), not as a missing section.
 const EMPTY_SECTION = {} as never;
-const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
+const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a plain form field name');
 
 // The anakam section (the Anakam-style two-factor server; `tfa` is its older name, still read) is
 // optional: given (any anakam.* key, in the file or the environment), its required keys stay
 // required; absent, factorgate runs on its own TOTP codes or a push server. Absent, it still
 // carries its default callout timeout: the login's answer lock is sized from anakam.timeoutMs
-// (src/login/login_flow.ts), and 4 x 5 s is what that lock has always been.
+// (src/login/login.ts), and 4 x 5 s is what that lock has always been.
 const ANAKAM_TIMEOUT_MS = 5000;
 const anakamOrLockTimeout = <T extends object>(anakam: T | undefined) =>
   anakam ? { configured: true as const, ...anakam } : { configured: false as const, timeoutMs: ANAKAM_TIMEOUT_MS };
@@ -113,16 +116,7 @@ export const configSchema = z.object({
     maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),
     maxPasswordLength: z.number().int().min(8).max(1024).default(256).describe('Longest password accepted.'),
   }).prefault({}),
-  limits: z.object({
-    windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
-    loginStartsPerUser: z.number().int().min(1).max(1000).default(10).describe('Logins one user may start per window.'),
-    loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
-    wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
-      .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
-    resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
-    ipv6PrefixLength: z.number().int().min(32).max(128).default(64)
-      .describe('An IPv6 client counts toward the per-client limit by its network of this many bits (one host usually holds a whole /64); 128 counts each address alone.'),
-  }).prefault({}),
+  limits: limitsSchema.prefault({}),
   cookies: z.object({
     handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),
     deviceName: cookieName.default('DeviceKey').describe('Cookie holding the remembered-device credential.'),
@@ -150,7 +144,14 @@ export const configSchema = z.object({
       url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379')
         .describe('Redis URL (rediss:// for TLS). Keep a password out of it: use store.redis.password.'),
       password: z.string().min(1).optional().describe('Redis password (FACTORGATE_STORE_REDIS_PASSWORD or _FILE).'),
-      tls: z.boolean().default(false).describe('Connect with TLS.'),
+      tls: z.boolean().default(false).describe('Connect with TLS (as a rediss:// URL does).'),
+      caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the certificates of Redis (and of the sentinels); implies tls. Without it, the system CAs.'),
+      sentinel: z.object({
+        nodes: z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port')).max(16).default([])
+          .describe('Redis Sentinels as host:port (comma-separated in the environment). Given, the sentinels name the master (store.redis.url then gives only the database number, and no host) and, after a failover, the new one.'),
+        masterName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('mymaster').describe('Name under which the sentinels monitor the master.'),
+        password: z.string().min(1).optional().describe('Password of the sentinels, when they ask for one (FACTORGATE_STORE_REDIS_SENTINEL_PASSWORD or _FILE).'),
+      }).prefault({}).describe('Redis Sentinel: a master with replicas, and failover.'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('factorgate:').describe('Put before every key, so deployments sharing one Redis keep apart.'),
       connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000).describe('How long connecting may take.'),
       commandTimeoutMs: z.number().int().min(50).max(60_000).default(1000).describe('A command unanswered by then fails (and with it the login, closed).'),
@@ -169,6 +170,12 @@ export const configSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   flowNeeds(config, ctx);
+  // A policy is a rule of the flow language (src/flows/provider_policies.ts): one that is no valid rule is refused here.
+  config.providers.policies.forEach((policy, i) => {
+    const compiled = compileRule(policyRule(policy));
+    if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i], message: compiled.error.message });
+  });
+  refusePerHostDevices(config, ctx);
   if (!config.anakam.configured) {
     if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
@@ -188,6 +195,23 @@ export const configSchema = z.object({
   providers: { ...config.providers, default: defaultProvider(config) },
   otp: { ...config.otp, enabled: otpEnabled(config) },
 }));
+
+/**
+ * Several instances with devices in a per-host file: a device registered through one would be
+ * unknown to the others, and a code could be used once on each. Only a shared store will do.
+ */
+function refusePerHostDevices(config: Choices & { otp: { store: string }; store: { type: string }; listen: { workers: number } }, ctx: z.RefinementCtx): void {
+  if (!otpEnabled(config) || config.otp.store !== 'sqlite') return;
+  const several = [
+    ...(config.store.type === 'redis' ? ['store.type is redis'] : []),
+    ...(config.listen.workers > 1 ? [`listen.workers is ${config.listen.workers}`] : []),
+  ];
+  if (several.length === 0) return;
+  ctx.addIssue({
+    code: 'custom', path: ['otp', 'store'],
+    message: `is sqlite, a file of one host, but ${several.join(' and ')} (several instances): each would keep its own devices and its own record of used codes. Set otp.store to postgres (otp.postgres.*) or ldap (otp.ldap.*), which every instance shares`,
+  });
+}
 
 /** Each flow action needs the section that configures its authenticator. */
 function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unknown }, ctx: z.RefinementCtx): void {

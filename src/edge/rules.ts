@@ -8,8 +8,8 @@
 // factorgate, whose guard also reads NFKC and Unicode case mappings.
 
 import type { Config } from '../config/schema.js';
-import { BASE as MANAGE_BASE } from '../manage/deps.js';
-import { OWN_COOKIE_PATHS, OWN_PATHS, routeTable } from '../proxy/guard.js';
+import { OWN_COOKIE_PATHS, routeTable } from '../proxy/guard.js';
+import { MANAGE, OPS_PATHS } from '../http/paths.js';
 import {
   ABSOLUTE_FORM_AUTHORITY,
   ABSOLUTE_FORM_SCHEMES,
@@ -108,7 +108,7 @@ const AUTHORITY = `(?:${HOST})${PORT}`;
 
 /** The rules for factorgate's configuration: its guarded paths, login page and own paths. */
 export function edgeRules(config: Pick<Config, 'gateway' | 'otp'>): EdgeRules {
-  const table = routeTable({ ...config.gateway, ownPaths: config.otp.enabled ? [MANAGE_BASE] : [] });
+  const table = routeTable({ ...config.gateway, ownPaths: config.otp.enabled ? [MANAGE] : [] });
   const refusedLiterals = Object.entries(REFUSED_LITERAL_IN_PATH).map(([char, reason]): EdgeRefusal => ({
     on: 'path', pattern: byteEscape(char.charCodeAt(0)), caseless: false, reason, why: `a literal ${char} in the path`,
   }));
@@ -130,7 +130,7 @@ export function edgeRules(config: Pick<Config, 'gateway' | 'otp'>): EdgeRules {
     toFactorgate: [
       ...OWN_COOKIE_PATHS.map((path) => ({ on: 'path' as const, pattern: cookiePathPattern(path), caseless: false, why: `${path}: factorgate's cookies go with it` })),
       ...table.own.map((reading) => ({ on: 'decoded' as const, pattern: readingPattern(reading, true), caseless: true, why: `${reading}: factorgate's pages` })),
-      ...[...OWN_PATHS].map((path) => ({ on: 'decoded' as const, pattern: readingPattern(path, false), caseless: true, why: `${path}: factorgate's health and metrics` })),
+      ...OPS_PATHS.map((path) => ({ on: 'decoded' as const, pattern: readingPattern(path, false), caseless: true, why: `${path}: factorgate's health and metrics` })),
       ...table.loginPageReadings.map((reading) => ({ on: 'decoded' as const, pattern: readingPattern(reading, false), caseless: true, why: `${reading}: the login page, with factorgate's script` })),
       { on: 'path', pattern: '%[89a-f][0-9a-f]', caseless: true, why: 'escapes of non-ASCII bytes: factorgate also reads NFKC and Unicode case' },
     ],

@@ -5,8 +5,8 @@
 
 import type { Config } from '../config/schema.js';
 import { errorCatalog } from '../errors.js';
-import { failurePage } from '../login/pages.js';
-import { IDLE_SOCKET_MS } from '../http/outbound.js';
+import { failurePage } from '../http/page.js';
+import { IDLE_SOCKET_MS } from '../outbound/http_client.js';
 import { edgeRules, type EdgeRules } from './rules.js';
 
 export type EdgeOptions = {

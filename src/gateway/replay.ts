@@ -1,8 +1,8 @@
 import type { AxiosInstance } from 'axios';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
-import { callFailure, closeOutbound, outboundClient } from '../http/outbound.js';
-import { safeLocation } from '../http/safe_location.js';
+import { callFailure, closeOutbound, outboundClient } from '../outbound/http_client.js';
+import { safeLocation } from './safe_location.js';
 
 export type ReplayOptions = {
   gatewayUrl: string;
@@ -88,7 +88,7 @@ export class GatewayReplayer {
     if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
 
     const cookies = await gatewayCookies(response.headers['set-cookie'], url);
-    const rawLocation = response.headers['location'];
+    const rawLocation: unknown = response.headers['location'];
     const refusal = refusalOf({
       status: response.status,
       sessionCookie: cookies.some((c) => c.key === options.sessionCookie && c.value !== ''),

@@ -1,6 +1,6 @@
 import { FactorgateError } from '../errors.js';
 import type { FirstFactorOutcome } from '../ldap/first_factor.js';
-import type { Client } from '../login/access.js';
+import type { Client } from '../http/request.js';
 import type { UserNames } from './user_names.js';
 import type { VerifyPassword } from './verify_password.js';
 

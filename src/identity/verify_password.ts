@@ -1,4 +1,4 @@
-import type { Client } from '../login/access.js';
+import type { Client } from '../http/request.js';
 import type { UserName } from './user_names.js';
 
 /**

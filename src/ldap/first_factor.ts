@@ -1,4 +1,5 @@
-import { Client, Filter, InvalidCredentialsError, type Entry } from 'ldapts';
+import { Client, InvalidCredentialsError, type Entry } from 'ldapts';
+import { escapeDnValue, escapeFilterValue } from './escape.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { LdapConfig } from './config.js';
 import { ldapTls, type LdapTls } from './tls.js';
@@ -31,14 +32,6 @@ export class LdapUnavailableError extends Error {
 
 const FAIL = { outcome: 'fail', reason: 'invalid_credentials' } as const;
 const PLACEHOLDER = '{username}';
-
-/** RFC 4514 §2.4: escapes a value for use inside an RDN (`uid=<value>,ou=...`). */
-export function escapeDnValue(value: string): string {
-  return value.replace(/["+,;<=>\\]|^[ #]| $|\0/g, (c) => (c === '\0' ? '\\00' : `\\${c}`));
-}
-
-/** RFC 4515 §3: escapes a value for use inside a filter (`(uid=<value>)`): `*`, `(`, `)`, `\`, NUL. */
-export const escapeFilterValue = (value: string): string => Filter.escape(value);
 
 // Inserted with a function so `$&`, `$'` and the like in a user name stay literal.
 const fill = (template: string, value: string) => template.replaceAll(PLACEHOLDER, () => value);
@@ -90,7 +83,7 @@ export class LdapFirstFactor {
     if (config.userDnTemplate) {
       dn = fill(config.userDnTemplate, escapeDnValue(username));
     } else {
-      await step(attempt, 'service_bind', () => client.bind(config.bindDn!, config.bindPassword!));
+      await step(attempt, 'service_bind', () => client.bind(config.bindDn!, config.bindPassword));
       const filter = fill(config.searchFilter!, escapeFilterValue(username));
       // Two are enough to know the answer is not exactly one.
       const { searchEntries } = await step(attempt, 'search', () =>

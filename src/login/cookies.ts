@@ -1,16 +1,11 @@
 import type { Response } from 'express';
 import type { Config } from '../config/schema.js';
-import { FORM_COOKIE, SESSION_COOKIE } from '../manage/cookies.js';
+import { MFA } from '../http/paths.js';
 
 // Every attribute of factorgate's own cookies, decided here and nowhere else.
 // Path=/mfa: the gateway never receives them; HttpOnly: no script reads them.
 
-export const COOKIE_PATH = '/mfa';
-
-/** Every cookie factorgate sets, the login's and the /manageotp portal's: never passed to the gateway. */
-export function ownCookieNames(config: Config): string[] {
-  return [config.cookies.handleName, config.cookies.deviceName, config.cookies.csrfName, SESSION_COOKIE, FORM_COOKIE];
-}
+export const COOKIE_PATH = MFA;
 
 export class CookiePolicy {
   constructor(private readonly config: Config) {}

@@ -1,11 +1,19 @@
 import type { Request, Response } from 'express';
-import type { LoginView } from './login_flow.js';
 import type { FactorgateError } from '../errors.js';
-import type { CookiePolicy } from './cookies.js';
+import { failurePage } from '../http/page.js';
+import { MFA_PATHS } from '../http/paths.js';
 import type { Keyring } from '../security/keyring.js';
-import { askPage, enrolPage, failurePage, noticeText, passcodePage, pushPage, setupKey } from './pages.js';
+import type { CookiePolicy } from './cookies.js';
+import { handleOf } from './handle.js';
+import { askPage } from './pages/ask.js';
+import { enrolPage, setupKey } from './pages/enrol.js';
+import { noticeText } from './pages/notices.js';
+import { passcodePage } from './pages/passcode.js';
+import { pushPage } from './pages/push.js';
+import type { LoginView, WaitingView } from './views.js';
 
-export const HANDLE_PURPOSE = 'login-handle';
+// A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
+// script; the handle, device and gateway cookies set or cleared as the view says.
 
 /** The injected script asks for JSON; plain form posts get pages (PRG for challenges). */
 export function wantsJson(req: Request): boolean {
@@ -24,13 +32,13 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
   switch (view.kind) {
     case 'challenge':
     case 'ask':
-      r.cookies.setHandle(res, r.keyring.sign(HANDLE_PURPOSE, view.loginId));
+      r.cookies.setHandle(res, handleOf(r.keyring, view.loginId));
       if (wantsJson(req)) res.json(viewJson(view));
       else if (req.method === 'GET') res.type('html').send(viewPage(view));
       else {
         // Post/redirect/get, carrying only the notice code (never a value from the request).
         const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
-        res.redirect(303, `/mfa/passcode${notice}`);
+        res.redirect(303, `${MFA_PATHS.step}${notice}`);
       }
       return;
     case 'done':
@@ -46,10 +54,8 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
   }
 }
 
-type Waiting = Extract<LoginView, { kind: 'challenge' | 'ask' }>;
-
 /** What the injected script is told about the open step. */
-function viewJson(view: Waiting): Record<string, unknown> {
+function viewJson(view: WaitingView): Record<string, unknown> {
   const notice = view.notice && { ...view.notice, message: noticeText(view.notice) };
   if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
   return {
@@ -70,7 +76,7 @@ function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>): Record<
 }
 
 /** The open step as a page, for browsers without the script. */
-function viewPage(view: Waiting): string {
+function viewPage(view: WaitingView): string {
   if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
   switch (view.challenge.kind) {
     case 'push':

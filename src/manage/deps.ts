@@ -1,3 +1,4 @@
+import { MANAGE } from '../http/paths.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -38,7 +39,7 @@ export const otpDeps = (deps: ManageDeps): OtpDeps => ({
 });
 
 /** Every URL of the portal starts here; its cookies are scoped to it. */
-export const BASE = '/manageotp';
+export const BASE = MANAGE;
 
 /** ASVS 3.3.2: an absolute lifetime, not extended by activity; enough to add and test one device. */
 export const SESSION_TTL_MS = 10 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, NoSuchAttributeError, NoSuchObjectError, type Entry } from 'ldapts';
 import { systemClock, type Clock } from '../clock.js';
-import { escapeDnValue, escapeFilterValue } from '../ldap/first_factor.js';
+import { escapeDnValue, escapeFilterValue } from '../ldap/escape.js';
 import {
   DeviceStoreError, checkDeviceName, checkNewDevice, checkStep,
   type DeviceStore, type NewOtpDevice, type OtpDevice,

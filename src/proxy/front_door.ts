@@ -4,7 +4,7 @@ import proxyAddr from 'proxy-addr';
 import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import type { Logger } from '../log.js';
 import { classify, type RouteTable } from './guard.js';
-import { failurePage } from '../login/pages.js';
+import { failurePage } from '../http/page.js';
 import { errorCatalog } from '../errors.js';
 
 export type ServerDeps = {

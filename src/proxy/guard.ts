@@ -3,8 +3,7 @@
 // factorgate's own when any reading is one of its paths or a browser would send it factorgate's
 // cookies, and refused when its readings could differ in ways that cannot be listed.
 
-import { COOKIE_PATH } from '../login/cookies.js';
-import { BASE as MANAGE_BASE } from '../manage/deps.js';
+import { MANAGE, MFA, OPS_PATHS } from '../http/paths.js';
 import { readTarget, type RefusalReason } from './request_target.js';
 
 /** True when the path reading is a guarded path or lies below one. */
@@ -13,14 +12,14 @@ export function isUnder(reading: string, prefixes: readonly string[]): boolean {
 }
 
 /** factorgate's own operational endpoints; the gateway never sees requests for them. */
-export const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const OWN_PATHS: ReadonlySet<string> = new Set(OPS_PATHS);
 
 /**
  * The Path of factorgate's cookies (the login's under /mfa, the portal's under /manageotp). A
  * browser sends them with every request whose raw path they match, case-sensitively: such a
  * request is factorgate's own, whatever else it reads as, and never reaches the gateway.
  */
-export const OWN_COOKIE_PATHS: readonly string[] = [COOKIE_PATH, MANAGE_BASE];
+export const OWN_COOKIE_PATHS: readonly string[] = [MFA, MANAGE];
 
 export type Decision =
   /** `target`: what to serve or forward, the request's own target in origin form. */

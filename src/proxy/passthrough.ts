@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { IDLE_SOCKET_MS } from '../http/outbound.js';
+import { IDLE_SOCKET_MS } from '../outbound/http_client.js';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from '../log.js';

@@ -157,7 +157,7 @@ const trimmed = (segment: string) => segment.trim().replace(/[.\s]+$/, '');
 /** A segment (or the part before its ";") that trimmed() would change. */
 const TRIMMABLE = /[.\s](?:[/;]|$)|\/\s/;
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 /** Accents and other marks dropped: "İ" lower-cases to "i" plus a dot above, which Java's simple mapping leaves out. */
 const withoutMarks = (path: string) => path.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import type { Config } from '../config/schema.js';
+import { z } from 'zod';
 import { FactorgateError } from '../errors.js';
 import type { Store } from '../state/store.js';
 
@@ -17,7 +17,19 @@ import type { Store } from '../state/store.js';
 // behind per user name. A guess takes its place in wrong-user before it is checked, so logins
 // opened in parallel cannot check more guesses than the limit between them.
 
-export type LimitsConfig = Config['limits'];
+/** The `limits` section: every limit and its default, documented (docs/configuration.md is made from it). */
+export const limitsSchema = z.object({
+  windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
+  loginStartsPerUser: z.number().int().min(1).max(1000).default(10).describe('Logins one user may start per window.'),
+  loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
+  wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
+    .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
+  resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
+  ipv6PrefixLength: z.number().int().min(32).max(128).default(64)
+    .describe('An IPv6 client counts toward the per-client limit by its network of this many bits (one host usually holds a whole /64); 128 counts each address alone.'),
+});
+
+export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 type Rule = 'starts-client' | 'starts-user' | 'wrong-user';
 

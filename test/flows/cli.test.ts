@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { runFlowsCommand } from '../../src/flows/cli.js';
+import { runFlowsCommand } from '../../src/config/flows_command.js';
 
 function run(args: string[]) {
   let out = '';

@@ -158,7 +158,7 @@ async function answers(url: string, withinMs: number): Promise<void> {
       await client.bind(directory.root.dn, directory.root.password);
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`slapd at ${url} did not answer within ${withinMs} ms: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`slapd at ${url} did not answer within ${withinMs} ms: ${(err as Error).message}`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 25));
     } finally {
       await client.unbind().catch(() => undefined);

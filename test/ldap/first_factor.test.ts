@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { LdapFirstFactor, LdapUnavailableError, escapeDnValue, type FirstFactorOutcome } from '../../src/ldap/first_factor.js';
+import { LdapFirstFactor, LdapUnavailableError, type FirstFactorOutcome } from '../../src/ldap/first_factor.js';
+import { escapeDnValue } from '../../src/ldap/escape.js';
 import { ldapConfigSchema, type LdapConfigInput } from '../../src/ldap/config.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { countingRelay } from '../helpers/tcp_relay.js';

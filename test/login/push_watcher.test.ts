@@ -3,7 +3,7 @@ import { PushWatcher, pushChannel } from '../../src/login/push_watcher.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { MemoryNotifier } from '../../src/state/notifier.js';
 import { captureLogs } from '../helpers/log_capture.js';
-import type { PushVerdict } from '../../src/login/login_flow.js';
+import type { PushVerdict } from '../../src/login/views.js';
 
 describe('push watcher (src/login/push_watcher.ts)', () => {
   it('runs one poller per login however many pages and instances ask, and tells every listener', async () => {

@@ -4,7 +4,7 @@ import { AnakamScript } from '../helpers/anakam_script.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/clock.js';
 import { Keyring } from '../../src/security/keyring.js';
-import { HANDLE_PURPOSE } from '../../src/login/respond.js';
+import { HANDLE_PURPOSE } from '../../src/login/handle.js';
 
 const KEY = 'dddddddd-4444-4e22-8018-e4cf70027375';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { rawPost, rawRequest } from '../helpers/raw_http.js';
-import { ALICE, COOKIE_HEADER, OWN_COOKIES, startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
+import { ALICE, COOKIE_HEADER, startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
 import { FRONTS } from '../helpers/fronts.js';
 
 // The guard and the gateway must read the same path. Each target below is one a lenient gateway

@@ -11,7 +11,7 @@ import { TEST_SECRET, testConfig } from '../helpers/config.js';
 import { captureLogs } from '../helpers/log_capture.js';
 import { STUB_USERS, startGatewayStub, type GatewayStub } from '../helpers/gateway_stub.js';
 import { Keyring } from '../../src/security/keyring.js';
-import { HANDLE_PURPOSE } from '../../src/login/respond.js';
+import { HANDLE_PURPOSE } from '../../src/login/handle.js';
 import { Totp } from '../../src/otp/totp.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
@@ -20,7 +20,7 @@ import {
   type Act, type CompiledFlow, type EngineStep, type RuleFacts,
 } from '../../src/flows/index.js';
 
-// Attacks on the login flows (src/flows, src/login/login_flow.ts): the form post /mfa/step, "use
+// Attacks on the login flows (src/flows, src/login): the form post /mfa/step, "use
 // another way" /mfa/another, the 'ask' page, and the rules. Each test names the control it attacks
 // and fails if that control breaks. TOTP codes come from a real SQLite device store and a fake
 // clock; the two-factor and push servers are nock scripts that fail the test on any callout they

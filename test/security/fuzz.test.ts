@@ -79,7 +79,7 @@ describe('security: randomized hostile requests', function () {
       fc.asyncProperty(requestArb, async (r) => {
         if (r.loginShaped) Object.assign(r, { method: 'POST', path: '/mfa/login', type: 'application/x-www-form-urlencoded', withToken: true, cookie: '', raw: undefined });
         const fields = r.withToken ? { ...r.fields, login: r.login, passwd: r.passwd, fg_csrf: token } : r.fields;
-        const body = r.raw ?? (r.type.startsWith('application/json') ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>).toString());
+        const body = r.raw ?? (r.type.startsWith('application/json') ? JSON.stringify(fields) : new URLSearchParams(fields).toString());
         const headers: Record<string, string> = { Accept: Math.random() < 0.5 ? 'application/json' : 'text/html' };
         if (r.type) headers['Content-Type'] = r.type;
         const cookie = [r.withToken ? tokenCookie : '', r.cookie].filter(Boolean).join('; ');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { GatewayReplayer } from '../../src/gateway/replay.js';
-import { safeLocation } from '../../src/http/safe_location.js';
+import { safeLocation } from '../../src/gateway/safe_location.js';
 import { LOGIN_PAGE } from '../helpers/gateway_stub.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from '../helpers/scripted_server.js';

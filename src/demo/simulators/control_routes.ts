@@ -1,3 +1,4 @@
+import { clientErrorStatus } from './http_server.js';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 
 /** What a simulator lets tests control; F is its fault vocabulary (tfa/faults.ts, linotp/faults.ts). */
@@ -39,7 +40,7 @@ export function controlRoutes<F>(controls: Controls<F>): Router {
     res.status(204).end();
   });
   router.use(((err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status = clientErrorStatus(err);
     res.status(status).json({ error: status === 400 ? 'body is not valid JSON' : 'request refused' });
   }) satisfies ErrorRequestHandler);
   return router;

@@ -57,3 +57,14 @@ export class SimulatorServer {
     this.listeningUrl = undefined;
   }
 }
+
+/** The status an error handler answers: the error's own 4xx (a body parser's refusal), else 500. */
+export function clientErrorStatus(err: unknown): number {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+/** A parsed form body as a plain record, whatever the parser left (nothing at all, for a body it refused). */
+export function formOf(req: { body?: unknown }): Record<string, unknown> {
+  return typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+}

@@ -40,7 +40,7 @@ export function parseDemoUsers(text: string, source = 'demo users'): DemoUsers {
   try {
     raw = parse(text);
   } catch (err) {
-    throw new Error(`${source}: not valid YAML: ${(err as Error).message}`);
+    throw new Error(`${source}: not valid YAML: ${(err as Error).message}`, { cause: err });
   }
   const result = demoUsersFileSchema.safeParse(raw);
   const problems = result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`);

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { readCredentials } from '../../login/read/read_credentials.js';
+import { readCredentials } from '../../identity/read_credentials.js';
 import { body, client } from '../../http/request.js';
 import { FORM_COOKIE, readCookie } from '../cookies.js';
 import { BASE } from '../deps.js';

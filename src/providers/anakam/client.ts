@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import { callFailure, closeOutbound, outboundClient } from '../../http/outbound.js';
+import { callFailure, closeOutbound, outboundClient } from '../../outbound/http_client.js';
 import { FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AnakamProfile, AnakamCommand, AnakamStatus } from './profile.js';

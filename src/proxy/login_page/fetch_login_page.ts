@@ -8,12 +8,13 @@ import type { RouteTable } from '../guard.js';
 import { gatewayProxy } from '../passthrough.js';
 import { issueFormToken } from '../../security/csrf.js';
 import type { Keyring } from '../../security/keyring.js';
-import type { CookiePolicy } from '../../login/cookies.js';
 import { cachedLoginPageInjector } from './inject_login_page.js';
-import { failurePage } from '../../login/pages.js';
+import { failurePage } from '../../http/page.js';
 
 type Deps = {
-  gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; cookies: CookiePolicy; csrfFieldName: string; logger: Logger;
+  gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; csrfFieldName: string;
+  /** Sets the login form's token cookie (the login's cookie policy decides its attributes). */
+  setFormToken: (res: Response, token: string) => void; logger: Logger;
   /** The login page's path as configured, where a failure page sends the user back to. */
   loginPage: string;
   /** The password field after which a token PIN field is added (LinOTP otppin 0), if any. */
@@ -99,7 +100,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     fetch.over = true;
     if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
     res.status(200).set(withPageGuards(forwardable(gatewayRes.headers, REWRITTEN)) as Record<string, string>);
-    deps.cookies.setFormToken(res, token);
+    deps.setFormToken(res, token);
     res.set('Cache-Control', 'no-store');
     res.set('Content-Length', String(Buffer.byteLength(html)));
     res.end(html);

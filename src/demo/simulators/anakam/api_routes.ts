@@ -1,3 +1,4 @@
+import { clientErrorStatus } from '../http_server.js';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { CallLog } from './calls.js';
 import { commandHandlers } from './commands/index.js';
@@ -25,7 +26,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   );
   router.use((_req, res) => void res.status(404).end());
   router.use(((err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status = clientErrorStatus(err);
     res.status(status).end();
   }) satisfies ErrorRequestHandler);
   return router;

@@ -1,3 +1,4 @@
+import { formOf } from '../http_server.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { LoginLog } from './login_log.js';
 import type { ResolvedGatewayOptions } from './options.js';
@@ -37,7 +38,7 @@ export function loginRoutes(deps: LoginDeps): Router {
 
 /** The login handler itself; lenientPaths mode serves it on more paths (lenient_paths.ts). */
 export function login({ options, passwords, sessions, logins }: LoginDeps, req: Request, res: Response): void {
-  const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
+  const body = formOf(req);
   // A repeated field arrives as an array: anything but one string is no credential at all.
   const login = typeof body.login === 'string' ? body.login.slice(0, 256) : '';
   const passwd = typeof body.passwd === 'string' ? body.passwd : '';

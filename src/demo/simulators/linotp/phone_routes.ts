@@ -1,3 +1,4 @@
+import { formOf } from '../http_server.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { ResolvedLinotpOptions } from './options.js';
 import { phonePage, RESULTS, type ResultWord } from './phone_page.js';
@@ -59,7 +60,7 @@ export function phoneRoutes({ transactions, options }: PhoneDeps): Router {
 }
 
 function fieldOf(req: Request, name: string): string | undefined {
-  const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
+  const body = formOf(req);
   const value = Object.hasOwn(body, name) ? body[name] : undefined;
   return typeof value === 'string' ? value : undefined;
 }

@@ -1,3 +1,4 @@
+import { clientErrorStatus } from '../http_server.js';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { checkCode } from './check_code.js';
 import { checkStatus } from './check_status.js';
@@ -21,8 +22,7 @@ export function validateRoutes(deps: StepDeps): Router {
   }
   router.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
   router.use(((err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' ? err.status : 500;
-    if (status >= 400 && status < 500) return void send(res, badRequest('request refused'));
+    if (clientErrorStatus(err) < 500) return void send(res, badRequest('request refused'));
     res.status(500).type('text/plain').send('internal error\n');
   }) satisfies ErrorRequestHandler);
   return router;
