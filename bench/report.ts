@@ -123,8 +123,9 @@ export function markdown(r: Results): string {
       out.push(`| ${name} | ${n(f.loginsPerSecond)} | ${n(b.loginsPerSecond)} | ${x2(ratio)} | ${f.p50Ms} / ${f.p99Ms} | ${b.p50Ms} / ${b.p99Ms} | ` +
         `${f.driverCpuMsPerLogin} + **${f.factorgateCpuMsPerLogin}**${edgeCpu} + ${f.simulatorsCpuMsPerLogin} | ${b.driverCpuMsPerLogin} + ${b.simulatorsCpuMsPerLogin} |`);
     }
-    const edgeRatios = (['nginx', 'haproxy'] as const).filter((k) => l.passcode.edge && l.device.edge).map((k) =>
-      `${EDGE_NAMES[k]} ${x2(l.passcode.edge![k].ratio)} (passcode, rounds ${l.passcode.edge![k].roundsRatio.map(x2).join(', ')}) and ${x2(l.device.edge![k].ratio)} (device, rounds ${l.device.edge![k].roundsRatio.map(x2).join(', ')})`);
+    const [pe, de] = [l.passcode.edge, l.device.edge];
+    const edgeRatios = pe && de ? (['nginx', 'haproxy'] as const).map((k) =>
+      `${EDGE_NAMES[k]} ${x2(pe[k].ratio)} (passcode, rounds ${pe[k].roundsRatio.map(x2).join(', ')}) and ${x2(de[k].ratio)} (device, rounds ${de[k].roundsRatio.map(x2).join(', ')})`) : [];
     if (edgeRatios.length) out.push('', `Logins in edge mode against logins straight to factorgate in the same rounds: ${edgeRatios.join('; ')}.`);
     const c = l.connections;
     out.push('', `Connections opened to the two-factor server's API per 1,000 logins: factorgate ${c.factorgate.per1000Logins} while measured (${c.factorgate.tfaConnections} for ${n(c.factorgate.logins)} logins), ${c.factorgate.per1000AllLogins} including start-up and warm-up; baseline ${c.baseline.per1000Logins} / ${c.baseline.per1000AllLogins}.`);

@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(EDGE_USAGE);
       return 0;
     }
-    return runEdgeCommand(argv.slice(1), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+    return runEdgeCommand(argv.slice(1), (t) => process.stdout.write(t), (t) => process.stderr.write(t), process.env);
   }
   const { values, positionals } = parseArgs({
     args: argv,

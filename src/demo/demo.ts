@@ -18,6 +18,9 @@ const PUSH_USERS = ['dave'];
 /** The demo's authenticator-app user: registers a phone app at /manageotp, then logs in with its codes. */
 const TOTP_USERS = ['erin'];
 
+/** NGINX or HAPROXY name the edge proxy's executable when it is not where Debian installs it. */
+const edgeCommandOf = (kind: EdgeKind, env: NodeJS.ProcessEnv) => (kind === 'nginx' ? env.NGINX : env.HAPROXY);
+
 /**
  * `factorgate demo`: a simulated gateway and two-factor server on localhost, with factorgate in
  * front of them built from the same configuration path as production. Only the two servers
@@ -31,7 +34,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { f
       console.error(`factorgate demo: --edge takes ${EDGE_KINDS.join(' or ')}`);
       return 2;
     }
-    if (edgeVersion(edge as EdgeKind) === undefined) {
+    if (edgeVersion(edge as EdgeKind, edgeCommandOf(edge as EdgeKind, env)) === undefined) {
       console.error(`factorgate demo: --edge ${edge} runs the demo behind a real ${edge}, which is not installed here.\nOn Debian or Ubuntu: sudo apt-get install ${EDGE_PACKAGES[edge as EdgeKind]}`);
       return 2;
     }
@@ -116,7 +119,7 @@ async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awai
     const port = Number(env.FACTORGATE_LISTEN_PORT ?? 8080);
     try {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`FACTORGATE_LISTEN_PORT is not a port: ${env.FACTORGATE_LISTEN_PORT}`);
-      edge = await startEdgeProxy(edgeKind, config, { factorgateUrl: factorgate.url, port: port || undefined });
+      edge = await startEdgeProxy(edgeKind, config, { factorgateUrl: factorgate.url, port: port || undefined, command: edgeCommandOf(edgeKind, env) });
     } catch (err) {
       await factorgate.close();
       await simulators.close();

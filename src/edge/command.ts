@@ -21,7 +21,7 @@ configuration (FILE and FACTORGATE_* variables); holds no secret of it.
 const RENDERERS = { nginx: nginxConfig, haproxy: haproxyConfig } as const;
 
 /** `factorgate edge nginx|haproxy`: prints the configuration on `out`; problems on `err`, exit code 2. */
-export function runEdgeCommand(argv: string[], out: (text: string) => void, err: (text: string) => void, env: NodeJS.ProcessEnv = process.env): number {
+export function runEdgeCommand(argv: string[], out: (text: string) => void, err: (text: string) => void, env: NodeJS.ProcessEnv): number {
   let parsed;
   try {
     parsed = parseArgs({

@@ -19,8 +19,8 @@ export type EdgeKind = (typeof EDGE_KINDS)[number];
 /** The Debian package that brings each edge proxy (nginx-light is enough: no module beyond the core). */
 export const EDGE_PACKAGES: Record<EdgeKind, string> = { nginx: 'nginx-light', haproxy: 'haproxy' };
 
-/** Where Debian installs them (/usr/sbin is not on every user's PATH); NGINX and HAPROXY name others. */
-export const EDGE_COMMANDS: Record<EdgeKind, string> = { nginx: process.env.NGINX ?? '/usr/sbin/nginx', haproxy: process.env.HAPROXY ?? '/usr/sbin/haproxy' };
+/** Where Debian installs them (/usr/sbin is not on every user's PATH); `command` names others. */
+export const EDGE_COMMANDS: Record<EdgeKind, string> = { nginx: '/usr/sbin/nginx', haproxy: '/usr/sbin/haproxy' };
 
 export type RunningEdge = {
   kind: EdgeKind;
@@ -39,13 +39,15 @@ export type EdgeRunOptions = Pick<EdgeOptions, 'factorgateUrl' | 'serverName' | 
   port?: number;
   /** nginx worker processes, HAProxy threads; default 1. */
   workers?: number;
+  /** The proxy's executable, when not where Debian installs it (EDGE_COMMANDS). */
+  command?: string;
   /** Prefix the command with this (the bench's taskset). */
   wrap?: (command: string, args: string[]) => [string, string[]];
 };
 
 /** The edge proxy's version, or undefined when it is not installed. */
-export function edgeVersion(kind: EdgeKind): string | undefined {
-  const out = spawnSync(EDGE_COMMANDS[kind], ['-v'], { encoding: 'utf8' });
+export function edgeVersion(kind: EdgeKind, command = EDGE_COMMANDS[kind]): string | undefined {
+  const out = spawnSync(command, ['-v'], { encoding: 'utf8' });
   if (out.error || out.status !== 0) return undefined;
   const text = `${out.stdout}${out.stderr}`;
   return (kind === 'nginx' ? /nginx\/(\S+)/ : /version (\S+)/).exec(text)?.[1] ?? 'unknown';
@@ -56,18 +58,19 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
   chmodSync(dir, 0o755); // nginx's workers drop to an unprivileged user when started as root
   const port = options.port ?? (await freePort());
   const workers = options.workers ?? 1;
+  const executable = options.command ?? EDGE_COMMANDS[kind];
   const log = join(dir, 'refusals.log');
   let command: [string, string[]];
   const configFile = join(dir, kind === 'nginx' ? 'factorgate-edge.conf' : 'haproxy.cfg');
   if (kind === 'nginx') {
     writeFileSync(configFile, nginxConfig(edgeSetup(config, { ...options, listen: `127.0.0.1:${port}`, log })));
     writeFileSync(join(dir, 'nginx.conf'), nginxMain(dir, workers));
-    command = [EDGE_COMMANDS.nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')]];
+    command = [executable, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')]];
   } else {
     const generated = haproxyConfig(edgeSetup(config, { ...options, listen: `127.0.0.1:${port}`, log: 'stdout format raw local0' }));
     // The only addition: threads, which a packaged HAProxy sets to the number of cores.
     writeFileSync(configFile, generated.replace(/^global$/m, `global\n    nbthread ${workers}`));
-    command = [EDGE_COMMANDS.haproxy, ['-db', '-f', configFile]];
+    command = [executable, ['-db', '-f', configFile]];
   }
   const [cmd, args] = options.wrap ? options.wrap(...command) : command;
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,7 +81,7 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
     output.splice(0, Math.max(0, output.length - 100));
   };
   let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const text = partial + chunk.toString();
     const complete = text.split('\n');
     partial = complete.pop()!;
@@ -87,7 +90,7 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
     if (json.length > 0) appendFileSync(log, json.map((line) => `${line}\n`).join(''));
     keep(complete.filter((line) => !line.startsWith('{')));
   });
-  child.stderr!.on('data', (chunk: Buffer) => keep(chunk.toString().split('\n')));
+  child.stderr.on('data', (chunk: Buffer) => keep(chunk.toString().split('\n')));
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
   try {
