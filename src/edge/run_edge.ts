@@ -121,9 +121,10 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
   };
 }
 
-/** nginx's main file around the generated one: everything in `dir`, in the foreground. */
+/** nginx's main file around the generated one: everything in `dir`, in the foreground, with the `pcre_jit on;` the generated file asks for. */
 function nginxMain(dir: string, workers: number): string {
   return `worker_processes ${workers};
+pcre_jit on;
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
