@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import nock from 'nock';
 import { create } from 'xmlbuilder2';
 import { anakamProfileSchema, type AnakamCommand } from '../../src/providers/anakam/profile.js';
-import { buildChallengeRequest, buildChallengeRequestDom, parseReply, type ChallengeFields } from '../../src/providers/anakam/xml.js';
+import { buildChallengeRequest, parseReply, type ChallengeFields } from '../../src/providers/anakam/xml.js';
 import { AnakamClient } from '../../src/providers/anakam/client.js';
 import { FactorgateError } from '../../src/errors.js';
 import { captureLogs } from '../helpers/log_capture.js';
@@ -52,22 +51,6 @@ describe('Anakam XML: requests', () => {
     const root = create(xml).root().node as unknown as { childNodes: ArrayLike<{ nodeName: string; textContent: string }> };
     const children = Array.from(root.childNodes).map((n) => [n.nodeName, n.textContent]);
     expect(children).to.deep.equal([['command', 'VERIFY_PASSCODE'], ['clientIp', IP], ['passcode', hostile]]);
-  });
-
-  it('builds from its remembered shape exactly what xmlbuilder2 builds, for any values, in any order of shapes', () => {
-    // The values as xmlbuilder2 is given them: "&" escaped first (see text() in xml.ts).
-    const given = (value: string) => value.replace(/&/g, '&amp;');
-    const value = fc.string({ unit: fc.constantFrom('a', '0', ' ', '&', '<', '>', '"', "'", ']]>', '&amp;', '&#x41;', '\t', '\n', '\r', 'é', '😀', '@@fg-value-0@@'), maxLength: 24 });
-    const shapes = fc.constantFrom('passcode', 'register', 'device', 'complete');
-    fc.assert(fc.property(shapes, value, value, (shape, ip, secret) => {
-      const el = profile.elements;
-      const [command, fields, elements]: [AnakamCommand, ChallengeFields, Array<[string, string]>] =
-        shape === 'passcode' ? ['verifyPasscode', { clientIp: ip, passcode: secret }, [[el.command, 'VERIFY_PASSCODE'], [el.clientIp, given(ip)], [el.passcode, given(secret)]]]
-          : shape === 'register' ? ['verifyPasscode', { clientIp: ip, passcode: secret, registerDevice: true, registrationHours: 3 }, [[el.command, 'VERIFY_PASSCODE'], [el.clientIp, given(ip)], [el.passcode, given(secret)], [el.registerDevice, 'true'], [el.registrationHours, '3']]]
-            : shape === 'device' ? ['verifyDevice', { clientIp: ip, deviceKey: secret }, [[el.command, 'VERIFY_DEVICE'], [el.clientIp, given(ip)], [el.deviceKey, given(secret)]]]
-              : ['complete', { clientIp: ip }, [[el.command, 'COMPLETE'], [el.clientIp, given(ip)]]];
-      expect(buildChallengeRequest(profile, command, fields)).to.equal(buildChallengeRequestDom(el.challengeRequest, elements));
-    }), { numRuns: 2000, seed: 20261207 });
   });
 
   it('uses the profile\'s element and command words', () => {

@@ -29,53 +29,19 @@ export type ChallengeFields = {
   deviceKey?: string;
 };
 
-/** The request's elements in order, each value already checked and `&`-escaped (text above). */
-function requestElements(profile: AnakamProfile, command: AnakamCommand, fields: ChallengeFields): Array<[string, string]> {
-  const el = profile.elements;
-  const elements: Array<[string, string]> = [[el.command, text(profile.commands[command])], [el.clientIp, text(fields.clientIp)]];
-  if (fields.method !== undefined) elements.push([el.method, text(fields.method)]);
-  if (fields.passcode !== undefined) elements.push([el.passcode, text(fields.passcode)]);
-  if (fields.registerDevice) elements.push([el.registerDevice, 'true'], [el.registrationHours, String(fields.registrationHours ?? 8)]);
-  if (fields.deviceKey !== undefined) elements.push([el.deviceKey, text(fields.deviceKey)]);
-  return elements;
-}
-
-/** xmlbuilder2's document for these elements: the reference every request is built as. */
-export function buildChallengeRequestDom(rootName: string, elements: ReadonlyArray<readonly [string, string]>): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(rootName);
-  for (const [name, value] of elements) root.ele(name).txt(value);
-  return root.end({ headless: false });
-}
-
-// A request is xmlbuilder2's document with the values put in: the document is built once per
-// shape (profile, root and element names), with a marker where each value goes, and a request
-// then costs a split's join instead of a DOM (bench: building the DOM was 3 % of a device login's
-// CPU, more on the passcode path's three challenges). Values get the escaping xmlbuilder2 gives
-// element text (after text() above): `<` and `>`; test/providers/anakam_xml.test.ts checks both
-// build the same. A marker cannot collide: "@" is not allowed in an XML name.
-const MARKER = /@@fg-value-\d+@@/;
-const shapes = new WeakMap<AnakamProfile, Map<string, string[]>>();
-
-function shapeOf(profile: AnakamProfile, elements: ReadonlyArray<readonly [string, string]>): string[] {
-  let byKey = shapes.get(profile);
-  if (!byKey) shapes.set(profile, (byKey = new Map<string, string[]>()));
-  const key = elements.map(([name]) => name).join('\0');
-  let parts = byKey.get(key);
-  if (!parts) {
-    parts = buildChallengeRequestDom(profile.elements.challengeRequest, elements.map(([name], i) => [name, `@@fg-value-${i}@@`])).split(MARKER);
-    byKey.set(key, parts);
-  }
-  return parts;
-}
-
-const elementText = (value: string) => value.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 export function buildChallengeRequest(profile: AnakamProfile, command: AnakamCommand, fields: ChallengeFields): string {
-  const elements = requestElements(profile, command, fields);
-  const parts = shapeOf(profile, elements);
-  let xml = parts[0]!;
-  for (let i = 0; i < elements.length; i++) xml += elementText(elements[i]![1]) + parts[i + 1]!;
-  return xml;
+  const el = profile.elements;
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(el.challengeRequest);
+  root.ele(el.command).txt(text(profile.commands[command]));
+  root.ele(el.clientIp).txt(text(fields.clientIp));
+  if (fields.method !== undefined) root.ele(el.method).txt(text(fields.method));
+  if (fields.passcode !== undefined) root.ele(el.passcode).txt(text(fields.passcode));
+  if (fields.registerDevice) {
+    root.ele(el.registerDevice).txt('true');
+    root.ele(el.registrationHours).txt(String(fields.registrationHours ?? 8));
+  }
+  if (fields.deviceKey !== undefined) root.ele(el.deviceKey).txt(text(fields.deviceKey));
+  return root.end({ headless: false });
 }
 
 /** The text of each direct child of the expected root element; throws tfa_protocol otherwise. */
