@@ -29,11 +29,16 @@ const RULES = [
   },
   { why: 'the two portals do not reach into each other', from: ['login'], forbid: [folder('manage')] },
   { why: 'the two portals do not reach into each other', from: ['manage'], forbid: [folder('login')] },
+  {
+    why: 'the edge configuration is written from the configuration and the guard\'s rules alone, never from the login, the portals or the running app',
+    from: ['edge'],
+    forbid: [folder('login'), folder('manage'), folder('flows'), folder('providers'), folder('state'), '(^|/)app\\.js$', '(^|/)factorgate\\.js$', pkg('express')],
+  },
 ];
 
 /** The folders of src/ the rules speak of, and everything else under src/ as one more part. */
 const PARTS = ['flows', 'providers/anakam', 'providers/linotp', 'providers/totp', 'providers', 'state', 'ldap', 'otp', 'outbound', 'gateway',
-  'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo'];
+  'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo', 'edge'];
 
 const covers = (from, part) => from.some((f) => f === '*' || part === f || part.startsWith(`${f}/`));
 

@@ -10,6 +10,9 @@ command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 command -v oathtool >/dev/null 2>&1 || needed+=(oathtool)
 command -v dot >/dev/null 2>&1 || needed+=(graphviz)
 command -v systemd-analyze >/dev/null 2>&1 || needed+=(systemd)
+# The edge proxies test/security and test/edge run in front of factorgate (src/edge/run_edge.ts).
+[ -x /usr/sbin/nginx ] || needed+=(nginx-light)
+[ -x /usr/sbin/haproxy ] || needed+=(haproxy)
 # PostgreSQL for the device store tests, run by them from initdb (test/helpers/postgres_server.ts).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || needed+=(postgresql)
 
@@ -23,5 +26,11 @@ else
   SUDO=
 fi
 echo "installing Debian packages: ${needed[*]}" >&2
+# nginx and haproxy must not start as system services: the tests start their own, on loopback.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null

@@ -13,10 +13,14 @@ const HELP: Readonly<Record<string, string>> = {
   Start the proxy. Settings come from FILE (YAML) and FACTORGATE_* variables, which win; any
   variable may name a file with the _FILE suffix (FACTORGATE_SECRET_FILE). docs/configuration.md
   lists every setting. SIGTERM or Ctrl-C stops it after the requests in flight.`,
-  demo: `factorgate demo [--flow FILE]
+  demo: `factorgate demo [--flow FILE] [--edge nginx|haproxy]
   Start a demo on localhost: simulated gateway, two-factor and push servers, and factorgate in
   front of them. --flow FILE: every login runs the flows section of FILE
-  (e.g. fixtures/flows/push-otp-fallback.yaml).`,
+  (e.g. fixtures/flows/push-otp-fallback.yaml). --edge: behind a real nginx or HAProxy in edge
+  mode, when it is installed.`,
+  edge: `factorgate edge nginx|haproxy [--config FILE] [options]
+  Print a configuration for a proxy in front (edge mode: it carries the gateway's traffic,
+  factorgate the sign-in); factorgate edge --help lists the options.`,
   config: `factorgate config check [--config FILE] | config reference | config schema
   check      load the configuration as start-up does (file, variables, secrets' files, flows)
              without starting anything; print what would run, or every problem and exit 1
@@ -42,13 +46,22 @@ function helpFor(command: string | undefined): string | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'edge') {
+    // Its own options (--listen, --certificate, ...), read by the command itself.
+    const { runEdgeCommand, EDGE_USAGE } = await import('./edge/command.js');
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(EDGE_USAGE);
+      return 0;
+    }
+    return runEdgeCommand(argv.slice(1), (t) => process.stdout.write(t), (t) => process.stderr.write(t), process.env);
+  }
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       options: {
         config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
-        format: { type: 'string' }, flow: { type: 'string' },
+        format: { type: 'string' }, flow: { type: 'string' }, edge: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -75,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'demo') {
     const { runDemo } = await import('./demo/demo.js');
-    return runDemo(process.env, { flowFile: values.flow });
+    return runDemo(process.env, { flowFile: values.flow, edge: values.edge });
   }
   if (command === 'flows') {
     const { runFlowsCommand } = await import('./config/flows_command.js');

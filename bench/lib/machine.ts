@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { nginxVersion } from '../passthrough/nginx.js';
 import { wrkVersion } from '../passthrough/wrk.js';
+import { edgeVersion } from '../../src/edge/run_edge.js';
 
 export type Machine = {
   date: string;
@@ -13,6 +14,7 @@ export type Machine = {
   kernel: string;
   node: string;
   nginx: string;
+  haproxy: string;
   wrk: string;
   /** 1-minute load average when the bench started: above ~0.5 something else was running. */
   loadAverageAtStart: number;
@@ -48,6 +50,7 @@ export async function describeMachine(): Promise<Machine> {
     kernel: release(),
     node: process.version,
     nginx: nginxVersion(),
+    haproxy: edgeVersion('haproxy') ?? 'not installed',
     wrk: wrkVersion(),
     loadAverageAtStart: Math.round(loadavg()[0]! * 100) / 100,
     commit: commit(),

@@ -59,10 +59,10 @@ export class Browser {
 }
 
 /**
- * One agent for all virtual users of a driver: keep-alive, a socket each. Idle sockets close
+ * One agent for all virtual users of a driver (or one per user, from its own local address): keep-alive, a socket each. Idle sockets close
  * before the server's 5 s keep-alive timeout (a browser would retry a post that met a closing
  * connection; this driver does not, so it must not meet one across the pauses between phases).
  */
-export function browserAgent(virtualUsers: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: virtualUsers, maxFreeSockets: virtualUsers, timeout: IDLE_SOCKET_MS });
+export function browserAgent(virtualUsers: number, localAddress?: string): Agent {
+  return new Agent({ keepAlive: true, maxSockets: virtualUsers, maxFreeSockets: virtualUsers, timeout: IDLE_SOCKET_MS, localAddress });
 }

@@ -15,6 +15,12 @@ export type RunJob = {
   kind: 'run'; via: 'factorgate' | 'baseline'; path: 'passcode' | 'device';
   vus: number; usersPerVu: number; firstUser: number; warmupSeconds: number; seconds: number;
   fgUrl: string; anakamUrl: string; gwUrl: string;
+  /**
+   * Each virtual user connects from its own client address (127.10.x.y, on loopback) instead of
+   * only naming it in X-Forwarded-For: an edge proxy in front of factorgate replaces that header
+   * with the address it sees, and factorgate's per-client limits count by it.
+   */
+  bindClientAddress?: boolean;
 };
 export type ParkJob = { kind: 'park'; fgUrl: string; anakamUrl: string; count: number; concurrency: number; firstUser: number };
 
@@ -32,10 +38,11 @@ const errors: string[] = [];
 const note = (err: unknown) => { if (errors.length < 5) errors.push(String((err as Error)?.message ?? err)); };
 
 async function run(j: RunJob): Promise<RunResult> {
-  const agent = browserAgent(j.vus);
+  const shared = browserAgent(j.vus);
+  const own = j.bindClientAddress ? Array.from({ length: j.vus }, (_, vu) => browserAgent(1, clientIpOf(vu))) : [];
   const clients = baselineClients(j.anakamUrl, j.gwUrl);
   const login = (vu: number, user: number, device: string | undefined, register = false) => j.via === 'factorgate'
-    ? loginThroughFactorgate({ fgUrl: j.fgUrl, anakamUrl: j.anakamUrl, agent }, vu, user, device, register)
+    ? loginThroughFactorgate({ fgUrl: j.fgUrl, anakamUrl: j.anakamUrl, agent: own[vu] ?? shared }, vu, user, device, register)
     : baselineLogin(clients, vu, user, device, register);
   const usersOf = (vu: number) => Array.from({ length: j.usersPerVu }, (_, k) => j.firstUser + vu * j.usersPerVu + k);
   const devices = new Map<number, string | undefined>();

@@ -6,7 +6,8 @@ import { freePort } from '../lib/net.js';
 // logins cost it: process.memoryUsage() after full collections, and the event loop's delay
 // (perf_hooks.monitorEventLoopDelay) while they are parked. The store is the memory store, as by
 // default, except that it sweeps expired entries every second instead of every 30 s, so a sweep
-// over all the parked logins falls inside the measured wait.
+// over all the parked logins falls inside the measured wait; or, with BENCH_REDIS_URL, the Redis
+// store on that server, as listen.workers above 1 or several instances use it.
 
 const { loadConfig } = (await import(`${ROOT}dist/config/load.js`)) as typeof import('../../src/config/load.js');
 const { startFactorgate } = (await import(`${ROOT}dist/factorgate.js`)) as typeof import('../../src/factorgate.js');
@@ -22,6 +23,7 @@ const config = loadConfig({
     port, gatewayUrl: process.env.BENCH_GATEWAY_URL!, anakamUrl: process.env.BENCH_TFA_URL!,
     extra: {
       FACTORGATE_TRUST_PROXY: '127.0.0.1',
+      ...(process.env.BENCH_REDIS_URL ? { FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
       // The push section: every login is a push through the LinOTP simulator, waiting up to 120 s.
       ...(process.env.BENCH_LINOTP_URL
         ? { FACTORGATE_LINOTP_URLS: process.env.BENCH_LINOTP_URL, FACTORGATE_PROVIDERS_DEFAULT: 'push', FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '120' }
@@ -29,7 +31,8 @@ const config = loadConfig({
     },
   }),
 });
-const running = await startFactorgate(config, { store: new MemoryStore(systemClock, { sweepIntervalMs: 1000, maxEntries: 1_000_000 }) });
+const store = process.env.BENCH_REDIS_URL ? undefined : new MemoryStore(systemClock, { sweepIntervalMs: 1000, maxEntries: 1_000_000 });
+const running = await startFactorgate(config, { store });
 let loop: IntervalHistogram | undefined;
 
 async function collect(): Promise<NodeJS.MemoryUsage> {

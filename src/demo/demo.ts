@@ -13,6 +13,7 @@ import pretty from 'pino-pretty';
 import { Writable } from 'node:stream';
 import { untilSignalled } from '../ops/lifecycle.js';
 import { startSimulators } from './simulators/start.js';
+import { EDGE_KINDS, EDGE_PACKAGES, edgeVersion, startEdgeProxy, type EdgeKind, type RunningEdge } from '../edge/run_edge.js';
 import { loadDemoUsers } from './simulators/users.js';
 
 const DEMO_API_USER = 'factorgate-demo';
@@ -24,12 +25,27 @@ const PUSH_USERS = ['dave'];
 /** The demo's authenticator-app user: registers a phone app at /manageotp, then logs in with its codes. */
 const TOTP_USERS = ['erin'];
 
+/** NGINX or HAPROXY name the edge proxy's executable when it is not where Debian installs it. */
+const edgeCommandOf = (kind: EdgeKind, env: NodeJS.ProcessEnv) => (kind === 'nginx' ? env.NGINX : env.HAPROXY);
+
 /**
  * `factorgate demo`: a simulated gateway and two-factor server on localhost, with factorgate in
  * front of them built from the same configuration path as production. Only the two servers
  * behind factorgate are simulated.
  */
-export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { flowFile?: string } = {}): Promise<number> {
+export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { flowFile?: string; edge?: string } = {}): Promise<number> {
+  // Edge mode (`--edge nginx`): a real nginx or HAProxy in front, running `factorgate edge`'s configuration.
+  const edge = options.edge;
+  if (edge !== undefined) {
+    if (!(EDGE_KINDS as readonly string[]).includes(edge)) {
+      console.error(`factorgate demo: --edge takes ${EDGE_KINDS.join(' or ')}`);
+      return 2;
+    }
+    if (edgeVersion(edge as EdgeKind, edgeCommandOf(edge as EdgeKind, env)) === undefined) {
+      console.error(`factorgate demo: --edge ${edge} runs the demo behind a real ${edge}, which is not installed here.\nOn Debian or Ubuntu: sudo apt-get install ${EDGE_PACKAGES[edge as EdgeKind]}`);
+      return 2;
+    }
+  }
   // A flow to try (`--flow fixtures/flows/push-otp-fallback.yaml`): the file's flows section.
   let flows: unknown;
   if (options.flowFile) {
@@ -52,14 +68,14 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { f
     anakam: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1 }, ...simulatorPorts(env), portsArePreferences: true,
   });
   const dir = mkdtempSync(join(tmpdir(), 'factorgate-demo-'));
-  const config = demoConfig(env, simulators, apiPassword, flows, dir);
+  const config = demoConfig(env, simulators, apiPassword, flows, dir, edge !== undefined);
   if (config instanceof ConfigError) {
     await simulators.close();
     const ldap = config.problems.some((p) => p.includes('LDAP_BIND')) ? ' (the demo has no directory server, so a flow with LDAP_BIND cannot run in it)' : '';
     console.error(`factorgate demo: the flow does not fit${ldap}:\n  ${config.problems.join('\n  ')}`);
     return 2;
   }
-  return serveDemo(config, simulators, users, options.flowFile && flows, dir);
+  return serveDemo(config, simulators, users, options.flowFile && flows, dir, edge as EdgeKind | undefined, env);
 }
 
 /**
@@ -73,16 +89,16 @@ function simulatorPorts(env: NodeJS.ProcessEnv): { ports?: { gateway: number; an
 }
 
 /** The demo's configuration: the simulators behind factorgate, and the flow when one was given. */
-function demoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string) {
+function demoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string, edge: boolean) {
   try {
-    return loadDemoConfig(env, simulators, apiPassword, flows, dir);
+    return loadDemoConfig(env, simulators, apiPassword, flows, dir, edge);
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
   }
 }
 
-function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string) {
+function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string, edge: boolean) {
   return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: String(DEMO_PORT),
@@ -91,6 +107,8 @@ function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<t
       FACTORGATE_METRICS_PORT: '0',
       ...RELAXED_LIMITS,
       ...pickFactorgateVariables(env),
+      // Behind the edge, factorgate takes any free port and believes the edge's X-Forwarded-For (it is on this machine).
+      ...(edge ? { FACTORGATE_LISTEN_PORT: '0', FACTORGATE_TRUST_PROXY: '127.0.0.1' } : {}),
       FACTORGATE_GATEWAY_URL: simulators.gatewayUrl,
       FACTORGATE_TFA_BASE_URL: simulators.anakamUrl,
       FACTORGATE_TFA_API_USER: DEMO_API_USER,
@@ -105,7 +123,10 @@ function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<t
   });
 }
 
-async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awaited<ReturnType<typeof startSimulators>>, users: ReturnType<typeof loadDemoUsers>, flows: unknown, dir: string): Promise<number> {
+async function serveDemo(
+  config: ReturnType<typeof loadConfig>, simulators: Awaited<ReturnType<typeof startSimulators>>, users: ReturnType<typeof loadDemoUsers>, flows: unknown, dir: string,
+  edgeKind: EdgeKind | undefined, env: NodeJS.ProcessEnv,
+): Promise<number> {
   const log = demoLog(config.log.level, join(dir, 'factorgate.log'));
   let factorgate;
   try {
@@ -118,16 +139,37 @@ async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awai
     }
     throw err;
   }
+  let edge: RunningEdge | undefined;
+  if (edgeKind) {
+    // The edge takes the port the demo would have listened on (FACTORGATE_LISTEN_PORT, 0 for any free one).
+    const port = Number(env.FACTORGATE_LISTEN_PORT ?? DEMO_PORT);
+    try {
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`FACTORGATE_LISTEN_PORT is not a port: ${env.FACTORGATE_LISTEN_PORT}`);
+      edge = await startEdgeProxy(edgeKind, config, { factorgateUrl: factorgate.url, port: port || undefined, command: edgeCommandOf(edgeKind, env) });
+    } catch (err) {
+      await factorgate.close();
+      await simulators.close();
+      console.error(`factorgate demo: ${edgeKind} did not start on port ${port} (in use? set FACTORGATE_LISTEN_PORT to another port):\n${(err as Error).message}`);
+      return 1;
+    }
+  }
+  const front = edge?.url ?? factorgate.url;
   const lines = [
     '',
     'factorgate demo is running: four servers on localhost, factorgate and behind it three simulators',
     '(a gateway, an Anakam-style two-factor server, a LinOTP-style push server). Open in a browser:',
     '',
-    `  login page      ${factorgate.url}/vpn/index.html`,
+    `  login page      ${front}/vpn/index.html`,
     `  passcodes       ${simulators.anakamUrl}/outbox   (the simulated e-mail/SMS outbox)`,
     `  phone           ${simulators.linotpUrl}/phone    (approve push logins here, in a second tab)`,
-    `  your devices    ${factorgate.url}/manageotp   (register an authenticator app)`,
+    `  your devices    ${front}/manageotp   (register an authenticator app)`,
     '',
+    ...(edge ? [
+      `Edge mode: ${edge.kind} at ${edge.url} carries the gateway's traffic, factorgate at ${factorgate.url} only the sign-in.`,
+      `  its configuration (from factorgate edge ${edge.kind})   ${edge.configFile}`,
+      `  what it refuses, one JSON line each                ${edge.logFile}`,
+      '',
+    ] : []),
     'Demo users (simulated gateway passwords):',
     ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : TOTP_USERS.includes(name) ? 'authenticator app (register it at /manageotp first)' : [user.email, user.phone].filter(Boolean).join(', ')}`),
     '',
@@ -147,7 +189,8 @@ async function serveDemo(config: ReturnType<typeof loadConfig>, simulators: Awai
   ];
   process.stderr.write(lines.join('\n') + '\n');
   log.showEvents();
-  await untilSignalled(factorgate, simulators);
+  const edgeService = edge && { close: () => edge.stop() };
+  await untilSignalled(...(edgeService ? [edgeService] : []), factorgate, simulators);
   process.stderr.write('factorgate demo stopped.\n');
   return 0;
 }

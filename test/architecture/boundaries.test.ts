@@ -58,6 +58,15 @@ describe('architecture: the import boundaries npm test holds (eslint.boundaries.
     await allowed('src/manage/steps/sign_in.ts', "import { x } from '../../identity/read_credentials.js';");
   });
 
+  it('the edge configuration is written from the configuration and the guard alone', async () => {
+    await refused('src/edge/rules.ts', "import { x } from '../login/record.js';", /edge configuration/);
+    await refused('src/edge/setup.ts', "import { x } from '../manage/deps.js';", /edge configuration/);
+    await refused('src/edge/nginx.ts', "import express from 'express';", /edge configuration/);
+    await refused('src/edge/run_edge.ts', "import { startFactorgate } from '../factorgate.js';", /edge configuration/);
+    await allowed('src/edge/rules.ts', "import { routeTable } from '../proxy/guard.js';");
+    await allowed('src/edge/setup.ts', "import { failurePage } from '../http/page.js';");
+  });
+
   it('only the configuration reads the environment', async () => {
     await refused('src/login/run.ts', 'const x = process.env.FACTORGATE_SECRET;', /only src\/config\/ reads the environment/);
     await allowed('src/config/load.ts', 'const x = process.env.FACTORGATE_SECRET;');

@@ -3,12 +3,13 @@ import type { DemoUsers } from '../../src/demo/simulators/users.js';
 import type { GatewaySimulatorOptions } from '../../src/demo/simulators/gateway/index.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
 import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 import { captureLogs } from '../helpers/log_capture.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
+export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; config: Config; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
 
 export type StackOptions = {
   /** The simulators' users, when not the demo's. */
@@ -45,7 +46,7 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
   });
   const fg = await startFactorgate(config, { logger: logs.logger });
   return {
-    sims, fg, logs,
+    sims, fg, config, logs,
     async close() {
       await fg.close();
       await sims.close();

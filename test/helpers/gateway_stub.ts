@@ -9,6 +9,8 @@ export type GatewayStub = {
   sessions: Map<string, string>;
   /** Users whose session was ended at /cgi/logout, in order. */
   logouts: string[];
+  /** Every request the stub received, as it came. */
+  requests: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined> }>;
   close(): Promise<void>;
 };
 
@@ -21,10 +23,12 @@ export const LOGIN_PAGE = `<!doctype html><html><head><title>Gateway</title></he
 /** A tiny NetScaler-like gateway for integration tests (docs/design.md, The gateway). */
 export async function startGatewayStub(): Promise<GatewayStub> {
   const logins: GatewayStub['logins'] = [];
+  const requests: GatewayStub['requests'] = [];
   const sessions = new Map<string, string>();
   const logouts: string[] = [];
   const sessionOf = (req: import('node:http').IncomingMessage) => /NSC_AAAC=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
   const server: Server = createServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -98,6 +102,7 @@ export async function startGatewayStub(): Promise<GatewayStub> {
     logins,
     sessions,
     logouts,
+    requests,
     close: () => new Promise((resolve) => {
       for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();

@@ -16,8 +16,13 @@ export function rawRequest(url: string, text: string | Buffer): Promise<string> 
   });
 }
 
-/** A form post to `target` as one raw HTTP/1.1 request that asks the server to close after answering. */
+/**
+ * A form post to `target` as one raw HTTP/1.1 request that asks the server to close after
+ * answering. Host is the absolute-form target's authority, as RFC 9112 3.2.2 has it (HAProxy
+ * refuses one that differs before reading the path), else "x".
+ */
 export function rawPost(target: string, body: string, headers: Record<string, string> = {}): string {
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  return `POST ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+  const host = /^https?:\/\/([^/?#]*)/i.exec(target)?.[1] || 'x';
+  return `POST ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 }
