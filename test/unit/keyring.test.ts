@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Keyring, randomToken } from '../../src/security/keyring.js';
 
 const CURRENT = 'current-secret-0123456789-abcdefghijk';
@@ -6,6 +8,29 @@ const OLD = 'old-secret-0123456789-abcdefghijklmnopq';
 const OTHER = 'other-secret-0123456789-abcdefghijklmn';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Values written by the keyring of an earlier version, with the secret they were written under. */
+const KNOWN = JSON.parse(readFileSync(new URL('../fixtures/keyring-v1.json', import.meta.url), 'utf8')) as {
+  secret: string;
+  signed: { purpose: string; value: string; token: string };
+  sealed: { context: string; plaintext: string; sealed: string };
+};
+
+/** The keys as the keyring derives them: HKDF-SHA256 of the secret, no salt, info `factorgate <use> v1`. */
+const hkdfKey = (secret: string, use: 'sign' | 'seal') => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `factorgate ${use} v1`, 32));
+
+/** AES-256-GCM as the keyring lays it out (nonce, tag, ciphertext), outside the keyring; undefined when it does not open. */
+function decryptWith(key: Buffer, sealed: string, context: string): string | undefined {
+  const raw = Buffer.from(sealed, 'base64url');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12), { authTagLength: 16 });
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** The same base64url text with one byte of what it encodes flipped. */
 function flipByte(encoded: string, index: number): string {
@@ -83,6 +108,16 @@ describe('keyring (src/security/keyring.ts)', () => {
       expect(new Keyring(CURRENT, [OTHER]).verify('handle', token)).to.equal(undefined);
     });
 
+    it('keeps purpose and value apart: a signature does not carry over to another split of the same text', () => {
+      // Without a separator between them, purpose "ab" with value "c" would sign the same bytes as
+      // purpose "a" with value "bc".
+      const token = keyring.sign('ab', 'c');
+      const signature = token.slice(token.lastIndexOf('.') + 1);
+      expect(keyring.verify('ab', token)).to.equal('c');
+      expect(keyring.verify('a', `bc.${signature}`)).to.equal(undefined);
+      expect(keyring.verify('abc', `.${signature}`)).to.equal(undefined);
+    });
+
     it('signs with the current secret, not a previous one', () => {
       const token = new Keyring(CURRENT, [OLD]).sign('handle', 'v');
       expect(new Keyring(CURRENT).verify('handle', token)).to.equal('v');
@@ -158,6 +193,39 @@ describe('keyring (src/security/keyring.ts)', () => {
         expect(() => keyring.open(garbage, 'ctx'), JSON.stringify(garbage)).not.to.throw();
         expect(keyring.open(garbage, 'ctx')).to.equal(undefined);
       }
+    });
+  });
+
+  describe('known answers: what an earlier version wrote still reads', () => {
+    // Each remembered device, login handle and sealed TOTP secret in use was written this way: a
+    // change to the key derivation, the signed or sealed layout makes all of them unreadable.
+    const known = new Keyring(KNOWN.secret);
+
+    it('verifies the token an earlier version signed, and signs the same value to the same token', () => {
+      expect(known.verify(KNOWN.signed.purpose, KNOWN.signed.token)).to.equal(KNOWN.signed.value);
+      expect(known.sign(KNOWN.signed.purpose, KNOWN.signed.value)).to.equal(KNOWN.signed.token);
+    });
+
+    it('opens the value an earlier version sealed', () => {
+      expect(known.open(KNOWN.sealed.sealed, KNOWN.sealed.context)).to.equal(KNOWN.sealed.plaintext);
+    });
+
+    it('signs with HMAC-SHA256 under the HKDF "sign" key, over the purpose, a NUL and the value', () => {
+      const mac = createHmac('sha256', hkdfKey(KNOWN.secret, 'sign')).update(`${KNOWN.signed.purpose}\0${KNOWN.signed.value}`).digest('base64url');
+      expect(known.sign(KNOWN.signed.purpose, KNOWN.signed.value)).to.equal(`${KNOWN.signed.value}.${mac}`);
+    });
+
+    it('seals with AES-256-GCM under the HKDF "seal" key, the context as associated data', () => {
+      const sealed = known.seal('sealed-plaintext', 'ctx:1');
+      expect(decryptWith(hkdfKey(KNOWN.secret, 'seal'), sealed, 'ctx:1')).to.equal('sealed-plaintext');
+    });
+
+    it('signs and seals with different keys', () => {
+      // Key separation: with one key for both, a weakness in either use would expose the other.
+      const sealed = known.seal('sealed-plaintext', 'ctx:1');
+      expect(decryptWith(hkdfKey(KNOWN.secret, 'sign'), sealed, 'ctx:1')).to.equal(undefined);
+      const macUnderSealKey = createHmac('sha256', hkdfKey(KNOWN.secret, 'seal')).update(`p\0v`).digest('base64url');
+      expect(known.sign('p', 'v')).not.to.equal(`v.${macUnderSealKey}`);
     });
   });
 
