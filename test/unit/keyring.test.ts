@@ -162,6 +162,18 @@ describe('keyring (src/security/keyring.ts)', () => {
       expect(keyring.open(Buffer.concat([raw, Buffer.from([0])]).toString('base64url'), 'ctx')).to.equal(undefined);
     });
 
+    it('refuses a sealed value whose tag was cut short', () => {
+      // AES-GCM can check a tag of as few as 4 bytes, and Node accepts one unless the length is
+      // fixed: a sealed empty value cut after its tag's first bytes must not open, or a forger
+      // would have to guess 4 bytes instead of 16.
+      const raw = Buffer.from(keyring.seal('', 'ctx'), 'base64url');
+      expect(raw).to.have.length(12 + 16);
+      for (const tagBytes of [4, 8, 12, 13, 14, 15]) {
+        const truncated = raw.subarray(0, 12 + tagBytes).toString('base64url');
+        expect(keyring.open(truncated, 'ctx'), `${tagBytes}-byte tag`).to.equal(undefined);
+      }
+    });
+
     it('refuses sealed text with characters outside base64url', () => {
       // One sealed value, one spelling: junk around it is tampering, not noise to skip.
       const sealed = keyring.seal('the password', 'ctx');
