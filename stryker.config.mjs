@@ -1,0 +1,69 @@
+// @ts-check
+// The mutation gate on the security modules: `npm run test:mutation` (README, "Mutation testing").
+//
+// Pinned versions (package.json cannot say why):
+// - @stryker-mutator/core and @stryker-mutator/mocha-runner 9.6.1, exactly: 10.x needs Node 22
+//   and factorgate runs on Node 20; the runner's version must equal core's.
+// - mocha-runner 9.x declares mocha "< 12" as its peer; package.json's `overrides` points that peer
+//   at our mocha 12, and scripts/mutation/mocha12_cli.cjs lets the runner load mocha 12's CLI
+//   helpers, which mocha 12 renamed to .cjs. Nothing else in mocha 12 breaks the runner (the
+//   whole gate runs on it), so the tests run on the same mocha here as in `npm test`.
+// - mutation-testing-metrics and mutation-testing-report-schema 3.7.3, exactly: the versions core
+//   9.6.1 itself depends on, so scripts/mutation/gate.ts scores modules as Stryker's report does.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const mocha12Cli = fileURLToPath(new URL('./scripts/mutation/mocha12_cli.cjs', import.meta.url));
+createRequire(import.meta.url)(mocha12Cli);
+
+/**
+ * The modules the gate holds to its per-module threshold (scripts/mutation/gate.ts). The one list:
+ * add a module here, or follow a moved file here, and the gate follows.
+ */
+export const SECURITY_MODULES = [
+  'src/proxy/guard.ts',
+  'src/security/csrf.ts',
+  'src/security/keyring.ts',
+  'src/security/device_credential.ts',
+  'src/security/rate_limiter.ts',
+  'src/login/steps/read_credentials.ts',
+  'src/login/steps/read_answer.ts',
+  'src/login/steps/check_start_limits.ts',
+  'src/login/steps/count_wrong_answer.ts',
+  'src/gateway/replay.ts',
+  'src/flows/engine.ts',
+];
+
+/** The mutation score (percent, equivalents counted as killed) each gated module must reach. */
+export const MODULE_BREAK = 90;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: SECURITY_MODULES,
+  testRunner: 'mocha',
+  // Each mutant runs only the tests that reached it in the first, instrumented run.
+  coverageAnalysis: 'perTest',
+  // The tests that need no browser. The rest of .mocharc.json (extension, timeout) still applies;
+  // its node-option does not reach Stryker's runners, hence tsx below.
+  mochaOptions: {
+    spec: [
+      'test/unit/**/*.test.ts',
+      'test/security/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/flows/**/*.test.ts',
+      'test/manage/**/*.test.ts',
+    ],
+  },
+  testRunnerNodeArgs: ['--require', mocha12Cli, '--import', 'tsx'],
+  // The gate's threshold is per module (scripts/mutation/gate.ts); Stryker's own is global.
+  thresholds: { high: 95, low: MODULE_BREAK, break: null },
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { logTests: false },
+  // Committed, so that `--incremental` on a clean clone tests again only the mutants whose code or
+  // covering tests changed since it was last written.
+  incrementalFile: 'test/mutation/stryker-incremental.json',
+  ignorePatterns: ['/test-artifacts', '/bench', '/dist'],
+  tempDirName: '.stryker-tmp',
+};
