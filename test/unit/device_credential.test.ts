@@ -89,7 +89,8 @@ describe('remembered-device cookie (src/security/device_credential.ts)', () => {
   });
 
   it('refuses a well-sealed payload of the wrong shape as unreadable', () => {
-    for (const payload of ['not json', '"a string"', '42', '{"u":"alice","k":"x","e":"never"}', '{"u":"alice","e":1}', '["alice","x",1]']) {
+    const later = NOW + HOUR;
+    for (const payload of ['not json', '"a string"', '42', '{"u":"alice","k":"x","e":"never"}', '{"u":"alice","e":1}', '["alice","x",1]', `{"k":"x","e":${later}}`, `{"u":["alice"],"k":"x","e":${later}}`]) {
       const cookie = keyring.seal(payload, 'device-cookie');
       expect(openDeviceCredential(keyring, cookie, 'alice', NOW), payload).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
     }
