@@ -51,6 +51,14 @@ describe('flow engine (src/flows/engine.ts)', () => {
       });
     });
 
+    it('a finished flow, won or failed, leaves a state that waits for nothing', async () => {
+      const done = await startFlow(flow, facts(), scriptedAct({ GATEWAY_PASSWORD: ['success'], PUSH: ['success'] }));
+      const path = [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }, { factor: 'second', index: 1, action: 'PUSH' }];
+      expect(stored(done)).to.deep.equal({ flow: flow.fingerprint, factor: 'second', policy: 1, waiting: 'none', path, tried: [{ index: 0, outcome: 'rule_false' }] });
+      const failed = await startFlow(flow, facts(), scriptedAct({ GATEWAY_PASSWORD: ['fail'] }));
+      expect(stored(failed)).to.deep.equal({ flow: flow.fingerprint, factor: 'password', policy: 0, waiting: 'none', path: [], tried: [{ index: 0, outcome: 'failed' }] });
+    });
+
     it('a failing first factor ends the login there', async () => {
       const act = scriptedAct({ GATEWAY_PASSWORD: ['fail'] });
       expect(await startFlow(flow, facts(), act)).to.deep.include({ kind: 'failed', reason: 'no_winner', factor: 'password', path: [] });
@@ -165,12 +173,32 @@ describe('flow engine (src/flows/engine.ts)', () => {
       }
     });
 
+    it('a stale state\'s failure names its factor and path when it has them, and "?" and none when it is not a state', async () => {
+      const base = await waiting();
+      expect(await resumeFlow(flow, { ...base, waiting: 'none' }, facts(), scriptedAct({}))).to.deep.include({
+        reason: 'stale_state', factor: 'second', tried: [], path: [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }],
+      });
+      for (const state of [null, 'state', {}, { ...base, path: 'x' }]) {
+        expect(await resumeFlow(flow, state as EngineState, facts(), scriptedAct({})), JSON.stringify(state)).to.deep.include({
+          reason: 'stale_state', factor: '?', tried: [], path: [],
+        });
+      }
+    });
+
     it('an act that answers anything but success, fail or a challenge is a bug, never a success', async () => {
       for (const answer of [undefined, null, true, 'ok', 'SUCCESS', {}, { success: true }]) {
         const act = async () => answer as never;
         let thrown: unknown;
         await startFlow(flow, facts(), act).catch((err: unknown) => { thrown = err; });
         expect(thrown, String(answer)).to.be.instanceOf(TypeError);
+      }
+    });
+
+    it('says what such an act returned, so the bug can be found', async () => {
+      const answers: Array<[unknown, string]> = [[null, 'null'], [undefined, 'undefined'], [true, 'boolean'], ['ok', 'string'], [{}, 'object']];
+      for (const [answer, named] of answers) {
+        const thrown = await startFlow(flow, facts(), async () => answer as never).then(() => undefined, (err: unknown) => err);
+        expect((thrown as Error).message, String(answer)).to.equal(`act returned ${named}: expected 'success', 'fail' or { challenge }`);
       }
     });
 
@@ -192,6 +220,15 @@ describe('flow engine (src/flows/engine.ts)', () => {
       await startFlow(compileChecked(config), facts(), scriptedAct({})).catch((err: unknown) => { thrown = err; });
       expect((thrown as Error).message).to.equal('flow loops: it was not checked');
     });
+  });
+
+  it('runFactor on its own, by default from the first policy, on a plain context, with nothing tried before', async () => {
+    const flow = flowOf(flowFrom({ a: [["user.name == 'bob'", 'PUSH'], ['true', 'OTP_CODE']] }));
+    const act = scriptedAct({ OTP_CODE: ['success'] });
+    const result = await runFactor(flow.factors.get('a')!, { ...facts(), succeeded: [] }, act);
+    expect(result.kind === 'won' && result.policy.index).to.equal(1);
+    expect(result.tried).to.deep.equal([{ index: 0, outcome: 'rule_false' }]);
+    expect(act.calls).to.deep.equal([{ action: 'OTP_CODE', at: { factor: 'a', index: 1, resumed: false } }]);
   });
 
   it('runFactor on its own: from a given policy, with what was tried before', async () => {
