@@ -140,6 +140,22 @@ describe('flow engine (src/flows/engine.ts)', () => {
       const step = await resumeFlow(flow, stored(asked), withGroups, act);
       expect(act.calls).to.deep.equal([{ action: 'OTP_CODE', at: { factor: 'code', index: 0, resumed: false } }]);
       expect(step.kind === 'done' && step.path.map((s) => s.factor)).to.deep.equal(['password', 'decide', 'code']);
+      expect(step.state.tried).to.deep.equal([]);
+    });
+
+    it('only a factor with a form waits for input, and no NO_AUTHN policy waits for a challenge', async () => {
+      const asked = stored(await startFlow(flow, facts({ user: { name: 'bob', groups: ['admins'] } }), scriptedAct({ LDAP_BIND: ['success'] })));
+      const unfit: EngineState[] = [
+        { ...asked, waiting: 'none' },
+        { ...asked, factor: 'passcode', waiting: 'input' },
+        { ...asked, factor: 'decide', policy: 0, waiting: 'challenge' },
+        { ...asked, factor: 'decide', policy: 1, waiting: 'challenge' },
+      ];
+      for (const state of unfit) {
+        const act = scriptedAct({});
+        expect(await resumeFlow(flow, state, facts(), act), JSON.stringify(state)).to.deep.include({ kind: 'failed', reason: 'stale_state' });
+        expect(act.calls).to.deep.equal([]);
+      }
     });
 
     it('a wrong answer on a form fails the factor (no winner): the caller decides whether to ask again', async () => {
@@ -178,7 +194,8 @@ describe('flow engine (src/flows/engine.ts)', () => {
       expect(await resumeFlow(flow, { ...base, waiting: 'none' }, facts(), scriptedAct({}))).to.deep.include({
         reason: 'stale_state', factor: 'second', tried: [], path: [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }],
       });
-      for (const state of [null, 'state', {}, { ...base, path: 'x' }]) {
+      const notStates = [null, 'state', {}, { ...base, flow: 42 }, { ...base, factor: 42 }, { ...base, policy: -1 }, { ...base, policy: 0.5 }, { ...base, path: 'x' }, { ...base, tried: {} }];
+      for (const state of notStates) {
         expect(await resumeFlow(flow, state as EngineState, facts(), scriptedAct({})), JSON.stringify(state)).to.deep.include({
           reason: 'stale_state', factor: '?', tried: [], path: [],
         });
@@ -223,7 +240,7 @@ describe('flow engine (src/flows/engine.ts)', () => {
   });
 
   it('runFactor on its own, by default from the first policy, on a plain context, with nothing tried before', async () => {
-    const flow = flowOf(flowFrom({ a: [["user.name == 'bob'", 'PUSH'], ['true', 'OTP_CODE']] }));
+    const flow = flowOf(flowFrom({ a: [["user.name == 'bob'", 'PUSH'], ["user.name == 'alice'", 'OTP_CODE'], ['true', 'ANAKAM_PASSCODE']] }));
     const act = scriptedAct({ OTP_CODE: ['success'] });
     const result = await runFactor(flow.factors.get('a')!, { ...facts(), succeeded: [] }, act);
     expect(result.kind === 'won' && result.policy.index).to.equal(1);
