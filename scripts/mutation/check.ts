@@ -32,11 +32,7 @@ function render(v: Verdict, threshold: number): string {
     lines.push(`  ${m.passed ? 'ok  ' : 'FAIL'} ${m.file}: ${score}, ${m.undetected.length} undetected, ${m.equivalents} equivalent`);
     if (m.passed) continue;
     // In the equivalent list's own form, for a mutant that turns out to be equivalent.
-    for (const u of m.undetected) {
-      const listed = { file: m.file, line: u.location.start.line, mutator: u.mutatorName, replacement: u.replacement ?? '' };
-      const twins = m.undetected.filter((o) => o.location.start.line === listed.line && o.mutatorName === listed.mutator && o.replacement === u.replacement);
-      lines.push(`       ${u.status}: ${JSON.stringify(twins.length > 1 ? { ...listed, column: u.location.start.column } : listed)}`);
-    }
+    for (const { mutant, key } of m.undetected) lines.push(`       ${mutant.status}: ${JSON.stringify(key)}`);
   }
   for (const file of v.missing) lines.push(`  FAIL ${file}: not in the report (moved or renamed? update SECURITY_MODULES in stryker.config.mjs)`);
   for (const { entry, problem } of v.stale) {

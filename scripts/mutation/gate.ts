@@ -11,8 +11,9 @@ import { z } from 'zod';
 export const EquivalentMutant = z.strictObject({
   file: z.string().min(1),
   line: z.number().int().positive(),
-  /** Only where the rest matches several mutants (the same change twice on one line). */
+  /** Only where the rest matches several mutants (the same change twice on one line): where it starts, and ends. */
   column: z.number().int().positive().optional(),
+  endColumn: z.number().int().positive().optional(),
   mutator: z.string().min(1),
   replacement: z.string(),
   why: z.string().min(1),
@@ -41,8 +42,8 @@ export type ModuleVerdict = {
   /** Percent, equivalents counted as killed; NaN when the module has no mutant that ran. */
   score: number;
   equivalents: number;
-  /** Survived or not covered, and not listed as equivalent. */
-  undetected: MutantResult[];
+  /** Survived or not covered, and not listed as equivalent; with the key that would list it. */
+  undetected: Array<{ mutant: MutantResult; key: MutantKey }>;
   passed: boolean;
 };
 
@@ -52,9 +53,21 @@ export type Verdict = { modules: ModuleVerdict[]; missing: string[]; stale: Stal
 
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-const describes = (entry: EquivalentMutant) => (mutant: MutantResult): boolean =>
+type MutantKey = Omit<EquivalentMutant, 'why'>;
+
+const describes = (entry: MutantKey) => (mutant: MutantResult): boolean =>
   mutant.location.start.line === entry.line && mutant.mutatorName === entry.mutator && mutant.replacement === entry.replacement
-  && (entry.column === undefined || mutant.location.start.column === entry.column);
+  && (entry.column === undefined || mutant.location.start.column === entry.column)
+  && (entry.endColumn === undefined || mutant.location.end.column === entry.endColumn);
+
+/** The shortest entry that names this mutant alone among the file's mutants, for the equivalent list. */
+export function keyOf(file: string, mutant: MutantResult, all: readonly MutantResult[]): MutantKey {
+  const { line, column } = mutant.location.start;
+  const key: MutantKey = { file, line, mutator: mutant.mutatorName, replacement: mutant.replacement ?? '' };
+  if (all.filter(describes(key)).length === 1) return key;
+  if (all.filter(describes({ ...key, column })).length === 1) return { ...key, column };
+  return { ...key, column, endColumn: mutant.location.end.column };
+}
 
 /** Judges a report: each module against the threshold (percent), each equivalent entry against the report. */
 export function judge(report: Report, modules: readonly string[], equivalents: readonly EquivalentMutant[], threshold: number): Verdict {
@@ -75,13 +88,13 @@ function judgeModule(file: string, result: FileResult, entries: readonly Equival
   for (const entry of entries) {
     const matches = result.mutants.filter(describes(entry));
     if (matches.length === 0) stale.push({ entry, problem: 'no such mutant any more: update or remove the entry' });
-    else if (matches.length > 1) stale.push({ entry, problem: `it matches ${matches.length} mutants (columns ${matches.map((m) => m.location.start.column).join(', ')}): add the column of the one meant` });
+    else if (matches.length > 1) stale.push({ entry, problem: `it matches ${matches.length} mutants (at ${matches.map((m) => `${m.location.start.column}-${m.location.end.column}`).join(', ')}): add the column and endColumn of the one meant` });
     // A timeout is no proof either way (a busy machine times out equivalent mutants too): only a kill is.
     else if (matches[0]!.status === 'Killed') stale.push({ entry, problem: 'a test kills the mutant, so it is not equivalent: remove the entry' });
     else if (UNDETECTED.has(matches[0]!.status)) equivalent.add(matches[0]!);
   }
   const mutants = result.mutants.map((m) => (equivalent.has(m) ? { ...m, status: 'Killed' as const } : m));
   const score = calculateMetrics({ [file]: { ...result, mutants } }).metrics.mutationScore;
-  const undetected = result.mutants.filter((m) => UNDETECTED.has(m.status) && !equivalent.has(m));
+  const undetected = result.mutants.filter((m) => UNDETECTED.has(m.status) && !equivalent.has(m)).map((mutant) => ({ mutant, key: keyOf(file, mutant, result.mutants) }));
   return { file, score, equivalents: equivalent.size, undetected, passed: score >= threshold };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import type { FileResult, MutantStatus } from 'mutation-testing-report-schema';
-import { EquivalentList, judge, parseReport, type EquivalentMutant, type Report } from '../../scripts/mutation/gate.js';
+import { EquivalentList, judge, keyOf, parseReport, type EquivalentMutant, type Report } from '../../scripts/mutation/gate.js';
 
 // The per-module mutation gate (scripts/mutation/gate.ts) on small hand-made reports, and the
 // committed list of equivalent mutants.
@@ -34,7 +34,8 @@ describe('mutation gate (scripts/mutation/gate.ts)', () => {
       const verdict = judge(report, ['src/a.ts', 'src/b.ts'], [], 90);
       expect(verdict.passed).to.equal(false);
       expect(verdict.modules.map((m) => [m.file, m.score, m.passed])).to.deep.equal([['src/a.ts', 80, false], ['src/b.ts', 100, true]]);
-      expect(verdict.modules[0]!.undetected.map((m) => m.location.start.line)).to.deep.equal([200, 201]);
+      expect(verdict.modules[0]!.undetected.map((u) => u.mutant.location.start.line)).to.deep.equal([200, 201]);
+      expect(verdict.modules[0]!.undetected[0]!.key).to.deep.equal({ file: 'src/a.ts', line: 200, mutator: 'ConditionalExpression', replacement: 'false' });
     });
 
     it('passes a module exactly at the threshold', () => {
@@ -46,7 +47,7 @@ describe('mutation gate (scripts/mutation/gate.ts)', () => {
     it('counts a mutant no test covers as undetected and a timeout as detected', () => {
       const verdict = judge({ files: { 'src/a.ts': file([[1, 'NoCoverage'], [2, 'Timeout'], [3, 'Killed'], [4, 'Killed']]) } }, ['src/a.ts'], [], 90);
       expect(verdict.modules[0]!.score).to.equal(75);
-      expect(verdict.modules[0]!.undetected.map((m) => m.status)).to.deep.equal(['NoCoverage']);
+      expect(verdict.modules[0]!.undetected.map((u) => u.mutant.status)).to.deep.equal(['NoCoverage']);
       expect(verdict.passed).to.equal(false);
     });
 
@@ -102,17 +103,28 @@ describe('mutation gate (scripts/mutation/gate.ts)', () => {
       expect(verdict.modules[0]).to.deep.include({ score: 100, equivalents: 0, passed: true });
     });
 
-    it('fails an entry that matches the same change twice on one line until it names the column', () => {
-      const twice: FileResult = file([[1, 'Survived'], [1, 'Survived'], ...many(8, 'Killed')]);
-      twice.mutants[1]!.location = { start: { line: 1, column: 20 }, end: { line: 1, column: 24 } };
+    it('fails an entry that matches the same change twice on one line until it says where', () => {
+      // `a === b && c` → `true` twice from column 1: the whole condition (to 16) and its left side (to 8).
+      const twice: FileResult = file([[1, 'Survived'], [1, 'Survived'], [1, 'Killed'], ...many(7, 'Killed')]);
+      twice.mutants[0]!.location = { start: { line: 1, column: 1 }, end: { line: 1, column: 16 } };
+      twice.mutants[1]!.location = { start: { line: 1, column: 1 }, end: { line: 1, column: 8 } };
+      twice.mutants[2]!.location = { start: { line: 1, column: 12 }, end: { line: 1, column: 16 } };
       const report2: Report = { files: { 'src/a.ts': twice } };
       const ambiguous = judge(report2, ['src/a.ts'], [entry({ line: 1 })], 80);
-      expect(ambiguous.stale.map((s) => s.problem)).to.deep.equal(['it matches 2 mutants (columns 1, 20): add the column of the one meant']);
+      expect(ambiguous.stale.map((s) => s.problem)).to.deep.equal(['it matches 3 mutants (at 1-16, 1-8, 12-16): add the column and endColumn of the one meant']);
       expect(ambiguous.passed).to.equal(false);
-      const named = judge(report2, ['src/a.ts'], [entry({ line: 1, column: 20 })], 90);
+      const named = judge(report2, ['src/a.ts'], [entry({ line: 1, column: 1, endColumn: 8 })], 90);
       expect(named.stale).to.deep.equal([]);
       expect(named.modules[0]).to.deep.include({ score: 90, equivalents: 1 });
-      expect(named.modules[0]!.undetected.map((m) => m.location.start.column)).to.deep.equal([1]);
+      expect(named.modules[0]!.undetected.map((u) => u.key)).to.deep.equal([{ file: 'src/a.ts', line: 1, mutator: 'ConditionalExpression', replacement: 'false', column: 1, endColumn: 16 }]);
+    });
+
+    it('suggests the shortest key that names a mutant alone', () => {
+      const mutants = file([[1, 'Survived'], [1, 'Survived'], [2, 'Survived']]).mutants;
+      mutants[1]!.location = { start: { line: 1, column: 9 }, end: { line: 1, column: 12 } };
+      const base = { file: 'src/a.ts', mutator: 'ConditionalExpression', replacement: 'false' };
+      expect(keyOf('src/a.ts', mutants[2]!, mutants)).to.deep.equal({ ...base, line: 2 });
+      expect(keyOf('src/a.ts', mutants[1]!, mutants)).to.deep.equal({ ...base, line: 1, column: 9 });
     });
 
     it('fails an entry for a file that is not gated, and never counts it for another file', () => {
