@@ -38,6 +38,9 @@ function render(v: Verdict, threshold: number): string {
   for (const { entry, problem } of v.stale) {
     lines.push(`  FAIL ${EQUIVALENTS}: ${JSON.stringify({ file: entry.file, line: entry.line, mutator: entry.mutator, replacement: entry.replacement })}: ${problem}`);
   }
+  for (const entry of v.killed) {
+    lines.push(`  note ${EQUIVALENTS}: ${JSON.stringify(entry)}: a test killed this mutant; if that test is not flaky, the entry is wrong`);
+  }
   const failing = v.modules.filter((m) => !m.passed).map((m) => m.file).concat(v.missing);
   if (failing.length > 0) lines.push(`modules under ${threshold}%: ${failing.join(', ')}`);
   if (v.stale.length > 0) lines.push(`${v.stale.length} stale equivalent entr${v.stale.length === 1 ? 'y' : 'ies'} in ${EQUIVALENTS}`);
