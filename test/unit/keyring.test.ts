@@ -90,6 +90,12 @@ describe('keyring (src/security/keyring.ts)', () => {
       expect(keyring.verify('handle', `.${token.slice(token.lastIndexOf('.') + 1)}`)).to.equal(undefined);
     });
 
+    it('refuses a token whose value is empty, even one it signed itself', () => {
+      // Nothing is signed empty; a token that starts at its dot is malformed, whatever follows.
+      expect(keyring.sign('handle', '')).to.match(/^\./);
+      expect(keyring.verify('handle', keyring.sign('handle', ''))).to.equal(undefined);
+    });
+
     it('refuses a token signed for another purpose', () => {
       const token = keyring.sign('a', 'value');
       expect(keyring.verify('a', token)).to.equal('value');
