@@ -43,9 +43,10 @@ export default {
   testRunner: 'mocha',
   // Each mutant runs only the tests that reached it in the first, instrumented run.
   coverageAnalysis: 'perTest',
-  // The tests that need no browser. The rest of .mocharc.json (extension, timeout) still applies;
-  // its node-option does not reach Stryker's runners, hence tsx below.
+  // The tests that need no browser. .mocharc.json's extension applies; its node-option does not
+  // reach Stryker's runners (hence tsx below), nor its timeout (hence the root hook).
   mochaOptions: {
+    require: ['./scripts/mutation/mocha_test_timeout.cjs'],
     spec: [
       'test/unit/**/*.test.ts',
       'test/security/**/*.test.ts',
@@ -55,6 +56,12 @@ export default {
     ],
   },
   testRunnerNodeArgs: ['--require', mocha12Cli, '--import', 'tsx'],
+  // A mutant run that outlasts 3 times its tests' time in the first run (plus 5 s) counts as a
+  // timeout, which counts as killed. Stryker's 1.5 turned dozens of survivors into timeouts on a
+  // busy two-core machine; a test that hangs fails at its own mocha timeout instead (above).
+  timeoutFactor: 3,
+  // Stryker starts a checker process even with no checkers, and it loads every plugin too.
+  checkerNodeArgs: ['--require', mocha12Cli],
   // The gate's threshold is per module (scripts/mutation/gate.ts); Stryker's own is global.
   thresholds: { high: 95, low: MODULE_BREAK, break: null },
   reporters: ['html', 'json', 'clear-text', 'progress'],

@@ -4,6 +4,6 @@
 // does not try, so the runner fails to load. Registering .cjs as a CommonJS extension (compiled
 // exactly as require() compiles a .cjs file anyway) lets those paths resolve; a path that names
 // its extension, or has a .js, .json or .node file, resolves as before.
-// Loaded by stryker.config.mjs in Stryker's own process and with --require in its test runners.
+// Loaded by stryker.config.mjs in Stryker's own process, and with --require in its child processes.
 // Remove it once a mocha runner that finds the .cjs files itself runs on our Node.
 require.extensions['.cjs'] = require.extensions['.js'];
