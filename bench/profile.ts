@@ -29,9 +29,9 @@ const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
 
 /** Inclusive time of these functions (name and file prefixes, as the summary labels them). */
 const WATCH = [
-  'classify guard.js', 'dropUntrustedForwarding server.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
+  'classify guard.js', 'dropUntrustedForwarding front_door.js', '(anonymous) http-proxy-middleware.js', 'stream web-incoming.js', 'setupOutgoing common.js',
   'request node:http', 'ClientRequest node:_http_client', 'parserOnIncoming', 'request Axios.js', 'call client.js', 'parseReply xml.js',
-  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin login_flow.js', 'answer login_flow.js',
+  'buildChallengeRequest xml.js', 'injectIntoLoginPage', 'handle ', 'replay replay.js', 'begin begin.js', '(anonymous) answer.js',
 ];
 
 /** CPU per proxied request of factorgate and of the bare Node proxies it is built from, same load and layout, no profiler. */
@@ -57,7 +57,7 @@ async function profiled(name: string, unit: string, dir: string, start: (nodeArg
   return { workload: name, units, unit, cpuMsPerUnit: round((ticks * 10) / units, 4), summary: summarizeProfile(`${out}${file}`, 25, WATCH) };
 }
 
-const factorgate = (o: { gatewayUrl: string; tfaUrl: string; cpus?: string; extra?: NodeJS.ProcessEnv }) => (nodeArgs: string[]) => startFactorgateProcess({ ...o, nodeArgs });
+const factorgate = (o: { gatewayUrl: string; anakamUrl: string; cpus?: string; extra?: NodeJS.ProcessEnv }) => (nodeArgs: string[]) => startFactorgateProcess({ ...o, nodeArgs });
 
 export async function runProfiles(log: (line: string) => void, resultsDir: string): Promise<Profiled[]> {
   const dir = `${resultsDir}profiles/`;
@@ -75,9 +75,9 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
     proxies.push({ proxy: 'nginx', url: `http://127.0.0.1:${nginxPort}/bench/hello`, pid: nginx.pid, stop: () => nginx.cleanup() });
     for (const proxy of ['node-pipe', 'http-proxy-middleware', 'factorgate'] as const) {
       const child = proxy === 'factorgate'
-        ? await startFactorgateProcess({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy })
+        ? await startFactorgateProcess({ gatewayUrl: upstream.ready, anakamUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy })
         : await startChild(process.execPath, ['--import', 'tsx', FLOOR], { name: proxy, cpus: PASSTHROUGH_LAYOUT.proxy, env: { BENCH_MODE: proxy === 'node-pipe' ? 'pipe' : 'hpm', BENCH_GATEWAY_URL: upstream.ready } });
-      proxies.push({ proxy, url: `${'url' in child ? child.url : child.ready}/bench/hello`, pid: child.pid, stop: () => child.stop() });
+      proxies.push({ proxy, url: `${String('url' in child ? child.url : child.ready)}/bench/hello`, pid: child.pid, stop: () => child.stop() });
     }
     const rounds = new Map<string, Floor[]>();
     try {
@@ -120,7 +120,7 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
       floors.push({ ...list.slice().sort((a, b) => a.cpuUsPerRequest - b.cpuUsPerRequest)[1]!, medianRps: medianRps(proxy), rpsToNginx: round(medianRps(proxy) / medianRps('nginx'), 3) });
     }
     log('profile: pass-through under wrk (32 connections, 10 s)');
-    results.push(await profiled('passthrough', 'request', dir, factorgate({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy }), async (url) => {
+    results.push(await profiled('passthrough', 'request', dir, factorgate({ gatewayUrl: upstream.ready, anakamUrl: 'http://127.0.0.1:9', cpus: PASSTHROUGH_LAYOUT.proxy }), async (url) => {
       await runWrk({ url: `${url}/bench/hello`, connections: 32, seconds: 2, cpus: PASSTHROUGH_LAYOUT.loadgen });
       const w = await runWrk({ url: `${url}/bench/hello`, connections: 32, seconds: 10, cpus: PASSTHROUGH_LAYOUT.loadgen });
       return w.requests + Math.round(w.rps * 2);
@@ -129,24 +129,24 @@ export async function runProfiles(log: (line: string) => void, resultsDir: strin
     await upstream.stop();
   }
 
-  let loginFloors: FloorRow[] = [];
+  let loginFloors: FloorRow[];
   const sims = await startChild(process.execPath, ['--import', 'tsx', SIMS], { name: 'simulators', ipc: true, env: { BENCH_USERS: '1000' } });
   try {
-    const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+    const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];
     for (const path of ['passcode', 'device'] as const) {
       log(`profile: ${path} logins (32 virtual users, 10 s)`);
-      results.push(await profiled(`logins-${path}`, 'login', dir, factorgate({ gatewayUrl: gwUrl, tfaUrl, cpus: LOGIN_LAYOUT.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } }), async (url) => {
+      results.push(await profiled(`logins-${path}`, 'login', dir, factorgate({ gatewayUrl: gwUrl, anakamUrl, cpus: LOGIN_LAYOUT.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } }), async (url) => {
         const r = await runDriver<RunResult>({
-          kind: 'run', via: 'factorgate', path, vus: 32, usersPerVu: 4, firstUser: path === 'passcode' ? 0 : 128, warmupSeconds: 2, seconds: 10, fgUrl: url, tfaUrl, gwUrl,
+          kind: 'run', via: 'factorgate', path, vus: 32, usersPerVu: 4, firstUser: path === 'passcode' ? 0 : 128, warmupSeconds: 2, seconds: 10, fgUrl: url, anakamUrl, gwUrl,
         }, LOGIN_LAYOUT.loadgen);
         return r.allLogins;
       }));
       log(`profile: ${path} logins through the login floor (32 virtual users, 10 s)`);
       results.push(await profiled(`logins-${path}-floor`, 'login', dir, (nodeArgs) => startChild(process.execPath, [...nodeArgs, '--import', 'tsx', LOGIN_FLOOR], {
-        name: 'login floor', cpus: LOGIN_LAYOUT.proxy, env: { BENCH_TFA_URL: tfaUrl, BENCH_GATEWAY_URL: gwUrl },
+        name: 'login floor', cpus: LOGIN_LAYOUT.proxy, env: { BENCH_TFA_URL: anakamUrl, BENCH_GATEWAY_URL: gwUrl },
       }).then((child) => ({ ...child, url: child.ready })), async (url) => {
         const r = await runDriver<RunResult>({
-          kind: 'run', via: 'factorgate', path, vus: 32, usersPerVu: 4, firstUser: path === 'passcode' ? 640 : 768, warmupSeconds: 2, seconds: 10, fgUrl: url, tfaUrl, gwUrl,
+          kind: 'run', via: 'factorgate', path, vus: 32, usersPerVu: 4, firstUser: path === 'passcode' ? 640 : 768, warmupSeconds: 2, seconds: 10, fgUrl: url, anakamUrl, gwUrl,
         }, LOGIN_LAYOUT.loadgen);
         return r.allLogins;
       }));

@@ -61,9 +61,10 @@
     }
   }
 
-  // Only paths on this site; never another origin.
+  // Only paths on this site, by the server's own rule (src/http/safe_location.ts): one leading
+  // slash, no backslash or control character (a browser reads `/\host` as `//host`).
   function go(target) {
-    var path = typeof target === 'string' && /^\/(?!\/)/.test(target) ? target : '/';
+    var path = typeof target === 'string' && /^\/(?![\/\\])[^\\\u0000-\u001f\u007f-\u009f]*$/.test(target) ? target : '/';
     window.location.assign(path);
   }
 

@@ -9,6 +9,8 @@ command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 [ -x /usr/sbin/slapd ] || needed+=(slapd)
 command -v oathtool >/dev/null 2>&1 || needed+=(oathtool)
 command -v dot >/dev/null 2>&1 || needed+=(graphviz)
+# PostgreSQL for the device store tests, run by them from initdb (test/helpers/postgres_server.ts).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || needed+=(postgresql)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 

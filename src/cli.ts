@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
 import { startFactorgate } from './factorgate.js';
-import { untilSignalled } from './lifecycle.js';
+import { untilSignalled } from './ops/lifecycle.js';
 
 const USAGE = `Usage:
   factorgate [--config FILE]   start the proxy (settings from FILE and FACTORGATE_* variables)
@@ -12,6 +12,7 @@ const USAGE = `Usage:
   factorgate config-reference  print every setting with its variable and default (Markdown)
   factorgate flows check FILE  check the flows section of FILE and print each path through it
   factorgate flows graph FILE [--format mermaid|dot]   draw the flow for the docs
+  factorgate devices copy FILE [--config FILE]   copy the TOTP devices of an SQLite FILE into otp.postgres
   factorgate --help
 
 Every setting can also come from the environment, e.g. FACTORGATE_GATEWAY_URL, FACTORGATE_TFA_BASE_URL,
@@ -30,11 +31,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = positionals[0];
   if (command === 'demo') {
-    const { runDemo } = await import('./demo.js');
+    const { runDemo } = await import('./demo/demo.js');
     return runDemo(process.env, { flowFile: values.flow });
   }
   if (command === 'flows') {
-    const { runFlowsCommand } = await import('./flows/cli.js');
+    const { runFlowsCommand } = await import('./config/flows_command.js');
     return runFlowsCommand(positionals.slice(1).concat(values.format ? ['--format', values.format] : []), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   if (command === 'config-reference') {
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(configReference());
     return 0;
   }
-  if (command !== undefined) {
+  if (command !== undefined && command !== 'devices') {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -56,9 +57,13 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  if (command === 'devices') {
+    const { runDevicesCommand } = await import('./otp/devices_cli.js');
+    return runDevicesCommand(positionals.slice(1), config.otp, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
   if (config.listen.workers > 1 && cluster.isPrimary) {
     // Each worker runs this same command and reads the same file and environment.
-    const { runPrimary } = await import('./cluster.js');
+    const { runPrimary } = await import('./ops/cluster.js');
     const { createLogger } = await import('./log.js');
     return runPrimary({ workers: config.listen.workers, logger: createLogger(config.log.level) });
   }

@@ -1,4 +1,4 @@
-// One error type for everything that ends a request early (STYLE 5): a stable code, an HTTP
+// One error type for everything that ends a request early: a stable code, an HTTP
 // status, and a message that is safe to show. Details for the administrator go to the log only.
 
 export const errorCatalog = {
@@ -11,6 +11,10 @@ export const errorCatalog = {
   no_login: { status: 400, message: 'Your sign-in has expired or was already finished. Start again from the login page.' },
   wrong_state: { status: 409, message: 'That step does not fit where your sign-in is. Start again from the login page.' },
   invalid_input: { status: 400, message: 'Please check what you typed and try again.' },
+  user_name_realm: { status: 400, message: 'Sign in with your user name alone, without a domain: alice, not EXAMPLE\\alice or alice@example.com.' },
+  user_name_realm_required: { status: 400, message: 'Sign in with your full user name, with its domain, as in alice@example.com.' },
+  user_name_realm_unknown: { status: 400, message: 'That domain is not accepted here. Sign in with your user name and your organisation\'s domain.' },
+  user_name_characters: { status: 400, message: 'Your user name holds special forms of letters (such as full-width characters). Type it with ordinary letters and digits.' },
   locked: { status: 403, message: 'Too many wrong passcodes: your account is locked for now. Wait a while, or ask your help desk.' },
   attempts_exhausted: { status: 403, message: 'Too many wrong passcodes for this sign-in. Start again from the login page.' },
   passcode_expired: { status: 400, message: 'The passcode has expired. Ask for a new one.' },
@@ -20,6 +24,7 @@ export const errorCatalog = {
   push_denied: { status: 403, message: 'The sign-in was denied on your device. If that was not you, tell your help desk; otherwise start again from the login page.' },
   push_expired: { status: 400, message: 'Your device did not answer in time. Send the notification again, or enter a code.' },
   no_push_device: { status: 403, message: 'No device is registered to approve your sign-in. Ask your help desk.' },
+  push_refused: { status: 403, message: 'The sign-in was not accepted. Check your user name and password (or PIN) and try again; if they are right, no device is set up to approve your sign-in: ask your help desk.' },
   no_method: { status: 403, message: 'None of the ways to sign in that are set up here applies to you. Ask your help desk.' },
   no_otp_device: { status: 403, message: 'No authenticator app is registered for your account. Register one at /manageotp, or ask your help desk.' },
   tfa_unavailable: { status: 503, message: 'The two-factor service is not answering right now. Nobody can sign in until it is back; try again in a few minutes.' },
@@ -61,6 +66,10 @@ export function asFactorgateError(err: unknown): FactorgateError {
     const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
     return new FactorgateError(code, `request body refused: ${parser.type}`);
   }
+  // A body that is not what its Content-Encoding says (zlib's own errors): the client's fault.
+  if (typeof (err as { code?: unknown } | null)?.code === 'string' && /^Z_/.test((err as { code: string }).code)) {
+    return new FactorgateError('bad_request', `request body does not decode: ${(err as { code: string }).code}`);
+  }
   if (err instanceof Error && err.name === 'LdapUnavailableError') {
     const { detail, extra } = err as Error & { detail?: string; extra?: Record<string, unknown> };
     return new FactorgateError('directory_unavailable', detail ?? 'directory unavailable', extra ?? {});
@@ -68,4 +77,12 @@ export function asFactorgateError(err: unknown): FactorgateError {
   // The state store could not answer (its errors carry no keys or values): fail closed, say so.
   if (err instanceof Error && err.name === 'StoreError') return new FactorgateError('store_unavailable', err.message);
   return new FactorgateError('internal', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');
+}
+
+/** A configuration factorgate cannot start with: every problem, each under its dotted path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
 }

@@ -7,37 +7,40 @@ import { Keyring } from './security/keyring.js';
 import { MemoryStore } from './state/memory_store.js';
 import { RedisStore } from './state/redis_store.js';
 import type { Store } from './state/store.js';
-import { LoginRecords } from './login/login_record.js';
-import { RateLimiter } from './security/rate_limiter.js';
+import { LoginRecords } from './login/record.js';
+import { Limits } from './security/limits.js';
+import { UserNames } from './identity/user_names.js';
 import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
-import { ProviderRegistry } from './providers/registry.js';
-import { LdapFirstFactor } from './first_factor/ldap_bind.js';
-import { warnLdapCleartext } from './first_factor/ldap_tls.js';
+import { ProviderRegistry, type Providers } from './providers/registry.js';
+import { LdapFirstFactor } from './ldap/first_factor.js';
+import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
-import { passwordCheck } from './manage/password_check.js';
-import { BASE as MANAGE_BASE } from './manage/deps.js';
+import { passwordCheck } from './identity/password_check.js';
+import { MANAGE } from './http/paths.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
-import type { SecondFactorProvider } from './providers/provider.js';
-import { TotpProvider } from './providers/totp_provider.js';
+import { TotpProvider } from './providers/totp/totp_provider.js';
 import { openDeviceStore, totpFromConfig } from './otp/open_device_store.js';
 import type { OtpDeps } from './otp/check_code.js';
 import { MemoryNotifier, type Notifier } from './state/notifier.js';
 import { RedisNotifier } from './state/redis_notifier.js';
 import { PushWatcher } from './login/push_watcher.js';
 import { GatewayReplayer } from './gateway/replay.js';
-import { LoginFlow } from './login/login_flow.js';
-import { loginFlowOf } from './flows/index.js';
-import { CookiePolicy } from './web/cookies.js';
-import { loginPageHandler } from './web/login_page.js';
-import { createApp } from './web/app.js';
+import { makeLogin } from './login/login.js';
+import { loginIdReader } from './login/handle.js';
+import { pushVerdict } from './login/push_poll.js';
+import { loginFlowOf, providerChoice } from './flows/index.js';
+import { CookiePolicy } from './login/cookies.js';
+import { ownCookieNames } from './http/paths.js';
+import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
+import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
 import { routeTable } from './proxy/guard.js';
-import { createServer } from './server.js';
-import { Metrics } from './metrics.js';
-import { Readiness, reachable } from './health/readiness.js';
-import { opsRoutes, metricsHandler } from './web/ops_routes.js';
+import { createServer } from './proxy/front_door.js';
+import { Metrics } from './ops/metrics.js';
+import { Readiness, reachable } from './ops/readiness.js';
+import { opsRoutes, metricsHandler } from './ops/routes.js';
 import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -54,27 +57,22 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
-  const store = options.store ?? (await openStore(config, clock, logger));
   const metrics = new Metrics(now);
-  // No tfa section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
-  const tfa = config.tfa.configured ? config.tfa : undefined;
-  const anakam = tfa && new AnakamProvider({
-    client: new AnakamClient({ ...tfa, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
-    method: tfa.method,
-    registrationHours: tfa.registrationHours,
+  const store = options.store ?? (await openStore(config, clock, logger, metrics));
+  // No anakam section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
+  const anakamConfig = config.anakam.configured ? config.anakam : undefined;
+  const anakam = anakamConfig && new AnakamProvider({
+    client: new AnakamClient({ ...anakamConfig, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
+    method: anakamConfig.method,
+    registrationHours: anakamConfig.registrationHours,
     logger,
     now,
   });
   const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
-  const providers = new ProviderRegistry(
-    new Map<string, SecondFactorProvider>([
-      ...(anakam ? [[anakam.name, anakam] as [string, SecondFactorProvider]] : []),
-      ...pushProviders(config, logger, metrics, now),
-      ...(otp ? [[otp.provider.name, otp.provider] as [string, SecondFactorProvider]] : []),
-    ]),
-    config.providers.policies,
-    config.providers.default,
-  );
+  const providers = new ProviderRegistry({ anakam, ...pushProviders(config, logger, metrics, now), totp: otp?.provider });
+  for (const name of [config.providers.default, ...config.providers.policies.map((p) => p.use)]) {
+    if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
+  }
   const gw = config.gateway;
   const replayer = new GatewayReplayer({
     gatewayUrl: gw.url,
@@ -85,23 +83,26 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     sessionCookie: gw.sessionCookie,
     timeoutMs: gw.timeoutMs,
     secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
+    now,
   });
-  // The login and /manageotp share the first factor and the limiter: the same counters bound both.
+  // The login and /manageotp share the first factor, the user names and the limits: the same
+  // counters bound both, under the same key for each user.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
-  const limiter = new RateLimiter(store, config.limits.windowSeconds * 1000);
-  const verifyPassword = passwordCheck({ ldap: firstFactor, replayer });
-  const flow = new LoginFlow({
-    config, flow: loginFlowOf(config), providers, replayer, keyring, logger, metrics, now, firstFactor, limiter,
+  const limits = new Limits(store, config.limits);
+  const userNames = new UserNames(config.users);
+  const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
+  const login = makeLogin({
+    config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, keyring, logger, metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now), verifyPassword,
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
   const watcher = new PushWatcher({
-    verdict: (loginId) => flow.pushVerdict(loginId), store, notifier, logger,
+    verdict: (loginId) => pushVerdict(login, loginId), store, notifier, logger,
     intervalMs: config.linotp?.pollIntervalMs ?? 1000, maxIntervalMs: config.linotp?.pollMaxIntervalMs ?? 5000,
   });
-  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE_BASE] : [] });
+  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE] : [] });
   const manage = otp ? manageOtpRoutes({
-    store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limiter, limits: config.limits, login: config.login,
+    store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
     cookies: { secure: config.behindTls, sameSite: config.cookies.sameSite }, logger, clock, maxDevices: config.otp.maxDevices,
   }) : undefined;
@@ -109,7 +110,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const cookies = new CookiePolicy(config);
   const readiness = new Readiness({
     gateway: reachable(gw.url),
-    ...(tfa ? { tfa: reachable(tfa.baseUrl) } : {}),
+    ...(anakamConfig ? { anakam: reachable(anakamConfig.baseUrl) } : {}),
     store: async () => {
       const up = await store.ping();
       metrics.storeUp.set(up ? 1 : 0);
@@ -118,16 +119,21 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   }, config.health.checkIntervalMs, now);
   const metricsOnMain = config.metrics.enabled && config.metrics.port === undefined;
   const app = createApp({
-    config, flow, keyring, cookies, logger, watcher, notifier, manage,
+    config, logger, manage,
+    login: {
+      login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
+      responder: { keyring, cookies, loginPage: gw.loginPage },
+    },
     ops: opsRoutes({ readiness, metrics: metricsOnMain ? metrics : undefined }),
     loginPage: loginPageHandler({
-      gatewayUrl: gw.url, agent, table, keyring, cookies, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
+      gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
+      ownCookies: ownCookieNames(config.cookies), timeoutMs: gw.timeoutMs,
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,
     }),
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
-    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger }),
+    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config.cookies) }),
     onPassthrough: () => metrics.passthroughRequests.inc(),
   });
 
@@ -142,7 +148,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
-  logger.info({ event: 'listening', url, gateway: gw.url, ...(tfa ? { tfa: tfa.baseUrl } : {}) }, 'factorgate is serving');
+  logger.info({ event: 'listening', url, gateway: gw.url, ...(anakamConfig ? { anakam: anakamConfig.baseUrl } : {}) }, 'factorgate is serving');
   const metricsServer = config.metrics.enabled && config.metrics.port !== undefined
     ? await listen(express().get('/metrics', metricsHandler(metrics)), config.metrics.port, config.listen.host)
     : undefined;
@@ -176,8 +182,8 @@ function listen(app: express.Express, port: number, host: string): Promise<Serve
  * The configured store. An unreachable Redis does not stop start-up: pass-through keeps flowing,
  * logins fail closed, /readyz reports it, and the client keeps reconnecting by itself.
  */
-async function openStore(config: Config, clock: Clock, logger: Logger): Promise<Store> {
-  if (config.store.type === 'memory') return new MemoryStore(clock);
+async function openStore(config: Config, clock: Clock, logger: Logger, metrics: Metrics): Promise<Store> {
+  if (config.store.type === 'memory') return new MemoryStore(clock, { maxEntries: config.store.memory.maxEntries, onEvict: evictionReporter(logger, metrics, clock) });
   const redis = config.store.redis;
   const store = new RedisStore({
     ...redis,
@@ -187,10 +193,24 @@ async function openStore(config: Config, clock: Clock, logger: Logger): Promise<
   return store;
 }
 
+/** Counts every entry the memory store pushes out, and says so in the log at most once a minute. */
+function evictionReporter(logger: Logger, metrics: Metrics, clock: Clock): () => void {
+  let lastLogged = -Infinity;
+  let since = 0;
+  return () => {
+    metrics.storeEvictions.inc();
+    since += 1;
+    if (clock.now() - lastLogged < 60_000) return;
+    logger.warn({ event: 'store_evicting', evicted: since }, 'the memory store is full and pushes out its least recently used entries (store.memory.maxEntries)');
+    lastLogged = clock.now();
+    since = 0;
+  };
+}
+
 /** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */
-function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: () => number): Array<[string, SecondFactorProvider]> {
+function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: () => number): Pick<Providers, 'push' | 'pushWithCode'> {
   const linotp = config.linotp;
-  if (!linotp) return [];
+  if (!linotp) return {};
   const client = new LinotpClient({
     ...linotp, logger, now,
     onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
@@ -199,14 +219,15 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
     client, otppin: linotp.otppin, timeoutSeconds: linotp.pushTimeoutSeconds, validitySeconds: linotp.challengeValiditySeconds,
     gatewayName: new URL(config.gateway.url).host, logger, now,
   };
-  return [
-    ['push', new PushProvider({ ...common, name: 'push', allowCode: false })],
-    ['push_with_code', new PushProvider({ ...common, name: 'push_with_code', allowCode: true })],
-  ];
+  return {
+    push: new PushProvider({ ...common, name: 'push', allowCode: false }),
+    pushWithCode: new PushProvider({ ...common, name: 'push_with_code', allowCode: true }),
+  };
 }
 
 /** factorgate's own TOTP codes: the device store the configuration names, and the login provider over it. */
 async function openOtp(config: Config, keyring: Keyring, clock: Clock, logger: Logger): Promise<{ deps: OtpDeps; provider: TotpProvider }> {
-  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock), keyring, totp: totpFromConfig(config.otp), clock, logger };
+  const onError = (reason: string) => logger.warn({ event: 'device_store_error', store: config.otp.store, reason }, 'OTP device store trouble');
+  const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock, onError), keyring, totp: totpFromConfig(config.otp), clock, logger };
   return { deps, provider: new TotpProvider(deps, { maxDevices: config.otp.maxDevices }) };
 }

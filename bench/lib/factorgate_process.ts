@@ -21,14 +21,14 @@ export function workersEnv(workers: number, redisUrl: string): NodeJS.ProcessEnv
   return { FACTORGATE_LISTEN_WORKERS: String(workers), FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: redisUrl };
 }
 
-export function factorgateEnv(o: { port: number; gatewayUrl: string; tfaUrl: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+export function factorgateEnv(o: { port: number; gatewayUrl: string; anakamUrl: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
   return {
     FACTORGATE_LISTEN_HOST: '127.0.0.1',
     FACTORGATE_LISTEN_PORT: String(o.port),
     FACTORGATE_GATEWAY_URL: o.gatewayUrl,
-    FACTORGATE_TFA_BASE_URL: o.tfaUrl,
-    FACTORGATE_TFA_API_USER: BENCH_API.user,
-    FACTORGATE_TFA_API_PASSWORD: BENCH_API.password,
+    FACTORGATE_ANAKAM_BASE_URL: o.anakamUrl,
+    FACTORGATE_ANAKAM_API_USER: BENCH_API.user,
+    FACTORGATE_ANAKAM_API_PASSWORD: BENCH_API.password,
     FACTORGATE_SECRET: BENCH_SECRET,
     FACTORGATE_LOG_LEVEL: 'warn',
     ...BENCH_LIMITS,
@@ -40,7 +40,7 @@ export type FactorgateProcess = Child & { url: string };
 
 export async function startFactorgateProcess(o: {
   gatewayUrl: string;
-  tfaUrl: string;
+  anakamUrl: string;
   cpus?: string;
   extra?: NodeJS.ProcessEnv;
   nodeArgs?: string[];
@@ -50,7 +50,7 @@ export async function startFactorgateProcess(o: {
   const child = await startChild(process.execPath, [...(o.nodeArgs ?? []), `${ROOT}dist/cli.js`], {
     name: 'factorgate',
     cpus: o.cpus,
-    env: factorgateEnv({ port, gatewayUrl: o.gatewayUrl, tfaUrl: o.tfaUrl, extra: o.extra }),
+    env: factorgateEnv({ port, gatewayUrl: o.gatewayUrl, anakamUrl: o.anakamUrl, extra: o.extra }),
     until: () => httpReady(`${url}/healthz`),
   });
   return { ...child, url };

@@ -1,4 +1,4 @@
-import { IDLE_SOCKET_MS } from '../../src/http/outbound.js';
+import { IDLE_SOCKET_MS } from '../../src/outbound/http_client.js';
 import { Agent } from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { BENCH_API } from '../lib/factorgate_process.js';
@@ -13,12 +13,12 @@ import { clientIpOf, passwordOf, userName } from './users.js';
 //   GET login page -> auth -> SELECT_METHOD -> GET_PARAMS -> [outbox] -> VERIFY_PASSCODE -> COMPLETE -> POST /cgi/login
 //   GET login page -> auth -> VERIFY_DEVICE -> COMPLETE -> POST /cgi/login
 
-export type BaselineClients = { tfa: AxiosInstance; gateway: AxiosInstance; pageAgent: Agent; tfaUrl: string; gwUrl: string; base: string };
+export type BaselineClients = { tfa: AxiosInstance; gateway: AxiosInstance; pageAgent: Agent; anakamUrl: string; gwUrl: string; base: string };
 
 // As src/gateway/replay.ts configures axios.
 const replayOptions = { timeout: 5000, maxRedirects: 0, maxContentLength: 256 * 1024, responseType: 'text' as const, transformResponse: [(d: unknown) => d], validateStatus: () => true, proxy: false as const };
 
-export function baselineClients(tfaUrl: string, gwUrl: string): BaselineClients {
+export function baselineClients(anakamUrl: string, gwUrl: string): BaselineClients {
   return {
     // As factorgate's AnakamClient configures axios: tfa.maxSockets (16), Basic auth, text bodies.
     tfa: axios.create({
@@ -30,9 +30,9 @@ export function baselineClients(tfaUrl: string, gwUrl: string): BaselineClients 
     gateway: axios.create({ ...replayOptions, httpAgent: new Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS }) }),
     // The pass-through pool, through which factorgate fetches the login page.
     pageAgent: new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, timeout: IDLE_SOCKET_MS }),
-    tfaUrl,
+    anakamUrl,
     gwUrl,
-    base: `${tfaUrl}/tfa/api/5.5/default`,
+    base: `${anakamUrl}/tfa/api/5.5/default`,
   };
 }
 
@@ -97,7 +97,7 @@ export async function baselineLogin(c: BaselineClients, vu: number, user: number
   const authKey = await beginSecondFactor(c, userName(user), ip, deviceKey);
   let newDevice: string | undefined;
   if (!deviceKey) {
-    const mail = await browser.get(`${c.tfaUrl}/outbox/${userName(user)}.json`);
+    const mail = await browser.get(`${c.anakamUrl}/outbox/${userName(user)}.json`);
     newDevice = await verifyPasscode(c, authKey, ip, browser.json<{ passcode: string }>(mail).passcode, register);
   }
   await completeAndReplay(c, authKey, ip, userName(user), passwordOf(user));

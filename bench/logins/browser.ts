@@ -1,4 +1,4 @@
-import { IDLE_SOCKET_MS } from '../../src/http/outbound.js';
+import { IDLE_SOCKET_MS } from '../../src/outbound/http_client.js';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 // The browser side of a login, as little as a browser needs: one keep-alive connection per

@@ -14,9 +14,9 @@ import { clientIpOf } from './users.js';
 export type RunJob = {
   kind: 'run'; via: 'factorgate' | 'baseline'; path: 'passcode' | 'device';
   vus: number; usersPerVu: number; firstUser: number; warmupSeconds: number; seconds: number;
-  fgUrl: string; tfaUrl: string; gwUrl: string;
+  fgUrl: string; anakamUrl: string; gwUrl: string;
 };
-export type ParkJob = { kind: 'park'; fgUrl: string; tfaUrl: string; count: number; concurrency: number; firstUser: number };
+export type ParkJob = { kind: 'park'; fgUrl: string; anakamUrl: string; count: number; concurrency: number; firstUser: number };
 
 export type RunResult = { logins: number; failures: number; seconds: number; loginsPerSecond: number; p50Ms: number; p99Ms: number; allLogins: number; firstErrors: string[] };
 export type ParkResult = { parked: number; failures: number; seconds: number; firstErrors: string[] };
@@ -33,9 +33,9 @@ const note = (err: unknown) => { if (errors.length < 5) errors.push(String((err 
 
 async function run(j: RunJob): Promise<RunResult> {
   const agent = browserAgent(j.vus);
-  const clients = baselineClients(j.tfaUrl, j.gwUrl);
+  const clients = baselineClients(j.anakamUrl, j.gwUrl);
   const login = (vu: number, user: number, device: string | undefined, register = false) => j.via === 'factorgate'
-    ? loginThroughFactorgate({ fgUrl: j.fgUrl, tfaUrl: j.tfaUrl, agent }, vu, user, device, register)
+    ? loginThroughFactorgate({ fgUrl: j.fgUrl, anakamUrl: j.anakamUrl, agent }, vu, user, device, register)
     : baselineLogin(clients, vu, user, device, register);
   const usersOf = (vu: number) => Array.from({ length: j.usersPerVu }, (_, k) => j.firstUser + vu * j.usersPerVu + k);
   const devices = new Map<number, string | undefined>();
@@ -94,7 +94,7 @@ async function park(j: ParkJob): Promise<ParkResult> {
     for (let i = next++; i < j.count; i = next++) {
       const browser = new Browser(agent, { 'X-Forwarded-For': clientIpOf(i), 'User-Agent': 'bench-parked' });
       try {
-        const answer = await startLogin({ fgUrl: j.fgUrl, tfaUrl: j.tfaUrl, agent }, browser, j.firstUser + i);
+        const answer = await startLogin({ fgUrl: j.fgUrl, anakamUrl: j.anakamUrl, agent }, browser, j.firstUser + i);
         if (answer.status === 'challenge') parked += 1;
         else throw new Error(`not parked: ${answer.status} ${answer.code ?? ''}`);
       } catch (err) {

@@ -21,9 +21,9 @@ export type FloorRun = { front: Front; path: 'passcode' | 'device'; loginsPerSec
 export type FloorRow = { front: Front; path: 'passcode' | 'device'; loginsPerSecond: number; ratioToBaseline: number; roundsRatio: number[]; cpuMsPerLogin: { driver: number; front: number; simulators: number; total: number } };
 
 export async function runLoginFloors(sims: Child, layout: Layout, rounds: number, log: (line: string) => void): Promise<FloorRow[]> {
-  const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
-  const floor = await startChild(process.execPath, ['--import', 'tsx', FLOOR], { name: 'login floor', cpus: layout.proxy, env: { BENCH_TFA_URL: tfaUrl, BENCH_GATEWAY_URL: gwUrl } });
-  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } });
+  const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+  const floor = await startChild(process.execPath, ['--import', 'tsx', FLOOR], { name: 'login floor', cpus: layout.proxy, env: { BENCH_TFA_URL: anakamUrl, BENCH_GATEWAY_URL: gwUrl } });
+  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, cpus: layout.proxy, extra: { FACTORGATE_TRUST_PROXY: '127.0.0.1' } });
   const runs: FloorRun[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
@@ -35,7 +35,7 @@ export async function runLoginFloors(sims: Child, layout: Layout, rounds: number
           const driven = await runDriver<RunResult>({
             kind: 'run', via: front === 'baseline' ? 'baseline' : 'factorgate', path, vus: 32, usersPerVu: 2,
             firstUser: 256 + (path === 'device' ? 192 : 0) + i * 64, warmupSeconds: 2, seconds: 5,
-            fgUrl: front === 'floor' ? floor.ready : fg.url, tfaUrl, gwUrl,
+            fgUrl: front === 'floor' ? floor.ready : fg.url, anakamUrl, gwUrl,
           }, layout.loadgen, async (phase, driverPid) => {
             ticks[phase] = { front: pid ? cpuTicksOfTree(pid) : 0, sims: cpuTicksOfTree(sims.pid), driver: cpuTicksOfTree(driverPid) };
           });

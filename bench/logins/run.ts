@@ -57,11 +57,11 @@ export async function runDriver<T extends RunResult | ParkResult>(job: RunJob | 
 type Via = 'factorgate' | 'baseline' | 'workers2';
 
 export async function runLogins(layout: Layout, settings: LoginSettings, sims: Child, log: (line: string) => void, withWorkers: boolean): Promise<LoginResults> {
-  const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+  const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];
   const trust = { FACTORGATE_TRUST_PROXY: '127.0.0.1' };
-  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: trust });
+  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, cpus: layout.proxy, extra: trust });
   const redis = withWorkers ? await startRedis({ cpus: layout.proxy }) : undefined;
-  const fg2 = redis ? await startFactorgateProcess({ gatewayUrl: gwUrl, tfaUrl, cpus: layout.proxy, extra: { ...trust, ...workersEnv(2, redis.url) } }) : undefined;
+  const fg2 = redis ? await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, cpus: layout.proxy, extra: { ...trust, ...workersEnv(2, redis.url) } }) : undefined;
   const zero = () => ({ logins: 0, tfaConnections: 0, allLogins: 0, allTfaConnections: 0 });
   const connections = { factorgate: zero(), baseline: zero(), workers2: zero() };
   const tfaConnections = async () => (await ask<{ tfa: number }>(sims.proc, 'connections')).tfa;
@@ -79,7 +79,7 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
       const before = await tfaConnections();
       const warm = await runDriver<RunResult>({
         kind: 'run', via: 'factorgate', path: 'passcode', vus: settings.vus, usersPerVu: settings.usersPerVu, firstUser: 0,
-        warmupSeconds: SECTION_WARMUP_SECONDS - 1, seconds: 1, fgUrl: via === 'workers2' ? fg2!.url : fg.url, tfaUrl, gwUrl,
+        warmupSeconds: SECTION_WARMUP_SECONDS - 1, seconds: 1, fgUrl: via === 'workers2' ? fg2!.url : fg.url, anakamUrl, gwUrl,
       }, layout.loadgen);
       connections[via].allLogins += warm.allLogins;
       connections[via].allTfaConnections += (await tfaConnections()) - before;
@@ -93,7 +93,7 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
           const cpu: Record<string, { fg: number; sims: number; driver: number }> = {};
           const driven = await runDriver<RunResult>({
             kind: 'run', via: via === 'baseline' ? 'baseline' : 'factorgate', path, vus: settings.vus, usersPerVu: settings.usersPerVu, firstUser: path === 'passcode' ? 0 : settings.vus * settings.usersPerVu,
-            warmupSeconds: settings.warmupSeconds, seconds: settings.seconds, fgUrl: via === 'workers2' ? fg2!.url : fg.url, tfaUrl, gwUrl,
+            warmupSeconds: settings.warmupSeconds, seconds: settings.seconds, fgUrl: via === 'workers2' ? fg2!.url : fg.url, anakamUrl, gwUrl,
           }, layout.loadgen, async (name, driverPid) => {
             timed[name] = await tfaConnections();
             cpu[name] = { fg: fgTicks(via), sims: cpuTicksOfTree(sims.pid), driver: cpuTicksOfTree(driverPid) };

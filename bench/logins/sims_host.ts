@@ -9,17 +9,17 @@ import { benchUsers } from './users.js';
 // request is below /tfa/api (the drivers read the outbox over connections of their own).
 // The parent asks for the counts over IPC.
 
-const { startSimulators } = (await import(`${ROOT}dist/simulators/start.js`)) as typeof import('../../src/simulators/start.js');
+const { startSimulators } = (await import(`${ROOT}dist/demo/simulators/start.js`)) as typeof import('../../src/demo/simulators/start.js');
 
 const users = benchUsers(Number(process.env.BENCH_USERS ?? 1000));
 const sims = await startSimulators({
   users,
-  tfa: { apiUser: BENCH_API.user, apiPassword: BENCH_API.password, maxPasscodeAttempts: 100 },
+  anakam: { apiUser: BENCH_API.user, apiPassword: BENCH_API.password, maxPasscodeAttempts: 100 },
   linotp: { otppin: 1 },
 });
 const linotpPort = Number(new URL(sims.linotpUrl).port);
 let statusChecks = 0; // push status polls received (validate/check_status), for the push section
-const tfaPort = Number(new URL(sims.tfaUrl).port);
+const tfaPort = Number(new URL(sims.anakamUrl).port);
 const gatewayPort = Number(new URL(sims.gatewayUrl).port);
 const accepted = { tfa: 0, tfaOther: 0, gateway: 0 };
 const seen = new WeakSet<Socket>();
@@ -38,4 +38,4 @@ process.on('message', (message: { id: number; cmd: string }) => {
   if (message.cmd === 'status-checks') process.send!({ id: message.id, statusChecks });
 });
 process.on('SIGTERM', () => void sims.close().then(() => process.exit(0)));
-console.log(`READY ${sims.tfaUrl} ${sims.gatewayUrl} ${sims.linotpUrl}`);
+console.log(`READY ${sims.anakamUrl} ${sims.gatewayUrl} ${sims.linotpUrl}`);

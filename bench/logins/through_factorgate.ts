@@ -5,7 +5,7 @@ import { clientIpOf, passwordOf, userName } from './users.js';
 // A login through factorgate, as the injected script makes it (JSON):
 //   GET /vpn/index.html -> POST /mfa/login -> [passcode from the simulator's outbox -> POST /mfa/passcode]
 
-export type FactorgateLogin = { fgUrl: string; tfaUrl: string; agent: Agent };
+export type FactorgateLogin = { fgUrl: string; anakamUrl: string; agent: Agent };
 
 type Answer = { status: string; csrf?: string; code?: string; location?: string };
 
@@ -19,7 +19,7 @@ export async function startLogin(o: FactorgateLogin, browser: Browser, user: num
 }
 
 export async function readPasscode(o: FactorgateLogin, browser: Browser, user: number): Promise<string> {
-  const mail = await browser.get(`${o.tfaUrl}/outbox/${userName(user)}.json`);
+  const mail = await browser.get(`${o.anakamUrl}/outbox/${userName(user)}.json`);
   return browser.json<{ passcode: string }>(mail).passcode;
 }
 

@@ -51,14 +51,14 @@ export async function runPassthrough(layout: Layout, settings: PassthroughSettin
   try {
     const upstreamPort = Number(new URL(upstream.ready).port);
     targets.push({ name: 'direct', url: upstream.ready, subject: upstream, stop: async () => undefined });
-    const fg = await startFactorgateProcess({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: layout.proxy });
+    const fg = await startFactorgateProcess({ gatewayUrl: upstream.ready, anakamUrl: 'http://127.0.0.1:9', cpus: layout.proxy });
     targets.push({ name: 'factorgate', url: fg.url, subject: fg, stop: () => fg.stop() });
     const nginxPort = await freePort();
     const nginx = await startNginx({ upstreamPort, port: nginxPort, workers: 2, cpus: layout.proxy });
     targets.push({ name: 'nginx', url: `http://127.0.0.1:${nginxPort}`, subject: nginx, stop: () => nginx.cleanup() });
     if (withWorkers) {
       redis = await startRedis({ cpus: layout.proxy });
-      const two = await startFactorgateProcess({ gatewayUrl: upstream.ready, tfaUrl: 'http://127.0.0.1:9', cpus: layout.proxy, extra: workersEnv(2, redis.url) });
+      const two = await startFactorgateProcess({ gatewayUrl: upstream.ready, anakamUrl: 'http://127.0.0.1:9', cpus: layout.proxy, extra: workersEnv(2, redis.url) });
       targets.push({ name: 'factorgate_workers2', url: two.url, subject: two, stop: () => two.stop() });
     }
 

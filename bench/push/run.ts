@@ -9,8 +9,8 @@ import { Browser } from '../logins/browser.js';
 import { clientIpOf, passwordOf, userName } from '../logins/users.js';
 import type { Layout } from '../layout.js';
 
-// Push logins waiting for the user's tap (issue: "memory per waiting push login and the poll
-// traffic per waiting login per minute"). One factorgate process, memory store, every login a
+// Push logins waiting for the user's tap: memory per waiting push login and the poll traffic
+// per waiting login per minute. One factorgate process, memory store, every login a
 // push through the LinOTP simulator:
 //   memory: `count` push logins parked at the waiting page (heap + external after full GCs);
 //   polls: `watched` further logins each with a waiting page connected (server-sent events), held
@@ -44,13 +44,13 @@ async function watchOne(fgUrl: string, agent: Agent, user: number, open: Array<{
 }
 
 export async function runPush(layout: Layout, settings: PushSettings, sims: Child, log: (line: string) => void): Promise<PushResults> {
-  const [tfaUrl, gwUrl, linotpUrl] = sims.ready.split(' ') as [string, string, string];
+  const [anakamUrl, gwUrl, linotpUrl] = sims.ready.split(' ') as [string, string, string];
   const host = await startChild(process.execPath, ['--expose-gc', '--import', 'tsx', HOST], {
-    name: 'factorgate with push (in-process)', cpus: layout.proxy, ipc: true, env: { BENCH_GATEWAY_URL: gwUrl, BENCH_TFA_URL: tfaUrl, BENCH_LINOTP_URL: linotpUrl },
+    name: 'factorgate with push (in-process)', cpus: layout.proxy, ipc: true, env: { BENCH_GATEWAY_URL: gwUrl, BENCH_TFA_URL: anakamUrl, BENCH_LINOTP_URL: linotpUrl },
   });
   const open: Array<{ destroy(): void }> = [];
   try {
-    const park = (count: number, firstUser: number) => runDriver<ParkResult>({ kind: 'park', fgUrl: host.ready, tfaUrl, count, concurrency: settings.concurrency, firstUser }, layout.loadgen);
+    const park = (count: number, firstUser: number) => runDriver<ParkResult>({ kind: 'park', fgUrl: host.ready, anakamUrl, count, concurrency: settings.concurrency, firstUser }, layout.loadgen);
     await park(settings.warmup, settings.firstUser);
     const before = (await ask<Memory>(host.proc, 'memory')).memory;
     const parked = await park(settings.count, settings.firstUser + settings.warmup);

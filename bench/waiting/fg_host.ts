@@ -19,7 +19,7 @@ if (!gc) throw new Error('run with --expose-gc');
 const port = await freePort();
 const config = loadConfig({
   env: factorgateEnv({
-    port, gatewayUrl: process.env.BENCH_GATEWAY_URL!, tfaUrl: process.env.BENCH_TFA_URL!,
+    port, gatewayUrl: process.env.BENCH_GATEWAY_URL!, anakamUrl: process.env.BENCH_TFA_URL!,
     extra: {
       FACTORGATE_TRUST_PROXY: '127.0.0.1',
       // The push section: every login is a push through the LinOTP simulator, waiting up to 120 s.
@@ -29,7 +29,7 @@ const config = loadConfig({
     },
   }),
 });
-const running = await startFactorgate(config, { store: new MemoryStore(systemClock, 1000) });
+const running = await startFactorgate(config, { store: new MemoryStore(systemClock, { sweepIntervalMs: 1000, maxEntries: 1_000_000 }) });
 let loop: IntervalHistogram | undefined;
 
 async function collect(): Promise<NodeJS.MemoryUsage> {

@@ -31,12 +31,12 @@ const rounded = (d: LoopDelay): LoopDelay => ({ maxMs: round(d.maxMs, 1), p99Ms:
 type Memory = { memory: NodeJS.MemoryUsage };
 
 export async function runWaiting(layout: Layout, settings: WaitingSettings, sims: Child, log: (line: string) => void): Promise<WaitingResults> {
-  const [tfaUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+  const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];
   const host = await startChild(process.execPath, ['--expose-gc', '--import', 'tsx', HOST], {
-    name: 'factorgate (in-process)', cpus: layout.proxy, ipc: true, env: { BENCH_GATEWAY_URL: gwUrl, BENCH_TFA_URL: tfaUrl },
+    name: 'factorgate (in-process)', cpus: layout.proxy, ipc: true, env: { BENCH_GATEWAY_URL: gwUrl, BENCH_TFA_URL: anakamUrl },
   });
   try {
-    const park = (count: number, firstUser: number) => runDriver<ParkResult>({ kind: 'park', fgUrl: host.ready, tfaUrl, count, concurrency: settings.concurrency, firstUser }, layout.loadgen);
+    const park = (count: number, firstUser: number) => runDriver<ParkResult>({ kind: 'park', fgUrl: host.ready, anakamUrl, count, concurrency: settings.concurrency, firstUser }, layout.loadgen);
     await park(settings.warmup, settings.firstUser); // JIT warm-up; these stay parked in both readings
     const before = (await ask<Memory>(host.proc, 'memory')).memory;
     await ask(host.proc, 'loop-start');

@@ -2,15 +2,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from './schema.js';
+import { ConfigError } from '../errors.js';
 
 export const ENV_PREFIX = 'FACTORGATE_';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../errors.js';
 
 type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] };
 type Leaf = { path: string[]; envName: string; type: string };
@@ -61,16 +57,48 @@ function setAt(target: Record<string, unknown>, path: string[], value: unknown):
   node[path[path.length - 1]!] = value;
 }
 
+/** Sections renamed since; the old name is still read, in the file and as FACTORGATE_OLD_*. */
+const RENAMED_SECTIONS: Readonly<Record<string, string>> = { tfa: 'anakam' };
+
+/** The variable's older name, for a setting of a renamed section. */
+function olderEnvName(leaf: Leaf): string | undefined {
+  const old = Object.entries(RENAMED_SECTIONS).find(([, now]) => now === leaf.path[0])?.[0];
+  return old === undefined ? undefined : ENV_PREFIX + [old, ...leaf.path.slice(1)].map(toSnake).join('_');
+}
+
+/** The variable (or NAME_FILE) the environment sets for a setting, under its name or its older one, never both. */
+function envNameSet(env: NodeJS.ProcessEnv, leaf: Leaf, problems: string[]): string {
+  const older = olderEnvName(leaf);
+  const set = (name: string) => env[name] !== undefined || env[`${name}_FILE`] !== undefined;
+  if (older === undefined || !set(older)) return leaf.envName;
+  if (set(leaf.envName)) {
+    problems.push(`${leaf.path.join('.')}: set by both ${leaf.envName} and its older name ${older}; keep one`);
+    return leaf.envName;
+  }
+  return older;
+}
+
+/** Moves a renamed section of the file to its name; both given is a mistake worth saying. */
+function renameSections(raw: Record<string, unknown>, problems: string[]): void {
+  for (const [old, now] of Object.entries(RENAMED_SECTIONS)) {
+    if (!Object.hasOwn(raw, old)) continue;
+    if (Object.hasOwn(raw, now)) problems.push(`${old}: is the older name of ${now}; give one of the two sections`);
+    else raw[now] = raw[old];
+    delete raw[old];
+  }
+}
+
 /** Values from FACTORGATE_* variables; NAME_FILE reads the value from a file (for secrets). */
 function fromEnvironment(env: NodeJS.ProcessEnv, into: Record<string, unknown>, problems: string[]): void {
   for (const leaf of settingsFromSchema()) {
-    let raw = env[leaf.envName];
-    const file = env[`${leaf.envName}_FILE`];
+    const envName = envNameSet(env, leaf, problems);
+    let raw = env[envName];
+    const file = env[`${envName}_FILE`];
     if (raw === undefined && file !== undefined) {
       try {
         raw = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
       } catch (err) {
-        problems.push(`${leaf.path.join('.')}: cannot read ${leaf.envName}_FILE (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        problems.push(`${leaf.path.join('.')}: cannot read ${envName}_FILE (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
         continue;
       }
     }
@@ -78,7 +106,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv, into: Record<string, unknown>, 
     try {
       setAt(into, leaf.path, coerce(raw, leaf.type));
     } catch {
-      problems.push(`${leaf.path.join('.')}: ${leaf.envName} is not a valid list`);
+      problems.push(`${leaf.path.join('.')}: ${envName} is not a valid list`);
     }
   }
 }
@@ -105,6 +133,7 @@ function fromFile(path: string): Record<string, unknown> {
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): Config {
   const raw = options.file ? fromFile(options.file) : {};
   const problems: string[] = [];
+  renameSections(raw, problems);
   fromEnvironment(options.env ?? process.env, raw, problems);
   if (options.overrides) deepMerge(raw, options.overrides);
   const result = configSchema.safeParse(raw);

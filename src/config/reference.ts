@@ -10,7 +10,7 @@ export function configReference(): string {
   const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Node;
   const at = (path: string[]) => path.reduce<Node | undefined>((node, key) => node?.properties?.[key], root);
   // Most sections default to empty, so a setting is required when its own section requires it; in an
-  // optional section (no default, not required: tfa, linotp) only once that section is given.
+  // optional section (no default, not required: anakam, linotp) only once that section is given.
   const required = (path: string[]) => at(path.slice(0, -1))?.required?.includes(path[path.length - 1]!) ?? false;
   const whenRequired = (path: string[]) => {
     const sections = path.slice(0, -1).map((_, i) => path.slice(0, i + 1));
@@ -31,7 +31,7 @@ export function configReference(): string {
     '',
     'Settings come from the YAML file given with `--config`, then from the environment, which wins.',
     'Any variable may instead name a file with the `_FILE` suffix (`FACTORGATE_SECRET_FILE=/run/secrets/fg`);',
-    'lists are comma-separated or JSON. "required" settings have no default; `tfa.profile.*` settings',
+    'lists are comma-separated or JSON. "required" settings have no default; `anakam.profile.*` settings',
     '(the two-factor server\'s vocabulary) are listed in full below.',
     '',
     '| setting | environment variable | default | meaning |',

@@ -1,37 +1,44 @@
 import { z } from 'zod';
 import { anakamProfileSchema } from '../providers/anakam/profile.js';
-import { ldapConfigSchema } from '../first_factor/ldap_config.js';
+import { ldapConfigSchema } from '../ldap/config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
+import { compileRule } from '../flows/rules.js';
+import { policyRule } from '../flows/provider_policies.js';
+import { userNamesSchema } from '../identity/user_names.js';
+import { limitsSchema } from '../security/limits.js';
+import { readTarget } from '../proxy/request_target.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
-// One schema holds every setting, its default and its documentation (STYLE 4).
+// One schema holds every setting, its default and its documentation; docs/configuration.md is made from it.
 // Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
 
 const port = z.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
-const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
+const urlPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /')
+  .refine((path) => readTarget(path).ok, 'must be a plain path: no dot segments, escaped separators, double encoding or backslashes');
 const cookieName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a valid cookie name');
 // Sections with required keys start empty when absent, so a missing key is reported by its full
 // dotted path (gateway.url), not as a missing section.
 const EMPTY_SECTION = {} as never;
-const fieldName = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be a plain form field name');
+const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a plain form field name');
 
-// The tfa section is optional: given (any tfa.* key, in the file or the environment), its required
-// keys stay required; absent, factorgate runs on its own TOTP codes (issue #9) or a push server.
-// Absent, it still carries its default callout timeout: the login's answer lock is sized from
-// tfa.timeoutMs (src/login/login_flow.ts), and 4 x 5 s is what that lock has always been.
-const TFA_TIMEOUT_MS = 5000;
-const tfaOrLockTimeout = <T extends object>(tfa: T | undefined) =>
-  tfa ? { configured: true as const, ...tfa } : { configured: false as const, timeoutMs: TFA_TIMEOUT_MS };
-const TFA_NEEDED = 'anakam needs the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)';
+// The anakam section (the Anakam-style two-factor server; `tfa` is its older name, still read) is
+// optional: given (any anakam.* key, in the file or the environment), its required keys stay
+// required; absent, factorgate runs on its own TOTP codes or a push server. Absent, it still
+// carries its default callout timeout: the login's answer lock is sized from anakam.timeoutMs
+// (src/login/login.ts), and 4 x 5 s is what that lock has always been.
+const ANAKAM_TIMEOUT_MS = 5000;
+const anakamOrLockTimeout = <T extends object>(anakam: T | undefined) =>
+  anakam ? { configured: true as const, ...anakam } : { configured: false as const, timeoutMs: ANAKAM_TIMEOUT_MS };
+const ANAKAM_NEEDED = 'anakam needs the anakam section (anakam.baseUrl, anakam.apiUser, anakam.apiPassword)';
 
 type FlowActions = { factors: Record<string, { policies: Array<{ action: string }> }> };
-type Choices = { tfa: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; flows?: FlowActions };
+type Choices = { anakam: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; flows?: FlowActions };
 /** providers.default when not given: the two-factor server when there is one, else factorgate's own TOTP codes. */
-const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.tfa.configured ? 'anakam' : 'totp');
+const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.anakam.configured ? 'anakam' : 'totp');
 const flowActions = (config: Choices) => Object.values(config.flows?.factors ?? {}).flatMap((f) => f.policies.map((p) => p.action));
 /** Every provider the providers section can choose for a login. */
 const providersUsed = (config: Choices): ProviderName[] => [defaultProvider(config), ...config.providers.policies.map((p) => p.use)];
@@ -61,31 +68,32 @@ export const configSchema = z.object({
     loginPage: urlPath.default('/vpn/index.html').describe('Path of the gateway login page, served with factorgate\'s script injected.'),
     loginTarget: urlPath.default('/cgi/login').describe('Path the gateway login form posts to; factorgate replays credentials here.'),
     sessionCookie: cookieName.default('NSC_AAAC').describe('Cookie by which the gateway says a login succeeded.'),
-    guardedPaths: z.array(urlPath).default(['/cgi/login'])
-      .describe('Gateway paths no browser may reach directly (the login target is always guarded).'),
+    guardedPaths: z.array(urlPath).default(['/cgi/login', '/nf/auth'])
+      .describe('Gateway paths no browser may reach directly, with everything below them, in any spelling (the login target is always guarded). /nf/auth holds NetScaler\'s nFactor login endpoints (doAuthentication.do and the rest).'),
     usernameField: fieldName.default('login').describe('Name of the username field in the gateway login form.'),
     passwordField: fieldName.default('passwd').describe('Name of the password field in the gateway login form.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Timeout of the credential replay.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('Time allowed for the whole credential replay, the answer read to its end (cut short by the login deadline), and for the whole fetch of the login page.'),
     secretHeader: z.object({
       name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Factorgate-Secret').describe('Header that carries the shared secret on replays.'),
       value: z.string().min(16).optional().describe('When set, sent with every replay so the gateway can refuse logins not from factorgate.'),
     }).prefault({}),
   }).prefault(EMPTY_SECTION),
-  tfa: z.object({
-    baseUrl: httpUrl.describe('Root of the two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
+  anakam: z.object({
+    baseUrl: httpUrl.describe('Root of the Anakam-style two-factor server, e.g. http://tfa.example.com:8080 (the API path comes from the profile).'),
     apiUser: z.string().min(1).describe('API user for Basic authentication to the two-factor server.'),
-    apiPassword: z.string().min(1).describe('API password (FACTORGATE_TFA_API_PASSWORD or FACTORGATE_TFA_API_PASSWORD_FILE).'),
+    apiPassword: z.string().min(1).describe('API password (FACTORGATE_ANAKAM_API_PASSWORD or FACTORGATE_ANAKAM_API_PASSWORD_FILE).'),
     applicationKey: z.string().max(256).default('/').describe('applicationKey sent when acquiring an auth key.'),
     method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
     registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
-    timeoutMs: z.number().int().min(100).max(60_000).default(TFA_TIMEOUT_MS).describe('Timeout of each callout.'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(ANAKAM_TIMEOUT_MS).describe('Time allowed for each whole callout, the reply read to its end (cut short by the login deadline).'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
-  }).optional().transform(tfaOrLockTimeout),
+  }).optional().transform(anakamOrLockTimeout)
+    .describe('The Anakam-style two-factor server (passcodes by e-mail or SMS, remembered devices). Also read under its older name `tfa` (FACTORGATE_TFA_*).'),
   linotp: linotpConfigSchema.optional()
-    .describe('LinOTP-style push server (DESIGN.md contract 3); needed by the push and push_with_code providers.'),
+    .describe('LinOTP-style push server (docs/design.md); needed by the push and push_with_code providers.'),
   providers: z.object({
-    default: providerName.optional().meta({ defaultText: '`"anakam"` with a `tfa` section, else `"totp"`' })
+    default: providerName.optional().meta({ defaultText: '`"anakam"` with an `anakam` section, else `"totp"`' })
       .describe('Second factor for logins no policy matches: anakam (passcode), push, push_with_code (push, or a typed code), or totp (an authenticator app registered at /manageotp).'),
     policies: z.array(z.object({
       users: z.array(z.string().min(1).max(128)).optional().describe('User name globs (case-insensitive), e.g. admin-*.'),
@@ -98,6 +106,8 @@ export const configSchema = z.object({
   ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
   flows: checkedFlowsSchema.optional()
     .describe('An nFactor-style login flow (fixtures/flows/README.md); without it factorgate runs the default flow built from ldap and providers. From the configuration file only.'),
+  users: userNamesSchema.prefault({})
+    .describe('How a typed user name becomes the one key factorgate keeps a user\'s devices, limits and sessions under.'),
   login: z.object({
     lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
       .describe('Whole-login deadline; the held credentials are wiped after it.'),
@@ -106,14 +116,7 @@ export const configSchema = z.object({
     maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),
     maxPasswordLength: z.number().int().min(8).max(1024).default(256).describe('Longest password accepted.'),
   }).prefault({}),
-  limits: z.object({
-    windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
-    loginStartsPerUser: z.number().int().min(1).max(1000).default(10).describe('Logins one user may start per window.'),
-    loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
-    wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
-      .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
-    resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
-  }).prefault({}),
+  limits: limitsSchema.prefault({}),
   cookies: z.object({
     handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),
     deviceName: cookieName.default('DeviceKey').describe('Cookie holding the remembered-device credential.'),
@@ -133,11 +136,22 @@ export const configSchema = z.object({
   store: z.object({
     type: z.enum(['memory', 'redis']).default('memory')
       .describe('Where login state lives: memory (one instance) or redis (several instances behind a load balancer).'),
+    memory: z.object({
+      maxEntries: z.number().int().min(1000).max(10_000_000).default(100_000)
+        .describe('Most entries (logins in progress, limit counters, portal sessions) the memory store holds; past it the least recently used goes, and store_evicting is logged. A login pushed out fails closed; a limit counter pushed out starts again, so size it well above what a window of traffic makes (about 1 KB each).'),
+    }).prefault({}),
     redis: z.object({
       url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379')
         .describe('Redis URL (rediss:// for TLS). Keep a password out of it: use store.redis.password.'),
       password: z.string().min(1).optional().describe('Redis password (FACTORGATE_STORE_REDIS_PASSWORD or _FILE).'),
-      tls: z.boolean().default(false).describe('Connect with TLS.'),
+      tls: z.boolean().default(false).describe('Connect with TLS (as a rediss:// URL does).'),
+      caFile: z.string().min(1).optional().describe('PEM file of the CA that signed the certificates of Redis (and of the sentinels); implies tls. Without it, the system CAs.'),
+      sentinel: z.object({
+        nodes: z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port')).max(16).default([])
+          .describe('Redis Sentinels as host:port (comma-separated in the environment). Given, the sentinels name the master (store.redis.url then gives only the database number, and no host) and, after a failover, the new one.'),
+        masterName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('mymaster').describe('Name under which the sentinels monitor the master.'),
+        password: z.string().min(1).optional().describe('Password of the sentinels, when they ask for one (FACTORGATE_STORE_REDIS_SENTINEL_PASSWORD or _FILE).'),
+      }).prefault({}).describe('Redis Sentinel: a master with replicas, and failover.'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('factorgate:').describe('Put before every key, so deployments sharing one Redis keep apart.'),
       connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000).describe('How long connecting may take.'),
       commandTimeoutMs: z.number().int().min(50).max(60_000).default(1000).describe('A command unanswered by then fails (and with it the login, closed).'),
@@ -147,19 +161,25 @@ export const configSchema = z.object({
   const used = providersUsed(config);
   if (usesTotp(config) && !otpEnabled(config)) {
     // Without tfa and with totp as the fallback default, this is "no second factor at all".
-    const message = config.tfa.configured || config.providers.default
+    const message = config.anakam.configured || config.providers.default
       ? 'must be true when a provider policy uses totp'
-      : 'no second factor is configured: without a tfa section logins use totp, so this must be true (or give the tfa section, or another providers.default)';
+      : 'no second factor is configured: without an anakam section logins use totp, so this must be true (or give the anakam section, or another providers.default)';
     ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message });
   }
   if (used.some((name) => name === 'push' || name === 'push_with_code') && !config.linotp) {
     ctx.addIssue({ code: 'custom', path: ['linotp', 'urls'], message: 'required when a provider policy uses push or push_with_code' });
   }
   flowNeeds(config, ctx);
-  if (!config.tfa.configured) {
-    if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: TFA_NEEDED });
+  // A policy is a rule of the flow language (src/flows/provider_policies.ts): one that is no valid rule is refused here.
+  config.providers.policies.forEach((policy, i) => {
+    const compiled = compileRule(policyRule(policy));
+    if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i], message: compiled.error.message });
+  });
+  refusePerHostDevices(config, ctx);
+  if (!config.anakam.configured) {
+    if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
-      if (policy.use === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i, 'use'], message: TFA_NEEDED });
+      if (policy.use === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i, 'use'], message: ANAKAM_NEEDED });
     });
   }
 }).superRefine((config, ctx) => {
@@ -176,9 +196,26 @@ export const configSchema = z.object({
   otp: { ...config.otp, enabled: otpEnabled(config) },
 }));
 
+/**
+ * Several instances with devices in a per-host file: a device registered through one would be
+ * unknown to the others, and a code could be used once on each. Only a shared store will do.
+ */
+function refusePerHostDevices(config: Choices & { otp: { store: string }; store: { type: string }; listen: { workers: number } }, ctx: z.RefinementCtx): void {
+  if (!otpEnabled(config) || config.otp.store !== 'sqlite') return;
+  const several = [
+    ...(config.store.type === 'redis' ? ['store.type is redis'] : []),
+    ...(config.listen.workers > 1 ? [`listen.workers is ${config.listen.workers}`] : []),
+  ];
+  if (several.length === 0) return;
+  ctx.addIssue({
+    code: 'custom', path: ['otp', 'store'],
+    message: `is sqlite, a file of one host, but ${several.join(' and ')} (several instances): each would keep its own devices and its own record of used codes. Set otp.store to postgres (otp.postgres.*) or ldap (otp.ldap.*), which every instance shares`,
+  });
+}
+
 /** Each flow action needs the section that configures its authenticator. */
 function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unknown }, ctx: z.RefinementCtx): void {
-  const anakam = { ok: config.tfa.configured, message: 'ANAKAM_DEVICE and ANAKAM_PASSCODE need the tfa section (tfa.baseUrl, tfa.apiUser, tfa.apiPassword)' };
+  const anakam = { ok: config.anakam.configured, message: 'ANAKAM_DEVICE and ANAKAM_PASSCODE need the anakam section (anakam.baseUrl, anakam.apiUser, anakam.apiPassword)' };
   const needs: Record<string, { ok: boolean; message: string }> = {
     LDAP_BIND: { ok: config.ldap.enabled, message: 'LDAP_BIND needs the ldap section (ldap.enabled: true)' },
     PUSH: { ok: config.linotp !== undefined, message: 'PUSH needs the linotp section' },

@@ -4,7 +4,7 @@ import { cycles, enumeratePaths, MAX_PATHS, pathLabel, reachable, type Graph, ty
 import { compileRule, describeRuleError } from './rules.js';
 import { factorName, flowsSchema, isAction, isTimeZone, MAX_RULE_LENGTH, SECOND_FACTOR_ACTIONS, type ActionName } from './schema.js';
 
-// The start-up checks of a flow, all reported at once with dotted paths (STYLE 4). The graph
+// The start-up checks of a flow, all reported at once with dotted paths. The graph
 // checks run even when the shape has problems (an unknown action, a bad field), on whatever
 // parts are well formed, so one run of `flows check` shows everything.
 

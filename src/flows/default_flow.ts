@@ -1,7 +1,6 @@
-import type { Config } from '../config/schema.js';
 import { checkFlows } from './check.js';
 import { compileChecked, type CompiledFlow } from './compile.js';
-import type { FlowsConfigInput } from './schema.js';
+import type { FlowsConfig, FlowsConfigInput } from './schema.js';
 
 // The flow factorgate runs when the configuration has no `flows` section: the login as the core
 // built it, drawn as a flow so that `factorgate flows check` shows it and the engine runs it.
@@ -45,8 +44,11 @@ export function defaultFlow(input: DefaultFlowInput): FlowsConfigInput {
   };
 }
 
+/** What loginFlowOf reads of the configuration. */
+export type FlowSettings = { flows?: FlowsConfig; ldap: { enabled: boolean }; providers: DefaultFlowInput['providers'] };
+
 /** The flow a login runs: the configured one (checked when the configuration loaded), or the default. */
-export function loginFlowOf(config: Pick<Config, 'flows' | 'ldap' | 'providers'>): CompiledFlow {
+export function loginFlowOf(config: FlowSettings): CompiledFlow {
   if (config.flows) return compileChecked(config.flows);
   const checked = checkFlows(defaultFlow({ ldap: config.ldap.enabled, providers: config.providers }));
   if (!checked.ok) throw new Error(`the default flow does not check: ${checked.problems.join('; ')}`);

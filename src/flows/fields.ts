@@ -1,7 +1,7 @@
 import type { LoginSchema } from './schema.js';
 
 // Reads a posted form against a factor's login schema before any action sees it. Type confusion
-// is refused, not coerced (STYLE, from passport): a field posted twice or as an object is not text.
+// is refused, not coerced: a field posted twice or as an object is not text.
 
 export type LoginFields = ReadonlyMap<string, string | boolean>;
 

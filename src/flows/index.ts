@@ -8,3 +8,4 @@ export { resumeFlow, runFactor, startFlow, succeededFactors, type Act, type ActA
 export { flowGraph, flowsCheckReport } from './render.js';
 export { readLoginFields, type FieldsRead, type LoginFields } from './fields.js';
 export { defaultFlow, loginFlowOf, type DefaultFlowInput } from './default_flow.js';
+export { policyRule, providerChoice, type ProviderPolicy } from './provider_policies.js';

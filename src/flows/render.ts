@@ -32,7 +32,7 @@ export function flowsCheckReport(input: unknown): { ok: boolean; text: string } 
 
 /** The configuration sections the flow's actions need: factorgate refuses to start without them. */
 const NEEDS: ReadonlyArray<[string, readonly string[]]> = [
-  ['ldap', ['LDAP_BIND']], ['tfa', ['ANAKAM_DEVICE', 'ANAKAM_PASSCODE']], ['linotp', ['PUSH']], ['otp', ['OTP_CODE']],
+  ['ldap', ['LDAP_BIND']], ['anakam', ['ANAKAM_DEVICE', 'ANAKAM_PASSCODE']], ['linotp', ['PUSH']], ['otp', ['OTP_CODE']],
 ];
 
 function sectionsNeeded(flow: CompiledFlow): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The `flows` section: an nFactor-style login flow (seed 004). A flow starts at its entry factor
+// The `flows` section: an nFactor-style login flow (fixtures/flows/README.md). A flow starts at its entry factor
 // (nFactor's "virtual server"); a factor (nFactor's "policy label") holds an ordered list of
 // policies; a policy is a rule, an action and an optional next factor. Inside a factor the first
 // policy whose rule holds and whose action succeeds wins (OR semantics) and its next factor
@@ -60,7 +60,7 @@ const policySchema = z.object({
   allowNoSecondFactor: z.boolean().default(false)
     .describe('Marks a path through this policy as intended to reach done without a second factor (only matters when requireSecondFactor is true).'),
   allowCode: z.boolean().default(false)
-    .describe('PUSH only: the waiting page also takes a one-time code typed by hand, checked by the push server (seed 000\'s "Enter the code manually").'),
+    .describe('PUSH only: the waiting page also takes a one-time code typed by hand, checked by the push server ("Enter the code manually").'),
 }).refine((policy) => !policy.allowCode || policy.action === 'PUSH', { path: ['allowCode'], message: 'only a PUSH policy can take a typed code' });
 
 const factorSchema = z.object({

@@ -1,7 +1,8 @@
-import { AxiosError, type AxiosInstance } from 'axios';
-import { closeOutbound, outboundClient } from '../http/outbound.js';
+import type { AxiosInstance } from 'axios';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
+import { callFailure, closeOutbound, outboundClient } from '../outbound/http_client.js';
+import { safeLocation } from './safe_location.js';
 
 export type ReplayOptions = {
   gatewayUrl: string;
@@ -13,6 +14,8 @@ export type ReplayOptions = {
   sessionCookie: string;
   timeoutMs: number;
   secretHeader?: { name: string; value: string };
+  /** The clock the login's deadline is on (epoch ms). */
+  now?: () => number;
 };
 
 export type ReplayResult = {
@@ -22,21 +25,53 @@ export type ReplayResult = {
   location: string;
 };
 
+/** What the gateway's answer to the post says, as far as the acceptance rule reads it. */
+type GatewayAnswer = {
+  status: number;
+  /** The session cookie is set, with a value, and not already expired. */
+  sessionCookie: boolean;
+  /** The Location's path is the gateway's login page (on any origin). */
+  backToLogin: boolean;
+};
+
+/**
+ * The acceptance rule: the login was accepted only if none of the gateway's ways of saying no is
+ * there. Each one alone is a refusal, whatever else the answer says: a gateway may send a wrong
+ * password back to its login page and still set a session cookie, or answer 200 with an error page
+ * and no cookie. Gives the way it said no, for the log; undefined when it said yes.
+ */
+function refusalOf(answer: GatewayAnswer): 'error_status' | 'back_to_login' | 'no_session_cookie' | undefined {
+  if (answer.status >= 400) return 'error_status';
+  if (answer.backToLogin) return 'back_to_login';
+  if (!answer.sessionCookie) return 'no_session_cookie';
+  return undefined;
+}
+
 /**
  * Posts the held first-factor credentials to the gateway's login target, as the browser would
  * have, once the second factor holds. Only this code ever reaches the gateway's login.
  */
 export class GatewayReplayer {
+  /** Connections kept open to the gateway's login target, shared by every login. */
+  static readonly MAX_SOCKETS = 16;
+  /** Largest answer read from the gateway; a larger one fails closed as gateway_unavailable. */
+  static readonly MAX_REPLY_BYTES = 256 * 1024;
+
   private readonly http: AxiosInstance;
   private readonly origin: string;
+  private readonly now: () => number;
 
   constructor(private readonly options: ReplayOptions) {
     this.origin = new URL(options.gatewayUrl).origin;
-    this.http = outboundClient({ maxSockets: 16, maxReplyBytes: 256 * 1024, timeoutMs: options.timeoutMs });
+    this.now = options.now ?? Date.now;
+    this.http = outboundClient({ maxSockets: GatewayReplayer.MAX_SOCKETS, maxReplyBytes: GatewayReplayer.MAX_REPLY_BYTES, timeoutMs: options.timeoutMs });
   }
 
-  async replay(username: string, password: string, client: { ip: string; userAgent?: string }): Promise<ReplayResult> {
+  /** `deadline` (epoch ms) is the whole login's: the replay never runs past it. */
+  async replay(username: string, password: string, client: { ip: string; userAgent?: string }, deadline?: number): Promise<ReplayResult> {
     const { options } = this;
+    const budget = Math.min(options.timeoutMs, (deadline ?? Infinity) - this.now());
+    if (!(budget > 0)) throw new FactorgateError('no_login', 'login deadline passed before the replay');
     const url = new URL(options.loginTarget, options.gatewayUrl).toString();
     const body = new URLSearchParams({ [options.usernameField]: username, [options.passwordField]: password }).toString();
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': client.ip };
@@ -44,25 +79,23 @@ export class GatewayReplayer {
     if (options.secretHeader) headers[options.secretHeader.name] = options.secretHeader.value;
     let response;
     try {
-      response = await this.http.post(url, body, { headers });
+      response = await this.http.post(url, body, { headers, timeout: budget });
     } catch (err) {
-      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
-      throw new FactorgateError('gateway_unavailable', 'replay to gateway failed', { cause: code });
+      const failure = callFailure(err);
+      throw new FactorgateError('gateway_unavailable', `replay to the gateway failed: ${failure.kind}`, { cause: failure.cause });
     }
+    // An outage is never a wrong password: /manageotp would count it against the user.
     if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
 
-    const jar = new CookieJar();
-    const setCookie = response.headers['set-cookie'] ?? [];
-    // The jar applies the cookie rules against the gateway's URL, dropping cookies for other domains.
-    for (const header of setCookie) await jar.setCookie(header, url, { ignoreError: true });
-    const cookies = await jar.getCookies(url);
-    const location = this.localLocation(response.headers['location']);
-    const backToLogin = location !== undefined && new URL(location, 'http://x').pathname.toLowerCase() === options.loginPage.toLowerCase();
-    const session = cookies.find((c) => c.key === options.sessionCookie && c.value !== '');
-    if (!session || backToLogin || response.status >= 400) {
-      throw new FactorgateError('gateway_refused', 'gateway did not accept the credentials', { httpStatus: response.status });
-    }
-    return { cookies: cookies.map(forBrowser), location: location ?? '/' };
+    const cookies = await gatewayCookies(response.headers['set-cookie'], url);
+    const rawLocation: unknown = response.headers['location'];
+    const refusal = refusalOf({
+      status: response.status,
+      sessionCookie: cookies.some((c) => c.key === options.sessionCookie && c.value !== ''),
+      backToLogin: pathOf(rawLocation, url)?.toLowerCase() === options.loginPage.toLowerCase(),
+    });
+    if (refusal) throw new FactorgateError('gateway_refused', 'gateway did not accept the credentials', { httpStatus: response.status, refusal });
+    return { cookies: cookies.map(forBrowser), location: safeLocation(this.localLocation(rawLocation)) };
   }
 
   close(): void {
@@ -83,10 +116,30 @@ export class GatewayReplayer {
   }
 }
 
+/**
+ * The cookies the gateway set, as the cookie rules allow them for the URL posted to: one for
+ * another domain or otherwise invalid there is dropped, and the others still count. Expired or
+ * deleted ones are not returned.
+ */
+async function gatewayCookies(setCookie: string[] | undefined, url: string): Promise<Cookie[]> {
+  const jar = new CookieJar();
+  for (const header of setCookie ?? []) await jar.setCookie(header, url, { ignoreError: true });
+  return jar.getCookies(url);
+}
+
+/** The path a Location names, resolved as a browser would; undefined when it is no URL. */
+function pathOf(raw: unknown, base: string): string | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    return new URL(raw, base).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Host-only on factorgate's host: the browser never sees the gateway's internal name. */
 function forBrowser(cookie: Cookie): string {
   const copy = cookie.clone() ?? cookie;
   copy.domain = null;
-  copy.hostOnly = null;
   return copy.toString();
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../state/notifier.js';
 import type { Store } from '../state/store.js';
-import type { PushVerdict } from './login_flow.js';
+import type { PushVerdict } from './views.js';
 
 export type PushWatcherDeps = {
   verdict: (loginId: string) => Promise<PushVerdict | undefined>;

@@ -1,12 +1,13 @@
+import { MANAGE_COOKIES } from '../http/paths.js';
 import type { Request, Response } from 'express';
-import { parseCookieHeader } from '../web/request.js';
+import { parseCookieHeader } from '../http/request.js';
 import { BASE, SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
-// The portal's two cookies, every attribute decided here (STYLE 7). Path=/manageotp: neither the
+// The portal's two cookies, every attribute decided here and nowhere else. Path=/manageotp: neither the
 // gateway nor the login pages under /mfa ever receive them; HttpOnly: no script reads them.
 
-export const SESSION_COOKIE = 'fg_manage';
-export const FORM_COOKIE = 'fg_manage_csrf';
+export const SESSION_COOKIE = MANAGE_COOKIES.session;
+export const FORM_COOKIE = MANAGE_COOKIES.form;
 
 export class ManageCookies {
   constructor(private readonly policy: ManageDeps['cookies']) {}

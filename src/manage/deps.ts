@@ -1,12 +1,14 @@
+import { MANAGE } from '../http/paths.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import type { Client } from '../login/access.js';
 import type { Logger } from '../log.js';
 import type { OtpDeps } from '../otp/check_code.js';
 import type { DeviceStore } from '../otp/device_store.js';
 import type { Totp } from '../otp/totp.js';
 import type { Keyring } from '../security/keyring.js';
-import type { RateLimiter } from '../security/rate_limiter.js';
+import type { Limits } from '../security/limits.js';
+import type { UserNames } from '../identity/user_names.js';
+import type { VerifyPassword } from '../identity/verify_password.js';
 import type { Store } from '../state/store.js';
 
 // What the /manageotp portal needs from the rest of factorgate, built in src/factorgate.ts.
@@ -17,12 +19,14 @@ export type ManageDeps = {
   totp: Totp;
   /** Portal sessions (the login state store: memory or Redis). */
   sessions: Store;
-  limiter: RateLimiter;
-  limits: Config['limits'];
+  /** The login's limits: the portal spends the same budgets. */
+  limits: Limits;
+  /** Makes the typed name the user's key, as the login does. */
+  userNames: UserNames;
   /** Longest user name and password accepted, as at login. */
   login: Pick<Config['login'], 'maxUsernameLength' | 'maxPasswordLength'>;
-  /** The first factor: an LDAP bind or a replay to the gateway. False for a wrong password and an unknown user alike. */
-  verifyPassword: (username: string, password: string, client: Client) => Promise<boolean>;
+  /** The first factor: an LDAP bind or a replay to the gateway. */
+  verifyPassword: VerifyPassword;
   cookies: { secure: boolean; sameSite: 'lax' | 'strict' };
   logger: Logger;
   clock: Clock;
@@ -35,7 +39,7 @@ export const otpDeps = (deps: ManageDeps): OtpDeps => ({
 });
 
 /** Every URL of the portal starts here; its cookies are scoped to it. */
-export const BASE = '/manageotp';
+export const BASE = MANAGE;
 
 /** ASVS 3.3.2: an absolute lifetime, not extended by activity; enough to add and test one device. */
 export const SESSION_TTL_MS = 10 * 60 * 1000;

@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 
 // The portal brings its own security headers and body parser, so it is safe wherever it is
-// mounted: the same policy as factorgate's /mfa pages (src/web/app.ts), and nothing is cached.
+// mounted: the same policy as factorgate's /mfa pages (src/app.ts), and nothing is cached.
 
 export function portalHeaders(hsts: boolean): RequestHandler[] {
   return [
@@ -15,6 +15,6 @@ export function portalHeaders(hsts: boolean): RequestHandler[] {
       res.set('Cache-Control', 'no-store');
       next();
     },
-    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }),
+    express.urlencoded({ extended: false, inflate: false, limit: '8kb', parameterLimit: 20 }),
   ];
 }

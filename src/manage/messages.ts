@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { FactorgateError, errorCatalog } from '../errors.js';
 
 // What a page says after a redirect (post/redirect/get). Only these codes travel in the query,
 // never a value from the request, so nothing typed is ever echoed back.
@@ -9,6 +10,10 @@ export const MESSAGES = {
   signed_out: { kind: 'ok', text: 'You have signed out.' },
   session_expired: { kind: 'error', text: 'Your session has ended. Sign in again.' },
   signin_failed: { kind: 'error', text: 'The user name or password was not accepted. Try again.' },
+  user_name_realm: { kind: 'error', text: errorCatalog.user_name_realm.message },
+  user_name_realm_required: { kind: 'error', text: errorCatalog.user_name_realm_required.message },
+  user_name_realm_unknown: { kind: 'error', text: errorCatalog.user_name_realm_unknown.message },
+  user_name_characters: { kind: 'error', text: errorCatalog.user_name_characters.message },
   signin_again: { kind: 'error', text: 'Sign-in could not be finished. Start again.' },
   signin_code_wrong: { kind: 'error', text: 'That code was not right. Enter the current code from one of your devices.' },
   code_reused: { kind: 'error', text: 'That code was used already. Wait for the next one.' },
@@ -31,6 +36,13 @@ export type MessageCode = keyof typeof MESSAGES;
 export function messageOf(req: Request): Message | undefined {
   const code = req.query.m;
   return typeof code === 'string' && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as MessageCode] : undefined;
+}
+
+/** The message for a user name refused by its form (src/identity/user_names.ts), or undefined for any other error. */
+export function userNameMessage(err: unknown): 'user_name_realm' | 'user_name_realm_required' | 'user_name_realm_unknown' | 'user_name_characters' | undefined {
+  if (!(err instanceof FactorgateError)) return undefined;
+  const code = err.code;
+  return code === 'user_name_realm' || code === 'user_name_realm_required' || code === 'user_name_realm_unknown' || code === 'user_name_characters' ? code : undefined;
 }
 
 /** 303 to a portal page, with one message code. */

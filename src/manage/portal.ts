@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FactorgateError } from '../errors.js';
-import { body } from '../web/request.js';
+import { body } from '../http/request.js';
 import { ManageCookies } from './cookies.js';
 import { BASE, type ManageDeps } from './deps.js';
 import { redirectWith } from './messages.js';

@@ -6,7 +6,7 @@ import { openSecret } from './secrets.js';
 import type { Totp } from './totp.js';
 
 // A code typed at login, checked against every active device of the user. One of three outcomes
-// (STYLE 2); a store that cannot answer throws (DeviceStoreError, mapped to store_unavailable).
+// (success, or fail with a reason); a store that cannot answer throws (DeviceStoreError, mapped to store_unavailable).
 
 export type OtpDeps = {
   store: DeviceStore;
@@ -44,6 +44,9 @@ export async function checkCode(deps: OtpDeps, user: string, code: unknown, extr
   }
   return { outcome: 'fail', reason: 'wrong' };
 }
+
+/** A code that was checked and refused (wrong or used already): what counts against the user's limit. */
+export const wrongCode = (result: { outcome: 'success' } | { outcome: 'fail'; reason: string }): boolean => result.outcome === 'fail' && result.reason !== 'no_device';
 
 /** The clear secret, or undefined (logged) when the sealed copy does not open. */
 export function openDeviceSecret(deps: Pick<OtpDeps, 'keyring' | 'logger'>, device: OtpDevice, extra: Record<string, unknown> = {}): string | undefined {

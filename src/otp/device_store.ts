@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-// Where a user's TOTP devices live (STYLE 3: one narrow interface, the storage's vocabulary stays
+// Where a user's TOTP devices live (one narrow interface, the storage's vocabulary stays
 // in its adapter). An embedded SQLite file by default; an attribute of the user's LDAP entry for
 // sites that keep them in the directory, as NetScaler's /manageotp does. A store never sees a
 // secret in clear: the caller seals it first (secrets.ts).

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, NoSuchAttributeError, NoSuchObjectError, type Entry } from 'ldapts';
 import { systemClock, type Clock } from '../clock.js';
-import { escapeDnValue, escapeFilterValue } from '../first_factor/ldap_bind.js';
+import { escapeDnValue, escapeFilterValue } from '../ldap/escape.js';
 import {
   DeviceStoreError, checkDeviceName, checkNewDevice, checkStep,
   type DeviceStore, type NewOtpDevice, type OtpDevice,
@@ -35,7 +35,7 @@ export type LdapDeviceStoreOptions = {
   userDnTemplate?: string;
   searchBase?: string;
   searchFilter?: string;
-  /** Per LDAP operation (default 5000 ms). */
+  /** The whole of one store operation: connect, StartTLS, bind, reads and writes (default 5000 ms). */
   timeoutMs?: number;
   /** For ldaps:// only (ldapts speaks TLS to an ldap:// URL too when it is given any tlsOptions). */
   tlsOptions?: ConnectionOptions;
@@ -62,7 +62,7 @@ export class LdapDeviceStore implements DeviceStore {
   }
 
   async list(user: string): Promise<OtpDevice[]> {
-    const found = await this.session('list', (client) => this.find(client, user));
+    const found = await this.session('list', (ldap) => this.find(ldap, user));
     return (found?.devices ?? []).map((d) => d.device).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
@@ -73,10 +73,10 @@ export class LdapDeviceStore implements DeviceStore {
   async add(user: string, device: NewOtpDevice): Promise<OtpDevice> {
     checkNewDevice(user, device);
     const added: OtpDevice = { id: device.id, user, name: checkDeviceName(device.name), createdAt: this.clock.now(), active: device.active ?? false, sealedSecret: device.sealedSecret };
-    await this.session('add', async (client) => {
-      const found = await this.find(client, user);
+    await this.session('add', async (ldap) => {
+      const found = await this.find(ldap, user);
       if (!found) throw new DeviceStoreError('add', 'the user has no directory entry');
-      await client.modify(found.dn, [this.change('add', encodeDevice(added))]);
+      await ldap.modify(found.dn, [this.change('add', encodeDevice(added))]);
     });
     return added;
   }
@@ -109,9 +109,9 @@ export class LdapDeviceStore implements DeviceStore {
    * undefined to change nothing (then false). False too when the user or the device is not there.
    */
   private update(operation: string, user: string, id: string, change: (d: OtpDevice) => OtpDevice | null | undefined): Promise<boolean> {
-    return this.session(operation, async (client) => {
+    return this.session(operation, async (ldap) => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const found = await this.find(client, user);
+        const found = await this.find(ldap, user);
         const current = found?.devices.find((d) => d.device.id === id);
         if (!found || !current) return false;
         const next = change(current.device);
@@ -119,7 +119,7 @@ export class LdapDeviceStore implements DeviceStore {
         const value = next === null ? undefined : encodeDevice(next);
         if (value === current.raw) return true;
         try {
-          await client.modify(found.dn, [this.change('delete', current.raw), ...(value === undefined ? [] : [this.change('add', value)])]);
+          await ldap.modify(found.dn, [this.change('delete', current.raw), ...(value === undefined ? [] : [this.change('add', value)])]);
           return true;
         } catch (err) {
           if (!(err instanceof NoSuchAttributeError)) throw err;
@@ -135,21 +135,21 @@ export class LdapDeviceStore implements DeviceStore {
   }
 
   /** The user's entry and the devices in it, or undefined when there is no such user. */
-  private async find(client: Client, user: string): Promise<Found | undefined> {
+  private async find(ldap: Session, user: string): Promise<Found | undefined> {
     const { userDnTemplate, searchBase, searchFilter } = this.options;
     const attributes = [this.attribute];
     let entries: Entry[];
     if (userDnTemplate !== undefined) {
       const dn = userDnTemplate.replace(PLACEHOLDER, () => escapeDnValue(user));
       try {
-        ({ searchEntries: entries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes }));
+        ({ searchEntries: entries } = await ldap.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes }));
       } catch (err) {
         if (err instanceof NoSuchObjectError) return undefined;
         throw err;
       }
     } else {
       const filter = searchFilter!.replaceAll(PLACEHOLDER, () => escapeFilterValue(user));
-      ({ searchEntries: entries } = await client.search(searchBase!, { scope: 'sub', filter, attributes, sizeLimit: 2 }));
+      ({ searchEntries: entries } = await ldap.search(searchBase!, { scope: 'sub', filter, attributes, sizeLimit: 2 }));
     }
     if (entries.length === 0) return undefined;
     if (entries.length > 1) throw new DeviceStoreError('find', 'the user search found more than one entry');
@@ -162,44 +162,78 @@ export class LdapDeviceStore implements DeviceStore {
     return { dn: entry.dn, devices };
   }
 
-  /** One connection, bound as the service account, for one operation. */
-  private async session<T>(operation: string, work: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * One connection, bound as the service account, for one operation, which gets timeoutMs in all:
+   * ldapts bounds each request, but an operation is several (and an update retries), so a
+   * directory answering each just in time would otherwise hold a login for many times as long.
+   */
+  private async session<T>(operation: string, work: (ldap: Session) => Promise<T>): Promise<T> {
     if (this.closed) throw new DeviceStoreError(operation, 'the store is closed');
     const { url, timeoutMs = 5000, tlsOptions, startTlsOptions } = this.options;
     const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, ...(tlsOptions ? { tlsOptions } : {}) });
+    const ldap = new Session(client);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeviceStoreError(operation, `no answer from the directory within ${timeoutMs} ms`)), timeoutMs);
+    });
     try {
-      if (startTlsOptions) await startTls(client, startTlsOptions, timeoutMs, operation);
-      await client.bind(this.options.bindDn, this.options.bindPassword);
-      return await work(client);
+      return await Promise.race([(async () => {
+        if (startTlsOptions) await startTls(ldap, startTlsOptions, operation);
+        await ldap.bind(this.options.bindDn, this.options.bindPassword);
+        return work(ldap);
+      })(), timedOut]);
     } catch (err) {
       if (err instanceof DeviceStoreError) throw err;
       // ldapts messages carry the server's diagnostic or a socket error, never the bind password.
       const e = err instanceof Error ? err : new Error(String(err));
       throw new DeviceStoreError(operation, `${e.name}: ${e.message.split('\n')[0]!.slice(0, 200)}`);
     } finally {
+      ldap.over = true; // work still under way must not send another request
+      clearTimeout(timer);
       await client.unbind().catch(() => undefined);
     }
   }
 }
 
-/**
- * StartTLS before the service account's bind. ldapts bounds the extended operation by its timeout
- * but not the TLS handshake after it, so the whole upgrade gets timeoutMs here (the socket is
- * destroyed by the unbind that follows a failure). The error says `start_tls`, so the log shows where.
- */
-async function startTls(client: Client, options: ConnectionOptions, timeoutMs: number, operation: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no TLS within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
+/** The requests of one operation, refused once its time is up (ldapts would quietly connect again). */
+class Session {
+  over = false;
+
+  constructor(private readonly client: Client) {}
+
+  startTls(options: ConnectionOptions): Promise<void> {
     // A copy: ldapts writes the socket into the object it is given.
-    await Promise.race([client.startTLS({ ...options }), timedOut]);
+    return this.open().startTLS({ ...options });
+  }
+
+  bind(dn: string, password: string): Promise<void> {
+    return this.open().bind(dn, password);
+  }
+
+  search(...args: Parameters<Client['search']>): ReturnType<Client['search']> {
+    return this.open().search(...args);
+  }
+
+  modify(...args: Parameters<Client['modify']>): ReturnType<Client['modify']> {
+    return this.open().modify(...args);
+  }
+
+  private open(): Client {
+    if (this.over) throw new Error('the operation already ended');
+    return this.client;
+  }
+}
+
+/**
+ * StartTLS before the service account's bind; the operation's deadline covers the TLS handshake
+ * too (ldapts bounds only the extended request). The error says `start_tls`, so the log shows where.
+ */
+async function startTls(ldap: Session, options: ConnectionOptions, operation: string): Promise<void> {
+  try {
+    await ldap.startTls(options);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     throw new DeviceStoreError(operation, `start_tls: ${e.name}: ${e.message.split('\n')[0]!.slice(0, 200)}`);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

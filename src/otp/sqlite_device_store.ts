@@ -1,24 +1,28 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sqlite from 'node-sqlite3-wasm';
+import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock.js';
 import {
   DeviceStoreError, checkDeviceName, checkNewDevice, checkStep,
   type DeviceStore, type NewOtpDevice, type OtpDevice,
 } from './device_store.js';
 
-// Devices in an embedded SQLite file, created on first run. SQLite is node-sqlite3-wasm: a WASM
-// build shipped inside its npm package, so `npm ci` needs no install script, compiler or download
-// (better-sqlite3 needs all three). Its file system layer locks the file with a `<file>.lock`
-// directory, exclusive for readers and writers alike, across threads and processes: SQLite's
-// answer is then SQLITE_BUSY at once, and the statement is retried here after a pause, so the
-// event loop is never blocked waiting. Every statement that carries data is parameterised.
+// Devices in an embedded SQLite file, created on first run, for one factorgate host. SQLite is
+// better-sqlite3: SQLite's own file locks (released by the kernel when a process dies, so a crash
+// leaves nothing to clean up) and a write-ahead log (readers never wait for the writer). Its calls
+// are synchronous, so SQLite's own busy wait is off (it would block the event loop): a statement
+// that finds the file locked by another process is retried here after a pause instead. Every
+// statement that carries data is parameterised.
 
-const { Database } = sqlite;
-type Db = InstanceType<typeof Database>;
+type Db = Database.Database;
 
-const SCHEMA_VERSION = 1;
+/**
+ * 1: written by factorgate on node-sqlite3-wasm (rollback journal, a `<file>.lock` directory as
+ * its lock). 2: the same table in WAL mode, locked by SQLite itself. A version-1 file is migrated
+ * in place when opened; a factorgate that knows only version 1 can no longer open it.
+ */
+const SCHEMA_VERSION = 2;
 const SCHEMA = `
   CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT;
   CREATE TABLE otp_devices (
@@ -42,6 +46,9 @@ export type SqliteDeviceStoreOptions = {
   busyTimeoutMs?: number;
 };
 
+/** node-sqlite3-wasm's lock, held by an older factorgate on the same file (or left by one that died). */
+class OldLockHeld extends Error {}
+
 export class SqliteDeviceStore implements DeviceStore {
   /** Times a statement found the file locked by another connection and was retried (for metrics and tests). */
   busyRetries = 0;
@@ -56,14 +63,18 @@ export class SqliteDeviceStore implements DeviceStore {
     let db: Db;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      closeSync(openSync(path, 'a', 0o600)); // SQLite takes an empty file as a new database
-      db = new Database(path);
+      // Created here with mode 0600; SQLite gives its -wal and -shm files the same mode.
+      closeSync(openSync(path, 'a', 0o600));
+      db = new Database(path, { timeout: 0 });
     } catch (err) {
       throw new DeviceStoreError('open', reason(err));
     }
     const store = new SqliteDeviceStore(db, path, options.clock ?? systemClock, options.busyTimeoutMs ?? 2000);
     try {
-      await store.run('open', (d) => migrate(d));
+      // An accepted code's step must survive a power cut, or its code could be used again after
+      // one: every commit is synced (WAL's default here would sync only at checkpoints).
+      await store.run('open', (d) => d.pragma('synchronous = FULL'));
+      await store.run('open', (d) => migrate(d, path));
     } catch (err) {
       await store.close();
       throw err;
@@ -72,22 +83,26 @@ export class SqliteDeviceStore implements DeviceStore {
   }
 
   async list(user: string): Promise<OtpDevice[]> {
-    const rows = await this.run('list', (db) => db.all(`SELECT ${COLUMNS} FROM otp_devices WHERE user_name = ? ORDER BY created_at, id`, [user]));
-    return rows.map(toDevice);
+    const rows = await this.run('list', (db) => db.prepare(`SELECT ${COLUMNS} FROM otp_devices WHERE user_name = ? ORDER BY created_at, id`).all(user));
+    return rows.map((row) => toDevice(row as Row));
+  }
+
+  /** Every device of every user, by user then oldest first: for copying the file to a shared store. */
+  async all(): Promise<OtpDevice[]> {
+    const rows = await this.run('all', (db) => db.prepare(`SELECT ${COLUMNS} FROM otp_devices ORDER BY user_name, created_at, id`).all());
+    return rows.map((row) => toDevice(row as Row));
   }
 
   async get(user: string, id: string): Promise<OtpDevice | undefined> {
-    const row = await this.run('get', (db) => db.get(`SELECT ${COLUMNS} FROM otp_devices WHERE user_name = ? AND id = ?`, [user, id]));
-    return row ? toDevice(row) : undefined;
+    const row = await this.run('get', (db) => db.prepare(`SELECT ${COLUMNS} FROM otp_devices WHERE user_name = ? AND id = ?`).get(user, id));
+    return row ? toDevice(row as Row) : undefined;
   }
 
   async add(user: string, device: NewOtpDevice): Promise<OtpDevice> {
     checkNewDevice(user, device);
     const added: OtpDevice = { id: device.id, user, name: checkDeviceName(device.name), createdAt: this.clock.now(), active: device.active ?? false, sealedSecret: device.sealedSecret };
-    await this.run('add', (db) => db.run(
-      `INSERT INTO otp_devices (${COLUMNS}) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)`,
-      [user, added.id, added.name, added.createdAt, added.active ? 1 : 0, added.sealedSecret],
-    ));
+    await this.run('add', (db) => db.prepare(`INSERT INTO otp_devices (${COLUMNS}) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)`)
+      .run(user, added.id, added.name, added.createdAt, added.active ? 1 : 0, added.sealedSecret));
     return added;
   }
 
@@ -115,11 +130,11 @@ export class SqliteDeviceStore implements DeviceStore {
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
-    if (db?.isOpen) db.close();
+    if (db?.open) db.close();
   }
 
   private async changed(operation: string, sql: string, values: (string | number)[]): Promise<boolean> {
-    return (await this.run(operation, (db) => db.run(sql, values))).changes === 1;
+    return (await this.run(operation, (db) => db.prepare(sql).run(...values))).changes === 1;
   }
 
   /** Runs `work`, retrying while another connection holds the file; any other failure is a DeviceStoreError. */
@@ -131,9 +146,7 @@ export class SqliteDeviceStore implements DeviceStore {
         return work(this.db);
       } catch (err) {
         if (!isBusy(err)) throw new DeviceStoreError(operation, reason(err));
-        if (performance.now() + pause > until) {
-          throw new DeviceStoreError(operation, `the database stayed locked for ${this.busyTimeoutMs} ms; if no factorgate process is running, remove the stale lock directory ${this.path}.lock`);
-        }
+        if (performance.now() + pause > until) throw new DeviceStoreError(operation, stillLocked(err, this.path, this.busyTimeoutMs));
         this.busyRetries += 1;
         await sleep(pause + Math.random() * pause);
       }
@@ -141,25 +154,59 @@ export class SqliteDeviceStore implements DeviceStore {
   }
 }
 
-/** Creates the schema in a new file; refuses a file written by a newer factorgate. */
-function migrate(db: Db): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const hasVersion = db.get("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
-    if (!hasVersion) {
+/**
+ * Brings the file to SCHEMA_VERSION: creates the schema in a new file, migrates a version-1 file
+ * in place (the table is unchanged), refuses a file written by a newer factorgate.
+ */
+function migrate(db: Db, path: string): void {
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') {
+    // A new file, or one an older factorgate may be writing right now under its own lock: take
+    // that lock too while the file changes to WAL. From then on an older factorgate cannot open
+    // the file (it fails closed), so the two locking schemes never meet again.
+    withOldLock(path, () => walMode(db));
+  }
+  db.transaction(() => {
+    const version = schemaVersion(db);
+    if (version === undefined) {
       db.exec(SCHEMA);
-      db.run('INSERT INTO schema_version (version) VALUES (?)', [SCHEMA_VERSION]);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+    } else if (version === 1) {
+      db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
+    } else if (version !== SCHEMA_VERSION) {
+      throw new Error(`the file has schema version ${version}; this factorgate knows ${SCHEMA_VERSION}`);
     }
-    const version = Number(db.get('SELECT MAX(version) AS version FROM schema_version')?.version);
-    if (version !== SCHEMA_VERSION) throw new Error(`the file has schema version ${version}; this factorgate knows ${SCHEMA_VERSION}`);
-    db.exec('COMMIT');
+  }).immediate();
+}
+
+function schemaVersion(db: Db): number | undefined {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (!hasTable) return undefined;
+  return Number((db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: unknown }).version);
+}
+
+function walMode(db: Db): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new Error(`the file cannot be put in WAL mode (journal mode stays ${String(mode)}): is it on a network file system?`);
+}
+
+function withOldLock(path: string, work: () => void): void {
+  const lock = `${path}.lock`;
+  try {
+    mkdirSync(lock);
   } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new OldLockHeld(lock);
     throw err;
+  }
+  try {
+    work();
+  } finally {
+    rmdirSync(lock);
   }
 }
 
-function toDevice(row: Record<string, unknown>): OtpDevice {
+type Row = Record<string, unknown>;
+
+function toDevice(row: Row): OtpDevice {
   const device: OtpDevice = {
     id: String(row.id),
     user: String(row.user_name),
@@ -173,9 +220,16 @@ function toDevice(row: Record<string, unknown>): OtpDevice {
   return device;
 }
 
-/** SQLITE_BUSY, as node-sqlite3-wasm words it (its errors carry only SQLite's message). */
+/** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY), or the old lock held. */
 function isBusy(err: unknown): boolean {
-  return err instanceof Error && /database is locked|SQLITE_BUSY/i.test(err.message);
+  return err instanceof OldLockHeld || (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY'));
+}
+
+function stillLocked(err: unknown, path: string, busyTimeoutMs: number): string {
+  if (err instanceof OldLockHeld) {
+    return `the lock directory ${path}.lock of an older factorgate stayed for ${busyTimeoutMs} ms: stop every older factorgate that uses this file, then remove that directory`;
+  }
+  return `another process kept the database locked for ${busyTimeoutMs} ms`;
 }
 
 /** SQLite's messages name tables and columns, never the values bound to a statement. */

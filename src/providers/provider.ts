@@ -1,5 +1,5 @@
 // A second-factor provider drives one kind of second factor (Anakam passcode, push, TOTP, ...).
-// Each call ends in exactly one outcome (STYLE 2, from passport): `success` (the factor holds),
+// Each call ends in exactly one outcome, as a passport strategy does: `success` (the factor holds),
 // `challenge` (ask the user), or `fail` (an expected refusal, such as a wrong passcode).
 // Infrastructure trouble (server down, nonsense reply) is thrown as a FactorgateError.
 
@@ -8,6 +8,8 @@ export type LoginContext = {
   clientIp: string;
   /** The whole login's deadline (epoch ms): no callout may run past it. */
   deadline: number;
+  /** The password is known to be right (LDAP_BIND, or a check before enrolling): until then no answer may depend on who the user is. */
+  passwordChecked: boolean;
   /** The first-factor password, opened from its sealed copy only when a provider needs it (LinOTP otppin=1). */
   password(): string;
   /** The token PIN typed on the login page, opened from its sealed copy (LinOTP otppin=0). */
@@ -49,7 +51,7 @@ export type RememberedDevice = { credential: string; expiresAt: number };
 
 export type FailReason =
   | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
-  | 'push_denied' | 'push_expired' | 'no_push_device' | 'no_otp_device' | 'device_refused';
+  | 'push_denied' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused';
 
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }
@@ -60,6 +62,8 @@ export type ChallengeAnswer = { passcode: string; rememberDevice: boolean };
 
 export interface SecondFactorProvider {
   readonly name: string;
+  /** Its start checks a secret of the user's (a PIN, the password): a start is then a guess, counted. */
+  readonly startChecksSecret?: boolean;
   /**
    * Begins the second factor; a remembered-device credential, when given, is tried first.
    * `prior` is this provider's state from an earlier step of the same login, when there was one.

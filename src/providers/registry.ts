@@ -1,57 +1,51 @@
-import proxyAddr from 'proxy-addr';
-import micromatch from 'micromatch';
 import { FactorgateError } from '../errors.js';
+import type { AnakamProvider } from './anakam/anakam_provider.js';
+import type { PushProvider } from './linotp/push_provider.js';
 import type { SecondFactorProvider } from './provider.js';
+import type { TotpProvider } from './totp/totp_provider.js';
 
-/** One rule of the provider policy: every criterion given must hold (any entry of a list may match). */
-export type ProviderPolicy = { users?: string[]; realms?: string[]; subnets?: string[]; use: string };
-
-type CompiledPolicy = { matches: (username: string, realm: string, clientIp: string) => boolean; use: string };
-
-/** The realm of DOMAIN\user or user@realm, '' for a plain name. */
-export function realmOf(username: string): string {
-  const backslash = username.indexOf('\\');
-  if (backslash > 0) return username.slice(0, backslash);
-  const at = username.lastIndexOf('@');
-  return at > 0 ? username.slice(at + 1) : '';
-}
+/** The providers the configuration gives, each under its kind. */
+export type Providers = { anakam?: AnakamProvider; push?: PushProvider; pushWithCode?: PushProvider; totp?: TotpProvider };
 
 /**
- * The configured second-factor providers, and which one a login uses: the first policy that
- * matches the user name (glob), realm and client subnet (CIDR), else the default.
+ * The configured second-factor providers. A flow action asks for the kind it drives (anakam(),
+ * push(), totp()), typed, and one that is not configured fails closed; a login in progress finds
+ * its provider again by the name it recorded (get()).
  */
 export class ProviderRegistry {
-  private readonly policies: CompiledPolicy[];
+  private readonly byName: ReadonlyMap<string, SecondFactorProvider>;
 
-  constructor(private readonly providers: Map<string, SecondFactorProvider>, policies: ProviderPolicy[], private readonly defaultName: string) {
-    for (const name of [defaultName, ...policies.map((p) => p.use)]) {
-      if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
-    }
-    this.policies = policies.map((policy) => {
-      const inSubnet = policy.subnets ? proxyAddr.compile(policy.subnets) : undefined;
-      return {
-        use: policy.use,
-        matches: (username, realm, clientIp) =>
-          (!policy.users || micromatch.isMatch(username, policy.users, { nocase: true })) &&
-          (!policy.realms || policy.realms.some((r) => r.toLowerCase() === realm.toLowerCase())) &&
-          (!inSubnet || (clientIp !== 'unknown' && inSubnet(clientIp, 0))),
-      };
-    });
+  constructor(private readonly providers: Providers) {
+    const all = [providers.anakam, providers.push, providers.pushWithCode, providers.totp].filter((p): p is NonNullable<typeof p> => p !== undefined);
+    this.byName = new Map(all.map((provider) => [provider.name, provider]));
   }
 
-  choose(username: string, clientIp: string): SecondFactorProvider {
-    const realm = realmOf(username);
-    const name = this.policies.find((p) => p.matches(username, realm, clientIp))?.use ?? this.defaultName;
-    return this.get(name);
+  /** Whether a provider of that name is configured. */
+  has(name: string): boolean {
+    return this.byName.has(name);
   }
 
   get(name: string): SecondFactorProvider {
-    const provider = this.providers.get(name);
-    if (!provider) throw new FactorgateError('internal', `no provider named ${name}`);
-    return provider;
+    return this.byName.get(name) ?? missing(name);
+  }
+
+  anakam(): AnakamProvider {
+    return this.providers.anakam ?? missing('anakam');
+  }
+
+  push(withCode: boolean): PushProvider {
+    return (withCode ? this.providers.pushWithCode : this.providers.push) ?? missing(withCode ? 'push_with_code' : 'push');
+  }
+
+  totp(): TotpProvider {
+    return this.providers.totp ?? missing('totp');
   }
 
   close(): void {
-    for (const provider of new Set(this.providers.values())) provider.close();
+    for (const provider of this.byName.values()) provider.close();
   }
+}
+
+function missing(name: string): never {
+  throw new FactorgateError('internal', `no provider named ${name}`);
 }

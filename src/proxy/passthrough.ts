@@ -1,6 +1,6 @@
-import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { IDLE_SOCKET_MS } from '../http/outbound.js';
+import { IDLE_SOCKET_MS } from '../outbound/http_client.js';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from '../log.js';
@@ -9,6 +9,8 @@ export type GatewayProxyOptions = {
   gatewayUrl: string;
   timeoutMs?: number;
   logger: Logger;
+  /** factorgate's own cookies (ownCookieNames): removed from every request to the gateway. */
+  ownCookies: readonly string[];
   /** Extra http-proxy-middleware options (the login page uses selfHandleResponse). */
   extra?: Partial<Options>;
 };
@@ -37,15 +39,42 @@ export function proxyTarget(gatewayUrl: string): { protocol: string; host: strin
 }
 
 /**
- * Everything that is not factorgate's own goes to the gateway as it is: bodies streamed,
- * X-Forwarded-* set, redirects and cookies untouched, WebSocket upgrades passed on.
+ * The Cookie header without the named cookies (undefined when nothing is left), each other pair
+ * byte for byte as it came. Only split when a name occurs in it at all. Not the cookie package:
+ * its parse decodes values and drops duplicates, so what is kept could not be passed on unchanged.
+ */
+export function withoutCookies(header: string, names: readonly string[]): string | undefined {
+  if (!names.some((name) => header.includes(name))) return header;
+  const pairs = header.split(';');
+  const kept = pairs.filter((pair) => !names.includes(pair.split('=', 1)[0]!.trim()));
+  if (kept.length === pairs.length) return header;
+  const rest = kept.join(';').trim();
+  return rest === '' ? undefined : rest;
+}
+
+/**
+ * Everything that is not factorgate's own goes to the gateway as it is: the target exactly as the
+ * front door judged it, bodies streamed, X-Forwarded-* set, redirects and cookies untouched (but
+ * factorgate's own cookies, which the gateway has no business seeing), WebSocket upgrades passed on.
  */
 export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }): RequestHandler {
-  const { logger } = options;
+  const { logger, ownCookies } = options;
   const { on: extraEvents, ...extra } = options.extra ?? {};
+  const target = proxyTarget(options.gatewayUrl);
+  const basePath = target.pathname.replace(/\/$/, '');
+  const prepare = (proxyReq: ClientRequest, req: IncomingMessage) => {
+    // http-proxy re-reads the target with url.parse, which escapes some characters and drops
+    // others, and collapses "//": the gateway gets the bytes the front door judged instead.
+    proxyReq.path = basePath + (req.url ?? '/');
+    const cookie = proxyReq.getHeader('cookie');
+    if (typeof cookie !== 'string') return;
+    const kept = withoutCookies(cookie, ownCookies);
+    if (kept === undefined) proxyReq.removeHeader('cookie');
+    else if (kept !== cookie) proxyReq.setHeader('cookie', kept);
+  };
   return createProxyMiddleware({
     ...extra,
-    target: proxyTarget(options.gatewayUrl),
+    target,
     agent: options.agent,
     xfwd: true,
     ws: false, // upgrades are routed explicitly by the server after the guard
@@ -69,6 +98,14 @@ export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }
         }
       },
       ...extraEvents,
+      proxyReq: (proxyReq, req, res, proxyOptions) => {
+        prepare(proxyReq, req);
+        extraEvents?.proxyReq?.(proxyReq, req, res, proxyOptions);
+      },
+      proxyReqWs: (proxyReq, req, socket, proxyOptions, head) => {
+        prepare(proxyReq, req);
+        extraEvents?.proxyReqWs?.(proxyReq, req, socket, proxyOptions, head);
+      },
     },
   });
 }

@@ -1,20 +1,38 @@
+import { LRUCache } from 'lru-cache';
 import type { Store } from './store.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 
 type Entry = { value: string | number; expiresAt: number };
 
+export type MemoryStoreOptions = {
+  /** Most entries held; past it the least recently used goes (store.memory.maxEntries). */
+  maxEntries?: number;
+  /** Told of each entry pushed out to make room (not of expiries). */
+  onEvict?: (key: string) => void;
+  sweepIntervalMs?: number;
+};
+
+export const DEFAULT_MAX_ENTRIES = 100_000;
+
 /**
  * Single-instance store. Records are kept as JSON text, as Redis keeps them: what a caller gets
  * is always its own copy, and what works here works there. Expired entries are invisible at
- * once and swept periodically.
+ * once and swept periodically. The number of entries is bounded, so no flood of new keys can
+ * grow the process without end: past the bound the least recently used entry goes, and the
+ * owner is told (a login so pushed out fails closed; a limit counter so pushed out starts again).
  */
 export class MemoryStore implements Store {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly clock: Clock = systemClock, sweepIntervalMs = 30_000) {
-    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+  constructor(private readonly clock: Clock = systemClock, options: MemoryStoreOptions = {}) {
+    const { onEvict } = options;
+    this.entries = new LRUCache<string, Entry>({
+      max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+      ...(onEvict && { dispose: (_value: Entry, key: string, reason: LRUCache.DisposeReason) => { if (reason === 'evict') onEvict(key); } }),
+    });
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000);
     this.sweeper.unref();
   }
 
@@ -53,6 +71,11 @@ export class MemoryStore implements Store {
     return entry.value;
   }
 
+  async decrement(key: string): Promise<void> {
+    const entry = this.live(key);
+    if (entry && typeof entry.value === 'number' && entry.value > 0) entry.value -= 1;
+  }
+
   async ping(): Promise<boolean> {
     return true; // it lives in this process
   }
@@ -79,7 +102,8 @@ export class MemoryStore implements Store {
 
   private sweep(): void {
     const now = this.clock.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    const expired = [...this.entries.entries()].filter(([, entry]) => entry.expiresAt <= now);
+    for (const [key] of expired) this.entries.delete(key);
   }
 }
 

@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { EventEmitter } from 'node:events';
 import type { Notifier } from './notifier.js';
+import { connectionOptions, type RedisConnection } from './redis_client.js';
 
-type Options = { url: string; password?: string; tls?: boolean; keyPrefix: string };
+type Options = RedisConnection & { keyPrefix: string };
 
 /**
  * Redis pub/sub: one connection publishes, one subscribes, and channels are joined only while
@@ -15,8 +16,7 @@ export class RedisNotifier implements Notifier {
 
   constructor(private readonly options: Options) {
     const connect = () => new Redis(options.url, {
-      ...(options.password !== undefined && { password: options.password }),
-      ...(options.tls && { tls: {} }),
+      ...connectionOptions(options),
       maxRetriesPerRequest: 1,
       retryStrategy: (times: number) => Math.min(times * 100, 1000),
     });

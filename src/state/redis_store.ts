@@ -13,6 +13,9 @@ export type RedisStoreClient = { client: Redis; keyPrefix: string; onError?: (re
 const INCREMENT = `local n = redis.call('INCR', KEYS[1])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+// Only a live counter above 0 is taken from: DECR alone would make a missing key -1, without a TTL.
+const DECREMENT = `if (tonumber(redis.call('GET', KEYS[1]) or '0') or 0) > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
 
 /**
  * Login state in Redis, shared by several factorgate instances. Every key is written with a TTL,
@@ -67,6 +70,10 @@ export class RedisStore implements Store {
   async increment(key: string, ttlMs: number): Promise<number> {
     const px = pxOf(ttlMs);
     return Number(await this.run('increment', () => this.client.eval(INCREMENT, 1, this.key(key), px)));
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.run('decrement', () => this.client.eval(DECREMENT, 1, this.key(key)));
   }
 
   /** Refuses all further operations, and closes the connection if this store opened it. */

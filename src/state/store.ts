@@ -13,6 +13,8 @@ export interface Store {
   delete(key: string): Promise<void>;
   /** Adds one and returns the new count; the TTL starts with the first increment. */
   increment(key: string, ttlMs: number): Promise<number>;
+  /** Takes one back from a live counter (never below 0, TTL unchanged); a missing key stays missing. */
+  decrement(key: string): Promise<void>;
   /** True when the store answers (readiness); false, never a rejection, when it does not. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

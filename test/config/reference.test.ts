@@ -14,17 +14,17 @@ describe('configuration reference', () => {
     }
   });
 
-  it('says the two-factor server\'s keys are required only once a tfa section is given (issue #9)', () => {
+  it('says the two-factor server\'s keys are required only once an anakam section is given', () => {
     const reference = configReference();
-    for (const variable of ['FACTORGATE_TFA_BASE_URL', 'FACTORGATE_TFA_API_USER', 'FACTORGATE_TFA_API_PASSWORD']) {
-      expect(reference).to.match(new RegExp(`\\| \`${variable}\` \\| required when \`tfa\` is given \\|`));
+    for (const variable of ['FACTORGATE_ANAKAM_BASE_URL', 'FACTORGATE_ANAKAM_API_USER', 'FACTORGATE_ANAKAM_API_PASSWORD']) {
+      expect(reference).to.match(new RegExp(`\\| \`${variable}\` \\| required when \`anakam\` is given \\|`));
     }
     expect(reference).to.match(/\| `FACTORGATE_LINOTP_URLS` \| required when `linotp` is given \|/);
   });
 
-  it('says in words which defaults depend on the tfa section', () => {
+  it('says in words which defaults depend on the anakam section', () => {
     const reference = configReference();
-    expect(reference).to.match(/\| `FACTORGATE_PROVIDERS_DEFAULT` \| `"anakam"` with a `tfa` section, else `"totp"` \|/);
+    expect(reference).to.match(/\| `FACTORGATE_PROVIDERS_DEFAULT` \| `"anakam"` with an `anakam` section, else `"totp"` \|/);
     expect(reference).to.match(/\| `FACTORGATE_OTP_ENABLED` \| `true` when `providers` use `totp` [^|]*, else `false` \|/);
   });
 });

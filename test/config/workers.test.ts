@@ -3,9 +3,9 @@ import { ConfigError, loadConfig } from '../../src/config/load.js';
 
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   FACTORGATE_GATEWAY_URL: 'https://gateway.example.test',
-  FACTORGATE_TFA_BASE_URL: 'http://tfa.example.test:8080',
-  FACTORGATE_TFA_API_USER: 'gw-api',
-  FACTORGATE_TFA_API_PASSWORD: 'api-password-from-env',
+  FACTORGATE_ANAKAM_BASE_URL: 'http://tfa.example.test:8080',
+  FACTORGATE_ANAKAM_API_USER: 'gw-api',
+  FACTORGATE_ANAKAM_API_PASSWORD: 'api-password-from-env',
   FACTORGATE_SECRET: 'workers-secret-0123456789-abcdefghijk',
   ...extra,
 });

@@ -51,7 +51,7 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
 
   async function passcodeFor(user: string, previous?: string): Promise<string> {
     for (let i = 0; i < 50; i++) {
-      const code = stack!.sims.tfa.lastPasscode(user);
+      const code = stack!.sims.anakam.lastPasscode(user);
       if (code && code !== previous) return code;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -73,10 +73,10 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
   it('default.yaml: passcode with "remember this device", then the device alone', async () => {
     const p = await open(example('default'));
     await rememberAlice(p);
-    const sent = stack!.sims.tfa.outbox();
+    const sent = stack!.sims.anakam.outbox();
     await submitPassword(p, 'alice', 'alice-demo-pw');
     await p.waitForURL(/\/portal\//);
-    expect(stack!.sims.tfa.outbox()).to.deep.equal(sent); // no new passcode was sent
+    expect(stack!.sims.anakam.outbox()).to.deep.equal(sent); // no new passcode was sent
     expect(paths(stack!)).to.deep.equal([
       'alice success: password:GATEWAY_PASSWORD → second:ANAKAM_PASSCODE → done',
       'alice success: password:GATEWAY_PASSWORD → second:ANAKAM_DEVICE → done',

@@ -37,7 +37,7 @@ describe('end to end in a real browser', function () {
   /** Reads the passcode the simulator "sent", waiting for it to differ from the one before. */
   async function passcodeFor(user: string, previous?: string): Promise<string> {
     for (let i = 0; i < 50; i++) {
-      const code = stack.sims.tfa.lastPasscode(user);
+      const code = stack.sims.anakam.lastPasscode(user);
       if (code && code !== previous) return code;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -59,11 +59,11 @@ describe('end to end in a real browser', function () {
 
     await p.click('button:has-text("Log Off")');
     await p.waitForURL(/\/vpn\/index\.html/);
-    const sent = stack.sims.tfa.outbox();
+    const sent = stack.sims.anakam.outbox();
     await submitPassword(p);
     await p.waitForURL(/\/portal\//);
     expect(await p.textContent('body')).to.include('alice');
-    expect(stack.sims.tfa.outbox()).to.deep.equal(sent); // no new passcode was sent
+    expect(stack.sims.anakam.outbox()).to.deep.equal(sent); // no new passcode was sent
   });
 
   it('a wrong passcode says so, then the right one lets the user in', async () => {
@@ -98,7 +98,7 @@ describe('end to end in a real browser', function () {
   });
 
   it('two-factor server down gives a clear message and no session', async () => {
-    stack.sims.tfa.setFault({ refuse: true });
+    stack.sims.anakam.setFault({ refuse: true });
     const p = await openLogin();
     await submitPassword(p);
     await p.waitForSelector('#fg-restart:visible');

@@ -67,14 +67,14 @@ describe('end to end in a real browser: one-time-code devices and /manageotp', f
     context = await newContext(browser);
     page = await context.newPage();
 
-    // Before any device: the login says where to register one.
+    // Before any device: the code dialog says where to register one.
     const early = await context.newPage();
     await early.goto(`${stack.fg.url}/vpn/index.html`);
     await early.fill('input[name="login"]', ERIN.user);
     await early.fill('input[name="passwd"]', ERIN.password);
     await early.click('form [type="submit"]');
-    await early.waitForSelector('#fg-restart:visible');
-    expect(await early.textContent('#fg-message')).to.include('/manageotp');
+    await early.waitForSelector('#fg-dialog[open]');
+    expect(await early.textContent('#fg-dialog')).to.include('/manageotp');
     await early.close();
 
     // Sign in with the password alone (no device yet), add the first device.

@@ -1,5 +1,5 @@
-import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
-import type { DemoUsers } from '../../src/simulators/users.js';
+import { startSimulators, type RunningSimulators } from '../../src/demo/simulators/start.js';
+import type { DemoUsers } from '../../src/demo/simulators/users.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../helpers/log_capture.js';
@@ -18,17 +18,17 @@ export type StackOptions = {
 
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
 export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
-  const sims = await startSimulators({ tfa: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 }, ...(options.users ? { users: options.users } : {}) });
+  const sims = await startSimulators({ anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 }, ...(options.users ? { users: options.users } : {}) });
   const logs = captureLogs('info');
   const config = loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0',
       FACTORGATE_GATEWAY_URL: sims.gatewayUrl,
-      FACTORGATE_TFA_BASE_URL: sims.tfaUrl,
-      FACTORGATE_TFA_API_USER: 'e2e',
-      FACTORGATE_TFA_API_PASSWORD: 'e2e-api-password',
+      FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
+      FACTORGATE_ANAKAM_API_USER: 'e2e',
+      FACTORGATE_ANAKAM_API_PASSWORD: 'e2e-api-password',
       FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
-      FACTORGATE_TFA_TIMEOUT_MS: '1500',
+      FACTORGATE_ANAKAM_TIMEOUT_MS: '1500',
       FACTORGATE_LINOTP_URLS: sims.linotpUrl,
       FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: ['dave'], use: 'push_with_code' }, { users: ['erin'], use: 'totp' }]),
       FACTORGATE_OTP_ENABLED: 'true',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { runFlowsCommand } from '../../src/flows/cli.js';
+import { runFlowsCommand } from '../../src/config/flows_command.js';
 
 function run(args: string[]) {
   let out = '';
@@ -33,7 +33,7 @@ describe('factorgate flows check / graph', () => {
   it('a file without a flows section shows the default flow its ldap and providers sections make', () => {
     const { code, out } = run(['check', 'fixtures/factorgate.example.yaml']);
     expect(code).to.equal(0);
-    expect(out).to.include('has no flows section: this is the default flow its ldap, providers and tfa sections make')
+    expect(out).to.include('has no flows section: this is the default flow its ldap, providers and anakam sections make')
       .and.include('1. password:GATEWAY_PASSWORD → second:ANAKAM_DEVICE ✓ → done')
       .and.include('2. password:GATEWAY_PASSWORD → second:ANAKAM_PASSCODE ✓ → done');
   });

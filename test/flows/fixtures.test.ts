@@ -53,7 +53,7 @@ describe('flow examples (fixtures/flows/)', () => {
     });
   });
 
-  describe('group-check.yaml: seed 004, administrators to push, others to passcode', () => {
+  describe('group-check.yaml: the nFactor group check, administrators to push, others to passcode', () => {
     const flow = flowOf(fixture('group-check'));
     const afterBind = (groups: string[]) => {
       let known: string[] | undefined;

@@ -11,7 +11,7 @@ describe('flow reports and diagrams (src/flows/render.ts)', () => {
         text: [
           'flows: OK: 4 factors, 2 paths from the entry "password"; a second factor is required (✓)',
           '  factors: password (passthrough), groupcheck (passthrough), admins (passthrough), others (passthrough)',
-          '  needs: ldap (LDAP_BIND), tfa (ANAKAM_PASSCODE), linotp (PUSH)',
+          '  needs: ldap (LDAP_BIND), anakam (ANAKAM_PASSCODE), linotp (PUSH)',
           '  1. password:LDAP_BIND → groupcheck[0]:NO_AUTHN → admins:PUSH ✓ → done',
           "       groupcheck[0]:NO_AUTHN if user.groups contains 'Administrators'",
           '  2. password:LDAP_BIND → groupcheck[1]:NO_AUTHN → others:ANAKAM_PASSCODE ✓ → done',

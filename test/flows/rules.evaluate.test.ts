@@ -63,10 +63,11 @@ describe('flow rules: evaluation (src/flows/rules.ts)', () => {
       expect(holds("user.name matches '!admin'", context({ user: { name: '!admin' } }))).to.equal(true);
     });
 
-    it('reads the realm of DOMAIN\\user and user@realm', () => {
-      expect(holds("user.realm == 'CORP'", context({ user: { name: 'CORP\\bob' } }))).to.equal(true);
-      expect(holds("user.realm matches 'example.*'", context({ user: { name: 'bob@Example.com' } }))).to.equal(true);
-      expect(holds("user.realm == ''", context({ user: { name: 'bob' } }))).to.equal(true);
+    it('reads the realm the user names module found (the name itself is the key, without it)', () => {
+      expect(holds("user.realm == 'corp'", context({ user: { name: 'bob', realm: 'corp' } }))).to.equal(true);
+      expect(holds("user.realm matches 'example.*'", context({ user: { name: 'bob', realm: 'example.com' } }))).to.equal(true);
+      expect(holds("user.realm == ''", context({ user: { name: 'bob', realm: '' } }))).to.equal(true);
+      expect(holds("user.realm == ''", context({ user: { name: 'bob' } }))).to.equal(false);
     });
   });
 

@@ -1,28 +1,28 @@
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 
-export const TFA_URL = 'http://tfa.test';
+export const ANAKAM_URL = 'http://tfa.test';
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 export const API_USER = 'gw-api';
 export const API_PASSWORD = 'api-pw-not-for-logs';
 
 /**
  * A full configuration as an administrator would give it, through the environment.
- * `tfa: false` gives no FACTORGATE_TFA_* variable at all: a site without a two-factor server.
+ * `anakam: false` gives no FACTORGATE_ANAKAM_* variable at all: a site without a two-factor server.
  */
-export function testConfig(gatewayUrl: string, overrides: Record<string, unknown> = {}, options: { tfa?: boolean } = {}): Config {
-  const tfa = options.tfa === false ? {} : {
-    FACTORGATE_TFA_BASE_URL: TFA_URL,
-    FACTORGATE_TFA_API_USER: API_USER,
-    FACTORGATE_TFA_API_PASSWORD: API_PASSWORD,
-    FACTORGATE_TFA_TIMEOUT_MS: '300',
+export function testConfig(gatewayUrl: string, overrides: Record<string, unknown> = {}, options: { anakam?: boolean } = {}): Config {
+  const anakam = options.anakam === false ? {} : {
+    FACTORGATE_ANAKAM_BASE_URL: ANAKAM_URL,
+    FACTORGATE_ANAKAM_API_USER: API_USER,
+    FACTORGATE_ANAKAM_API_PASSWORD: API_PASSWORD,
+    FACTORGATE_ANAKAM_TIMEOUT_MS: '300',
   };
   return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0',
       FACTORGATE_GATEWAY_URL: gatewayUrl,
       FACTORGATE_SECRET: TEST_SECRET,
-      ...tfa,
+      ...anakam,
     },
     overrides,
   });

@@ -9,8 +9,8 @@ export async function startFactorgateProcess(env: Record<string, string>): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  child.stderr!.on('data', (chunk) => { out += chunk; });
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  child.stderr.on('data', (chunk) => { out += chunk; });
   for (let i = 0; i < 150 && !/"event":"listening"/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   const url = /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1];
   if (!url) {

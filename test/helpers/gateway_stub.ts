@@ -10,7 +10,7 @@ export const LOGIN_PAGE = `<!doctype html><html><head><title>Gateway</title></he
 <form method="post" action="/cgi/login"><input name="login"><input type="password" name="passwd"><button type="submit">Log on</button></form>
 </body></html>`;
 
-/** A tiny NetScaler-like gateway for integration tests (contract 1). */
+/** A tiny NetScaler-like gateway for integration tests (docs/design.md, The gateway). */
 export async function startGatewayStub(): Promise<GatewayStub> {
   const logins: GatewayStub['logins'] = [];
   const sessions = new Map<string, string>();

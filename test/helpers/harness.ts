@@ -6,6 +6,7 @@ import { testConfig } from './config.js';
 import { startGatewayStub, type GatewayStub } from './gateway_stub.js';
 import { TestBrowser } from './browser.js';
 import type { Clock } from '../../src/clock.js';
+import type { Store } from '../../src/state/store.js';
 import { freePort } from './processes.js';
 
 export type Harness = {
@@ -19,15 +20,15 @@ export type Harness = {
 
 /**
  * The real factorgate app against a local gateway stub; the two-factor server is nock, or, with
- * `tfa: false`, not configured at all.
+ * `anakam: false`, not configured at all.
  */
-export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock; tfa?: boolean } = {}): Promise<Harness> {
+export async function startHarness(overrides: Record<string, unknown> = {}, options: { clock?: Clock; anakam?: boolean; store?: Store } = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const gateway = await startGatewayStub();
   const logs = captureLogs();
-  const config = testConfig(gateway.url, overrides, { tfa: options.tfa });
-  const fg = await startFactorgate(config, { logger: logs.logger, clock: options.clock });
+  const config = testConfig(gateway.url, overrides, { anakam: options.anakam });
+  const fg = await startFactorgate(config, { logger: logs.logger, clock: options.clock, store: options.store });
   return {
     fg, gateway, config, logs,
     browser: () => new TestBrowser(fg.url),

@@ -6,7 +6,7 @@ export const LINOTP_URL = 'http://linotp.test';
 const form = (body: unknown): URLSearchParams =>
   new URLSearchParams(typeof body === 'string' ? body : body && typeof body === 'object' ? (body as Record<string, string>) : '');
 
-/** Scripted answers of a LinOTP-style server (DESIGN.md contract 3) for nock. */
+/** Scripted answers of a LinOTP-style server (docs/design.md) for nock. */
 export class LinotpScript {
   readonly scope: nock.Scope;
   readonly pushes: URLSearchParams[] = [];

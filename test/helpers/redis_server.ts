@@ -23,10 +23,10 @@ export type RedisServer = {
  * A real redis-server on a free 127.0.0.1 port, nothing kept on disk, ready when this resolves.
  * No Docker: the Debian package (scripts/ensure-system-packages.sh installs it for CI).
  */
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string; args?: string[] } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'factorgate-redis-'));
   const port = await freePort();
-  const extra = options.password === undefined ? [] : ['--requirepass', options.password];
+  const extra = [...(options.password === undefined ? [] : ['--requirepass', options.password]), ...(options.args ?? [])];
   let child = await launch(port, dir, extra);
   // A test run that ends without stop() must not leave a server behind.
   const killOnExit = () => child.kill('SIGKILL');
@@ -53,8 +53,8 @@ async function launch(port: number, dir: string, extra: string[]): Promise<Child
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning', ...extra];
   const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<never>((_, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => reject(new Error(`redis-server exited (${code ?? signal}) before answering:\n${output}`)));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startLogin } from './harness.js';
-import { TfaScript } from './tfa_script.js';
+import { AnakamScript } from './anakam_script.js';
 import type { TestBrowser } from './browser.js';
 
 /** The auth key of the login that registers alice's device, and the device key it registers. */
@@ -9,7 +9,7 @@ export const ALICE_DEVICE_KEY = 'device-key-for-alice-0001';
 
 /** Logs alice in once with "remember this device", leaving the DeviceKey cookie in the browser. */
 export async function rememberDevice(browser: TestBrowser): Promise<void> {
-  new TfaScript()
+  new AnakamScript()
     .passcodeSent('alice', REGISTERING_AUTH_KEY)
     .step(REGISTERING_AUTH_KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: ALICE_DEVICE_KEY, deviceExpires: new Date(Date.now() + 8 * 3_600_000).toISOString() })
     .step(REGISTERING_AUTH_KEY, 'COMPLETE', 'COMPLETE');

@@ -16,7 +16,8 @@ const SCHEMA_DIR = process.env.SLAPD_SCHEMA_DIR ?? '/etc/ldap/schema';
 const MODULE_DIR = process.env.SLAPD_MODULE_DIR ?? '/usr/lib/ldap';
 
 const SUFFIX = 'dc=example,dc=org';
-const person = (uid: string, password: string) => ({ uid, password, dn: `uid=${uid},ou=people,${SUFFIX}` });
+/** employeeNumber: a second name the directory keeps for the user, unlike the uid (for ldap.accountAttribute). */
+const person = (uid: string, password: string) => ({ uid, password, dn: `uid=${uid},ou=people,${SUFFIX}`, employeeNumber: `E-${uid.toUpperCase()}-7` });
 
 /** What the directory holds. Groups are groupOfNames; memberOf comes from the memberof overlay. */
 export const directory = {
@@ -28,7 +29,7 @@ export const directory = {
     bob: person('bob', 'bob-password'),
     carol: person('carol', 'carol-password'),
     /** Every character RFC 4514 and RFC 4515 make special, in a real user's name. */
-    tricky: { uid: '#eve+ops,<"x">;y\\z*(q)=1', password: 'tricky-password', dn: `uid=\\#eve\\+ops\\,\\<\\"x\\"\\>\\;y\\\\z*(q)\\=1,ou=people,${SUFFIX}` },
+    tricky: { uid: '#eve+ops,<"x">;y\\z*(q)=1', employeeNumber: 'E-TRICKY-7', password: 'tricky-password', dn: `uid=\\#eve\\+ops\\,\\<\\"x\\"\\>\\;y\\\\z*(q)\\=1,ou=people,${SUFFIX}` },
   },
   /** A second `alice` (not a person) below ou=people: what an injected `,ou=admins` would reach. */
   shadowAlice: { uid: 'alice', password: 'shadow-password', dn: `uid=alice,ou=admins,ou=people,${SUFFIX}` },
@@ -136,7 +137,7 @@ async function seed(url: string): Promise<void> {
     for (const name of ['people', 'groups', 'services']) await ou(name);
     await ou('admins', `ou=people,${SUFFIX}`);
     for (const user of Object.values(directory.users)) {
-      await client.add(user.dn, { objectClass: 'inetOrgPerson', uid: user.uid, cn: user.uid, sn: user.uid, userPassword: ssha(user.password) });
+      await client.add(user.dn, { objectClass: 'inetOrgPerson', uid: user.uid, cn: user.uid, sn: user.uid, employeeNumber: user.employeeNumber, userPassword: ssha(user.password) });
     }
     const { shadowAlice, service, users, groups } = directory;
     await client.add(shadowAlice.dn, { objectClass: ['account', 'simpleSecurityObject'], uid: 'alice', userPassword: ssha(shadowAlice.password) });
@@ -157,7 +158,7 @@ async function answers(url: string, withinMs: number): Promise<void> {
       await client.bind(directory.root.dn, directory.root.password);
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`slapd at ${url} did not answer within ${withinMs} ms: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`slapd at ${url} did not answer within ${withinMs} ms: ${(err as Error).message}`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 25));
     } finally {
       await client.unbind().catch(() => undefined);

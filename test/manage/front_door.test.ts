@@ -7,7 +7,7 @@ import { FakeClock } from '../helpers/clock.js';
 import { Totp } from '../../src/otp/totp.js';
 import { addDevice, csrfOf, follow } from './helpers/portal_app.js';
 
-// The portal as mounted by src/factorgate.ts, src/web/app.ts and the front door's route table:
+// The portal as mounted by src/factorgate.ts, src/app.ts and the front door's route table:
 // served by factorgate (never passed to the gateway), and a device set up there signs in at /mfa.
 
 describe('/manageotp behind the real front door', () => {
@@ -27,7 +27,7 @@ describe('/manageotp behind the real front door', () => {
   it('registers a device with the gateway password, and the device then passes a login', async () => {
     const browser = h.browser();
     const page = await browser.get('/manageotp');
-    expect(page.status, 'served by factorgate: mounted in src/web/app.ts and listed as its own in the route table (src/proxy/guard.ts)').to.equal(200);
+    expect(page.status, 'served by factorgate: mounted in src/app.ts and listed as its own in the route table (src/proxy/guard.ts)').to.equal(200);
     expect(page.body).to.include('action="/manageotp/signin"');
     expect(page.headers.get('content-security-policy')).to.include("default-src 'self'");
     const refused = await browser.post('/manageotp/signin', { username: 'alice', password: 'not-her-password', csrf: csrfOf(page.body) });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { Readiness } from '../../src/health/readiness.js';
+import { Readiness } from '../../src/ops/readiness.js';
 import { FakeClock } from '../helpers/clock.js';
 import { startGatewayStub } from '../helpers/gateway_stub.js';
 
@@ -12,17 +12,17 @@ describe('operations: /healthz and /readyz', () => {
     h = await startHarness(); // the two-factor server is a nock host that does not exist on the network
     const reply = await h.browser().get('/readyz');
     expect(reply.status).to.equal(503);
-    expect(reply.json()).to.deep.equal({ ready: false, checks: { gateway: 'ok', tfa: 'failing', store: 'ok' } });
+    expect(reply.json()).to.deep.equal({ ready: false, checks: { gateway: 'ok', anakam: 'failing', store: 'ok' } });
     expect((await h.browser().get('/healthz')).status).to.equal(200);
   });
 
   it('/readyz is 200 when the gateway, the two-factor server and the store answer', async () => {
     const standIn = await startGatewayStub(); // any live local port stands in for the two-factor server
     try {
-      h = await startHarness({ tfa: { baseUrl: standIn.url } });
+      h = await startHarness({ anakam: { baseUrl: standIn.url } });
       const reply = await h.browser().get('/readyz');
       expect(reply.status).to.equal(200);
-      expect(reply.json()).to.deep.equal({ ready: true, checks: { gateway: 'ok', tfa: 'ok', store: 'ok' } });
+      expect(reply.json()).to.deep.equal({ ready: true, checks: { gateway: 'ok', anakam: 'ok', store: 'ok' } });
     } finally {
       await standIn.close();
     }

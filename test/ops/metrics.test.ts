@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { TfaScript } from '../helpers/tfa_script.js';
-import { TFA_URL } from '../helpers/config.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
+import { ANAKAM_URL } from '../helpers/config.js';
 import { freePort } from '../helpers/processes.js';
 
 const KEY = '56565656-1111-4e22-8018-e4cf70027375';
@@ -28,13 +28,13 @@ describe('operations: /metrics', () => {
     const before = (await h.browser().get('/metrics')).body;
     expect(sample(before, 'factorgate_logins_started_total', { provider: 'anakam' })).to.equal(0);
 
-    const tfa = new TfaScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const waiting = (await h.browser().get('/metrics')).body;
     expect(sample(waiting, 'factorgate_logins_waiting')).to.equal(1);
     await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
-    nock(TFA_URL).post(/auth/).query(true).reply(503, '');
+    nock(ANAKAM_URL).post(/auth/).query(true).reply(503, '');
     await startLogin(h.browser(), 'bob', 'bob-pw');
     await h.browser().get('/echo');
     tfa.done();
@@ -52,7 +52,7 @@ describe('operations: /metrics', () => {
 
   it('counts rate-limit refusals by limit', async () => {
     h = await startHarness({ limits: { loginStartsPerClient: 1 } });
-    new TfaScript().passcodeSent('alice', KEY);
+    new AnakamScript().passcodeSent('alice', KEY);
     await startLogin(h.browser(), 'alice', 'alice-pw');
     await startLogin(h.browser(), 'bob', 'bob-pw');
     expect(sample((await h.browser().get('/metrics')).body, 'factorgate_rate_limit_refusals_total', { limit: 'starts-client' })).to.equal(1);

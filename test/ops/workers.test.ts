@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
+import { startSimulators, type RunningSimulators } from '../../src/demo/simulators/start.js';
 import { TestBrowser, type Reply } from '../helpers/browser.js';
 import { startFactorgateProcess, type FactorgateProcess } from '../helpers/factorgate_process.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
@@ -52,8 +52,8 @@ describe('operations: listen.workers runs several worker processes sharing the p
   let blocker: Server | undefined;
 
   const env = () => ({
-    FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_TFA_BASE_URL: sims.tfaUrl, FACTORGATE_TFA_API_USER: 'ops',
-    FACTORGATE_TFA_API_PASSWORD: 'ops-api-password', FACTORGATE_SECRET: 'ops-secret-0123456789-0123456789-abcdef',
+    FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl, FACTORGATE_ANAKAM_API_USER: 'ops',
+    FACTORGATE_ANAKAM_API_PASSWORD: 'ops-api-password', FACTORGATE_SECRET: 'ops-secret-0123456789-0123456789-abcdef',
     FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: redis.url, FACTORGATE_LISTEN_WORKERS: '2',
   });
 
@@ -70,13 +70,13 @@ describe('operations: listen.workers runs several worker processes sharing the p
     const page = await browser.get('/vpn/index.html');
     const started = await browser.postJson('/mfa/login', { ...user, fg_csrf: TestBrowser.formToken(page.body) });
     expect(started.json().status, started.body).to.equal('challenge');
-    const done = await browser.postJson('/mfa/passcode', { passcode: sims.tfa.lastPasscode(user.login)!, csrf: started.json().csrf });
+    const done = await browser.postJson('/mfa/passcode', { passcode: sims.anakam.lastPasscode(user.login)!, csrf: started.json().csrf });
     expect(done.json()).to.deep.equal({ status: 'done', location: '/portal/' });
   }
 
   beforeEach(async () => {
     redis = await startRedisServer();
-    sims = await startSimulators({ tfa: { apiUser: 'ops', apiPassword: 'ops-api-password' } });
+    sims = await startSimulators({ anakam: { apiUser: 'ops', apiPassword: 'ops-api-password' } });
   });
   afterEach(async () => {
     if (fg) await killProcess(fg.child);
@@ -107,7 +107,7 @@ describe('operations: listen.workers runs several worker processes sharing the p
     const { url, child } = await startTwoWorkers();
     const browser = new TestBrowser(url);
     const page = await browser.get('/vpn/index.html');
-    sims.tfa.setFault({ latencyMs: 400 });
+    sims.anakam.setFault({ latencyMs: 400 });
     const inFlight = browser.postJson('/mfa/login', { ...USERS[0]!, fg_csrf: TestBrowser.formToken(page.body) });
     await new Promise((r) => setTimeout(r, 200)); // the login now waits on the slow two-factor server
     const exited = once(child, 'exit');

@@ -10,6 +10,7 @@ import { Totp } from '../../src/otp/totp.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { FakeClock } from '../helpers/clock.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
+import { countingRelay } from '../helpers/tcp_relay.js';
 import { deviceStoreContract } from './helpers/device_store_contract.js';
 
 const { users, service, root, otpDeviceAttribute } = directory;
@@ -222,5 +223,37 @@ describe('LDAP device store (src/otp/ldap_device_store.ts) against a real slapd'
     ]).then(() => undefined, (e: unknown) => e);
     expect(err).to.be.instanceOf(Error).with.property('name', 'NoSuchAttributeError');
     expect((await store.get('alice', added.id))!.lastStep).to.equal(10);
+  });
+});
+
+// No wall-clock bounds: which limit ended the operation is asserted (ldapts's own per-request
+// timeout says "Operation timed out"), and one that waited longer would hit mocha's timeout.
+describe('LDAP device store against a slow or silent directory', function () {
+  this.timeout(20_000);
+  const clock = new FakeClock();
+  const store = (extra: Partial<LdapDeviceStoreOptions>) => new LdapDeviceStore(optionsFor(clock, extra));
+  const failure = (operation: Promise<unknown>) => operation.then(() => undefined, (e: unknown) => e as Error);
+
+  it('a directory that answers each request just within timeoutMs: timeoutMs still bounds the whole operation, which fails closed', async () => {
+    // The bind and the search are each answered after 300 ms, within 450 ms; the two together are not.
+    const relay = await countingRelay(() => slapd.url, 300);
+    try {
+      const err = await failure(store({ url: relay.url, timeoutMs: 450 }).list('alice'));
+      expect(asFactorgateError(err).code).to.equal('store_unavailable');
+      expect(err?.message).to.include('no answer from the directory within 450 ms');
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a directory that accepts the connection and answers nothing: the operation ends at timeoutMs and fails closed', async () => {
+    await slapd.pause();
+    try {
+      const err = await failure(store({ timeoutMs: 300 }).list('alice'));
+      expect(asFactorgateError(err).code).to.equal('store_unavailable');
+      expect(err?.message).to.include('no answer from the directory within 300 ms');
+    } finally {
+      slapd.resume();
+    }
   });
 });

@@ -6,7 +6,7 @@ describe('OTP configuration (src/otp/otp_config.ts)', () => {
   it('defaults to SHA1, 6 digits, 30 s, issuer factorgate, and an SQLite file', () => {
     const config = otpConfigSchema.parse({});
     expect(config).to.include({ issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, maxDevices: 5, store: 'sqlite' });
-    // not given, enabled is decided by the main schema: on when a login may use totp (test/unit/config_load.test.ts)
+    // not given, enabled is decided by the main schema: on when a login may use totp (test/config/load.test.ts)
     expect(config.enabled).to.equal(undefined);
     expect(config.ldap.attribute).to.equal('description');
     expect(totpFromConfig(config).settings).to.include({ issuer: 'factorgate', algorithm: 'SHA1', digits: 6, period: 30, secretBytes: 20 });

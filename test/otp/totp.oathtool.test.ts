@@ -11,7 +11,7 @@ function oathtool(args: string[]): string {
   try {
     return execFileSync('oathtool', args, { encoding: 'utf8' }).trim();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('oathtool is missing: apt-get install -y oathtool');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('oathtool is missing: apt-get install -y oathtool', { cause: err });
     throw err;
   }
 }

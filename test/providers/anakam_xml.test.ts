@@ -82,7 +82,7 @@ describe('Anakam XML: replies', () => {
   });
 });
 
-describe('Anakam client: every status of contract 2', () => {
+describe('Anakam client: every status of the Anakam API', () => {
   afterEach(() => nock.cleanAll());
   const statuses: Array<[string, string, AnakamCommand]> = [
     ['challenge-method-selected.xml', 'methodSelected', 'selectMethod'],

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { sealDeviceCredential } from '../../src/security/device_credential.js';
 import { GatewayReplayer } from '../../src/gateway/replay.js';
@@ -16,7 +16,7 @@ describe('security: remembered devices and where the browser is sent', () => {
 
   it('a DeviceKey issued to alice does not skip the passcode for bob', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('bob', KEY);
+    const tfa = new AnakamScript().passcodeSent('bob', KEY);
     const browser = h.browser();
     const alices = sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'alice-device-key-0001', Date.now() + 3_600_000);
     await browser.jar.setCookie(`DeviceKey=${alices}; Path=/mfa`, `${h.fg.url}/mfa/`);
@@ -28,7 +28,7 @@ describe('security: remembered devices and where the browser is sent', () => {
 
   it('an altered DeviceKey (one character changed) is refused and dropped', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('alice', KEY);
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
     const browser = h.browser();
     const genuine = sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'alice-device-key-0001', Date.now() + 3_600_000);
     const altered = genuine.slice(0, 20) + (genuine[20] === 'A' ? 'B' : 'A') + genuine.slice(21);
@@ -42,7 +42,7 @@ describe('security: remembered devices and where the browser is sent', () => {
 
   it('a DeviceKey forged with another secret, or past its expiry, is refused', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('alice', KEY).passcodeSent('alice', '34343434-9999-4e22-8018-e4cf70027375');
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).passcodeSent('alice', '34343434-9999-4e22-8018-e4cf70027375');
     for (const cookie of [
       sealDeviceCredential(new Keyring('attacker-secret-attacker-secret-attacker'), 'alice', 'k-0123456789', Date.now() + 3_600_000),
       sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'k-0123456789', Date.now() - 1000),

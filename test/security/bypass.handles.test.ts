@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/clock.js';
 import { withAlteredSignature } from '../helpers/tamper.js';
 import { Keyring } from '../../src/security/keyring.js';
-import { HANDLE_PURPOSE } from '../../src/web/respond.js';
+import { HANDLE_PURPOSE } from '../../src/login/handle.js';
 
 const KEY = 'dddddddd-4444-4e22-8018-e4cf70027375';
 
@@ -22,7 +22,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
 
   it('a handle copied into another browser can neither read the CSRF token nor answer', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('alice', KEY);
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
     const victim = h.browser();
     const started = (await startLogin(victim, 'alice', 'alice-pw')).json();
     const stolen = await victim.cookie('authkey');
@@ -43,7 +43,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
 
   it('another user\'s CSRF token does not unlock a handle', async () => {
     h = await startHarness();
-    new TfaScript().passcodeSent('alice', KEY).passcodeSent('bob', 'eeeeeeee-5555-4e22-8018-e4cf70027375');
+    new AnakamScript().passcodeSent('alice', KEY).passcodeSent('bob', 'eeeeeeee-5555-4e22-8018-e4cf70027375');
     const victim = h.browser();
     await startLogin(victim, 'alice', 'alice-pw');
     const attacker = h.browser();
@@ -54,7 +54,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
 
   it('a handle used once is dead: replaying it after a finished login is refused', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const handle = await browser.cookie('authkey');
@@ -69,7 +69,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
   it('a handle past the login deadline is refused, and no callout is made for it', async () => {
     const clock = new FakeClock();
     h = await startHarness({}, { clock });
-    const tfa = new TfaScript().passcodeSent('alice', KEY);
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     clock.advance(301_000);
@@ -79,7 +79,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
 
   it('an altered or forged handle is refused', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('alice', KEY);
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const handle = (await browser.cookie('authkey'))!;
@@ -105,7 +105,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
 
   it('a new login gets a new handle, and the handle of the earlier one dies (no fixation)', async () => {
     h = await startHarness();
-    new TfaScript().passcodeSent('alice', KEY).passcodeSent('alice', 'ffffffff-6666-4e22-8018-e4cf70027375');
+    new AnakamScript().passcodeSent('alice', KEY).passcodeSent('alice', 'ffffffff-6666-4e22-8018-e4cf70027375');
     const browser = h.browser();
     const first = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const firstHandle = await browser.cookie('authkey');
@@ -118,7 +118,7 @@ describe('security: no way past the second factor with someone else\'s or a stal
 
   it('a handle planted before the login (fixation) is not adopted', async () => {
     h = await startHarness();
-    new TfaScript().passcodeSent('alice', KEY);
+    new AnakamScript().passcodeSent('alice', KEY);
     const browser = h.browser();
     await browser.jar.setCookie(`authkey=planted.by-attacker; Path=/mfa`, `${h.fg.url}/mfa/`);
     await startLogin(browser, 'alice', 'alice-pw');

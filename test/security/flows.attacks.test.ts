@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync, rmSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { LINOTP_URL, LinotpScript } from '../helpers/linotp_script.js';
 import { TestBrowser, type Reply } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/clock.js';
@@ -12,7 +12,7 @@ import { captureLogs } from '../helpers/log_capture.js';
 import { withAlteredSignature } from '../helpers/tamper.js';
 import { STUB_USERS, startGatewayStub, type GatewayStub } from '../helpers/gateway_stub.js';
 import { Keyring } from '../../src/security/keyring.js';
-import { HANDLE_PURPOSE } from '../../src/web/respond.js';
+import { HANDLE_PURPOSE } from '../../src/login/handle.js';
 import { Totp } from '../../src/otp/totp.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
@@ -21,7 +21,7 @@ import {
   type Act, type CompiledFlow, type EngineStep, type RuleFacts,
 } from '../../src/flows/index.js';
 
-// Attacks on the login flows (src/flows, src/login/login_flow.ts): the form post /mfa/step, "use
+// Attacks on the login flows (src/flows, src/login): the form post /mfa/step, "use
 // another way" /mfa/another, the 'ask' page, and the rules. Each test names the control it attacks
 // and fails if that control breaks. TOTP codes come from a real SQLite device store and a fake
 // clock; the two-factor and push servers are nock scripts that fail the test on any callout they
@@ -210,7 +210,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
     it('"another way" on the last policy of a factor is refused (default flow: the passcode is the last policy)', async () => {
       const h = await startHarness({ flows: example('default') });
       cleanups.push(() => h.close());
-      const tfa = new TfaScript().passcodeSent('alice', KEY);
+      const tfa = new AnakamScript().passcodeSent('alice', KEY);
       const browser = h.browser();
       const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
       expect(started.status).to.equal('challenge');
@@ -505,7 +505,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
     it('X-Forwarded-For (and Forwarded, X-Real-IP) from an untrusted peer does not change client.ip for `client.ip in [...]`', async () => {
       const h = await startHarness({ flows: ipFlow, linotp: { urls: [LINOTP_URL], pollIntervalMs: 200 } });
       cleanups.push(() => h.close());
-      const tfa = new TfaScript().passcodeSent('alice', KEY); // no LinotpScript: a push callout would fail the login
+      const tfa = new AnakamScript().passcodeSent('alice', KEY); // no LinotpScript: a push callout would fail the login
       const { browser, reply } = await loginWith(h, spoofed);
       expect(reply.challenge.kind).to.equal('passcode');
       await browser.postJson('/mfa/cancel', { csrf: reply.csrf });

@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import nock from 'nock';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { TestBrowser } from '../helpers/browser.js';
-import { TFA_URL } from '../helpers/config.js';
-import { authReply, challengeReply, commandOf } from '../helpers/tfa_replies.js';
+import { ANAKAM_URL } from '../helpers/config.js';
+import { authReply, challengeReply, commandOf } from '../helpers/anakam_replies.js';
 
 type Sent = { status: number; setCookie: string[] };
 
@@ -42,8 +42,8 @@ describe('security: randomized hostile requests', function () {
   before(async () => {
     h = await startHarness({ limits: { loginStartsPerClient: 10_000, loginStartsPerUser: 1000 } });
     // A two-factor server that answers every well-formed call, so accepted input can travel the whole flow.
-    nock(TFA_URL).persist().post(/\/auth$/).query(true).reply(200, (uri) => ++callouts && authReply(`fuzz-${Math.random().toString(36).slice(2, 12)}`, new URL(uri, TFA_URL).searchParams.get('userKey') ?? ''));
-    nock(TFA_URL).persist().put(/\/challenge\//).reply(200, (_uri, body) => {
+    nock(ANAKAM_URL).persist().post(/\/auth$/).query(true).reply(200, (uri) => ++callouts && authReply(`fuzz-${Math.random().toString(36).slice(2, 12)}`, new URL(uri, ANAKAM_URL).searchParams.get('userKey') ?? ''));
+    nock(ANAKAM_URL).persist().put(/\/challenge\//).reply(200, (_uri, body) => {
       const command = commandOf(body);
       const status = { SELECT_METHOD: 'METHOD_SELECTED', GET_PARAMS: 'PASSCODE_SENT', VERIFY_PASSCODE: 'PASSCODE_INVALID', VERIFY_DEVICE: 'DEVICE_UNKNOWN', COMPLETE: 'NOT_AUTHENTICATED' }[command ?? ''] ?? 'UNKNOWN';
       return challengeReply(status, status === 'PASSCODE_INVALID' ? { attemptsRemaining: '3' } : {});
@@ -79,7 +79,7 @@ describe('security: randomized hostile requests', function () {
       fc.asyncProperty(requestArb, async (r) => {
         if (r.loginShaped) Object.assign(r, { method: 'POST', path: '/mfa/login', type: 'application/x-www-form-urlencoded', withToken: true, cookie: '', raw: undefined });
         const fields = r.withToken ? { ...r.fields, login: r.login, passwd: r.passwd, fg_csrf: token } : r.fields;
-        const body = r.raw ?? (r.type.startsWith('application/json') ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>).toString());
+        const body = r.raw ?? (r.type.startsWith('application/json') ? JSON.stringify(fields) : new URLSearchParams(fields).toString());
         const headers: Record<string, string> = { Accept: Math.random() < 0.5 ? 'application/json' : 'text/html' };
         if (r.type) headers['Content-Type'] = r.type;
         const cookie = [r.withToken ? tokenCookie : '', r.cookie].filter(Boolean).join('; ');

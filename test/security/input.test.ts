@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { TestBrowser } from '../helpers/browser.js';
-import { TFA_URL } from '../helpers/config.js';
+import { ANAKAM_URL } from '../helpers/config.js';
+import { rmSync } from 'node:fs';
+import { FakeClock } from '../helpers/clock.js';
+import { registeredDevice } from '../helpers/otp_device.js';
 
 describe('security: hostile input is bounded and answered with 4xx', () => {
   let h: Harness;
@@ -14,7 +17,7 @@ describe('security: hostile input is bounded and answered with 4xx', () => {
   }
 
   it('markup and control characters in a user name never reach a callout', async () => {
-    const scope = nock(TFA_URL).post(/.*/).reply(200, '');
+    const scope = nock(ANAKAM_URL).post(/.*/).reply(200, '');
     for (const login of ['al<ice', 'alice&amp;', 'a]]>b', 'ali\u0000ce', 'alice\r\nX-Evil: 1', ' alice', `${'a'.repeat(129)}`]) {
       const reply = await startLogin(h.browser(), login, 'pw');
       expect(reply.status, login).to.equal(400);
@@ -67,5 +70,41 @@ describe('security: hostile input is bounded and answered with 4xx', () => {
     const reply = await browser.get('/mfa/passcode?notice=%3Cscript%3Ealert(1)%3C/script%3E&left=%0d%0aSet-Cookie:x=1');
     expect(reply.body).not.to.include('<script>alert');
     expect(reply.setCookies.some((c) => c.startsWith('x='))).to.equal(false);
+  });
+
+  it('a body whose Content-Encoding lies (gzip that is not gzip), or any compressed body, is 4xx with a warning, never 5xx', async () => {
+    const browser = h.browser();
+    const token = await formToken(browser);
+    const { gzipSync } = await import('node:zlib');
+    const form = `login=alice&passwd=x&fg_csrf=${token}`;
+    for (const [encoding, body] of [['gzip', form], ['gzip', gzipSync(form)], ['deflate', 'not deflate'], ['br', form]] as const) {
+      const reply = await fetch(`${h.fg.url}/mfa/login`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': encoding, Accept: 'application/json' } });
+      expect(reply.status, encoding).to.be.within(400, 499);
+    }
+    const refusals = h.logs.lines.filter((l) => l.event === 'request_refused');
+    expect(refusals.length).to.be.at.least(4);
+    expect(refusals.every((l) => l.level === 40), 'warnings, not errors').to.equal(true);
+  });
+
+  it('the same at the /manageotp sign-in', async () => {
+    const { dir, path } = await registeredDevice(new FakeClock());
+    const portal = await startHarness({ otp: { sqlite: { path } } }, { anakam: false });
+    try {
+      for (const [encoding, body] of [['gzip', 'username=alice&password=x&csrf=y'], ['deflate', 'x']] as const) {
+        const reply = await fetch(`${portal.fg.url}/manageotp/signin`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': encoding } });
+        expect(reply.status, encoding).to.be.within(400, 499);
+      }
+      expect(portal.logs.lines.filter((l) => l.event === 'manageotp_refused').every((l) => l.level === 40)).to.equal(true);
+    } finally {
+      await portal.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a forged post of the login form (no CSRF token) is refused and logged', async () => {
+    const reply = await h.browser().post('/mfa/login', { login: 'alice', passwd: 'alice-pw' }, { Accept: 'application/json' });
+    expect(reply.status).to.equal(403);
+    expect(reply.json().code).to.equal('csrf');
+    expect(h.logs.lines.some((l) => l.event === 'request_refused' && l.code === 'csrf' && l.path === '/mfa/login' && l.level === 40)).to.equal(true);
   });
 });

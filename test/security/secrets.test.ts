@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startSimulators, type RunningSimulators } from '../../src/simulators/start.js';
+import { startSimulators, type RunningSimulators } from '../../src/demo/simulators/start.js';
 import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../helpers/log_capture.js';
@@ -14,8 +14,8 @@ const HEADER_SECRET = 'gateway-shared-secret-0123456789';
 async function start(sims: RunningSimulators, env: Record<string, string>, logs = captureLogs()): Promise<RunningFactorgate> {
   const config = loadConfig({
     env: {
-      FACTORGATE_LISTEN_PORT: '0', FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_TFA_BASE_URL: sims.tfaUrl,
-      FACTORGATE_TFA_API_USER: 'sec', FACTORGATE_TFA_API_PASSWORD: 'sec-api-password', ...env,
+      FACTORGATE_LISTEN_PORT: '0', FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
+      FACTORGATE_ANAKAM_API_USER: 'sec', FACTORGATE_ANAKAM_API_PASSWORD: 'sec-api-password', ...env,
     },
   });
   return startFactorgate(config, { logger: logs.logger });
@@ -26,14 +26,14 @@ async function loginRemembering(fg: RunningFactorgate, sims: RunningSimulators, 
   const page = await browser.get('/vpn/index.html');
   const started = await browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-demo-pw', fg_csrf: TestBrowser.formToken(page.body) });
   expect(started.json().status).to.equal('challenge');
-  const done = await browser.postJson('/mfa/passcode', { passcode: sims.tfa.lastPasscode('alice')!, remember: 'on', csrf: started.json().csrf });
+  const done = await browser.postJson('/mfa/passcode', { passcode: sims.anakam.lastPasscode('alice')!, remember: 'on', csrf: started.json().csrf });
   expect(done.json().status, JSON.stringify(done.json())).to.equal('done');
 }
 
 describe('security: secrets, key rotation and the gateway\'s shared header', () => {
   let sims: RunningSimulators;
   let running: RunningFactorgate[] = [];
-  beforeEach(async () => { sims = await startSimulators({ tfa: { apiUser: 'sec', apiPassword: 'sec-api-password' }, gateway: { requireHeader: { name: 'X-Factorgate-Secret', value: HEADER_SECRET } } }); });
+  beforeEach(async () => { sims = await startSimulators({ anakam: { apiUser: 'sec', apiPassword: 'sec-api-password' }, gateway: { requireHeader: { name: 'X-Factorgate-Secret', value: HEADER_SECRET } } }); });
   afterEach(async () => {
     await Promise.all(running.map((fg) => fg.close()));
     running = [];
@@ -56,7 +56,7 @@ describe('security: secrets, key rotation and the gateway\'s shared header', () 
     const browser = new TestBrowser(before.url);
     await loginRemembering(before, sims, browser);
     const device = await browser.cookie('DeviceKey');
-    const sentBefore = sims.tfa.outbox().alice?.sentAt;
+    const sentBefore = sims.anakam.outbox().alice?.sentAt;
 
     const rotated = await start(sims, { FACTORGATE_SECRET: NEW_SECRET, FACTORGATE_PREVIOUS_SECRETS: OLD_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET });
     running.push(rotated);
@@ -65,7 +65,7 @@ describe('security: secrets, key rotation and the gateway\'s shared header', () 
     const page = await again.get('/vpn/index.html');
     const reply = await again.postJson('/mfa/login', { login: 'alice', passwd: 'alice-demo-pw', fg_csrf: TestBrowser.formToken(page.body) });
     expect(reply.json().status).to.equal('done');
-    expect(sims.tfa.outbox().alice?.sentAt).to.equal(sentBefore); // no passcode was needed
+    expect(sims.anakam.outbox().alice?.sentAt).to.equal(sentBefore); // no passcode was needed
 
     const dropped = await start(sims, { FACTORGATE_SECRET: NEW_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET });
     running.push(dropped);
@@ -87,13 +87,13 @@ describe('security: secrets, key rotation and the gateway\'s shared header', () 
 
   it('a bad configuration is reported without echoing the secrets it was given', async () => {
     const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
-      env: { ...process.env, FACTORGATE_SECRET: 'too-short-secret', FACTORGATE_TFA_API_PASSWORD: 'api-password-in-env', FACTORGATE_TFA_BASE_URL: 'not a url' },
+      env: { ...process.env, FACTORGATE_SECRET: 'too-short-secret', FACTORGATE_ANAKAM_API_PASSWORD: 'api-password-in-env', FACTORGATE_ANAKAM_BASE_URL: 'not a url' },
     }).catch((err: { stderr: string; code: number }) => {
       expect(err.code).to.equal(2);
       return err;
     });
     expect(stderr).to.include('secret: must be at least 32 characters');
-    expect(stderr).to.include('tfa.baseUrl');
+    expect(stderr).to.include('anakam.baseUrl');
     expect(stderr).not.to.include('too-short-secret');
     expect(stderr).not.to.include('api-password-in-env');
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { TfaScript } from '../helpers/tfa_script.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { TestBrowser } from '../helpers/browser.js';
 
 const KEY = '99999999-8888-4e22-8018-e4cf70027375';
@@ -11,7 +11,7 @@ describe('security: sessions, CSRF and cookie attributes', () => {
 
   it('every /mfa post without its CSRF token is refused with 403 and changes nothing', async () => {
     h = await startHarness();
-    const tfa = new TfaScript().passcodeSent('alice', KEY);
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
     const browser = h.browser();
     const page = await browser.get('/vpn/index.html');
     expect((await browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-pw' })).status).to.equal(403);
@@ -36,7 +36,7 @@ describe('security: sessions, CSRF and cookie attributes', () => {
 
   it('cookies carry Secure when factorgate is told it sits behind TLS', async () => {
     h = await startHarness({ behindTls: true, cookies: { sameSite: 'strict' } });
-    const tfa = new TfaScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: 'device-key-0123456789', deviceExpires: new Date(Date.now() + 3_600_000).toISOString() }).step(KEY, 'COMPLETE', 'COMPLETE');
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: 'device-key-0123456789', deviceExpires: new Date(Date.now() + 3_600_000).toISOString() }).step(KEY, 'COMPLETE', 'COMPLETE');
     const browser = h.browser();
     const page = await browser.get('/vpn/index.html');
     const started = await browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-pw', fg_csrf: TestBrowser.formToken(page.body) });

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { storeContract } from './store_contract.js';
 
@@ -11,4 +12,44 @@ storeContract('memory store', async () => {
       now += ms;
     },
   };
+});
+
+describe('memory store: its bound (store.memory.maxEntries)', () => {
+  it('holds at most maxEntries, pushing out the least recently used and saying which', async () => {
+    const evicted: string[] = [];
+    const store = new MemoryStore({ now: () => 1_000_000 }, { maxEntries: 3, onEvict: (key) => evicted.push(key) });
+    await store.set('a', 1, 60_000);
+    await store.set('b', 2, 60_000);
+    await store.set('c', 3, 60_000);
+    await store.get('a'); // used: b is now the least recently used
+    await store.increment('d', 60_000);
+    expect(store.size).to.equal(3);
+    expect(evicted).to.deep.equal(['b']);
+    expect(await store.get('b')).to.equal(undefined);
+    expect(await store.get('a')).to.equal(1);
+    expect(await store.get('d')).to.equal(1);
+    await store.close();
+  });
+
+  it('does not count deletions and expiries as evictions', async () => {
+    let now = 1_000_000;
+    const evicted: string[] = [];
+    const store = new MemoryStore({ now: () => now }, { maxEntries: 2, onEvict: (key) => evicted.push(key) });
+    await store.set('a', 1, 100);
+    await store.set('b', 2, 60_000);
+    await store.delete('b');
+    now += 200;
+    expect(await store.get('a')).to.equal(undefined);
+    await store.set('c', 3, 60_000);
+    await store.set('d', 4, 60_000);
+    expect(evicted).to.deep.equal([]);
+    await store.close();
+  });
+
+  it('stays within its bound under a flood of new keys', async () => {
+    const store = new MemoryStore({ now: () => 1_000_000 }, { maxEntries: 1000 });
+    for (let i = 0; i < 5000; i++) await store.increment(`limit:starts-user:user-${i}`, 60_000);
+    expect(store.size).to.equal(1000);
+    await store.close();
+  });
 });

@@ -198,5 +198,47 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.increment('n', LONG)).to.equal(1);
       });
     });
+
+    describe('decrement', () => {
+      it('takes one back from a counter, and the next increment counts on from there', async () => {
+        await store.increment('n', LONG);
+        await store.increment('n', LONG);
+        await store.decrement('n');
+        expect(await store.get('n')).to.equal(1);
+        expect(await store.increment('n', LONG)).to.equal(2);
+      });
+
+      it('never goes below 0', async () => {
+        await store.increment('n', LONG);
+        await store.decrement('n');
+        await store.decrement('n');
+        expect(await store.get('n')).to.equal(0);
+        expect(await store.increment('n', LONG)).to.equal(1);
+      });
+
+      it('leaves a missing key missing (no counter without a window)', async () => {
+        await store.decrement('never');
+        expect(await store.get('never')).to.equal(undefined);
+        expect(await store.increment('never', TTL)).to.equal(1);
+        await advance(TTL + 50);
+        expect(await store.get('never')).to.equal(undefined);
+      });
+
+      it('keeps the counter\'s window: it still ends when the first increment said', async () => {
+        await store.increment('n', TTL);
+        await store.increment('n', TTL);
+        await advance(EARLY);
+        await store.decrement('n');
+        expect(await store.get('n')).to.equal(1);
+        await advance(LATE);
+        expect(await store.get('n')).to.equal(undefined);
+      });
+
+      it('takes back exactly as many as were taken by many concurrent callers', async () => {
+        await Promise.all(Array.from({ length: 30 }, () => store.increment('n', LONG)));
+        await Promise.all(Array.from({ length: 20 }, () => store.decrement('n')));
+        expect(await store.get('n')).to.equal(10);
+      });
+    });
   });
 }

@@ -7,8 +7,10 @@ export type RuleContext = {
   /** The client's address as factorgate sees it (after trustProxy); '' or 'unknown' when not known. */
   client: { ip: string };
   user: {
-    /** The user name as typed on the gateway's login page. */
+    /** The user's key (src/identity/user_names.ts). */
     name: string;
+    /** The realm the typed name carried, '' for none. */
+    realm?: string;
     /** Groups from the directory (LDAP memberOf values, usually DNs); undefined until known. */
     groups?: readonly string[];
   };

@@ -1,4 +1,3 @@
-import { realmOf } from '../../providers/registry.js';
 import type { RuleContext } from './context.js';
 
 // The closed set of names a rule may use. Nothing else is reachable from a rule: names are looked
@@ -18,6 +17,12 @@ const flag = (value: unknown): boolean => value === true;
 
 function userName(ctx: RuleContext): string | undefined {
   return text(own(own(ctx, 'user'), 'name'));
+}
+
+/** '' (no realm) is a value here, so `user.realm == ''` holds for a plain name. */
+function userRealm(ctx: RuleContext): string | undefined {
+  const realm = own(own(ctx, 'user'), 'realm');
+  return typeof realm === 'string' ? realm : undefined;
 }
 
 function clientIp(ctx: RuleContext): string | undefined {
@@ -47,11 +52,8 @@ export function timeParts(now: unknown, timeZone: string): { hour: number; minut
 
 export const VARIABLES: ReadonlyMap<string, Variable> = new Map<string, Variable>([
   ['client.ip', { type: 'address', help: 'the client\'s address (after trustProxy); test it with in', read: clientIp }],
-  ['user.name', { type: 'string', help: 'the user name as typed', read: userName }],
-  ['user.realm', { type: 'string', help: 'DOMAIN of DOMAIN\\user, or what follows @; \'\' for a plain name', read: (ctx) => {
-    const name = userName(ctx);
-    return name === undefined ? undefined : realmOf(name);
-  } }],
+  ['user.name', { type: 'string', help: 'the user\'s key: the name lower-cased, its realm handled as users.realms says, and after LDAP_BIND the directory\'s account name', read: userName }],
+  ['user.realm', { type: 'string', help: 'the realm the typed name carried (users.realms strip or require), lower case as users.realmNames lists it; \'\' for none', read: userRealm }],
   ['user.groups', { type: 'groups', help: 'the user\'s directory groups (after LDAP_BIND); test them with contains', read: groups }],
   ['time.hour', { type: 'number', help: 'hour of the day, 0-23, in flows.timeZone', read: (ctx, zone) => timeParts(own(ctx, 'now'), zone)?.hour }],
   ['time.minute', { type: 'number', help: 'minute of the hour, 0-59, in flows.timeZone', read: (ctx, zone) => timeParts(own(ctx, 'now'), zone)?.minute }],

@@ -1,6 +1,6 @@
 import type { OtpDevice } from '../../otp/device_store.js';
 import { MAX_DEVICE_NAME } from '../../otp/device_store.js';
-import { html, type SafeHtml } from '../../web/html.js';
+import { html, type SafeHtml } from '../../http/html.js';
 import { BASE } from '../deps.js';
 import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';

@@ -1,5 +1,5 @@
 import type { FactorgateError } from '../../errors.js';
-import { html } from '../../web/html.js';
+import { html } from '../../http/html.js';
 import { BASE } from '../deps.js';
 import { layout } from './layout.js';
 

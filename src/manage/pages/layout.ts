@@ -1,31 +1,19 @@
-import { html, type SafeHtml } from '../../web/html.js';
+import { html, type SafeHtml } from '../../http/html.js';
+import { page } from '../../http/page.js';
 import { BASE } from '../deps.js';
 import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';
 
-// The portal's frame: the login pages' look (factorgate.css), a wider card, and for a signed-in
-// user the name and a sign-out button. No script: every step is a plain form.
+// The portal's frame: factorgate's page (http/page.ts) with a wider card and, for a signed-in
+// user, the name and a sign-out button. No script: every step is a plain form.
 
 export function layout(title: string, body: SafeHtml, session?: PortalSession): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<link rel="stylesheet" href="/mfa/static/factorgate.css">
-</head>
-<body class="fg-page">
-<main class="fg-card fg-manage">
-${session?.stage === 'ready' ? html`<header class="fg-manage-bar">
+  const header = session?.stage === 'ready' ? html`<header class="fg-manage-bar">
   <span>Signed in as <strong>${session.user}</strong></span>
   ${signOutForm(session)}
-</header>` : ''}
-${body}
-</main>
-</body>
-</html>`.value;
+</header>
+` : undefined;
+  return page(title, body, { cardClass: 'fg-manage', header });
 }
 
 export function signOutForm(session: PortalSession): SafeHtml {

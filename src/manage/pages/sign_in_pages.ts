@@ -1,4 +1,4 @@
-import { html } from '../../web/html.js';
+import { html } from '../../http/html.js';
 import { BASE } from '../deps.js';
 import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';

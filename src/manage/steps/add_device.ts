@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { checkDeviceName } from '../../otp/device_store.js';
 import { enrolDevice } from '../../otp/enrol_device.js';
-import { client } from '../../web/request.js';
+import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
 import { redirectWith } from '../messages.js';
 import { devicePath, field, withSession, type Portal } from '../portal.js';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { checkDeviceName } from '../../otp/device_store.js';
-import { client } from '../../web/request.js';
+import { client } from '../../http/request.js';
 import { BASE } from '../deps.js';
 import { redirectWith } from '../messages.js';
 import { deviceIdOf, devicePath, field, withSession, type Portal } from '../portal.js';

@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
-import { checkCode } from '../../otp/check_code.js';
-import { client } from '../../web/request.js';
+import { checkCode, wrongCode } from '../../otp/check_code.js';
+import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
-import { countWrongCode, refuseIfLocked } from '../limits.js';
 import { redirectWith } from '../messages.js';
 import { field, withSession, type Portal } from '../portal.js';
 
@@ -12,8 +11,7 @@ export function checkSignInCode(portal: Portal): RequestHandler {
   return withSession(portal, 'second_factor', async (req, res, session) => {
     const { ip } = client(req);
     const { user } = session;
-    await refuseIfLocked(deps, user, ip);
-    const result = await checkCode(otpDeps(deps), user, field(req, 'code'), { clientIp: ip, via: 'manageotp' });
+    const result = await deps.limits.guess(user, () => checkCode(otpDeps(deps), user, field(req, 'code'), { clientIp: ip, via: 'manageotp' }), wrongCode);
     if (result.outcome === 'success') {
       // ASVS 3.2.1: a new session id once both factors are in.
       await sessions.end(req, res);
@@ -27,7 +25,7 @@ export function checkSignInCode(portal: Portal): RequestHandler {
       await sessions.end(req, res);
       return redirectWith(res, BASE, 'signin_again');
     }
-    await countWrongCode(deps, user, ip);
+    await deps.limits.countClient(ip);
     redirectWith(res, BASE, result.reason === 'reused' ? 'code_reused' : 'signin_code_wrong');
   });
 }

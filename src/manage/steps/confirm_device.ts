@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { confirmDevice as confirmFirstCode } from '../../otp/enrol_device.js';
-import { client } from '../../web/request.js';
+import { wrongCode } from '../../otp/check_code.js';
+import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
-import { countWrongCode, refuseIfLocked } from '../limits.js';
 import { redirectWith } from '../messages.js';
 import { deviceIdOf, devicePath, field, withSession, type Portal } from '../portal.js';
 
@@ -18,8 +18,7 @@ export function confirmDevice(portal: Portal): RequestHandler {
     if (session.enrolling !== id) return redirectWith(res, devicePath(id)); // shows "remove it and add it again"
     // Another session may have set up devices meanwhile: the limit holds at activation too.
     if ((await deps.store.list(session.user)).filter((d) => d.active).length >= deps.maxDevices) return redirectWith(res, BASE, 'too_many');
-    await refuseIfLocked(deps, session.user, ip);
-    const result = await confirmFirstCode(otpDeps(deps), session.user, id, field(req, 'code'));
+    const result = await deps.limits.guess(session.user, () => confirmFirstCode(otpDeps(deps), session.user, id, field(req, 'code')), wrongCode);
     if (result.outcome === 'success') {
       delete session.enrolling;
       await sessions.save(session);
@@ -28,7 +27,7 @@ export function confirmDevice(portal: Portal): RequestHandler {
     }
     deps.logger.info({ event: 'manageotp_device_confirm_failed', user: session.user, deviceId: id, clientIp: ip, reason: result.reason }, 'first code of a new device refused');
     if (result.reason === 'no_device') return redirectWith(res, BASE, 'no_device');
-    await countWrongCode(deps, session.user, ip);
+    await deps.limits.countClient(ip);
     redirectWith(res, devicePath(id), result.reason === 'reused' ? 'code_reused' : 'confirm_wrong');
   });
 }

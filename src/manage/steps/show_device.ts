@@ -4,7 +4,7 @@ import { BASE, otpDeps } from '../deps.js';
 import { messageOf, redirectWith } from '../messages.js';
 import { devicePage, pendingPage, removePage, setupPage } from '../pages/device_pages.js';
 import { deviceIdOf, withSession, type Portal } from '../portal.js';
-import { qrSvg } from '../qr.js';
+import { qrSvg } from '../../http/qr.js';
 
 /**
  * GET /manageotp/devices/:id: an active device's page (test, rename, remove); for a pending one,

@@ -1,18 +1,18 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { readCredentials } from '../../login/steps/read_credentials.js';
-import { body, client } from '../../web/request.js';
+import { readCredentials } from '../../identity/read_credentials.js';
+import { body, client } from '../../http/request.js';
 import { FORM_COOKIE, readCookie } from '../cookies.js';
 import { BASE } from '../deps.js';
-import { deviceOwner } from '../device_owner.js';
 import { signInTokenMatches } from '../form_token.js';
-import { countSignIn, countWrongPassword } from '../limits.js';
-import { redirectWith } from '../messages.js';
+import { redirectWith, userNameMessage } from '../messages.js';
 import type { Portal } from '../portal.js';
 
 /**
  * POST /manageotp/signin: the password. A user with an active device owes a code next (a stolen
  * password alone must add no device); a user with none is signed in, as a first device needs.
+ * The user is known by their key (src/identity/user_names.ts), as at login: a spelling that would
+ * give the same person a second set of devices is refused, never filed apart.
  */
 export function signIn(portal: Portal): RequestHandler {
   const { deps, sessions } = portal;
@@ -23,16 +23,27 @@ export function signIn(portal: Portal): RequestHandler {
     }
     const { username, password } = readCredentials(form, { username: 'username', password: 'password' }, deps.login);
     const who = client(req);
-    const user = deviceOwner(username);
-    await countSignIn(deps, user, who.ip);
+    let typed;
+    try {
+      typed = deps.userNames.fromTyped(username);
+    } catch (err) {
+      const message = userNameMessage(err);
+      if (!message) throw err;
+      deps.logger.info({ event: 'manageotp_signin_failed', clientIp: who.ip, reason: message }, 'portal sign-in refused: the user name is not in a form this site accepts');
+      return redirectWith(res, BASE, message);
+    }
+    await deps.limits.admitStart(typed.key, who.ip);
     // ASVS 3.2.1: whatever this browser held before ends here; a new session id follows.
     await sessions.end(req, res);
-    if (!(await deps.verifyPassword(username, password, who))) {
+    const checked = await deps.limits.guess(typed.key, () => deps.verifyPassword(typed, password, who), (u) => u === undefined);
+    if (!checked) {
       // The same answer for an unknown user as for a wrong password: the check says only "no".
-      deps.logger.info({ event: 'manageotp_signin_failed', user, clientIp: who.ip, reason: 'password' }, 'portal sign-in refused: password');
-      await countWrongPassword(deps, user);
+      deps.logger.info({ event: 'manageotp_signin_failed', user: typed.key, clientIp: who.ip, reason: 'password' }, 'portal sign-in refused: password');
       return redirectWith(res, BASE, 'signin_failed');
     }
+    const user = checked.key;
+    // The directory may know the user by another name: that one's lock holds too.
+    if (user !== typed.key) await deps.limits.refuseIfLocked(user);
     const hasDevice = (await deps.store.list(user)).some((d) => d.active);
     await sessions.start(res, user, hasDevice ? 'second_factor' : 'ready', who.ip);
     if (hasDevice) {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { body, client } from '../../web/request.js';
+import { body, client } from '../../http/request.js';
 import { BASE } from '../deps.js';
 import { redirectWith } from '../messages.js';
 import type { Portal } from '../portal.js';

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { confirmDevice } from '../../otp/enrol_device.js';
-import { client } from '../../web/request.js';
+import { wrongCode } from '../../otp/check_code.js';
+import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
-import { countWrongCode, refuseIfLocked } from '../limits.js';
 import { redirectWith } from '../messages.js';
 import { deviceIdOf, devicePath, field, withSession, type Portal } from '../portal.js';
 
@@ -18,14 +18,13 @@ export function testDevice(portal: Portal): RequestHandler {
     const device = await deps.store.get(session.user, id);
     if (!device) return redirectWith(res, BASE, 'no_device');
     if (!device.active) return redirectWith(res, devicePath(id), 'not_active');
-    await refuseIfLocked(deps, session.user, ip);
     // On an active device, confirmDevice is exactly a check of one device's code.
-    const result = await confirmDevice(otpDeps(deps), session.user, id, field(req, 'code'));
+    const result = await deps.limits.guess(session.user, () => confirmDevice(otpDeps(deps), session.user, id, field(req, 'code')), wrongCode);
     const outcome = result.outcome === 'success' ? 'works' : result.reason;
     deps.logger.info({ event: 'manageotp_device_test', user: session.user, deviceId: id, clientIp: ip, outcome }, 'device tested at the portal');
     if (result.outcome === 'success') return redirectWith(res, devicePath(id), 'code_works');
     if (result.reason === 'no_device') return redirectWith(res, BASE, 'no_device');
-    await countWrongCode(deps, session.user, ip);
+    await deps.limits.countClient(ip);
     redirectWith(res, devicePath(id), result.reason === 'reused' ? 'code_reused' : 'code_not_valid');
   });
 }

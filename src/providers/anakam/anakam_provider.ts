@@ -12,7 +12,7 @@ export type AnakamProviderOptions = {
 };
 
 /**
- * The Anakam-style sequence of DESIGN.md contract 2:
+ * The Anakam-style sequence (docs/design.md, The Anakam API):
  *   registered device:   auth -> VERIFY_DEVICE -> COMPLETE
  *   passcode:            auth -> SELECT_METHOD -> GET_PARAMS -> (user) -> VERIFY_PASSCODE -> COMPLETE
  * A refused device key falls back to the passcode path on the same auth key.

@@ -1,5 +1,5 @@
-import { AxiosError, type AxiosInstance } from 'axios';
-import { closeOutbound, outboundClient } from '../../http/outbound.js';
+import type { AxiosInstance } from 'axios';
+import { callFailure, closeOutbound, outboundClient } from '../../outbound/http_client.js';
 import { FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AnakamProfile, AnakamCommand, AnakamStatus } from './profile.js';
@@ -23,7 +23,7 @@ export type ChallengeReply = { status: AnakamStatus; values: Map<string, string>
 
 const MAX_REPLY_BYTES = 64 * 1024;
 
-/** The HTTP callouts of DESIGN.md contract 2. Speaks the vendor's words; callers see AnakamStatus keys. */
+/** The HTTP callouts of the Anakam API (docs/design.md). Speaks the vendor's words; callers see AnakamStatus keys. */
 export class AnakamClient {
   private readonly http: AxiosInstance;
   private readonly statusByWord: Map<string, AnakamStatus>;
@@ -88,13 +88,10 @@ export class AnakamClient {
     try {
       response = await send(Math.min(this.options.timeoutMs, left));
     } catch (err) {
-      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
-      this.options.onCallout?.(command, code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'error', (performance.now() - started) / 1000);
-      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
-        throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, cause: code });
-      }
-      throw new FactorgateError('tfa_unavailable', timedOut ? 'callout timed out' : 'callout failed', { command, cause: code });
+      const failure = callFailure(err);
+      this.options.onCallout?.(command, failure.kind === 'timeout' ? 'timeout' : 'error', (performance.now() - started) / 1000);
+      if (failure.kind === 'unreadable') throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, cause: failure.cause });
+      throw new FactorgateError('tfa_unavailable', failure.kind === 'timeout' ? 'callout timed out' : 'callout failed', { command, cause: failure.cause });
     }
     const ms = Math.round(performance.now() - started);
     this.options.onCallout?.(command, `${Math.floor(response.status / 100)}xx`, ms / 1000);

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
-// The Anakam-style vocabulary (DESIGN.md contract 2). Real servers differ by version, so every
+// The Anakam-style vocabulary (docs/design.md, The Anakam API). Real servers differ by version, so every
 // path segment, element name, command word and status word is configuration, not code.
 
-const word = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$/, 'must be an XML name or plain word');
-const segment = z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be one plain path segment');
+const word = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'must be an XML name or plain word');
+const segment = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be one plain path segment');
 
 export const anakamProfileSchema = z.object({
-  apiPath: z.string().regex(/^(\/[A-Za-z0-9_.\-]+)+$/).default('/tfa/api').describe('Path of the API below tfa.baseUrl.'),
+  apiPath: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/).default('/tfa/api').describe('Path of the API below tfa.baseUrl.'),
   version: segment.default('5.5').describe('API version path segment.'),
   tenant: segment.default('default').describe('Tenant path segment.'),
   paths: z.object({ auth: segment.default('auth'), challenge: segment.default('challenge') }).prefault({}),
@@ -38,7 +38,7 @@ export const anakamProfileSchema = z.object({
     complete: word.default('COMPLETE'),
   }).prefault({}),
   // Status words the server answers with, mapped to factorgate's meaning. Any word not listed
-  // here is treated as an error, never as success (STYLE, from authelia).
+  // here is treated as an error, never as success: a word a newer server adds must not pass for one we trust.
   statuses: z.object({
     tokenCreated: word.default('TOKEN_CREATED'),
     methodSelected: word.default('METHOD_SELECTED'),

@@ -2,10 +2,9 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { AxiosError, type AxiosInstance } from 'axios';
-import { closeOutbound, outboundClient } from '../../http/outbound.js';
-import { ConfigError } from '../../config/load.js';
-import { FactorgateError } from '../../errors.js';
+import type { AxiosInstance } from 'axios';
+import { callFailure, closeOutbound, outboundClient } from '../../outbound/http_client.js';
+import { ConfigError, FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { LinotpConfig } from './config.js';
 import { readCodeReply, readPushReply, readStatusReply, TRANSACTION_ID, type PushStart, type PushStatus } from './replies.js';
@@ -29,7 +28,7 @@ const MAX_FIELD_CHARS = 1024;
 
 type Attempt = { kind: 'answer'; status: number; body: unknown } | { kind: 'unreachable'; cause: string };
 
-/** The HTTP callouts of DESIGN.md contract 3 (LinOTP validate API), with failover across `urls`. */
+/** The HTTP callouts of the LinOTP validate API (docs/design.md), with failover across `urls`. */
 export class LinotpClient {
   private readonly http: AxiosInstance;
   private readonly urls: string[];
@@ -37,7 +36,7 @@ export class LinotpClient {
   constructor(private readonly options: LinotpClientOptions) {
     this.urls = options.urls.map((url) => url.replace(/\/+$/, ''));
     // One keep-alive pool for every login: callouts reuse connections instead of opening one each.
-    this.http = outboundClient({ maxSockets: options.maxSockets, maxReplyBytes: MAX_REPLY_BYTES, tls: tlsMaterial(options.tls) });
+    this.http = outboundClient({ maxSockets: options.maxSockets, maxReplyBytes: MAX_REPLY_BYTES, timeoutMs: options.timeoutMs, tls: tlsMaterial(options.tls) });
   }
 
   /** Starts a push (number matching: the phone shows `number`); a refusal means no push token or a wrong PIN. */
@@ -100,11 +99,8 @@ export class LinotpClient {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      // axios's timeout has been a socket-idle timeout in some versions; the signal bounds the whole
-      // exchange (a body dripped byte by byte included) whatever axios does.
       const response = await this.http.post(url, new URLSearchParams(form).toString(), {
         timeout,
-        signal: AbortSignal.timeout(timeout),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       });
       const { status } = response;
@@ -112,14 +108,11 @@ export class LinotpClient {
       this.options.logger.debug({ event: 'callout', command, httpStatus: status, urlIndex, ms: Math.round(seconds() * 1000) }, 'LinOTP callout');
       return status >= 500 ? { kind: 'unreachable', cause: `http_${status}` } : { kind: 'answer', status, body: response.data };
     } catch (err) {
-      const code = err instanceof AxiosError ? err.code ?? 'unknown' : 'unknown';
-      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
-      this.options.onCallout?.(command, timedOut ? 'timeout' : 'error', seconds());
+      const failure = callFailure(err);
+      this.options.onCallout?.(command, failure.kind === 'timeout' ? 'timeout' : 'error', seconds());
       // The server did answer, with a body too large or cut off: definite, and not to be trusted.
-      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
-        throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, urlIndex, cause: code });
-      }
-      return { kind: 'unreachable', cause: timedOut ? 'timeout' : /^[A-Za-z0-9_]{1,64}$/.test(code) ? code : 'unknown' };
+      if (failure.kind === 'unreadable') throw new FactorgateError('tfa_protocol', 'reply too large or unreadable', { command, urlIndex, cause: failure.cause });
+      return { kind: 'unreachable', cause: failure.cause };
     }
   }
 }
@@ -138,7 +131,7 @@ function definite(command: string, urlIndex: number, status: number, body: unkno
   }
 }
 
-/** Type confusion is refused before any work is done (STYLE, from passport). */
+/** Type confusion is refused before any work is done: a field that is not text never reaches a server. */
 function assertFields(values: Record<string, unknown>, transactionId?: unknown): void {
   for (const [name, value] of Object.entries(values)) {
     if (typeof value !== 'string' || value.length > MAX_FIELD_CHARS) throw new FactorgateError('invalid_input', `${name} is not acceptable text`);
@@ -150,7 +143,7 @@ function assertFields(values: Record<string, unknown>, transactionId?: unknown):
 
 /**
  * Reads the PEM files once, at start. A given CA replaces Node's default trust store for these
- * connections, which is the pinning of seed 003's server_certificate. Bad files stop the start.
+ * connections: that is how LinOTP's server_certificate is pinned. Bad files stop the start.
  */
 function tlsMaterial(tls: LinotpConfig['tls']): AgentOptions {
   const read = (key: 'caFile' | 'certFile' | 'keyFile'): Buffer | undefined => {

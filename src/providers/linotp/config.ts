@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// The `linotp` section (DESIGN.md contract 3, seed 003): one schema holds every default and its
-// documentation (STYLE 4). Cross-field checks report by dotted path and run even when an
+// The `linotp` section (docs/design.md, The LinOTP validate API): one schema holds every default
+// and its documentation. Cross-field checks report by dotted path and run even when an
 // unrelated key is wrong, so an administrator sees every problem at once.
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -14,7 +14,7 @@ const fieldsValid = (keys: string[]) => (payload: { issues: Array<{ path?: Prope
 const tlsSchema = z.object({
   caFile: filePath.optional()
     .describe('PEM file of the CA (or server certificate) that signed the LinOTP server\'s certificate. When set, only it is trusted: the system store is ignored (pinning).'),
-  certFile: filePath.optional().describe('PEM client certificate presented to the LinOTP server (seed 003 access_certificate); needs keyFile.'),
+  certFile: filePath.optional().describe('PEM client certificate presented to the LinOTP server (LinOTP\'s access_certificate); needs keyFile.'),
   keyFile: filePath.optional().describe('PEM private key of certFile.'),
   rejectUnauthorized: z.boolean().default(true)
     .describe('Refuse a server certificate that does not verify. Turning it off disables every TLS check, pinning included.'),
@@ -34,7 +34,7 @@ export const linotpConfigSchema = z.object({
   otppin: z.literal([0, 1, 2]).default(1)
     .describe('What `pass` carries to LinOTP (its otppin policy): 0 the token PIN typed by the user, 1 the user\'s password, 2 nothing.'),
   timeoutMs: z.number().int().min(100).max(60_000).default(5000)
-    .describe('Timeout of each callout to one server (cut short by the login deadline).'),
+    .describe('Time allowed for each whole callout to one server, the reply read to its end (cut short by the login deadline).'),
   maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to each LinOTP server.'),
   tls: tlsSchema.prefault({}).describe('TLS towards the LinOTP servers: pinned CA and client certificate.'),
   challengeValiditySeconds: z.number().int().min(10).max(600).default(120)

@@ -11,7 +11,7 @@ export type PushProviderOptions = {
   /** How long the page waits for the push; bounded by the challenge's validity and 10 minutes. */
   timeoutSeconds: number;
   validitySeconds: number;
-  /** Whether a one-time code typed by hand is accepted instead (seed 000's "Enter the code manually"). */
+  /** Whether a one-time code typed by hand is accepted instead ("Enter the code manually" on the waiting page). */
   allowCode: boolean;
   /** Shown on the phone: where the login is for. */
   gatewayName: string;
@@ -22,15 +22,17 @@ export type PushProviderOptions = {
 const MAX_CHALLENGE_SECONDS = 600;
 
 /**
- * Push approval through a LinOTP-style validate API (DESIGN.md contract 3): a challenge that
+ * Push approval through a LinOTP-style validate API (docs/design.md): a challenge that
  * describes this very login, number matching, status polled until approved, denied or expired,
  * a resend that voids the old challenge, and an optional typed code checked by the same server.
  */
 export class PushProvider implements SecondFactorProvider {
   readonly name: string;
+  readonly startChecksSecret: boolean;
 
   constructor(private readonly options: PushProviderOptions) {
     this.name = options.name;
+    this.startChecksSecret = options.otppin !== 2;
   }
 
   start(ctx: LoginContext): Promise<FactorOutcome> {
@@ -74,8 +76,10 @@ export class PushProvider implements SecondFactorProvider {
     const data = `Sign in to ${gatewayName} as ${ctx.username} from ${ctx.clientIp} at ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     const started = await client.startPush({ user: ctx.username, pass: this.pass(ctx), data, number }, ctx.deadline);
     if (started.kind === 'refused') {
+      // With a PIN or the password in `pass`, a refusal is "wrong secret or no device": the same
+      // answer for both, and for an unknown user.
       logger.warn({ event: 'push_no_device', user: ctx.username, clientIp: ctx.clientIp }, 'no push device registered for the user (or the PIN was refused)');
-      return { outcome: 'fail', state: {}, reason: 'no_push_device', canRetry: false };
+      return { outcome: 'fail', state: {}, reason: this.startChecksSecret ? 'push_refused' : 'no_push_device', canRetry: false };
     }
     const seconds = Math.min(this.options.timeoutSeconds, this.options.validitySeconds, MAX_CHALLENGE_SECONDS);
     const state: ProviderState = { transactionId: started.transactionId, number, expiresAt: now() + seconds * 1000 };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { FactorgateError } from '../../errors.js';
 
-// LinOTP's JSON replies (DESIGN.md contract 3) are untrusted: each is parsed with zod and mapped
-// to a few named outcomes here, so the vendor's vocabulary stays inside this adapter (STYLE 3).
+// LinOTP's JSON replies (docs/design.md, The LinOTP validate API) are untrusted: each is parsed with zod and mapped
+// to a few named outcomes here, so the vendor's vocabulary stays inside this adapter.
 // Unknown extra fields are ignored; a missing or mistyped field we rely on is a protocol error.
-// Whatever is not a clear verdict is an error, never an approval (STYLE, from authelia).
+// Whatever is not a clear verdict is an error, never an approval.
 
 export const TRANSACTION_ID = /^\d{6,32}$/;
 const MESSAGE_CHARS = 200;

@@ -15,13 +15,14 @@ import { sealSecret } from '../../../src/otp/secrets.js';
 import { SqliteDeviceStore } from '../../../src/otp/sqlite_device_store.js';
 import { Totp } from '../../../src/otp/totp.js';
 import { Keyring } from '../../../src/security/keyring.js';
-import { RateLimiter } from '../../../src/security/rate_limiter.js';
+import { Limits } from '../../../src/security/limits.js';
+import { UserNames, userNamesSchema, type UserNamesConfig } from '../../../src/identity/user_names.js';
 import { MemoryStore } from '../../../src/state/memory_store.js';
 import { TestBrowser, type Reply } from '../../helpers/browser.js';
 import { FakeClock } from '../../helpers/clock.js';
 import { captureLogs } from '../../helpers/log_capture.js';
 
-// The /manageotp router in a small express app set up as src/web/app.ts sets up factorgate's own
+// The /manageotp router in a small express app set up as src/app.ts sets up factorgate's own
 // (cookie parsing, trust proxy off, helmet on /mfa only: the portal must bring its own headers),
 // on a real SQLite device file, with the password check stubbed.
 
@@ -48,10 +49,12 @@ export type PortalUnderTest = {
   close(): Promise<void>;
 };
 
-export const defaultLimits: Config['limits'] = { windowSeconds: 900, loginStartsPerUser: 10, loginStartsPerClient: 30, wrongAnswersPerUser: 10, resendsPerLogin: 3 };
+export const defaultLimits: Config['limits'] = { windowSeconds: 900, loginStartsPerUser: 10, loginStartsPerClient: 30, wrongAnswersPerUser: 10, resendsPerLogin: 3, ipv6PrefixLength: 64 };
 
 export type PortalOptions = {
   limits?: Partial<Config['limits']>;
+  /** How typed names become keys (the users section); its defaults otherwise. */
+  users?: Partial<UserNamesConfig>;
   maxDevices?: number;
   /** Wraps the SQLite store (to make it fail, say). */
   wrapStore?: (store: DeviceStore) => DeviceStore;
@@ -71,13 +74,14 @@ export async function startPortal(options: PortalOptions = {}): Promise<PortalUn
   const limits = { ...defaultLimits, ...options.limits };
   const passwordChecks: PortalUnderTest['passwordChecks'] = [];
   const deps: ManageDeps = {
-    store, keyring, totp, sessions, limits,
-    limiter: new RateLimiter(sessions, limits.windowSeconds * 1000),
+    store, keyring, totp, sessions,
+    limits: new Limits(sessions, limits),
+    userNames: new UserNames(userNamesSchema.parse(options.users ?? {})),
     login: { maxUsernameLength: 128, maxPasswordLength: 256 },
-    // As LDAP: user names match without regard to case; an unknown user is just "no".
-    verifyPassword: async (username, password, client) => {
-      passwordChecks.push({ username, ip: client.ip });
-      return PASSWORDS[username.toLowerCase()] === password;
+    // As a directory by its account names: an unknown user is just "no".
+    verifyPassword: async (user, password, client) => {
+      passwordChecks.push({ username: user.key, ip: client.ip });
+      return PASSWORDS[user.key] === password ? user : undefined;
     },
     cookies: { secure: false, sameSite: 'lax' },
     logger: logs.logger, clock, maxDevices: options.maxDevices ?? 5,

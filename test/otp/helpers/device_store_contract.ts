@@ -15,7 +15,7 @@ export type ContractUsers = { alice: string; bob: string };
 const sealed = (n: number) => `sealed-secret-${n}-${'x'.repeat(60)}`;
 const fresh = (name: string, n = 1): NewOtpDevice => ({ id: newDeviceId(), name, sealedSecret: sealed(n) });
 
-/** What every DeviceStore must do, whatever keeps the data: run by the SQLite and the LDAP store tests. */
+/** What every DeviceStore must do, whatever keeps the data: run by the SQLite, PostgreSQL and LDAP store tests. */
 export function deviceStoreContract(name: string, users: ContractUsers, make: () => Promise<DeviceStoreUnderTest>): void {
   const { alice, bob } = users;
 
@@ -160,6 +160,15 @@ export function deviceStoreContract(name: string, users: ContractUsers, make: ()
         expect(results.filter(Boolean), `step ${step}: ${results}`).to.have.length(1);
         expect((await store.get(alice, added.id))!.lastStep).to.equal(step);
       }
+    });
+
+    it('lets exactly one of many calls at once on one instance record a step (a pool\'s connections race too)', async () => {
+      const added = await store.add(alice, fresh('Phone'));
+      for (let step = 200; step < 203; step += 1) {
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.recordUse(alice, added.id, step, step * 10 + i)));
+        expect(results.filter(Boolean), `step ${step}: ${results}`).to.have.length(1);
+      }
+      expect((await store.get(alice, added.id))!.lastStep).to.equal(202);
     });
 
     it('loses no update when instances race with different steps: the last step is the highest', async () => {

@@ -1,0 +1,67 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config/schema.js';
+import type { Logger } from './log.js';
+import { FactorgateError, asFactorgateError } from './errors.js';
+import { MFA, MFA_PATHS } from './http/paths.js';
+import { parseCookieHeader } from './http/request.js';
+import { loginRoutes, type LoginWeb } from './login/routes.js';
+import { sendError } from './login/respond.js';
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+export type AppDeps = {
+  config: Config;
+  logger: Logger;
+  /** The login's endpoints under /mfa (src/login/routes.ts). */
+  login: LoginWeb;
+  /** The gateway's login page, fetched and rewritten (src/proxy/login_page/). */
+  loginPage: express.RequestHandler;
+  /** /healthz, /readyz and /metrics. */
+  ops: express.Router;
+  /** /manageotp, when otp.enabled (src/manage/routes.ts): brings its own headers and body parser. */
+  manage?: express.Router;
+};
+
+const BODY_LIMIT = '8kb';
+
+/** factorgate's own routes: /mfa/*, the login page and health. Pass-through never comes here. */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
+  app.set('etag', false);
+
+  app.use((req, _res, next) => {
+    req.cookies = parseCookieHeader(req.headers.cookie);
+    next();
+  });
+
+  app.use(deps.ops);
+  app.get(config.gateway.loginPage, deps.loginPage);
+
+  app.use(MFA, helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+    hsts: config.behindTls,
+  }));
+  app.use(MFA_PATHS.static, express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
+  // No browser compresses a form post: a Content-Encoding is refused (415), never inflated.
+  app.use(MFA, express.urlencoded({ extended: false, inflate: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, inflate: false, strict: true }));
+  app.use(loginRoutes(deps.login));
+  if (deps.manage) app.use(deps.manage);
+
+  app.use((req, res) => {
+    sendError(req, res, new FactorgateError('not_found', 'no such factorgate route'), config.gateway.loginPage);
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = asFactorgateError(err);
+    const level = error.status >= 500 ? 'error' : 'warn';
+    logger[level]({ event: 'request_refused', code: error.code, detail: error.detail, ...error.extra, method: req.method, path: req.path.slice(0, 256), clientIp: req.ip }, error.detail);
+    if (res.headersSent) return res.destroy();
+    sendError(req, res, error, config.gateway.loginPage);
+  });
+  return app;
+}

@@ -1,0 +1,103 @@
+import express from 'express';
+import { SimulatorServer } from '../http_server.js';
+import { echoRoutes } from './echo_routes.js';
+import { lenientLoginRoutes, type SeenRequest } from './lenient_paths.js';
+import { LoginLog, type LoginOutcome, type LoginPost } from './login_log.js';
+import { loginRoutes } from './login_routes.js';
+import { resolveGatewayOptions, type GatewaySimulatorOptions, type ResolvedGatewayOptions } from './options.js';
+import { PasswordCheck } from './passwords.js';
+import { portalRoutes } from './portal_routes.js';
+import { Sessions } from './sessions.js';
+import { webSocketEcho } from './websocket.js';
+
+export type { GatewaySimulatorOptions } from './options.js';
+export type { LoginOutcome, LoginPost } from './login_log.js';
+export type { SeenRequest } from './lenient_paths.js';
+
+/** How many requests lenientPaths mode remembers, newest kept. */
+const MAX_SEEN = 1000;
+export type { Refusal } from './refusals.js';
+
+/**
+ * The NetScaler-style gateway of docs/design.md: a login page, /cgi/login with a session
+ * cookie, a portal behind it, logout, and pass-through helpers (/echo, /redirect, /ws).
+ */
+export function createGatewaySimulator(options: GatewaySimulatorOptions = {}): GatewaySimulator {
+  return new GatewaySimulator(resolveGatewayOptions(options));
+}
+
+export class GatewaySimulator {
+  private readonly sessions = new Sessions();
+  private readonly logins = new LoginLog();
+  private readonly server: SimulatorServer;
+  private readonly ws = webSocketEcho('/ws');
+  private seen: SeenRequest[] = [];
+
+  constructor(private readonly options: ResolvedGatewayOptions) {
+    const app = express();
+    app.disable('x-powered-by');
+    const passwords = new PasswordCheck(options.users);
+    const loginDeps = { options, passwords, sessions: this.sessions, logins: this.logins };
+    if (options.lenientPaths) app.use(lenientLoginRoutes(loginDeps, (request) => this.remember(request)));
+    app.use(loginRoutes(loginDeps));
+    app.use(portalRoutes(this.sessions, options.sessionCookie));
+    app.use(echoRoutes());
+    app.get('/', (_req, res) => res.redirect(302, '/vpn/index.html'));
+    app.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
+    this.server = new SimulatorServer(app, (req, socket, head) => {
+      if (options.lenientPaths) this.remember({ method: req.method ?? '', target: req.url ?? '', ...(req.headers.cookie === undefined ? {} : { cookie: req.headers.cookie }) });
+      this.ws.onUpgrade(req, socket, head);
+    });
+  }
+
+  /** The root URL (what factorgate's gateway.url takes); throws before listen(). */
+  get url(): string {
+    return this.server.url;
+  }
+
+  get sessionCookie(): string {
+    return this.options.sessionCookie;
+  }
+
+  listen(port = 0, host = '127.0.0.1'): Promise<{ url: string }> {
+    return this.server.listen(port, host);
+  }
+
+  /** Stops listening and drops every connection, WebSockets included. */
+  async close(): Promise<void> {
+    this.ws.close();
+    await this.server.close();
+  }
+
+  /** Login posts received for this user, of any outcome unless one is named. */
+  loginCount(user: string, outcome?: LoginOutcome): number {
+    return this.logins.count(user, outcome);
+  }
+
+  /** Every login post received, oldest first, with its headers (the password is never kept). */
+  loginPosts(): LoginPost[] {
+    return this.logins.list();
+  }
+
+  /** In lenientPaths mode, every request received (method, raw target, Cookie header), oldest first. */
+  requestsSeen(): SeenRequest[] {
+    return this.seen.map((r) => ({ ...r }));
+  }
+
+  private remember(request: SeenRequest): void {
+    this.seen.push(request);
+    if (this.seen.length > MAX_SEEN) this.seen = this.seen.slice(-MAX_SEEN);
+  }
+
+  /** Live sessions, of one user or of all. */
+  sessionCount(user?: string): number {
+    return this.sessions.count(user);
+  }
+
+  /** Forgets every session, login post and request seen. */
+  reset(): void {
+    this.sessions.clear();
+    this.logins.clear();
+    this.seen = [];
+  }
+}

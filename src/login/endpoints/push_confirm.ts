@@ -1,0 +1,33 @@
+import type { RequestHandler } from 'express';
+import { FactorgateError } from '../../errors.js';
+import { goOn, anotherWay } from '../proceed.js';
+import { openChallenge } from '../record.js';
+import { sendView } from '../respond.js';
+import { poll } from '../push_poll.js';
+import { withLogin } from '../with_login.js';
+import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
+
+/**
+ * POST /mfa/push/confirm: the page says the user acted on the push. The push server is asked
+ * once more, and only "approved" lets the user in; a push that timed out may be sent again (or a
+ * code typed) while the login's limits allow.
+ */
+export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
+  const { login } = web;
+  return async (req, res) => {
+    const loginId = requireLoginId(web, req, 'push confirm');
+    sendView(req, res, await withLogin(login, loginId, csrfOf(req), clientOf(req), async (record, run) => {
+      const challenge = openChallenge(record);
+      if (challenge?.kind !== 'push') throw new FactorgateError('wrong_state', 'no push to confirm');
+      const outcome = await poll(login, record);
+      if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') {
+        login.deps.logger.info({ event: 'push_timeout', user: record.username, clientIp: record.clientIp }, 'no answer from the device within the timeout');
+        if (record.resends < login.deps.config.limits.resendsPerLogin || challenge.canEnterCode) {
+          record.providerState = outcome.state;
+          return login.outcomes.again(record, { code: 'push_expired' }, anotherWay(login, record, run));
+        }
+      }
+      return goOn(login, record, run, outcome);
+    }), web.responder);
+  };
+}

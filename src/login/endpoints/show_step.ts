@@ -1,0 +1,37 @@
+import type { Request, RequestHandler } from 'express';
+import { FactorgateError } from '../../errors.js';
+import { sameBrowser, type Client } from '../client.js';
+import type { Login } from '../login.js';
+import { openView } from '../proceed.js';
+import { sendView } from '../respond.js';
+import { Run } from '../run.js';
+import type { LoginView, Notice, NoticeCode } from '../views.js';
+import { clientOf, type LoginWeb } from './web.js';
+
+/** GET /mfa/passcode: the open step as a page (where a no-script browser lands after each post) or, for the script, as JSON. */
+export function showStepEndpoint(web: LoginWeb): RequestHandler {
+  return async (req, res) => {
+    const view = await openStep(web.login, web.loginIdOf(req) ?? '', clientOf(req));
+    if (view.kind === 'challenge') view.notice = noticeFromQuery(req);
+    sendView(req, res, view, web.responder);
+  };
+}
+
+/** The open step of a login awaiting an answer, for the browser that started it. */
+export async function openStep(login: Login, loginId: string, client: Client): Promise<LoginView> {
+  const record = await login.deps.records.load(loginId);
+  if (!record || record.state !== 'awaiting_answer' || !sameBrowser(record, client)) {
+    return { kind: 'failed', error: new FactorgateError('no_login', 'no login awaiting an answer'), forgetDevice: false };
+  }
+  return openView(login, record, new Run(login.deps, record, client));
+}
+
+const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_resent']);
+
+/** Only known notice codes and a small number survive the redirect; nothing else is echoed. */
+function noticeFromQuery(req: Request): Notice | undefined {
+  const code = req.query.notice;
+  if (typeof code !== 'string' || !NOTICE_CODES.has(code as NoticeCode)) return undefined;
+  const left = Number(req.query.left);
+  return { code: code as NoticeCode, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined };
+}

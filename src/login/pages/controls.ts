@@ -1,0 +1,17 @@
+import { html, type SafeHtml } from '../../http/html.js';
+import { MFA_PATHS } from '../../http/paths.js';
+
+// The controls every page of a login in progress shares.
+
+/** "Use another way to sign in": shown when a later policy of the factor applies. */
+export function anotherWay(csrf: string, another: boolean | undefined): SafeHtml | '' {
+  return another ? html`<form method="post" action="${MFA_PATHS.another}" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Use another way to sign in</button>
+</form>` : '';
+}
+
+export const cancelForm = (csrf: string): SafeHtml => html`<form method="post" action="${MFA_PATHS.cancel}" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}">
+  <button type="submit" class="fg-link">Cancel</button>
+</form>`;

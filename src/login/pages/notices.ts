@@ -1,0 +1,22 @@
+import type { Notice } from '../views.js';
+
+// What a page or the dialog says after a wrong, expired or resent answer.
+
+export function noticeText(notice: Notice | undefined): string | undefined {
+  switch (notice?.code) {
+    case 'passcode_invalid':
+      return `That passcode was not right. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left.`;
+    case 'passcode_expired':
+      return 'That passcode has expired. Ask for a new one below.';
+    case 'device_refused':
+      return 'This device is no longer remembered, so a passcode was sent instead.';
+    case 'passcode_resent':
+      return 'A new passcode is on its way.';
+    case 'push_expired':
+      return 'Your device did not answer in time. Send the notification again, or enter a code.';
+    case 'push_resent':
+      return 'A new notification is on its way to your device.';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Request, Response } from 'express';
+import type { FactorgateError } from '../errors.js';
+import { failurePage } from '../http/page.js';
+import { MFA_PATHS } from '../http/paths.js';
+import type { Keyring } from '../security/keyring.js';
+import type { CookiePolicy } from './cookies.js';
+import { handleOf } from './handle.js';
+import { askPage } from './pages/ask.js';
+import { enrolPage, setupKey } from './pages/enrol.js';
+import { noticeText } from './pages/notices.js';
+import { passcodePage } from './pages/passcode.js';
+import { pushPage } from './pages/push.js';
+import type { LoginView, WaitingView } from './views.js';
+
+// A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
+// script; the handle, device and gateway cookies set or cleared as the view says.
+
+/** The injected script asks for JSON; plain form posts get pages (PRG for challenges). */
+export function wantsJson(req: Request): boolean {
+  return (req.get('accept') ?? '').includes('application/json');
+}
+
+export type Responder = {
+  cookies: CookiePolicy;
+  keyring: Keyring;
+  loginPage: string;
+};
+
+export function sendView(req: Request, res: Response, view: LoginView, r: Responder): void {
+  res.set('Cache-Control', 'no-store');
+  if (view.forgetDevice) r.cookies.clearDevice(res);
+  switch (view.kind) {
+    case 'challenge':
+    case 'ask':
+      r.cookies.setHandle(res, handleOf(r.keyring, view.loginId));
+      if (wantsJson(req)) res.json(viewJson(view));
+      else if (req.method === 'GET') res.type('html').send(viewPage(view));
+      else {
+        // Post/redirect/get, carrying only the notice code (never a value from the request).
+        const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
+        res.redirect(303, `${MFA_PATHS.step}${notice}`);
+      }
+      return;
+    case 'done':
+      r.cookies.clearHandle(res);
+      for (const cookie of view.gatewayCookies) res.append('Set-Cookie', cookie);
+      if (view.device) r.cookies.setDevice(res, view.device.value, view.device.expiresAt);
+      if (wantsJson(req)) res.json({ status: 'done', location: view.location });
+      else res.redirect(303, view.location);
+      return;
+    case 'failed':
+      if (!view.keepHandle) r.cookies.clearHandle(res);
+      sendError(req, res, view.error, r.loginPage);
+  }
+}
+
+/** What the injected script is told about the open step. */
+function viewJson(view: WaitingView): Record<string, unknown> {
+  const notice = view.notice && { ...view.notice, message: noticeText(view.notice) };
+  if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
+  return {
+    status: 'challenge',
+    challenge: challengeJson(view),
+    csrf: view.csrf,
+    notice,
+    ...(view.another ? { another: true } : {}),
+  };
+}
+
+function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>): Record<string, unknown> {
+  const { challenge } = view;
+  // The page counts down from secondsLeft: the browser's clock is not ours.
+  if (challenge.kind === 'push') return { ...challenge, secondsLeft: Math.max(0, Math.ceil((challenge.expiresAt - Date.now()) / 1000)) };
+  if (challenge.kind === 'enrol') return { kind: 'enrol', otpauthUri: view.setupUri, key: setupKey(view.setupUri!) };
+  return challenge;
+}
+
+/** The open step as a page, for browsers without the script. */
+function viewPage(view: WaitingView): string {
+  if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
+  switch (view.challenge.kind) {
+    case 'push':
+      return pushPage(view.challenge, view.csrf, Date.now(), view.notice, view.another);
+    case 'enrol':
+      return enrolPage(view.setupUri!, view.csrf, view.notice);
+    default:
+      return passcodePage(view.challenge, view.csrf, view.notice, view.another);
+  }
+}
+
+export function sendError(req: Request, res: Response, error: FactorgateError, loginPage: string): void {
+  res.set('Cache-Control', 'no-store');
+  res.status(error.status);
+  if (wantsJson(req)) {
+    res.json({ status: 'failed', code: error.code, message: error.userMessage, restart: loginPage });
+  } else {
+    res.type('html').send(failurePage(titleFor(error), error.userMessage, loginPage));
+  }
+}
+
+function titleFor(error: FactorgateError): string {
+  if (error.code === 'gateway_refused') return 'Sign-in not accepted';
+  if (error.status >= 500) return 'Sign-in is not available right now';
+  return 'Sign-in stopped';
+}

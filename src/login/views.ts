@@ -1,0 +1,28 @@
+import type { FactorgateError } from '../errors.js';
+import type { LoginField } from '../flows/index.js';
+import type { Challenge } from '../providers/provider.js';
+
+// What a step of the login hands to the web layer (respond.ts), which renders it as JSON for the
+// dialog or as a page for a browser without the script.
+
+export type NoticeCode = 'passcode_invalid' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_resent';
+export type Notice = { code: NoticeCode; attemptsRemaining?: number };
+
+export type LoginView =
+  /** another: a later policy of this factor applies, so the user may give this one up and try it. */
+  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean;
+      /** For an enrol challenge: the new device's otpauth:// URI, to show as a QR code (it holds the secret). */
+      setupUri?: string }
+  /** A factor's form (its login schema): the fields to show. */
+  | { kind: 'ask'; loginId: string; csrf: string; factor: string; fields: readonly LoginField[]; notice?: Notice; forgetDevice: boolean }
+  | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }
+  /** keepHandle: the request was refused but the login goes on (a forged post must not end it). */
+  | { kind: 'failed'; error: FactorgateError; forgetDevice: boolean; keepHandle?: boolean };
+
+export type WaitingView = Extract<LoginView, { kind: 'challenge' | 'ask' }>;
+
+/** Where a push stands, as the waiting page is told. */
+export type PushVerdict = 'open' | 'approved' | 'denied' | 'expired';
+
+/** A refusal that leaves the login as it was (its handle still good). */
+export const refusedOnly = (error: FactorgateError): LoginView => ({ kind: 'failed', error, forgetDevice: false, keepHandle: true });

@@ -1,0 +1,108 @@
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { FactorgateError } from '../errors.js';
+import type { Store } from '../state/store.js';
+
+// Every limit factorgate puts on guessing and flooding, in one place, for the login and the
+// /manageotp portal alike (the portal spends the login's budgets, so it is no side door).
+// Fixed-window counters in the shared store, so limits hold across instances once the store does.
+//
+//   starts-client  login starts and portal sign-ins per client address (an IPv6 client by its /64)
+//   starts-user    login starts and portal sign-ins per user
+//   wrong-user     wrong passwords, passcodes and codes per user, across logins: at its maximum the
+//                  user is locked until the window ends (NIST SP 800-63B allows at most 100)
+//
+// The client's budget is checked first, and a user is counted only when the client was allowed:
+// one throttled address cannot lock out the users it names, and its refused posts leave nothing
+// behind per user name. A guess takes its place in wrong-user before it is checked, so logins
+// opened in parallel cannot check more guesses than the limit between them.
+
+/** The `limits` section: every limit and its default, documented (docs/configuration.md is made from it). */
+export const limitsSchema = z.object({
+  windowSeconds: z.number().int().min(10).max(86_400).default(900).describe('Window over which the limits below count.'),
+  loginStartsPerUser: z.number().int().min(1).max(1000).default(10).describe('Logins one user may start per window.'),
+  loginStartsPerClient: z.number().int().min(1).max(10_000).default(30).describe('Logins one client address may start per window.'),
+  wrongAnswersPerUser: z.number().int().min(1).max(99).default(10)
+    .describe('Wrong passcodes per user per window, across logins (NIST SP 800-63B: at most 100 consecutive failures).'),
+  resendsPerLogin: z.number().int().min(0).max(10).default(3).describe('New passcodes one login may ask for.'),
+  ipv6PrefixLength: z.number().int().min(32).max(128).default(64)
+    .describe('An IPv6 client counts toward the per-client limit by its network of this many bits (one host usually holds a whole /64); 128 counts each address alone.'),
+});
+
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
+type Rule = 'starts-client' | 'starts-user' | 'wrong-user';
+
+export class Limits {
+  private readonly windowMs: number;
+
+  constructor(private readonly store: Store, private readonly config: LimitsConfig) {
+    this.windowMs = config.windowSeconds * 1000;
+  }
+
+  /** A login start or a portal sign-in: the client's budget, then the user's, then the user's lock. */
+  async admitStart(user: string, clientIp: string): Promise<void> {
+    await this.count('starts-client', this.clientKey(clientIp), this.config.loginStartsPerClient);
+    await this.count('starts-user', user, this.config.loginStartsPerUser);
+    await this.refuseIfLocked(user);
+  }
+
+  /** Refused with rate_limited while the user has no wrong answer left in this window. */
+  async refuseIfLocked(user: string): Promise<void> {
+    const wrong = (await this.store.get<number>(key('wrong-user', user))) ?? 0;
+    if (wrong >= this.config.wrongAnswersPerUser) throw limited('wrong-user', 'user has too many recent wrong answers', wrong);
+  }
+
+  /**
+   * One guess at a user's secret (password, passcode, code). It takes one of the user's wrong
+   * answers before `check` runs, and gives it back when `wrong` says the guess was not wrong (or
+   * the check could not be made); with none left it is refused and never checked.
+   */
+  async guess<T>(user: string, check: () => Promise<T>, wrong: (result: T) => boolean): Promise<T> {
+    const slot = key('wrong-user', user);
+    const taken = await this.store.increment(slot, this.windowMs);
+    if (taken > this.config.wrongAnswersPerUser) {
+      await this.store.decrement(slot);
+      throw limited('wrong-user', 'user has too many recent wrong answers', taken - 1);
+    }
+    let result: T;
+    try {
+      result = await check();
+    } catch (err) {
+      await this.store.decrement(slot);
+      throw err;
+    }
+    if (!wrong(result)) await this.store.decrement(slot);
+    return result;
+  }
+
+  /** A wrong code at the portal also spends the client's budget of starts. */
+  async countClient(clientIp: string): Promise<void> {
+    await this.count('starts-client', this.clientKey(clientIp), this.config.loginStartsPerClient);
+  }
+
+  /**
+   * Whom a client address stands for: an IPv4 address itself; an IPv6 client by its network
+   * (limits.ipv6PrefixLength, a /64 by default), since one host commonly holds a whole /64;
+   * an IPv4 address written as IPv6 (::ffff:192.0.2.1) as that IPv4 address.
+   */
+  clientKey(clientIp: string): string {
+    if (!ipaddr.isValid(clientIp)) return clientIp.slice(0, 64);
+    const address = ipaddr.process(clientIp);
+    if (address.kind() === 'ipv4') return address.toString();
+    const bits = this.config.ipv6PrefixLength;
+    const network = ipaddr.IPv6.networkAddressFromCIDR(`${address.toNormalizedString()}/${bits}`);
+    return `${network.toString()}/${bits}`;
+  }
+
+  private async count(rule: Rule, subject: string, max: number): Promise<void> {
+    const count = await this.store.increment(key(rule, subject), this.windowMs);
+    if (count > max) throw limited(rule, `limit ${rule} reached`, count);
+  }
+}
+
+const key = (rule: Rule, subject: string) => `limit:${rule}:${subject}`;
+
+function limited(rule: Rule, detail: string, count: number): FactorgateError {
+  return new FactorgateError('rate_limited', detail, { limit: rule, count });
+}

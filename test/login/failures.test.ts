@@ -1,0 +1,183 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { closedPortUrl, startHarness, startLogin, type Harness } from '../helpers/harness.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
+import { ANAKAM_URL } from '../helpers/config.js';
+import { challengeReply } from '../helpers/anakam_replies.js';
+
+const KEY = 'cccccccc-3333-4e22-8018-e4cf70027375';
+const AUTH_PATH = '/tfa/api/5.5/default/auth';
+
+/** Every failure ends the login: a clear message for the user, one log line, no gateway login. */
+function expectFailedLogin(h: Harness, reply: { status: number; json(): any }, code: string, status: number): void {
+  expect(reply.status).to.equal(status);
+  const body = reply.json();
+  expect(body).to.deep.include({ status: 'failed', code, restart: '/vpn/index.html' });
+  expect(body.message).to.be.a('string').and.have.length.greaterThan(20);
+  expect(h.gateway.logins).to.have.length(0);
+  const failures = h.logs.lines.filter((l) => l.event === 'login_failed');
+  expect(failures).to.have.length(1);
+  expect(failures[0]).to.include({ code });
+}
+
+describe('login failures fail closed', () => {
+  let h: Harness;
+  beforeEach(async () => { h = await startHarness(); });
+  afterEach(async () => { await h.close(); });
+
+  it('wrong passcode: says how many attempts are left, then lets the right one in', async () => {
+    const tfa = new AnakamScript()
+      .passcodeSent('alice', KEY)
+      .step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '2' })
+      .step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED')
+      .step(KEY, 'COMPLETE', 'COMPLETE');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    const wrong = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
+    expect(wrong.json().notice).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 2, message: 'That passcode was not right. 2 attempts left.' });
+    const right = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
+    expect(right.json().status).to.equal('done');
+    tfa.done();
+  });
+
+  it('wrong passcodes up to our own per-login limit end the login', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
+    for (let i = 0; i < 5; i++) tfa.step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '50' });
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    let last;
+    for (let i = 0; i < 5; i++) last = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
+    expectFailedLogin(h, last!, 'attempts_exhausted', 403);
+    const after = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
+    expect(after.json().code).to.equal('no_login');
+    tfa.done();
+  });
+
+  it('LOCKED from the server ends the login with the lockout message', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'LOCKED');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expectFailedLogin(h, await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf }), 'locked', 403);
+    tfa.done();
+  });
+
+  it('an expired passcode keeps the login and offers a new passcode', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_EXPIRED');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    const reply = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
+    expect(reply.json().status).to.equal('challenge');
+    expect(reply.json().notice.code).to.equal('passcode_expired');
+    tfa.done();
+  });
+
+  it('an auth key the server no longer knows (410) ends the login', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
+    tfa.scope.put(`/tfa/api/5.5/default/challenge/${KEY}`).reply(410, '');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expectFailedLogin(h, await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf }), 'no_login', 400);
+    tfa.done();
+  });
+
+  it('two-factor server down (connection refused)', async () => {
+    await h.close();
+    h = await startHarness({ anakam: { baseUrl: await closedPortUrl() } });
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_unavailable', 503);
+    expect(h.logs.lines.find((l) => l.event === 'login_failed')).to.include({ cause: 'ECONNREFUSED', command: 'auth' });
+  });
+
+  it('two-factor server too slow: the per-call timeout ends the login', async () => {
+    nock(ANAKAM_URL).post(AUTH_PATH).query(true).delay(1000).reply(200, '');
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_unavailable', 503);
+    expect(h.logs.lines.find((l) => l.event === 'login_failed')!.detail).to.equal('callout timed out');
+  });
+
+  it('two-factor server refuses our API credentials (401)', async () => {
+    nock(ANAKAM_URL).post(AUTH_PATH).query(true).reply(401, '');
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_misconfigured', 502);
+  });
+
+  it('two-factor server error (500)', async () => {
+    nock(ANAKAM_URL).post(AUTH_PATH).query(true).reply(500, '<html>oops</html>');
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_unavailable', 503);
+  });
+
+  it('a reply that is not XML', async () => {
+    nock(ANAKAM_URL).post(AUTH_PATH).query(true).reply(200, '<html><body>maintenance</body></html>');
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_protocol', 502);
+  });
+
+  it('an unknown status word is never taken for success', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
+    tfa.scope.put(`/tfa/api/5.5/default/challenge/${KEY}`).reply(200, challengeReply('AUTHENTICATED_MAYBE'));
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expectFailedLogin(h, await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf }), 'tfa_protocol', 502);
+  });
+
+  it('a reply carrying a DTD (XXE attempt) is refused', async () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><authResponse><authKey>&e;</authKey><status>TOKEN_CREATED</status></authResponse>';
+    nock(ANAKAM_URL).post(AUTH_PATH).query(true).reply(200, xxe);
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_protocol', 502);
+  });
+
+  it('no e-mail or phone for the user: METHOD_UNAVAILABLE', async () => {
+    const tfa = new AnakamScript().auth('alice', KEY).step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE');
+    expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'method_unavailable', 403);
+    tfa.done();
+  });
+
+  it('COMPLETE answered NOT_AUTHENTICATED: nobody gets in', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'NOT_AUTHENTICATED');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expectFailedLogin(h, await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf }), 'second_factor_refused', 403);
+    tfa.done();
+  });
+
+  it('gateway refuses the password after the second factor: back to the login page with a message', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'wrong-password')).json();
+    const reply = await browser.post('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
+    expect(reply.status).to.equal(401);
+    expect(reply.body).to.include('The user name or password was not accepted');
+    expect(reply.body).to.include('href="/vpn/index.html"');
+    expect(reply.setCookies.some((c) => c.startsWith('NSC_AAAC'))).to.equal(false);
+    expect(h.gateway.logins.map((l) => l.login)).to.deep.equal(['alice']);
+    tfa.done();
+  });
+
+  it('gateway down at replay time', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    await h.gateway.close();
+    const reply = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
+    expect(reply.status).to.equal(502);
+    expect(reply.json().code).to.equal('gateway_unavailable');
+    tfa.done();
+  });
+
+  it('the page without the script gets a readable failure page', async () => {
+    await h.close();
+    h = await startHarness({ anakam: { baseUrl: await closedPortUrl() } });
+    const reply = await startLogin(h.browser(), 'alice', 'alice-pw', false);
+    expect(reply.status).to.equal(503);
+    expect(reply.headers.get('content-type')).to.match(/text\/html/);
+    expect(reply.body).to.include('The two-factor service is not answering right now');
+    expect(reply.body).to.include('Back to the login page');
+  });
+
+  it('no log line carries the password, the passcode, the API password or the auth key', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '1' }).step(KEY, 'VERIFY_PASSCODE', 'LOCKED');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    await browser.postJson('/mfa/passcode', { passcode: '987654', csrf: started.csrf });
+    await browser.postJson('/mfa/passcode', { passcode: '876543', csrf: started.csrf });
+    const text = h.logs.text();
+    for (const secret of ['alice-pw', '987654', '876543', KEY, 'api-pw-not-for-logs', started.csrf]) expect(text).not.to.include(secret);
+    tfa.done();
+  });
+});

@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { FactorgateError } from '../../../src/errors.js';
+import { Limits, type LimitsConfig } from '../../../src/security/limits.js';
+import { MemoryStore } from '../../../src/state/memory_store.js';
+
+const WINDOW_SECONDS = 60;
+
+async function refusal(attempt: Promise<unknown>): Promise<FactorgateError> {
+  try {
+    await attempt;
+  } catch (err) {
+    expect(err).to.be.instanceOf(FactorgateError);
+    return err as FactorgateError;
+  }
+  expect.fail('the attempt was allowed');
+}
+
+describe('limits (src/security/limits.ts)', () => {
+  let t: number;
+  let store: MemoryStore;
+  let limits: Limits;
+  const config: LimitsConfig = { windowSeconds: WINDOW_SECONDS, loginStartsPerUser: 3, loginStartsPerClient: 5, wrongAnswersPerUser: 2, resendsPerLogin: 3, ipv6PrefixLength: 64 };
+  const make = (overrides: Partial<LimitsConfig> = {}) => new Limits(store, { ...config, ...overrides });
+  const wrong = () => Promise.resolve('wrong');
+  const isWrong = (r: string) => r === 'wrong';
+
+  beforeEach(() => {
+    t = 5_000_000;
+    store = new MemoryStore({ now: () => t });
+    limits = make();
+  });
+  afterEach(() => store.close());
+
+  describe('admitStart', () => {
+    it('allows loginStartsPerUser starts of one user and refuses the next with rate_limited starts-user', async () => {
+      for (let i = 0; i < 3; i++) await limits.admitStart('alice', `192.0.2.${i}`);
+      const error = await refusal(limits.admitStart('alice', '192.0.2.9'));
+      expect(error.code).to.equal('rate_limited');
+      expect(error.status).to.equal(429);
+      expect(error.extra).to.include({ limit: 'starts-user', count: 4 });
+      await limits.admitStart('bob', '192.0.2.9');
+    });
+
+    it('allows loginStartsPerClient starts from one address and refuses the next with starts-client', async () => {
+      for (const user of ['a', 'b', 'c', 'd', 'e']) await limits.admitStart(user, '192.0.2.1');
+      const error = await refusal(limits.admitStart('f', '192.0.2.1'));
+      expect(error.extra).to.include({ limit: 'starts-client' });
+      await limits.admitStart('f', '192.0.2.2');
+    });
+
+    it('counts no user for a client already over its limit, so it locks nobody out and leaves nothing per name', async () => {
+      for (const user of ['a', 'b', 'c', 'd', 'e']) await limits.admitStart(user, '192.0.2.1');
+      const before = store.size;
+      for (let i = 0; i < 50; i++) await refusal(limits.admitStart(`victim-${i}`, '192.0.2.1'));
+      expect(store.size).to.equal(before);
+      expect(await store.get('limit:starts-user:victim-0')).to.equal(undefined);
+      await limits.admitStart('victim-0', '192.0.2.2');
+    });
+
+    it('refuses a user with no wrong answer left, and lets them in again once the window has passed', async () => {
+      for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
+      const error = await refusal(limits.admitStart('alice', '192.0.2.1'));
+      expect(error.extra).to.include({ limit: 'wrong-user' });
+      t += WINDOW_SECONDS * 1000;
+      await limits.admitStart('alice', '192.0.2.1');
+    });
+  });
+
+  describe('guess', () => {
+    it('keeps a wrong guess in the count and gives back a right one', async () => {
+      await limits.guess('alice', () => Promise.resolve('right'), isWrong);
+      await limits.guess('alice', () => Promise.resolve('right'), isWrong);
+      await limits.guess('alice', wrong, isWrong);
+      expect(await store.get('limit:wrong-user:alice')).to.equal(1);
+      await limits.refuseIfLocked('alice');
+      await limits.guess('alice', wrong, isWrong);
+      await refusal(limits.refuseIfLocked('alice'));
+    });
+
+    it('refuses a guess past the limit without checking it', async () => {
+      for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
+      let checked = false;
+      const error = await refusal(limits.guess('alice', async () => { checked = true; return 'right'; }, isWrong));
+      expect(checked).to.equal(false);
+      expect(error.extra).to.include({ limit: 'wrong-user' });
+      expect(await store.get('limit:wrong-user:alice')).to.equal(2);
+    });
+
+    it('checks no more guesses than the limit when they come at once from parallel logins', async () => {
+      let checks = 0;
+      const slowWrong = async () => {
+        checks += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        return 'wrong';
+      };
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => limits.guess('alice', slowWrong, isWrong)));
+      expect(checks).to.equal(2);
+      expect(results.filter((r) => r.status === 'rejected')).to.have.length(8);
+    });
+
+    it('gives back the guess when the check could not be made (an error is no wrong answer)', async () => {
+      const down = () => Promise.reject(new FactorgateError('tfa_unavailable'));
+      for (let i = 0; i < 5; i++) expect((await refusal(limits.guess('alice', down, isWrong))).code).to.equal('tfa_unavailable');
+      expect(await store.get('limit:wrong-user:alice')).to.equal(0);
+    });
+
+    it('counts each user on their own', async () => {
+      for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
+      await limits.guess('bob', wrong, isWrong);
+    });
+  });
+
+  describe('clientKey', () => {
+    it('keeps an IPv4 address as it is, and reads one written as IPv6 as that IPv4 address', () => {
+      expect(limits.clientKey('192.0.2.7')).to.equal('192.0.2.7');
+      expect(limits.clientKey('::ffff:192.0.2.7')).to.equal('192.0.2.7');
+    });
+
+    it('counts an IPv6 client by its /64, so one host cannot walk through its own addresses', async () => {
+      expect(limits.clientKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).to.equal('2001:db8:1:2::/64');
+      expect(limits.clientKey('2001:db8:1:2::1')).to.equal(limits.clientKey('2001:db8:1:2:ffff::9'));
+      expect(limits.clientKey('2001:db8:1:3::1')).to.not.equal(limits.clientKey('2001:db8:1:2::1'));
+      for (let i = 0; i < 5; i++) await limits.admitStart(`u${i}`, `2001:db8:1:2::${i + 1}`);
+      const error = await refusal(limits.admitStart('u9', '2001:db8:1:2:dead:beef::1'));
+      expect(error.extra).to.include({ limit: 'starts-client' });
+    });
+
+    it('follows limits.ipv6PrefixLength', () => {
+      expect(make({ ipv6PrefixLength: 48 }).clientKey('2001:db8:1:2::1')).to.equal('2001:db8:1::/48');
+      expect(make({ ipv6PrefixLength: 128 }).clientKey('2001:db8:1:2::1')).to.equal('2001:db8:1:2::1/128');
+    });
+
+    it('keeps something that is no address as it is, bounded', () => {
+      expect(limits.clientKey('unknown')).to.equal('unknown');
+      expect(limits.clientKey('x'.repeat(500))).to.have.length(64);
+    });
+  });
+});
