@@ -1,8 +1,11 @@
 import type { Clock } from '../../src/clock.js';
 
-/** A clock that moves only when told, starting at the real time (cookies still need real dates). */
+/**
+ * The one fake clock of the tests: it moves only when told. It starts at the real time unless
+ * given a start (cookies and certificates still need real dates).
+ */
 export class FakeClock implements Clock {
-  private t = Date.now();
+  constructor(private t = Date.now()) {}
   now(): number {
     return this.t;
   }

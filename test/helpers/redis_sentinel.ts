@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, freeze, killProcess } from './processes.js';
 import { answersPing, startRedisServer, type RedisServer } from './redis_server.js';
+import { waitFor } from './wait.js';
 
 // A master, its replica and one Redis Sentinel watching them, all real (Debian's redis-server,
 // which is also the sentinel: `redis-server <conf> --sentinel` is what redis-sentinel runs), on
@@ -56,9 +57,9 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     await Promise.all([master.stop(), replica.stop()]);
   };
   try {
-    await until(() => answersPing(port), 'the sentinel answers');
-    await until(() => inSync(replica.port), 'the replica is in sync');
-    await until(() => knowsReplica(port, replica.port), 'the sentinel knows the replica');
+    await waitFor(() => answersPing(port), 'the sentinel answers', 15_000);
+    await waitFor(() => inSync(replica.port), 'the replica is in sync', 15_000);
+    await waitFor(() => knowsReplica(port, replica.port), 'the sentinel knows the replica', 15_000);
     watcher = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
     await watcher.connect();
     await watcher.subscribe('+switch-master');
@@ -75,21 +76,13 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     async cutReplication() {
       const nowhere = await freePort();
       await ask(replica.port, (c) => c.call('REPLICAOF', '127.0.0.1', String(nowhere)));
-      await until(async () => !(await inSync(replica.port)), 'the replica has dropped its link');
-      await until(() => ask(master.port, async (c) => /connected_slaves:0/.test(await c.info('replication'))), 'the master has no replica left');
+      await waitFor(async () => !(await inSync(replica.port)), 'the replica has dropped its link', 15_000);
+      await waitFor(() => ask(master.port, async (c) => /connected_slaves:0/.test(await c.info('replication'))), 'the master has no replica left', 15_000);
     },
     pauseSentinel: () => freeze(sentinel as ChildProcess, 'redis-sentinel'),
     resumeSentinel: () => void sentinel.kill('SIGCONT'),
     stop,
   };
-}
-
-async function until(check: () => Promise<boolean>, what: string, withinMs = 15_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function ask<T>(port: number, work: (client: Redis) => Promise<T>): Promise<T> {

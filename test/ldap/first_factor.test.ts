@@ -5,6 +5,7 @@ import { escapeDnValue } from '../../src/ldap/escape.js';
 import { ldapConfigSchema, type LdapConfigInput } from '../../src/ldap/config.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { countingRelay } from '../helpers/tcp_relay.js';
+import { waitFor } from '../helpers/wait.js';
 
 const { users, service, shadowAlice, groups } = directory;
 const FAIL: FirstFactorOutcome = { outcome: 'fail', reason: 'invalid_credentials' };
@@ -17,12 +18,6 @@ async function unavailable(check: Promise<unknown>, ...passwords: string[]): Pro
   const shown = JSON.stringify({ message: error.message, detail: error.detail, extra: error.extra, stack: error.stack });
   for (const password of passwords) expect(shown).not.to.include(password);
   return error;
-}
-
-async function eventually(condition: () => boolean, withinMs = 5000): Promise<void> {
-  const until = Date.now() + withinMs;
-  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).to.equal(true);
 }
 
 describe('LDAP first factor (src/ldap/first_factor.ts) against a real slapd', function () {
@@ -109,7 +104,7 @@ describe('LDAP first factor (src/ldap/first_factor.ts) against a real slapd', fu
         // The relay does see a real check, and the check closes its connection afterwards.
         expect(await directBind({ url: relay.url }).verify('alice', users.alice.password)).to.have.property('outcome', 'success');
         expect(relay.made).to.equal(1);
-        await eventually(() => relay.open === 0);
+        await waitFor(() => relay.open === 0, 'the relay to see every LDAP connection closed');
       } finally {
         await relay.close();
       }
@@ -123,7 +118,7 @@ describe('LDAP first factor (src/ldap/first_factor.ts) against a real slapd', fu
         await directBind({ url: relay.url }).verify('nobody', 'wrong-password');
         await unavailable(searchThenBind({ url: relay.url, searchFilter: '(uid={username})' }).verify('alice', users.alice.password));
         expect(relay.made).to.equal(4);
-        await eventually(() => relay.open === 0);
+        await waitFor(() => relay.open === 0, 'the relay to see every LDAP connection closed');
       } finally {
         await relay.close();
       }
@@ -169,7 +164,7 @@ describe('LDAP first factor (src/ldap/first_factor.ts) against a real slapd', fu
       try {
         const err = await unavailable(searchThenBind({ url: relay.url, timeoutMs: 450 }).verify('alice', users.alice.password), users.alice.password);
         expect(err.extra).to.deep.equal({ step: 'timeout', ms: 450 });
-        await eventually(() => relay.open === 0);
+        await waitFor(() => relay.open === 0, 'the relay to see every LDAP connection closed');
       } finally {
         await relay.close();
       }

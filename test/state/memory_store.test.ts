@@ -1,23 +1,43 @@
 import { expect } from 'chai';
 import { MemoryStore } from '../../src/state/memory_store.js';
+import { FakeClock } from '../helpers/clock.js';
+import { waitFor } from '../helpers/wait.js';
 import { storeContract } from './store_contract.js';
 
 // The memory store runs the contract on a clock the test moves, so expiry costs no waiting.
 storeContract('memory store', async () => {
-  let now = 1_000_000;
-  const store = new MemoryStore({ now: () => now });
-  return {
-    store,
-    advance: async (ms: number) => {
-      now += ms;
-    },
-  };
+  const clock = new FakeClock();
+  return { store: new MemoryStore(clock), advance: async (ms: number) => clock.advance(ms) };
+});
+
+describe('memory store: housekeeping', () => {
+  it('sweeps expired entries on its interval, without being asked for them, so they do not pile up', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore(clock, { sweepIntervalMs: 10 });
+    try {
+      await store.set('a', 1, 100);
+      await store.set('b', 2, 10_000);
+      clock.advance(100);
+      expect(store.size).to.equal(2); // nothing read 'a' since it expired
+      await waitFor(() => store.size === 1, 'the sweep to drop the expired entry');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('forgets everything on close', async () => {
+    const store = new MemoryStore(new FakeClock());
+    await store.set('a', 1, 1000);
+    await store.close();
+    expect(store.size).to.equal(0);
+    expect(await store.get('a')).to.equal(undefined);
+  });
 });
 
 describe('memory store: its bound (store.memory.maxEntries)', () => {
   it('holds at most maxEntries, pushing out the least recently used and saying which', async () => {
     const evicted: string[] = [];
-    const store = new MemoryStore({ now: () => 1_000_000 }, { maxEntries: 3, onEvict: (key) => evicted.push(key) });
+    const store = new MemoryStore(new FakeClock(), { maxEntries: 3, onEvict: (key) => evicted.push(key) });
     await store.set('a', 1, 60_000);
     await store.set('b', 2, 60_000);
     await store.set('c', 3, 60_000);
@@ -32,13 +52,13 @@ describe('memory store: its bound (store.memory.maxEntries)', () => {
   });
 
   it('does not count deletions and expiries as evictions', async () => {
-    let now = 1_000_000;
+    const clock = new FakeClock();
     const evicted: string[] = [];
-    const store = new MemoryStore({ now: () => now }, { maxEntries: 2, onEvict: (key) => evicted.push(key) });
+    const store = new MemoryStore(clock, { maxEntries: 2, onEvict: (key) => evicted.push(key) });
     await store.set('a', 1, 100);
     await store.set('b', 2, 60_000);
     await store.delete('b');
-    now += 200;
+    clock.advance(200);
     expect(await store.get('a')).to.equal(undefined);
     await store.set('c', 3, 60_000);
     await store.set('d', 4, 60_000);
@@ -47,7 +67,7 @@ describe('memory store: its bound (store.memory.maxEntries)', () => {
   });
 
   it('stays within its bound under a flood of new keys', async () => {
-    const store = new MemoryStore({ now: () => 1_000_000 }, { maxEntries: 1000 });
+    const store = new MemoryStore(new FakeClock(), { maxEntries: 1000 });
     for (let i = 0; i < 5000; i++) await store.increment(`limit:starts-user:user-${i}`, 60_000);
     expect(store.size).to.equal(1000);
     await store.close();

@@ -78,7 +78,7 @@ describe('tfa simulator: configured version, tenant and key lifetime', () => {
   afterEach(() => sim.close());
 
   it('serves /tfa/api/{version}/{tenant} and dates keys by authKeyTtlMs', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     sim = createAnakamSimulator({ users: ANAKAM_USERS, clock, version: '6.0', tenant: 'acme', authKeyTtlMs: 60_000, apiUser: 'gw', apiPassword: 'pw' });
     await sim.listen();
     expect(sim.basePath).to.equal('/tfa/api/6.0/acme');

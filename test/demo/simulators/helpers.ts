@@ -1,19 +1,12 @@
 import { create } from 'xmlbuilder2';
+import { FakeClock } from '../../helpers/clock.js';
 import { createAnakamSimulator, type AnakamSimulator, type AnakamSimulatorOptions } from '../../../src/demo/simulators/anakam/index.js';
 
-// Shared by the simulator tests: a fake clock, a tiny contract-2 client and an XML reader.
+// Shared by the simulator tests: the fake clock (started at T0), a tiny Anakam API client and an XML reader.
 
 export const T0 = Date.parse('2026-03-01T09:00:00.000Z');
 
-export class FakeClock {
-  constructor(public t = T0) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+export { FakeClock };
 
 export const ANAKAM_USERS = {
   alice: { email: 'alice@example.com' },
@@ -109,7 +102,7 @@ export class AnakamApiClient {
 
 /** A started simulator with a fake clock and its client; call close() in afterEach. */
 export async function startAnakam(options: AnakamSimulatorOptions = {}): Promise<{ sim: AnakamSimulator; clock: FakeClock; client: AnakamApiClient }> {
-  const clock = new FakeClock();
+  const clock = new FakeClock(T0);
   const sim = createAnakamSimulator({ users: ANAKAM_USERS, clock, ...options });
   await sim.listen(0);
   return { sim, clock, client: new AnakamApiClient(sim) };

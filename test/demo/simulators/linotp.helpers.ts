@@ -1,5 +1,5 @@
 import { createLinotpSimulator, type LinotpSimulator, type LinotpSimulatorOptions } from '../../../src/demo/simulators/linotp/index.js';
-import { FakeClock } from './helpers.js';
+import { FakeClock, T0 } from './helpers.js';
 
 // Shared by the LinOTP simulator tests (linotp.*.test.ts): users, a fake clock and a tiny
 // contract-3 client.
@@ -64,7 +64,7 @@ export async function send(url: string, init: RequestInit = {}): Promise<JsonRep
 
 /** A started simulator with a fake clock and its client; call sim.close() in afterEach. */
 export async function startLinotp(options: LinotpSimulatorOptions = {}): Promise<{ sim: LinotpSimulator; clock: FakeClock; client: LinotpClient }> {
-  const clock = new FakeClock();
+  const clock = new FakeClock(T0);
   const sim = createLinotpSimulator({ users: LINOTP_USERS, clock, ...options });
   await sim.listen(0);
   return { sim, clock, client: new LinotpClient(sim.url) };

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { FactorgateError } from '../../../src/errors.js';
 import { Limits, type LimitsConfig } from '../../../src/security/limits.js';
 import { MemoryStore } from '../../../src/state/memory_store.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 const WINDOW_SECONDS = 60;
 
@@ -16,7 +17,7 @@ async function refusal(attempt: Promise<unknown>): Promise<FactorgateError> {
 }
 
 describe('limits (src/security/limits.ts)', () => {
-  let t: number;
+  let clock: FakeClock;
   let store: MemoryStore;
   let limits: Limits;
   const config: LimitsConfig = { windowSeconds: WINDOW_SECONDS, loginStartsPerUser: 3, loginStartsPerClient: 5, wrongAnswersPerUser: 2, resendsPerLogin: 3, ipv6PrefixLength: 64 };
@@ -25,8 +26,8 @@ describe('limits (src/security/limits.ts)', () => {
   const isWrong = (r: string) => r === 'wrong';
 
   beforeEach(() => {
-    t = 5_000_000;
-    store = new MemoryStore({ now: () => t });
+    clock = new FakeClock();
+    store = new MemoryStore(clock);
     limits = make();
   });
   afterEach(() => store.close());
@@ -61,7 +62,7 @@ describe('limits (src/security/limits.ts)', () => {
       for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
       const error = await refusal(limits.admitStart('alice', '192.0.2.1'));
       expect(error.extra).to.include({ limit: 'wrong-user' });
-      t += WINDOW_SECONDS * 1000;
+      clock.advance(WINDOW_SECONDS * 1000);
       await limits.admitStart('alice', '192.0.2.1');
     });
   });
