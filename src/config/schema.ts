@@ -13,7 +13,7 @@ import { readTarget } from '../proxy/request_target.js';
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
 // One schema holds every setting, its default and its documentation; docs/configuration.md is made from it.
-// Environment names are derived from the dotted path: tfa.baseUrl -> FACTORGATE_TFA_BASE_URL.
+// Environment names are derived from the dotted path: anakam.baseUrl -> FACTORGATE_ANAKAM_BASE_URL.
 
 const port = z.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });

@@ -15,7 +15,7 @@ export type Stage = 'second_factor' | 'ready';
 
 export type PortalSession = {
   id: string;
-  /** The device owner (device_owner.ts), never the spelling typed. */
+  /** The user's key (src/identity/user_names.ts), never the spelling typed. */
   user: string;
   stage: Stage;
   /** Per-session CSRF token, in a hidden field of every form. */

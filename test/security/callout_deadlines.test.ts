@@ -61,7 +61,7 @@ describe('security: every callout has a deadline on the whole call, body include
     expect(h.gateway.logins).to.have.length(0);
   });
 
-  it('more trickling two-factor calls than tfa.maxSockets at once do not starve a normal login started after their deadlines', async () => {
+  it('more trickling two-factor calls than anakam.maxSockets at once do not starve a normal login started after their deadlines', async () => {
     const state = { hostile: true };
     server = await startScriptedServer((_req, body) => (state.hostile ? 'trickle' : anakamAnswer(body)));
     h = await startHarness({ anakam: { baseUrl: server.url, timeoutMs: 300, maxSockets: 2 } });

@@ -7,7 +7,7 @@ const word = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'must be an XML
 const segment = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be one plain path segment');
 
 export const anakamProfileSchema = z.object({
-  apiPath: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/).default('/tfa/api').describe('Path of the API below tfa.baseUrl.'),
+  apiPath: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/).default('/tfa/api').describe('Path of the API below anakam.baseUrl.'),
   version: segment.default('5.5').describe('API version path segment.'),
   tenant: segment.default('default').describe('Tenant path segment.'),
   paths: z.object({ auth: segment.default('auth'), challenge: segment.default('challenge') }).prefault({}),

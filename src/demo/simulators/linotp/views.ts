@@ -1,27 +1,11 @@
 import { stateOf, type Transaction } from './transactions.js';
 
-/** A transaction as sim.transactions() and sim.pending() give it: everything, as a copy. */
-export type LinotpTransaction = {
-  transactionid: string;
-  user: string;
-  serial: string;
-  data: string;
-  /** The number factorgate sent (absent if none): the right button. */
-  number?: number;
-  /** The phone's buttons: `number` and two decoys, in the order shown; empty without a number. */
-  choices: number[];
-  /** The one-time code for /validate/check with this transactionid. */
-  code: string;
-  createdAt: string;
-  expiresAt: string;
-  status: 'open' | 'closed';
-  /** Past its validity while still open: the phone no longer offers it. */
-  expired: boolean;
-  outcome?: 'accepted' | 'rejected';
-  message: string;
-  receivedCount: number;
-  wrongCodes: number;
-};
+/**
+ * A transaction as sim.transactions() and sim.pending() give it: everything, as a copy, with its
+ * times as ISO strings and whether it is past its validity while still open (the phone no longer
+ * offers it then).
+ */
+export type LinotpTransaction = Omit<Transaction, 'createdAt' | 'expiresAt' | 'seq'> & { createdAt: string; expiresAt: string; expired: boolean };
 
 /** What the phone shows of a pending transaction (GET /phone.json): not which button is right. */
 export type PhoneEntry = {
