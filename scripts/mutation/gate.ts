@@ -37,7 +37,7 @@ const ReportShape = z.looseObject({
 export type Report = { files: Record<string, FileResult> };
 
 /** Stryker's JSON report (mutation-testing-report-schema), checked for the fields the gate reads. */
-export const parseReport = (json: unknown): Report => ReportShape.parse(json) as Report;
+export const parseReport = (json: unknown): Report => ReportShape.parse(json);
 
 export type ModuleVerdict = {
   file: string;

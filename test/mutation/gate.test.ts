@@ -58,7 +58,7 @@ describe('mutation gate (scripts/mutation/gate.ts)', () => {
 
     it('fails a module with no mutant that ran', () => {
       const verdict = judge({ files: { 'src/a.ts': file([[1, 'Ignored']]) } }, ['src/a.ts'], [], 90);
-      expect(verdict.modules[0]!.score).to.be.NaN;
+      expect(Number.isNaN(verdict.modules[0]!.score)).to.equal(true);
       expect(verdict.passed).to.equal(false);
     });
 
