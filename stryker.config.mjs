@@ -2,8 +2,9 @@
 // The mutation gate on the security modules: `npm run test:mutation` (README, "Mutation testing").
 //
 // Pinned versions (package.json cannot say why):
-// - @stryker-mutator/core and @stryker-mutator/mocha-runner 9.6.1, exactly: 10.x needs Node 22
-//   and factorgate runs on Node 20; the runner's version must equal core's.
+// - @stryker-mutator/core, mocha-runner and api 9.6.1, exactly: 10.x needs Node 22 and factorgate
+//   runs on Node 20; the runner's and the api's (scripts/mutation/mutant_budget.mjs) must equal
+//   core's.
 // - mocha-runner 9.x declares mocha "< 12" as its peer; package.json's `overrides` points that peer
 //   at our mocha 12, and scripts/mutation/mocha12_cli.cjs lets the runner load mocha 12's CLI
 //   helpers, which mocha 12 renamed to .cjs. Nothing else in mocha 12 breaks the runner (the
@@ -21,16 +22,23 @@ createRequire(import.meta.url)(mocha12Cli);
  * add a module here, or follow a moved file here, and the gate follows.
  */
 export const SECURITY_MODULES = [
+  // Which request is whose: the one reading of a request target, and the route it decides.
+  'src/proxy/request_target.ts',
   'src/proxy/guard.ts',
   'src/security/csrf.ts',
   'src/security/keyring.ts',
   'src/security/device_credential.ts',
-  'src/security/rate_limiter.ts',
-  'src/login/steps/read_credentials.ts',
-  'src/login/steps/read_answer.ts',
-  'src/login/steps/check_start_limits.ts',
-  'src/login/steps/count_wrong_answer.ts',
+  'src/security/limits.ts',
+  // The credentials typed, and the one key per user they are counted and stored under.
+  'src/identity/read_credentials.ts',
+  'src/identity/user_names.ts',
+  // The login's answer: its shape, the token PIN's, and each guess counted against the limits.
+  'src/login/read/read_answer.ts',
+  'src/login/read/read_token_pin.ts',
+  'src/login/answers.ts',
+  // The one way to the gateway's login, and where the browser goes after it.
   'src/gateway/replay.ts',
+  'src/gateway/safe_location.ts',
   'src/flows/engine.ts',
 ];
 
@@ -43,17 +51,27 @@ export default {
   testRunner: 'mocha',
   // Each mutant runs only the tests that reached it in the first, instrumented run.
   coverageAnalysis: 'perTest',
-  // The tests that need no browser. .mocharc.json's extension applies; its node-option does not
-  // reach Stryker's runners (hence tsx below), nor its timeout (hence the root hook).
+  // The tests of the gated modules and of the features built on them; none needs a browser. Not
+  // test/e2e (chromium), nor the stores', directory's, configuration's, operations' and demo's
+  // tests, which start real servers and assert little about the gated code. .mocharc.json's
+  // extension applies; its node-option does not reach Stryker's runners (hence tsx below), nor
+  // its timeout (hence the root hook).
   mochaOptions: {
     require: ['./scripts/mutation/mocha_test_timeout.cjs'],
     spec: [
-      'test/unit/**/*.test.ts',
       'test/security/**/*.test.ts',
-      'test/integration/**/*.test.ts',
-      'test/flows/**/*.test.ts',
+      'test/proxy/**/*.test.ts',
+      'test/identity/**/*.test.ts',
+      'test/login/**/*.test.ts',
       'test/manage/**/*.test.ts',
+      'test/flows/**/*.test.ts',
+      // The limits' and user names' settings: their bounds, and the reference made from them.
+      'test/config/load.test.ts',
+      'test/config/reference.test.ts',
     ],
+    // 3,000 requests that prove only "no 5xx, no crash" (each mutant of the front door's reading
+    // would run them all); the tests above assert what each request gets.
+    ignore: ['test/security/fuzz.test.ts'],
   },
   testRunnerNodeArgs: ['--require', mocha12Cli, '--import', 'tsx'],
   // A mutant run that outlasts 3 times its tests' time in the first run (plus 5 s) counts as a
