@@ -13,5 +13,10 @@ npx tsc -p bench/tsconfig.json --noEmit
 npx eslint src test bench
 # The spec is given here, not in .mocharc.json: mocha adds the files named on its command line to
 # a configured spec, so `npx mocha test/unit/x.test.ts` would otherwise run the whole suite.
-if [ $# -eq 0 ]; then set -- 'test/**/*.test.ts'; fi
+whole_suite=false
+if [ $# -eq 0 ]; then whole_suite=true; set -- 'test/**/*.test.ts'; fi
 npx mocha "$@"
+# The mutation gate on the security modules, against the committed incremental results: it tests
+# again only the mutants a change touched, and refuses a stale results file (README, "Mutation
+# testing"). Only with the whole suite.
+if $whole_suite; then bash scripts/test-mutation.sh --ci; fi
