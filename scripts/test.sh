@@ -19,3 +19,7 @@ fi
 # a configured spec, so `npx mocha test/unit/x.test.ts` would otherwise run the whole suite.
 if [ $# -eq 0 ]; then set -- 'test/**/*.test.ts'; fi
 npx mocha "$@"
+# The mutation gate (`npm run test:mutation`, README "Mutation testing") is not run here yet: its
+# committed results cover 8 of the 14 gated modules, so CI would find the file stale. Once a full
+# run on a quiet machine has written it, CI runs `bash scripts/test-mutation.sh --ci` after the
+# whole suite (it refuses a results file that would make it test more than 40 mutants again).

@@ -60,7 +60,8 @@ export class Keyring {
     const body = raw.subarray(NONCE_BYTES + TAG_BYTES);
     for (const keys of this.keys) {
       try {
-        const decipher = createDecipheriv('aes-256-gcm', keys.seal, nonce);
+        // GCM would check a tag cut to as few as 4 bytes; only the full 16 are accepted.
+        const decipher = createDecipheriv('aes-256-gcm', keys.seal, nonce, { authTagLength: TAG_BYTES });
         decipher.setAAD(Buffer.from(context, 'utf8'));
         decipher.setAuthTag(tag);
         return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');

@@ -51,6 +51,14 @@ describe('flow engine (src/flows/engine.ts)', () => {
       });
     });
 
+    it('a finished flow, won or failed, leaves a state that waits for nothing', async () => {
+      const done = await startFlow(flow, facts(), scriptedAct({ GATEWAY_PASSWORD: ['success'], PUSH: ['success'] }));
+      const path = [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }, { factor: 'second', index: 1, action: 'PUSH' }];
+      expect(stored(done)).to.deep.equal({ flow: flow.fingerprint, factor: 'second', policy: 1, waiting: 'none', path, tried: [{ index: 0, outcome: 'rule_false' }] });
+      const failed = await startFlow(flow, facts(), scriptedAct({ GATEWAY_PASSWORD: ['fail'] }));
+      expect(stored(failed)).to.deep.equal({ flow: flow.fingerprint, factor: 'password', policy: 0, waiting: 'none', path: [], tried: [{ index: 0, outcome: 'failed' }] });
+    });
+
     it('a failing first factor ends the login there', async () => {
       const act = scriptedAct({ GATEWAY_PASSWORD: ['fail'] });
       expect(await startFlow(flow, facts(), act)).to.deep.include({ kind: 'failed', reason: 'no_winner', factor: 'password', path: [] });
@@ -132,6 +140,22 @@ describe('flow engine (src/flows/engine.ts)', () => {
       const step = await resumeFlow(flow, stored(asked), withGroups, act);
       expect(act.calls).to.deep.equal([{ action: 'OTP_CODE', at: { factor: 'code', index: 0, resumed: false } }]);
       expect(step.kind === 'done' && step.path.map((s) => s.factor)).to.deep.equal(['password', 'decide', 'code']);
+      expect(step.state.tried).to.deep.equal([]);
+    });
+
+    it('only a factor with a form waits for input, and no NO_AUTHN policy waits for a challenge', async () => {
+      const asked = stored(await startFlow(flow, facts({ user: { name: 'bob', groups: ['admins'] } }), scriptedAct({ LDAP_BIND: ['success'] })));
+      const unfit: EngineState[] = [
+        { ...asked, waiting: 'none' },
+        { ...asked, factor: 'passcode', waiting: 'input' },
+        { ...asked, factor: 'decide', policy: 0, waiting: 'challenge' },
+        { ...asked, factor: 'decide', policy: 1, waiting: 'challenge' },
+      ];
+      for (const state of unfit) {
+        const act = scriptedAct({});
+        expect(await resumeFlow(flow, state, facts(), act), JSON.stringify(state)).to.deep.include({ kind: 'failed', reason: 'stale_state' });
+        expect(act.calls).to.deep.equal([]);
+      }
     });
 
     it('a wrong answer on a form fails the factor (no winner): the caller decides whether to ask again', async () => {
@@ -165,12 +189,33 @@ describe('flow engine (src/flows/engine.ts)', () => {
       }
     });
 
+    it('a stale state\'s failure names its factor and path when it has them, and "?" and none when it is not a state', async () => {
+      const base = await waiting();
+      expect(await resumeFlow(flow, { ...base, waiting: 'none' }, facts(), scriptedAct({}))).to.deep.include({
+        reason: 'stale_state', factor: 'second', tried: [], path: [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }],
+      });
+      const notStates = [null, 'state', {}, { ...base, flow: 42 }, { ...base, factor: 42 }, { ...base, policy: -1 }, { ...base, policy: 0.5 }, { ...base, path: 'x' }, { ...base, tried: {} }];
+      for (const state of notStates) {
+        expect(await resumeFlow(flow, state as EngineState, facts(), scriptedAct({})), JSON.stringify(state)).to.deep.include({
+          reason: 'stale_state', factor: '?', tried: [], path: [],
+        });
+      }
+    });
+
     it('an act that answers anything but success, fail or a challenge is a bug, never a success', async () => {
       for (const answer of [undefined, null, true, 'ok', 'SUCCESS', {}, { success: true }]) {
         const act = async () => answer as never;
         let thrown: unknown;
         await startFlow(flow, facts(), act).catch((err: unknown) => { thrown = err; });
         expect(thrown, String(answer)).to.be.instanceOf(TypeError);
+      }
+    });
+
+    it('says what such an act returned, so the bug can be found', async () => {
+      const answers: Array<[unknown, string]> = [[null, 'null'], [undefined, 'undefined'], [true, 'boolean'], ['ok', 'string'], [{}, 'object']];
+      for (const [answer, named] of answers) {
+        const thrown = await startFlow(flow, facts(), async () => answer as never).then(() => undefined, (err: unknown) => err);
+        expect((thrown as Error).message, String(answer)).to.equal(`act returned ${named}: expected 'success', 'fail' or { challenge }`);
       }
     });
 
@@ -192,6 +237,15 @@ describe('flow engine (src/flows/engine.ts)', () => {
       await startFlow(compileChecked(config), facts(), scriptedAct({})).catch((err: unknown) => { thrown = err; });
       expect((thrown as Error).message).to.equal('flow loops: it was not checked');
     });
+  });
+
+  it('runFactor on its own, by default from the first policy, on a plain context, with nothing tried before', async () => {
+    const flow = flowOf(flowFrom({ a: [["user.name == 'bob'", 'PUSH'], ["user.name == 'alice'", 'OTP_CODE'], ['true', 'ANAKAM_PASSCODE']] }));
+    const act = scriptedAct({ OTP_CODE: ['success'] });
+    const result = await runFactor(flow.factors.get('a')!, { ...facts(), succeeded: [] }, act);
+    expect(result.kind === 'won' && result.policy.index).to.equal(1);
+    expect(result.tried).to.deep.equal([{ index: 0, outcome: 'rule_false' }]);
+    expect(act.calls).to.deep.equal([{ action: 'OTP_CODE', at: { factor: 'a', index: 1, resumed: false } }]);
   });
 
   it('runFactor on its own: from a given policy, with what was tried before', async () => {

@@ -87,6 +87,15 @@ describe('reading the first factor (src/login/read/read_credentials.ts)', () => 
     }
   });
 
+  it('says in the log detail which check refused, and the length of a refused user name', () => {
+    // The user sees one message for all of them; the administrator's log line tells them apart.
+    for (const body of [{ login: '', passwd: 'pw' }, { login: 'alice', passwd: '' }, { login: ['alice'], passwd: 'pw' }]) {
+      expect(refusal(body).detail, JSON.stringify(body)).to.equal('missing credentials');
+    }
+    expect(refusal({ login: 'a<b', passwd: 'pw' })).to.deep.include({ detail: 'user name refused by shape', extra: { length: 3 } });
+    expect(refusal({ login: 'alice', passwd: 'p\u0000w' })).to.deep.include({ detail: 'password refused by shape', extra: {} });
+  });
+
   it('never puts the password in the error', () => {
     const error = refusal({ login: 'alice', passwd: 'secret-pw\u0000' });
     expect(error.message).not.to.include('secret-pw');

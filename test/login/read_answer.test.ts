@@ -52,6 +52,14 @@ describe('reading the passcode answer (src/login/read/read_answer.ts)', () => {
     }
   });
 
+  it('says in the log detail which check refused', () => {
+    // The user sees one message for both; the administrator's log line tells them apart.
+    for (const passcode of [undefined, 123456, '1'.repeat(33)]) {
+      expect(refusal({ passcode }).detail, JSON.stringify(passcode)).to.equal('passcode missing or too long');
+    }
+    for (const passcode of ['123', '1234<5']) expect(refusal({ passcode }).detail, passcode).to.equal('passcode refused by shape');
+  });
+
   describe('remember this device', () => {
     for (const remember of ['on', 'true', '1', true]) {
       it(`remembers the device for ${JSON.stringify(remember)}`, () => {

@@ -9,6 +9,7 @@ import { FakeClock } from '../helpers/clock.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 import { TEST_SECRET, testConfig } from '../helpers/config.js';
 import { captureLogs } from '../helpers/log_capture.js';
+import { withAlteredSignature } from '../helpers/tamper.js';
 import { STUB_USERS, startGatewayStub, type GatewayStub } from '../helpers/gateway_stub.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { HANDLE_PURPOSE } from '../../src/login/handle.js';
@@ -187,7 +188,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       const noHandle = new TestBrowser(site.fg.url);
       await noHandle.get('/vpn/index.html');
       for (const path of ['/mfa/step', '/mfa/another']) expectRefused(site, await noHandle.postJson(path, { code: site.code(), csrf: asked.csrf }), 'no_login');
-      const forged = [`${id}x.${signature}`, `${id}.${signature.slice(0, -2)}AA`, id, new Keyring('attacker-secret-attacker-secret-attacker').sign(HANDLE_PURPOSE, id), `${'A'.repeat(43)}.${signature}`];
+      const forged = [`${id}x.${signature}`, withAlteredSignature(handle), id, new Keyring('attacker-secret-attacker-secret-attacker').sign(HANDLE_PURPOSE, id), `${'A'.repeat(43)}.${signature}`];
       for (const value of forged) {
         for (const path of ['/mfa/step', '/mfa/another']) {
           await setHandle(browser, value);

@@ -87,9 +87,15 @@ describe('security: open redirect after the replay', () => {
   }
 });
 
-describe('safeLocation (src/http/safe_location.ts)', () => {
+describe('safeLocation (src/gateway/safe_location.ts)', () => {
   it('keeps a path with exactly one leading slash', () => {
     for (const path of ['/', '/vpn/portal.html', '/a?b=//c', '/%2f/x', '/a/b/'] as const) expect(safeLocation(path)).to.equal(path);
+  });
+
+  it('keeps a path of up to 2048 characters, and gives / for a longer one', () => {
+    const longest = `/${'a'.repeat(2047)}`;
+    expect(safeLocation(longest)).to.equal(longest);
+    expect(safeLocation(`${longest}a`)).to.equal('/');
   });
 
   it('gives / for anything a browser could read as another origin, or that is not a plain path', () => {

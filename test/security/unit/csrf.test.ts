@@ -1,8 +1,12 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { Keyring } from '../../../src/security/keyring.js';
 import { formTokenMatches, issueFormToken, sameToken } from '../../../src/security/csrf.js';
 
 const keyring = new Keyring('csrf-test-secret-0123456789-abcdefghij');
+
+/** A login-form token issued by an earlier version, with the secret it was signed under. */
+const KNOWN = JSON.parse(readFileSync(new URL('../fixtures/keyring-v1.json', import.meta.url), 'utf8')) as { secret: string; loginFormToken: string };
 
 describe('login form CSRF token (src/security/csrf.ts)', () => {
   describe('issueFormToken and formTokenMatches', () => {
@@ -38,6 +42,11 @@ describe('login form CSRF token (src/security/csrf.ts)', () => {
     it('refuses an equal pair signed for another purpose', () => {
       const handle = keyring.sign('login-handle', 'some-value');
       expect(formTokenMatches(keyring, handle, handle)).to.equal(false);
+    });
+
+    it('accepts a token an earlier version issued, so a login page served before an upgrade still posts', () => {
+      // With several instances upgraded one by one, an old one may issue what a new one checks.
+      expect(formTokenMatches(new Keyring(KNOWN.secret), KNOWN.loginFormToken, KNOWN.loginFormToken)).to.equal(true);
     });
 
     it('refuses values that are not strings', () => {

@@ -1,10 +1,17 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { Keyring } from '../../../src/security/keyring.js';
 import { openDeviceCredential, sealDeviceCredential } from '../../../src/security/device_credential.js';
 
 const keyring = new Keyring('device-test-secret-0123456789-abcdefgh');
 const NOW = 1_800_000_000_000;
 const HOUR = 3_600_000;
+
+/** A DeviceKey cookie written by an earlier version, with the secret it was sealed under. */
+const KNOWN = JSON.parse(readFileSync(new URL('../fixtures/keyring-v1.json', import.meta.url), 'utf8')) as {
+  secret: string;
+  deviceCookie: { username: string; credential: string; expiresAt: number; cookie: string };
+};
 
 describe('remembered-device cookie (src/security/device_credential.ts)', () => {
   it('gives back the credential to the user it was issued for, before it expires', () => {
@@ -55,10 +62,20 @@ describe('remembered-device cookie (src/security/device_credential.ts)', () => {
     expect(openDeviceCredential(keyring, cookie, 'alice', NOW)).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
   });
 
-  it('accepts a genuinely sealed cookie just under the size limit', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'k'.repeat(700), NOW + HOUR);
-    expect(cookie.length).to.be.within(900, 1024);
-    expect(openDeviceCredential(keyring, cookie, 'alice', NOW).kind).to.equal('valid');
+  it('accepts a genuinely sealed cookie of exactly 1024 characters, the limit', () => {
+    // Sealed cookies grow in steps of one or two characters: 702 characters of credential make
+    // 1024, one more makes 1026.
+    const atLimit = sealDeviceCredential(keyring, 'alice', 'k'.repeat(702), NOW + HOUR);
+    expect(atLimit).to.have.length(1024);
+    expect(openDeviceCredential(keyring, atLimit, 'alice', NOW).kind).to.equal('valid');
+    const over = sealDeviceCredential(keyring, 'alice', 'k'.repeat(703), NOW + HOUR);
+    expect(over).to.have.length(1026);
+    expect(openDeviceCredential(keyring, over, 'alice', NOW)).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
+  });
+
+  it('still opens a cookie an earlier version sealed: remembered devices survive an upgrade', () => {
+    const { username, credential, expiresAt, cookie } = KNOWN.deviceCookie;
+    expect(openDeviceCredential(new Keyring(KNOWN.secret), cookie, username, expiresAt - HOUR)).to.deep.equal({ kind: 'valid', credential });
   });
 
   it('refuses a cookie sealed under another keyring as unreadable', () => {
@@ -72,7 +89,8 @@ describe('remembered-device cookie (src/security/device_credential.ts)', () => {
   });
 
   it('refuses a well-sealed payload of the wrong shape as unreadable', () => {
-    for (const payload of ['not json', '"a string"', '42', '{"u":"alice","k":"x","e":"never"}', '{"u":"alice","e":1}', '["alice","x",1]']) {
+    const later = NOW + HOUR;
+    for (const payload of ['not json', '"a string"', '42', '{"u":"alice","k":"x","e":"never"}', '{"u":"alice","e":1}', '["alice","x",1]', `{"k":"x","e":${later}}`, `{"u":["alice"],"k":"x","e":${later}}`]) {
       const cookie = keyring.seal(payload, 'device-cookie');
       expect(openDeviceCredential(keyring, cookie, 'alice', NOW), payload).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
     }

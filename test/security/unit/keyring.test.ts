@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Keyring, randomToken } from '../../../src/security/keyring.js';
 
 const CURRENT = 'current-secret-0123456789-abcdefghijk';
@@ -6,6 +8,29 @@ const OLD = 'old-secret-0123456789-abcdefghijklmnopq';
 const OTHER = 'other-secret-0123456789-abcdefghijklmn';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Values written by the keyring of an earlier version, with the secret they were written under. */
+const KNOWN = JSON.parse(readFileSync(new URL('../fixtures/keyring-v1.json', import.meta.url), 'utf8')) as {
+  secret: string;
+  signed: { purpose: string; value: string; token: string };
+  sealed: { context: string; plaintext: string; sealed: string };
+};
+
+/** The keys as the keyring derives them: HKDF-SHA256 of the secret, no salt, info `factorgate <use> v1`. */
+const hkdfKey = (secret: string, use: 'sign' | 'seal') => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `factorgate ${use} v1`, 32));
+
+/** AES-256-GCM as the keyring lays it out (nonce, tag, ciphertext), outside the keyring; undefined when it does not open. */
+function decryptWith(key: Buffer, sealed: string, context: string): string | undefined {
+  const raw = Buffer.from(sealed, 'base64url');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12), { authTagLength: 16 });
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** The same base64url text with one byte of what it encodes flipped. */
 function flipByte(encoded: string, index: number): string {
@@ -65,6 +90,12 @@ describe('keyring (src/security/keyring.ts)', () => {
       expect(keyring.verify('handle', `.${token.slice(token.lastIndexOf('.') + 1)}`)).to.equal(undefined);
     });
 
+    it('refuses a token whose value is empty, even one it signed itself', () => {
+      // Nothing is signed empty; a token that starts at its dot is malformed, whatever follows.
+      expect(keyring.sign('handle', '')).to.match(/^\./);
+      expect(keyring.verify('handle', keyring.sign('handle', ''))).to.equal(undefined);
+    });
+
     it('refuses a token signed for another purpose', () => {
       const token = keyring.sign('a', 'value');
       expect(keyring.verify('a', token)).to.equal('value');
@@ -81,6 +112,16 @@ describe('keyring (src/security/keyring.ts)', () => {
       expect(new Keyring(CURRENT, [OLD]).verify('handle', token)).to.equal('login-id-123');
       expect(new Keyring(CURRENT).verify('handle', token)).to.equal(undefined);
       expect(new Keyring(CURRENT, [OTHER]).verify('handle', token)).to.equal(undefined);
+    });
+
+    it('keeps purpose and value apart: a signature does not carry over to another split of the same text', () => {
+      // Without a separator between them, purpose "ab" with value "c" would sign the same bytes as
+      // purpose "a" with value "bc".
+      const token = keyring.sign('ab', 'c');
+      const signature = token.slice(token.lastIndexOf('.') + 1);
+      expect(keyring.verify('ab', token)).to.equal('c');
+      expect(keyring.verify('a', `bc.${signature}`)).to.equal(undefined);
+      expect(keyring.verify('abc', `.${signature}`)).to.equal(undefined);
     });
 
     it('signs with the current secret, not a previous one', () => {
@@ -127,6 +168,18 @@ describe('keyring (src/security/keyring.ts)', () => {
       expect(keyring.open(Buffer.concat([raw, Buffer.from([0])]).toString('base64url'), 'ctx')).to.equal(undefined);
     });
 
+    it('refuses a sealed value whose tag was cut short', () => {
+      // AES-GCM can check a tag of as few as 4 bytes, and Node accepts one unless the length is
+      // fixed: a sealed empty value cut after its tag's first bytes must not open, or a forger
+      // would have to guess 4 bytes instead of 16.
+      const raw = Buffer.from(keyring.seal('', 'ctx'), 'base64url');
+      expect(raw).to.have.length(12 + 16);
+      for (const tagBytes of [4, 8, 12, 13, 14, 15]) {
+        const truncated = raw.subarray(0, 12 + tagBytes).toString('base64url');
+        expect(keyring.open(truncated, 'ctx'), `${tagBytes}-byte tag`).to.equal(undefined);
+      }
+    });
+
     it('refuses sealed text with characters outside base64url', () => {
       // One sealed value, one spelling: junk around it is tampering, not noise to skip.
       const sealed = keyring.seal('the password', 'ctx');
@@ -158,6 +211,39 @@ describe('keyring (src/security/keyring.ts)', () => {
         expect(() => keyring.open(garbage, 'ctx'), JSON.stringify(garbage)).not.to.throw();
         expect(keyring.open(garbage, 'ctx')).to.equal(undefined);
       }
+    });
+  });
+
+  describe('known answers: what an earlier version wrote still reads', () => {
+    // Each remembered device, login handle and sealed TOTP secret in use was written this way: a
+    // change to the key derivation, the signed or sealed layout makes all of them unreadable.
+    const known = new Keyring(KNOWN.secret);
+
+    it('verifies the token an earlier version signed, and signs the same value to the same token', () => {
+      expect(known.verify(KNOWN.signed.purpose, KNOWN.signed.token)).to.equal(KNOWN.signed.value);
+      expect(known.sign(KNOWN.signed.purpose, KNOWN.signed.value)).to.equal(KNOWN.signed.token);
+    });
+
+    it('opens the value an earlier version sealed', () => {
+      expect(known.open(KNOWN.sealed.sealed, KNOWN.sealed.context)).to.equal(KNOWN.sealed.plaintext);
+    });
+
+    it('signs with HMAC-SHA256 under the HKDF "sign" key, over the purpose, a NUL and the value', () => {
+      const mac = createHmac('sha256', hkdfKey(KNOWN.secret, 'sign')).update(`${KNOWN.signed.purpose}\0${KNOWN.signed.value}`).digest('base64url');
+      expect(known.sign(KNOWN.signed.purpose, KNOWN.signed.value)).to.equal(`${KNOWN.signed.value}.${mac}`);
+    });
+
+    it('seals with AES-256-GCM under the HKDF "seal" key, the context as associated data', () => {
+      const sealed = known.seal('sealed-plaintext', 'ctx:1');
+      expect(decryptWith(hkdfKey(KNOWN.secret, 'seal'), sealed, 'ctx:1')).to.equal('sealed-plaintext');
+    });
+
+    it('signs and seals with different keys', () => {
+      // Key separation: with one key for both, a weakness in either use would expose the other.
+      const sealed = known.seal('sealed-plaintext', 'ctx:1');
+      expect(decryptWith(hkdfKey(KNOWN.secret, 'sign'), sealed, 'ctx:1')).to.equal(undefined);
+      const macUnderSealKey = createHmac('sha256', hkdfKey(KNOWN.secret, 'seal')).update(`p\0v`).digest('base64url');
+      expect(known.sign('p', 'v')).not.to.equal(`v.${macUnderSealKey}`);
     });
   });
 

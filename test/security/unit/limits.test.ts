@@ -134,6 +134,31 @@ describe('limits (src/security/limits.ts)', () => {
     });
   });
 
+  describe('countClient', () => {
+    it('spends the client\'s budget of starts, shared with admitStart, and refuses past it', async () => {
+      for (let i = 0; i < 4; i++) await limits.countClient('192.0.2.1');
+      await limits.admitStart('alice', '192.0.2.1');
+      const error = await refusal(limits.countClient('192.0.2.1'));
+      expect(error.code).to.equal('rate_limited');
+      expect(error.message).to.equal('limit starts-client reached');
+      expect(error.extra).to.deep.equal({ limit: 'starts-client', count: 6 });
+      expect((await refusal(limits.admitStart('bob', '192.0.2.1'))).extra).to.include({ limit: 'starts-client' });
+      await limits.countClient('192.0.2.2');
+    });
+  });
+
+  describe('refusals say which limit and how far it was reached', () => {
+    it('a locked user: the wrong answers counted, at admitStart and at a further guess', async () => {
+      for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
+      const atStart = await refusal(limits.admitStart('alice', '192.0.2.1'));
+      expect(atStart.message).to.equal('user has too many recent wrong answers');
+      expect(atStart.extra).to.deep.equal({ limit: 'wrong-user', count: 2 });
+      const atGuess = await refusal(limits.guess('alice', wrong, isWrong));
+      expect(atGuess.message).to.equal('user has too many recent wrong answers');
+      expect(atGuess.extra).to.deep.equal({ limit: 'wrong-user', count: 2 });
+    });
+  });
+
   describe('clientKey', () => {
     it('keeps an IPv4 address as it is, and reads one written as IPv6 as that IPv4 address', () => {
       expect(limits.clientKey('192.0.2.7')).to.equal('192.0.2.7');
