@@ -27,9 +27,8 @@ export const webauthnConfigSchema = z.object({
     .describe('Empty: any authenticator (attestation none). Else only these authenticator models (AAGUIDs) may be registered: the browser is asked for direct attestation, and a key that reports another model, or none, is refused. The AAGUID is what the authenticator says of itself; without the FIDO metadata service its attestation certificate is not traced to the vendor.'),
   maxCredentials: z.number().int().min(1).max(20).default(5).describe('Passkeys a user may register.'),
 }).superRefine((config, ctx) => {
-  if (config.enabled !== true) return;
-  if (config.rpId === undefined) ctx.addIssue({ code: 'custom', path: ['rpId'], message: 'required when webauthn is enabled' });
-  if (config.origins.length === 0) ctx.addIssue({ code: 'custom', path: ['origins'], message: 'required when webauthn is enabled: the origins users reach factorgate by' });
+  if (config.enabled === true && config.rpId === undefined) ctx.addIssue({ code: 'custom', path: ['rpId'], message: 'required when webauthn is enabled' });
+  if (config.enabled === true && config.origins.length === 0) ctx.addIssue({ code: 'custom', path: ['origins'], message: 'required when webauthn is enabled: the origins users reach factorgate by' });
   for (const [i, value] of config.origins.entries()) {
     const host = safeHost(value);
     if (config.rpId && host !== undefined && host !== config.rpId && !host.endsWith(`.${config.rpId}`)) {
