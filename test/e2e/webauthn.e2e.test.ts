@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../helpers/processes.js';
 
 // Passkeys and security keys in real Chromium, with its virtual authenticator (DevTools protocol
@@ -31,11 +34,11 @@ async function addAuthenticator(cdp: CDPSession, isUserVerified = true): Promise
 const credentialsOf = async (cdp: CDPSession, authenticatorId: string): Promise<Credential[]> =>
   (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials as Credential[];
 
-async function startWebauthnStack(userVerification: 'preferred' | 'required'): Promise<{ stack: Stack; origin: string }> {
-  const port = await freePort();
+async function startWebauthnStack(userVerification: 'preferred' | 'required', reuse?: { port: number; sqlite: string; origins?: string[] }): Promise<{ stack: Stack; origin: string }> {
+  const port = reuse?.port ?? await freePort();
   const origin = `http://localhost:${port}`;
-  const stack = await startStack({}, { FACTORGATE_LISTEN_PORT: String(port) }, {
-    overrides: { flows: FLOW, webauthn: { enabled: true, rpId: 'localhost', origins: [origin], userVerification } },
+  const stack = await startStack({}, { FACTORGATE_LISTEN_PORT: String(port), ...(reuse && { FACTORGATE_OTP_SQLITE_PATH: reuse.sqlite }) }, {
+    overrides: { flows: FLOW, webauthn: { enabled: true, rpId: 'localhost', origins: reuse?.origins ?? [origin], userVerification } },
   });
   return { stack, origin };
 }
@@ -270,5 +273,52 @@ describe('end to end in a real browser: passkeys with user verification required
     const refused = stack.logs.lines.filter((l) => l.event === 'webauthn_assertion_refused').at(-1);
     expect(refused).to.include({ user: 'dave' });
     expect(String(refused?.reason)).to.match(/verif/i);
+  });
+});
+
+describe('end to end in a real browser: a passkey used on an origin factorgate is not configured for', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let stack: Stack | undefined;
+  let context: BrowserContext | undefined;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('refuses the assertion when the page\'s origin is not in webauthn.origins', async () => {
+    const port = await freePort();
+    const sqlite = join(mkdtempSync(join(tmpdir(), 'fg-e2e-webauthn-')), 'otp.sqlite');
+    const started = await startWebauthnStack('preferred', { port, sqlite });
+    stack = started.stack;
+    context = await newContext(browser);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await addAuthenticator(cdp);
+    await page.goto(`${started.origin}/manageotp`);
+    await page.fill('input[name="username"]', 'erin');
+    await page.fill('input[name="password"]', 'erin-demo-pw');
+    await page.click('button[type="submit"]');
+    await page.fill('#fg-passkey-name', 'Key');
+    await page.click('button:has-text("Add a passkey or security key")');
+    await page.waitForURL(/m=passkey_added$/);
+    await stack.close();
+
+    // The same keys, the same address, but factorgate is told its users come from elsewhere.
+    stack = (await startWebauthnStack('preferred', { port, sqlite, origins: ['https://localhost'] })).stack;
+    await page.goto(`${started.origin}/vpn/index.html`);
+    await page.fill('input[name="login"]', 'erin');
+    await page.fill('input[name="passwd"]', 'erin-demo-pw');
+    await page.click('form [type="submit"]');
+    await page.waitForSelector('#fg-message:has-text("That key was not accepted")');
+    const refused = stack.logs.lines.filter((l) => l.event === 'webauthn_assertion_refused').at(-1);
+    expect(refused).to.include({ user: 'erin' });
+    expect(String(refused?.reason)).to.match(/origin/i);
   });
 });
