@@ -13,9 +13,10 @@ const RULES = [
     from: ['flows', 'providers'],
     forbid: [folder('login'), folder('manage'), folder('http'), folder('proxy'), '(^|/)app\\.js$', pkg('express')],
   },
-  { why: 'a provider never imports another', from: ['providers/anakam'], forbid: [folder('linotp'), folder('totp')] },
-  { why: 'a provider never imports another', from: ['providers/linotp'], forbid: [folder('anakam'), folder('totp')] },
-  { why: 'a provider never imports another', from: ['providers/totp'], forbid: [folder('anakam'), folder('linotp')] },
+  { why: 'a provider never imports another', from: ['providers/anakam'], forbid: [folder('linotp'), folder('totp'), folder('webauthn')] },
+  { why: 'a provider never imports another', from: ['providers/linotp'], forbid: [folder('anakam'), folder('totp'), folder('webauthn')] },
+  { why: 'a provider never imports another', from: ['providers/totp'], forbid: [folder('anakam'), folder('linotp'), folder('webauthn')] },
+  { why: 'a provider never imports another', from: ['providers/webauthn'], forbid: [folder('anakam'), folder('linotp'), folder('totp')] },
   {
     why: 'the vendor\'s XML stays in its adapter (providers/anakam)',
     from: ['*'], except: ['providers/anakam', 'demo'],
@@ -37,7 +38,7 @@ const RULES = [
 ];
 
 /** The folders of src/ the rules speak of, and everything else under src/ as one more part. */
-const PARTS = ['flows', 'providers/anakam', 'providers/linotp', 'providers/totp', 'providers', 'state', 'ldap', 'otp', 'outbound', 'gateway',
+const PARTS = ['flows', 'providers/anakam', 'providers/linotp', 'providers/totp', 'providers/webauthn', 'providers', 'state', 'ldap', 'otp', 'outbound', 'gateway',
   'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo', 'edge'];
 
 const covers = (from, part) => from.some((f) => f === '*' || part === f || part.startsWith(`${f}/`));

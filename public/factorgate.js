@@ -1,7 +1,8 @@
 // factorgate's login dialog, injected into the gateway's login page. It posts the login form to
 // /mfa/login with fetch and runs the rest of the login flow in a dialog: a factor's own form (its
 // login schema), a passcode, or a push approved on the user's device (told by server-sent events,
-// never by polling from the page). Every text it
+// never by polling from the page), or a passkey (WebAuthn, through @simplewebauthn/browser's
+// bundle, loaded from /mfa/static only when one is asked for). Every text it
 // shows is set with textContent. Without this script the same endpoints answer with pages.
 (function () {
   'use strict';
@@ -67,7 +68,9 @@
       csrf = String(reply.csrf || '');
       ui.another.hidden = !reply.another;
       ui.pushAnother.hidden = !reply.another;
+      ui.webauthnAnother.hidden = !reply.another;
       if (reply.challenge && reply.challenge.kind === 'push') showPush(reply);
+      else if (reply.challenge && reply.challenge.kind === 'webauthn') showWebauthn(reply);
       else showPasscode(reply);
     } else if (reply.status === 'ask') {
       csrf = String(reply.csrf || '');
@@ -99,6 +102,7 @@
     ui.askForm.hidden = panel !== 'ask';
     ui.passcodeForm.hidden = panel !== 'passcode';
     ui.push.hidden = panel !== 'push';
+    ui.webauthn.hidden = panel !== 'webauthn';
     ui.failure.hidden = panel !== 'failure';
     ui.busy(false);
     ui.open();
@@ -191,6 +195,48 @@
     }
   }
 
+  // The browser asks for the key at once; if it cannot (no key, cancelled, no user gesture), the
+  // user tries again with the button. The server's challenge stays open until an assertion comes.
+  function showWebauthn(reply) {
+    ui.title.textContent = 'Use your passkey or security key';
+    ui.text.textContent = 'Your browser will ask for your passkey or security key: touch or unlock it when asked.';
+    setMessage(reply);
+    ui.webauthnReply = reply;
+    show('webauthn');
+    // After a refused key the user decides when to try again: no loop of prompts spends the attempts.
+    if (reply.notice) ui.webauthnRetry.focus();
+    else runWebauthn();
+  }
+
+  function runWebauthn() {
+    var options = ui.webauthnReply && ui.webauthnReply.challenge && ui.webauthnReply.challenge.options;
+    ui.busy(true);
+    loadWebauthn().then(function (lib) {
+      return lib.startAuthentication({ optionsJSON: options });
+    }).then(function (assertion) {
+      return post('/mfa/webauthn', new URLSearchParams({ assertion: JSON.stringify(assertion), csrf: csrf })).then(handle);
+    }, function () {
+      ui.busy(false);
+      ui.message.textContent = 'No key answered, or the request was cancelled. Try again, or use another way to sign in.';
+      ui.message.hidden = false;
+      ui.webauthnRetry.focus();
+    });
+  }
+
+  var webauthnLib = null;
+  function loadWebauthn() {
+    if (window.SimpleWebAuthnBrowser) return Promise.resolve(window.SimpleWebAuthnBrowser);
+    if (!webauthnLib) {
+      webauthnLib = new Promise(function (resolve, reject) {
+        var script = el('script', { src: '/mfa/static/webauthn.js' });
+        script.onload = function () { if (window.SimpleWebAuthnBrowser) resolve(window.SimpleWebAuthnBrowser); else reject(new Error('no library')); };
+        script.onerror = function () { webauthnLib = null; reject(new Error('not loaded')); };
+        document.head.appendChild(script);
+      });
+    }
+    return webauthnLib;
+  }
+
   // The server asks the push server once more before it lets anyone in.
   function confirmPush() {
     stopWaiting();
@@ -253,17 +299,23 @@
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, pushCancel]);
 
+    var webauthnRetry = el('button', { id: 'fg-webauthn-retry', type: 'button' }, 'Use your key');
+    var webauthnAnother = el('button', { id: 'fg-webauthn-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
+    var webauthnCancel = el('button', { id: 'fg-webauthn-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
+    var webauthn = el('div', { id: 'fg-webauthn', class: 'fg-webauthn', hidden: '' }, [webauthnRetry, webauthnAnother, webauthnCancel]);
+
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
-    dialog.append(title, text, message, enrol, askForm, passcodeForm, push, failure);
+    dialog.append(title, text, message, enrol, askForm, passcodeForm, push, webauthn, failure);
     document.body.appendChild(dialog);
 
-    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel];
+    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
       passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       failure: failure, restart: restart, pushReply: null,
+      webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
       busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
       open: function () { if (!dialog.open) { if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', ''); } },
       close: function () { if (dialog.close) dialog.close(); else dialog.removeAttribute('open'); },
@@ -300,6 +352,9 @@
     };
     another.addEventListener('click', doAnother);
     pushAnother.addEventListener('click', doAnother);
+    webauthnAnother.addEventListener('click', doAnother);
+    webauthnCancel.addEventListener('click', doCancel);
+    webauthnRetry.addEventListener('click', function () { runWebauthn(); });
     askCancel.addEventListener('click', doCancel);
     resend.addEventListener('click', doResend);
     pushResend.addEventListener('click', doResend);

@@ -27,6 +27,8 @@ export const errorCatalog = {
   push_refused: { status: 403, message: 'The sign-in was not accepted. Check your user name and password (or PIN) and try again; if they are right, no device is set up to approve your sign-in: ask your help desk.' },
   no_method: { status: 403, message: 'None of the ways to sign in that are set up here applies to you. Ask your help desk.' },
   no_otp_device: { status: 403, message: 'No authenticator app is registered for your account. Register one at /manageotp, or ask your help desk.' },
+  no_passkey: { status: 403, message: 'No passkey or security key is registered for your account. Add one at /manageotp, use another way to sign in, or ask your help desk.' },
+  passkey_refused: { status: 403, message: 'Your security key was refused: it may have been copied. Sign-in was stopped and your administrator can see why. Use another key, or ask your help desk.' },
   tfa_unavailable: { status: 503, message: 'The two-factor service is not answering right now. Nobody can sign in until it is back; try again in a few minutes.' },
   tfa_misconfigured: { status: 502, message: 'The two-factor service refused this gateway. Your administrator has been told; try again later.' },
   tfa_protocol: { status: 502, message: 'The two-factor service gave an answer that could not be trusted, so sign-in was stopped. Try again later.' },

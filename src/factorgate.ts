@@ -21,6 +21,7 @@ import { MANAGE } from './http/paths.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import { TotpProvider } from './providers/totp/totp_provider.js';
+import { WebauthnProvider } from './providers/webauthn/webauthn_provider.js';
 import { openDeviceStore, totpFromConfig } from './otp/open_device_store.js';
 import type { OtpDeps } from './otp/check_code.js';
 import { MemoryNotifier, type Notifier } from './state/notifier.js';
@@ -85,7 +86,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     now,
   });
   const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
-  const providers = new ProviderRegistry({ anakam, ...pushProviders(config, logger, metrics, now), totp: otp?.provider });
+  const webauthn = config.webauthn.enabled ? webauthnProvider(config, otp?.deps, logger, now) : undefined;
+  const providers = new ProviderRegistry({ anakam, ...pushProviders(config, logger, metrics, now), totp: otp?.provider, webauthn });
   for (const name of [config.providers.default, ...config.providers.policies.map((p) => p.use)]) {
     if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
   }
@@ -126,6 +128,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
     cookies: { secure: config.behindTls, sameSite: config.cookies.sameSite }, logger, clock, maxDevices: config.otp.maxDevices,
+    ...(webauthn && otp.deps.store.passkeys && { webauthn: { store: otp.deps.store.passkeys, config: config.webauthn, provider: webauthn } }),
   }) : undefined;
   const agent = gatewayAgent(gw.url);
   const cookies = new CookiePolicy(config);
@@ -298,6 +301,13 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
 }
 
 /** factorgate's own TOTP codes: the device store the configuration names, and the login provider over it. */
+/** Passkeys live in the otp device store (the configuration refuses webauthn without one that holds them). */
+function webauthnProvider(config: Config, otp: OtpDeps | undefined, logger: Logger, now: () => number): WebauthnProvider {
+  const store = otp?.store.passkeys;
+  if (!store) throw new Error('webauthn needs otp.enabled and an otp.store that holds passkeys (sqlite)');
+  return new WebauthnProvider({ store, config: config.webauthn, logger, now });
+}
+
 async function openOtp(config: Config, keyring: Keyring, clock: Clock, logger: Logger): Promise<{ deps: OtpDeps; provider: TotpProvider }> {
   const onError = (reason: string) => logger.warn({ event: 'device_store_error', store: config.otp.store, reason }, 'OTP device store trouble');
   const deps: OtpDeps = { store: await openDeviceStore(config.otp, clock, onError), keyring, totp: totpFromConfig(config.otp), clock, logger };

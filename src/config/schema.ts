@@ -3,6 +3,7 @@ import { anakamProfileSchema } from '../providers/anakam/profile.js';
 import { ldapConfigSchema } from '../ldap/config.js';
 import { linotpConfigSchema } from '../providers/linotp/config.js';
 import { otpConfigSchema } from '../otp/otp_config.js';
+import { webauthnConfigSchema } from '../providers/webauthn/config.js';
 import { checkedFlowsSchema } from '../flows/check.js';
 import { compileRule } from '../flows/rules.js';
 import { policyRule } from '../flows/provider_policies.js';
@@ -36,7 +37,7 @@ const anakamOrLockTimeout = <T extends object>(anakam: T | undefined) =>
 const ANAKAM_NEEDED = 'anakam needs the anakam section (anakam.baseUrl, anakam.apiUser, anakam.apiPassword)';
 
 type FlowActions = { factors: Record<string, { policies: Array<{ action: string }> }> };
-type Choices = { anakam: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; flows?: FlowActions };
+type Choices = { anakam: { configured: boolean }; providers: { default?: ProviderName; policies: Array<{ use: ProviderName }> }; otp: { enabled?: boolean }; webauthn: { enabled?: boolean }; flows?: FlowActions };
 /** providers.default when not given: the two-factor server when there is one, else factorgate's own TOTP codes. */
 const defaultProvider = (config: Choices): ProviderName => config.providers.default ?? (config.anakam.configured ? 'anakam' : 'totp');
 const flowActions = (config: Choices) => Object.values(config.flows?.factors ?? {}).flatMap((f) => f.policies.map((p) => p.action));
@@ -45,6 +46,8 @@ const providersUsed = (config: Choices): ProviderName[] => [defaultProvider(conf
 const usesTotp = (config: Choices) => providersUsed(config).includes('totp') || flowActions(config).includes('OTP_CODE');
 /** otp.enabled when not given: on exactly when a login may use totp, since nothing else turns it on. */
 const otpEnabled = (config: Choices): boolean => config.otp.enabled ?? usesTotp(config);
+/** webauthn.enabled when not given: on exactly when a flow uses WEBAUTHN. */
+const webauthnEnabled = (config: Choices): boolean => config.webauthn.enabled ?? flowActions(config).includes('WEBAUTHN');
 
 export const configSchema = z.object({
   listen: z.object({
@@ -108,6 +111,7 @@ export const configSchema = z.object({
     })).max(100).default([]).describe('Which provider a login uses: the first policy whose every given criterion matches.'),
   }).prefault({}),
   otp: otpConfigSchema.prefault({}).describe('factorgate\'s own TOTP codes from devices users register at /manageotp; provider name totp.'),
+  webauthn: webauthnConfigSchema.prefault({}).describe('Passkeys and security keys (WebAuthn) as a second factor: the WEBAUTHN flow action; users register them at /manageotp, kept in the otp device store.'),
   ldap: ldapConfigSchema.prefault({}).describe('Optional first factor: the password checked by an LDAP bind before any challenge is sent.'),
   flows: checkedFlowsSchema.optional()
     .describe('An nFactor-style login flow (fixtures/flows/README.md); without it factorgate runs the default flow built from ldap and providers. From the configuration file only.'),
@@ -184,6 +188,7 @@ export const configSchema = z.object({
     if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i], message: compiled.error.message });
   });
   refusePerHostDevices(config, ctx);
+  refusePasskeysWithoutStore(config, ctx);
   if (!config.anakam.configured) {
     if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
@@ -202,7 +207,25 @@ export const configSchema = z.object({
   ...config,
   providers: { ...config.providers, default: defaultProvider(config) },
   otp: { ...config.otp, enabled: otpEnabled(config) },
+  webauthn: { ...config.webauthn, enabled: webauthnEnabled(config) },
 }));
+
+/**
+ * Passkeys live in the device store; only the SQLite store holds them so far. A flow that asks for
+ * one from a store that cannot keep it would refuse every user: refused at start-up instead.
+ */
+function refusePasskeysWithoutStore(config: Choices & { otp: { store: string }; webauthn: { rpId?: string; origins: string[] } }, ctx: z.RefinementCtx): void {
+  if (!webauthnEnabled(config)) return;
+  if (!otpEnabled(config)) {
+    ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message: 'must be true when webauthn is enabled: passkeys are registered at /manageotp and kept in the otp device store' });
+  }
+  if (config.otp.store !== 'sqlite') {
+    ctx.addIssue({ code: 'custom', path: ['otp', 'store'], message: `is ${config.otp.store}, which cannot hold passkeys yet: webauthn needs otp.store sqlite (or turn webauthn.enabled off)` });
+  }
+  // Given only through the flow, the section's own check (enabled: true) did not run.
+  if (config.webauthn.enabled === undefined && config.webauthn.rpId === undefined) ctx.addIssue({ code: 'custom', path: ['webauthn', 'rpId'], message: 'required when a flow uses WEBAUTHN' });
+  if (config.webauthn.enabled === undefined && config.webauthn.origins.length === 0) ctx.addIssue({ code: 'custom', path: ['webauthn', 'origins'], message: 'required when a flow uses WEBAUTHN' });
+}
 
 /**
  * Several instances with devices in a per-host file: a device registered through one would be
@@ -229,6 +252,7 @@ function flowNeeds(config: Choices & { ldap: { enabled: boolean }; linotp?: unkn
     PUSH: { ok: config.linotp !== undefined, message: 'PUSH needs the linotp section' },
     // otp turns on by itself for a flow with OTP_CODE; only an explicit false is a conflict.
     OTP_CODE: { ok: otpEnabled(config), message: 'OTP_CODE needs otp.enabled: true' },
+    WEBAUTHN: { ok: webauthnEnabled(config), message: 'WEBAUTHN needs webauthn.enabled: true' },
     ANAKAM_DEVICE: anakam,
     ANAKAM_PASSCODE: anakam,
   };

@@ -10,11 +10,11 @@ import { z } from 'zod';
 // path) are in check.ts and run on top of it, so every problem is reported at once.
 
 /** Every authenticator a policy can use. NO_AUTHN always succeeds: it is for decisions. */
-export const ACTIONS = ['GATEWAY_PASSWORD', 'GATEWAY_PASSWORD_AT_REPLAY', 'LDAP_BIND', 'ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'NO_AUTHN'] as const;
+export const ACTIONS = ['GATEWAY_PASSWORD', 'GATEWAY_PASSWORD_AT_REPLAY', 'LDAP_BIND', 'ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'WEBAUTHN', 'NO_AUTHN'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 /** The actions that count as a second factor (something the user has), for the start-up check. */
-export const SECOND_FACTOR_ACTIONS: ReadonlySet<ActionName> = new Set(['ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE']);
+export const SECOND_FACTOR_ACTIONS: ReadonlySet<ActionName> = new Set(['ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'WEBAUTHN']);
 
 export const isAction = (value: unknown): value is ActionName => typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
 

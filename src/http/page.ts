@@ -2,13 +2,16 @@ import { html, type SafeHtml } from './html.js';
 import { MFA_PATHS } from './paths.js';
 
 // The frame of every page factorgate serves itself (the login's pages without the script, the
-// /manageotp portal, failures): the same look as the dialog, from the same stylesheet. No script.
+// /manageotp portal, failures): the same look as the dialog, from the same stylesheet. No script,
+// but for the portal's passkeys, which only a script can register.
 
 export type PageOptions = {
   /** A class for the card beside fg-card (the portal's wider card). */
   cardClass?: string;
   /** Shown at the top of the card (the portal's signed-in bar). */
   header?: SafeHtml;
+  /** Scripts of factorgate's own (paths under /mfa/static) for pages that need one (adding a passkey). */
+  scripts?: readonly string[];
 };
 
 export function page(title: string, body: SafeHtml, options: PageOptions = {}): string {
@@ -20,6 +23,7 @@ export function page(title: string, body: SafeHtml, options: PageOptions = {}): 
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
 <link rel="stylesheet" href="${MFA_PATHS.static}/factorgate.css">
+${(options.scripts ?? []).map((name) => html`<script src="${MFA_PATHS.static}/${name}" defer></script>`)}
 </head>
 <body class="fg-page">
 <main class="fg-card${options.cardClass ? ` ${options.cardClass}` : ''}">

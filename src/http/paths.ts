@@ -18,6 +18,8 @@ export const MFA_PATHS = {
   pushEvents: `${MFA}/push/events`,
   pushConfirm: `${MFA}/push/confirm`,
   enrolQr: `${MFA}/enrol/qr.svg`,
+  /** POST: the browser's answer to a passkey's challenge (the assertion, as JSON). */
+  webauthn: `${MFA}/webauthn`,
   /** The script and styles the login page and every page of factorgate load (public/). */
   static: `${MFA}/static`,
 } as const;

@@ -23,6 +23,8 @@ const failReasonCode: Record<FailReason, ErrorCode> = {
   push_refused: 'push_refused',
   no_otp_device: 'no_otp_device',
   device_refused: 'second_factor_refused',
+  no_passkey: 'no_passkey',
+  passkey_refused: 'passkey_refused',
 };
 
 export class LoginOutcomes {

@@ -32,7 +32,7 @@ export function assertTransition(from: LoginState, to: LoginState): void {
 export type OpenStep = { kind: 'form'; factor: string } | { kind: 'challenge'; challenge: Challenge };
 
 /** Which way the second factor went, for the audit line and the metrics (few values). */
-export type LoginPath = 'none' | 'device' | 'passcode' | 'push' | 'code';
+export type LoginPath = 'none' | 'device' | 'passcode' | 'push' | 'code' | 'webauthn';
 
 export type LoginRecord = {
   id: string;

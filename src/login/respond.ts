@@ -11,6 +11,7 @@ import { enrolPage, setupKey } from './pages/enrol.js';
 import { noticeText } from './pages/notices.js';
 import { passcodePage } from './pages/passcode.js';
 import { pushPage } from './pages/push.js';
+import { webauthnPage } from './pages/webauthn.js';
 import type { LoginView, WaitingView } from './views.js';
 
 // A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
@@ -84,6 +85,8 @@ function viewPage(view: WaitingView): string {
       return pushPage(view.challenge, view.csrf, Date.now(), view.notice, view.another);
     case 'enrol':
       return enrolPage(view.setupUri!, view.csrf, view.notice);
+    case 'webauthn':
+      return webauthnPage(view.csrf, view.notice, view.another);
     default:
       return passcodePage(view.challenge, view.csrf, view.notice, view.another);
   }

@@ -10,6 +10,7 @@ import { pushConfirmEndpoint } from './endpoints/push_confirm.js';
 import { pushEventsEndpoint } from './endpoints/push_events.js';
 import { resendEndpoint } from './endpoints/resend.js';
 import { showStepEndpoint } from './endpoints/show_step.js';
+import { webauthnEndpoint } from './endpoints/webauthn.js';
 import type { LoginWeb } from './endpoints/web.js';
 
 export type { LoginWeb } from './endpoints/web.js';
@@ -31,5 +32,6 @@ export function loginRoutes(web: LoginWeb): Router {
   router.get(MFA_PATHS.pushEvents, pushEventsEndpoint(web));
   router.post(MFA_PATHS.pushConfirm, pushConfirmEndpoint(web));
   router.get(MFA_PATHS.enrolQr, enrolQrEndpoint(web));
+  router.post(MFA_PATHS.webauthn, webauthnEndpoint(web));
   return router;
 }

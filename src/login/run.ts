@@ -14,7 +14,7 @@ import type { Keyring } from '../security/keyring.js';
 
 /** How each action shows in the coarse `path` of the audit line and the metrics. */
 const PATH_OF: Partial<Record<ActionName, LoginPath>> = {
-  ANAKAM_DEVICE: 'device', ANAKAM_PASSCODE: 'passcode', OTP_CODE: 'passcode', PUSH: 'push',
+  ANAKAM_DEVICE: 'device', ANAKAM_PASSCODE: 'passcode', OTP_CODE: 'passcode', PUSH: 'push', WEBAUTHN: 'webauthn',
 };
 
 /**

@@ -4,6 +4,8 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { OtpDeps } from '../otp/check_code.js';
 import type { DeviceStore } from '../otp/device_store.js';
+import type { RegistrationDeps } from '../providers/webauthn/registration.js';
+import type { WebauthnProvider } from '../providers/webauthn/webauthn_provider.js';
 import type { Totp } from '../otp/totp.js';
 import type { Keyring } from '../security/keyring.js';
 import type { Limits } from '../security/limits.js';
@@ -32,6 +34,8 @@ export type ManageDeps = {
   clock: Clock;
   /** Active devices a user may register (otp.maxDevices). */
   maxDevices: number;
+  /** Passkeys and security keys, when webauthn.enabled: registered here, and a second factor to sign in here. */
+  webauthn?: RegistrationDeps & { provider: WebauthnProvider };
 };
 
 export const otpDeps = (deps: ManageDeps): OtpDeps => ({

@@ -28,6 +28,16 @@ export const MESSAGES = {
   code_not_valid: { kind: 'error', text: 'That code is not valid.' },
   renamed: { kind: 'ok', text: 'The device was renamed.' },
   removed: { kind: 'ok', text: 'The device was removed. Delete its entry from your authenticator app too.' },
+  passkey_added: { kind: 'ok', text: 'The passkey or security key was added. You can now use it to sign in.' },
+  passkey_refused: { kind: 'error', text: 'That key could not be added. Try again; if it keeps failing, your organisation may not allow this model of key.' },
+  passkey_model: { kind: 'error', text: 'Your organisation does not allow this model of security key. Use one it issued, or ask your help desk.' },
+  passkey_already: { kind: 'error', text: 'That key is registered already.' },
+  passkey_too_many: { kind: 'error', text: 'You have as many passkeys and security keys as allowed. Remove one before adding another.' },
+  passkey_needs_js: { kind: 'error', text: 'Adding a passkey or security key needs JavaScript, which is off or blocked in this browser.' },
+  passkey_renamed: { kind: 'ok', text: 'The passkey was renamed.' },
+  passkey_removed: { kind: 'ok', text: 'The passkey was removed. It can no longer sign you in.' },
+  passkey_signin_refused: { kind: 'error', text: 'That key was not accepted. Try again, or enter a code from your authenticator app.' },
+  no_passkey: { kind: 'error', text: 'That passkey is not there any more.' },
 } as const satisfies Record<string, Message>;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -7,6 +7,8 @@ import { addDevice } from './steps/add_device.js';
 import { removeDevice, renameDevice } from './steps/change_device.js';
 import { checkSignInCode } from './steps/check_sign_in_code.js';
 import { confirmDevice } from './steps/confirm_device.js';
+import { passkeySignIn, passkeySignInOptions } from './steps/passkey_sign_in.js';
+import { addPasskey, passkeyOptions, removePasskey, renamePasskey } from './steps/passkeys.js';
 import { showDevice, showRemove } from './steps/show_device.js';
 import { showHome } from './steps/show_home.js';
 import { signIn } from './steps/sign_in.js';
@@ -36,6 +38,12 @@ export function manageOtpRoutes(deps: ManageDeps): Router {
   router.post(`${BASE}/devices/:id/rename`, renameDevice(portal));
   router.get(`${BASE}/devices/:id/remove`, showRemove(portal));
   router.post(`${BASE}/devices/:id/remove`, removeDevice(portal));
+  router.post(`${BASE}/passkey-signin/options`, passkeySignInOptions(portal));
+  router.post(`${BASE}/passkey-signin`, passkeySignIn(portal));
+  router.post(`${BASE}/passkeys/options`, passkeyOptions(portal));
+  router.post(`${BASE}/passkeys`, addPasskey(portal));
+  router.post(`${BASE}/passkeys/:id/rename`, renamePasskey(portal));
+  router.post(`${BASE}/passkeys/:id/remove`, removePasskey(portal));
 
   router.use(BASE, notFound);
   router.use(BASE, refuse(deps.logger));

@@ -25,6 +25,10 @@ export type PortalSession = {
   expiresAt: number;
   /** The pending device this session added, whose QR code it alone may show. */
   enrolling?: string;
+  /** The passkey this session asked the browser to make: its challenge (single-use), name and deadline. */
+  passkeyRegistration?: { challenge: string; name: string; expiresAt: number };
+  /** The passkey challenge of the sign-in's second step (the WebAuthn provider's state). */
+  passkeySignIn?: Record<string, string | number | boolean | undefined>;
 };
 
 type StoredSession = Omit<PortalSession, 'id'>;

@@ -41,6 +41,8 @@ export interface DeviceStore {
    * same moment) or the device is gone: the code must then be refused.
    */
   recordUse(user: string, id: string, step: number, at: number): Promise<boolean>;
+  /** The user's passkeys, where this store can hold them (not LDAP: the configuration refuses WebAuthn there). */
+  readonly passkeys?: PasskeyStore;
   close(): Promise<void>;
 }
 
@@ -82,4 +84,67 @@ export function checkNewDevice(user: string, device: NewOtpDevice): void {
 export function checkStep(step: number, at: number): void {
   if (!Number.isSafeInteger(step) || step < 0) throw new TypeError('a step must be a non-negative integer');
   if (!Number.isSafeInteger(at) || at < 0) throw new TypeError('a time must be epoch milliseconds');
+}
+
+/**
+ * A passkey or security key (WebAuthn credential) registered at /manageotp. Only what a check of
+ * its assertions needs: the public key (COSE, as the authenticator gave it) is not a secret.
+ */
+export type Passkey = {
+  /** factorgate's own id (newDeviceId()), for the portal's URLs; never the credential id. */
+  id: string;
+  user: string;
+  name: string;
+  /** The credential id the authenticator chose, base64url. */
+  credentialId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The signature counter of the last accepted assertion (0 for authenticators that keep none). */
+  counter: number;
+  /** How the browser may reach it (usb, nfc, ble, internal, hybrid), as it said at registration. */
+  transports: string[];
+  /** The authenticator model's AAGUID (all zeros when it gives none). */
+  aaguid: string;
+  createdAt: number;
+  lastUsedAt?: number;
+};
+
+export type NewPasskey = Pick<Passkey, 'id' | 'name' | 'credentialId' | 'publicKey' | 'counter' | 'transports' | 'aaguid'>;
+
+/** Where passkeys live, beside the authenticator apps, in the stores that can hold them. */
+export interface PasskeyStore {
+  /** The user's passkeys, oldest first. */
+  listPasskeys(user: string): Promise<Passkey[]>;
+  getPasskey(user: string, id: string): Promise<Passkey | undefined>;
+  /** This user's passkey of that credential id: another user's credential is never found. */
+  findPasskey(user: string, credentialId: string): Promise<Passkey | undefined>;
+  /** False when the credential id is registered already (to anyone): a credential belongs to one user. */
+  addPasskey(user: string, passkey: NewPasskey): Promise<Passkey | false>;
+  renamePasskey(user: string, id: string, name: string): Promise<boolean>;
+  removePasskey(user: string, id: string): Promise<boolean>;
+  /**
+   * Records an accepted assertion, in one compare-and-set: only if the stored counter is still
+   * `previous`. False when it is not (another instance accepted one meanwhile) or the passkey is
+   * gone: the assertion must then be refused.
+   */
+  recordPasskeyUse(user: string, id: string, previous: number, counter: number, at: number): Promise<boolean>;
+}
+
+const MAX_CREDENTIAL_ID = 1366; // base64url of WebAuthn's 1023-byte limit
+const MAX_PUBLIC_KEY = 2048;
+const TRANSPORTS = new Set(['usb', 'nfc', 'ble', 'internal', 'hybrid', 'cable', 'smart-card']);
+
+/** Throws TypeError on a passkey no store keeps; what it holds came through the WebAuthn library's checks. */
+export function checkNewPasskey(user: string, passkey: NewPasskey): NewPasskey {
+  checkNewDevice(user, { id: passkey.id, name: passkey.name, sealedSecret: 'none' });
+  const base64url = /^[A-Za-z0-9_-]+$/;
+  if (typeof passkey.credentialId !== 'string' || !base64url.test(passkey.credentialId) || passkey.credentialId.length > MAX_CREDENTIAL_ID) throw new TypeError('a credential id must be base64url');
+  if (typeof passkey.publicKey !== 'string' || !base64url.test(passkey.publicKey) || passkey.publicKey.length > MAX_PUBLIC_KEY) throw new TypeError('a public key must be base64url');
+  checkCounter(passkey.counter);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(passkey.aaguid)) throw new TypeError('an AAGUID must be a lower-case UUID');
+  return { ...passkey, name: checkDeviceName(passkey.name), transports: passkey.transports.filter((t) => TRANSPORTS.has(t)) };
+}
+
+export function checkCounter(counter: number): void {
+  if (!Number.isSafeInteger(counter) || counter < 0 || counter > 0xffffffff) throw new TypeError('a signature counter is a 32-bit unsigned integer');
 }

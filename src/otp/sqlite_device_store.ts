@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Database } from './sqlite_binding.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
-  DeviceStoreError, checkDeviceName, checkNewDevice, checkStep,
-  type DeviceStore, type NewOtpDevice, type OtpDevice,
+  DeviceStoreError, checkCounter, checkDeviceName, checkNewDevice, checkNewPasskey, checkStep,
+  type DeviceStore, type NewOtpDevice, type NewPasskey, type OtpDevice, type Passkey, type PasskeyStore,
 } from './device_store.js';
 
 // Devices in an embedded SQLite file, created on first run, for one factorgate host. SQLite is
@@ -19,10 +19,10 @@ type Db = Database;
 
 /**
  * 1: written by factorgate on node-sqlite3-wasm (rollback journal, a `<file>.lock` directory as
- * its lock). 2: the same table in WAL mode, locked by SQLite itself. A version-1 file is migrated
- * in place when opened; a factorgate that knows only version 1 can no longer open it.
+ * its lock). 2: the same table in WAL mode, locked by SQLite itself. 3: passkeys beside the
+ * devices. An older file is migrated in place when opened; an older factorgate cannot open a newer one.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const SCHEMA = `
   CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT;
   CREATE TABLE otp_devices (
@@ -37,6 +37,22 @@ const SCHEMA = `
     PRIMARY KEY (user_name, id)
   ) STRICT;`;
 const COLUMNS = 'user_name, id, name, created_at, last_used_at, last_step, active, sealed_secret';
+/** Version 3. A credential id belongs to one user: it is unique across the table. */
+const PASSKEYS = `
+  CREATE TABLE webauthn_credentials (
+    user_name TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    credential_id TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL,
+    counter INTEGER NOT NULL CHECK (counter >= 0),
+    transports TEXT NOT NULL,
+    aaguid TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    PRIMARY KEY (user_name, id)
+  ) STRICT;`;
+const PASSKEY_COLUMNS = 'user_name, id, name, credential_id, public_key, counter, transports, aaguid, created_at, last_used_at';
 
 export type SqliteDeviceStoreOptions = {
   /** The database file; it and its folder are created when missing (file mode 0600, folder 0700). */
@@ -49,7 +65,8 @@ export type SqliteDeviceStoreOptions = {
 /** node-sqlite3-wasm's lock, held by an older factorgate on the same file (or left by one that died). */
 class OldLockHeld extends Error {}
 
-export class SqliteDeviceStore implements DeviceStore {
+export class SqliteDeviceStore implements DeviceStore, PasskeyStore {
+  readonly passkeys: PasskeyStore = this;
   /** Times a statement found the file locked by another connection and was retried (for metrics and tests). */
   busyRetries = 0;
   private db: Db | undefined;
@@ -127,6 +144,46 @@ export class SqliteDeviceStore implements DeviceStore {
       [step, at, user, id, step]);
   }
 
+  async listPasskeys(user: string): Promise<Passkey[]> {
+    const rows = await this.run('listPasskeys', (db) => db.prepare(`SELECT ${PASSKEY_COLUMNS} FROM webauthn_credentials WHERE user_name = ? ORDER BY created_at, id`).all(user));
+    return rows.map((row) => toPasskey(row as Row));
+  }
+
+  async getPasskey(user: string, id: string): Promise<Passkey | undefined> {
+    const row = await this.run('getPasskey', (db) => db.prepare(`SELECT ${PASSKEY_COLUMNS} FROM webauthn_credentials WHERE user_name = ? AND id = ?`).get(user, id));
+    return row ? toPasskey(row as Row) : undefined;
+  }
+
+  async findPasskey(user: string, credentialId: string): Promise<Passkey | undefined> {
+    const row = await this.run('findPasskey', (db) => db.prepare(`SELECT ${PASSKEY_COLUMNS} FROM webauthn_credentials WHERE user_name = ? AND credential_id = ?`).get(user, credentialId));
+    return row ? toPasskey(row as Row) : undefined;
+  }
+
+  async addPasskey(user: string, passkey: NewPasskey): Promise<Passkey | false> {
+    const p = checkNewPasskey(user, passkey);
+    const added: Passkey = { ...p, user, createdAt: this.clock.now() };
+    const inserted = await this.run('addPasskey', (db) => db.prepare(`INSERT INTO webauthn_credentials (${PASSKEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (credential_id) DO NOTHING`)
+      .run(user, p.id, p.name, p.credentialId, p.publicKey, p.counter, JSON.stringify(p.transports), p.aaguid, added.createdAt));
+    return inserted.changes === 1 ? added : false;
+  }
+
+  async renamePasskey(user: string, id: string, name: string): Promise<boolean> {
+    return this.changed('renamePasskey', 'UPDATE webauthn_credentials SET name = ? WHERE user_name = ? AND id = ?', [checkDeviceName(name), user, id]);
+  }
+
+  async removePasskey(user: string, id: string): Promise<boolean> {
+    return this.changed('removePasskey', 'DELETE FROM webauthn_credentials WHERE user_name = ? AND id = ?', [user, id]);
+  }
+
+  async recordPasskeyUse(user: string, id: string, previous: number, counter: number, at: number): Promise<boolean> {
+    checkCounter(previous);
+    checkCounter(counter);
+    checkStep(0, at);
+    return this.changed('recordPasskeyUse',
+      'UPDATE webauthn_credentials SET counter = ?, last_used_at = ? WHERE user_name = ? AND id = ? AND counter = ?',
+      [counter, at, user, id, previous]);
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
@@ -168,9 +225,11 @@ function migrate(db: Db, path: string): void {
   db.transaction(() => {
     const version = schemaVersion(db);
     if (version === undefined) {
-      db.exec(SCHEMA);
+      db.exec(SCHEMA + PASSKEYS);
       db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-    } else if (version === 1) {
+    } else if (version === 1 || version === 2) {
+      // 1 to 2 changed only the journal mode (done above); 2 to 3 adds the passkeys' table.
+      db.exec(PASSKEYS);
       db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
     } else if (version !== SCHEMA_VERSION) {
       throw new Error(`the file has schema version ${version}; this factorgate knows ${SCHEMA_VERSION}`);
@@ -218,6 +277,22 @@ function toDevice(row: Row): OtpDevice {
   if (row.last_used_at !== null) device.lastUsedAt = Number(row.last_used_at);
   if (row.last_step !== null) device.lastStep = Number(row.last_step);
   return device;
+}
+
+function toPasskey(row: Row): Passkey {
+  const passkey: Passkey = {
+    id: String(row.id),
+    user: String(row.user_name),
+    name: String(row.name),
+    credentialId: String(row.credential_id),
+    publicKey: String(row.public_key),
+    counter: Number(row.counter),
+    transports: JSON.parse(String(row.transports)) as string[],
+    aaguid: String(row.aaguid),
+    createdAt: Number(row.created_at),
+  };
+  if (row.last_used_at !== null) passkey.lastUsedAt = Number(row.last_used_at);
+  return passkey;
 }
 
 /** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY), or the old lock held. */

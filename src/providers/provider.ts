@@ -1,3 +1,5 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+
 // A second-factor provider drives one kind of second factor (Anakam passcode, push, TOTP, ...).
 // Each call ends in exactly one outcome, as a passport strategy does: `success` (the factor holds),
 // `challenge` (ask the user), or `fail` (an expected refusal, such as a wrong passcode).
@@ -45,13 +47,17 @@ export type PushChallenge = {
  */
 export type EnrolChallenge = { kind: 'enrol' };
 
-export type Challenge = PasscodeChallenge | PushChallenge | EnrolChallenge;
+/** A passkey or security key asked for (WebAuthn): the options for navigator.credentials.get, this user's credentials only. */
+export type WebauthnChallenge = { kind: 'webauthn'; options: PublicKeyCredentialRequestOptionsJSON };
+
+export type Challenge = PasscodeChallenge | PushChallenge | EnrolChallenge | WebauthnChallenge;
 
 export type RememberedDevice = { credential: string; expiresAt: number };
 
 export type FailReason =
   | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
-  | 'push_denied' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused';
+  | 'push_denied' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused'
+  | 'no_passkey' | 'passkey_refused';
 
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }

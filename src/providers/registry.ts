@@ -3,9 +3,10 @@ import type { AnakamProvider } from './anakam/anakam_provider.js';
 import type { PushProvider } from './linotp/push_provider.js';
 import type { SecondFactorProvider } from './provider.js';
 import type { TotpProvider } from './totp/totp_provider.js';
+import type { WebauthnProvider } from './webauthn/webauthn_provider.js';
 
 /** The providers the configuration gives, each under its kind. */
-export type Providers = { anakam?: AnakamProvider; push?: PushProvider; pushWithCode?: PushProvider; totp?: TotpProvider };
+export type Providers = { anakam?: AnakamProvider; push?: PushProvider; pushWithCode?: PushProvider; totp?: TotpProvider; webauthn?: WebauthnProvider };
 
 /**
  * The configured second-factor providers. A flow action asks for the kind it drives (anakam(),
@@ -16,7 +17,7 @@ export class ProviderRegistry {
   private readonly byName: ReadonlyMap<string, SecondFactorProvider>;
 
   constructor(private readonly providers: Providers) {
-    const all = [providers.anakam, providers.push, providers.pushWithCode, providers.totp].filter((p): p is NonNullable<typeof p> => p !== undefined);
+    const all = [providers.anakam, providers.push, providers.pushWithCode, providers.totp, providers.webauthn].filter((p): p is NonNullable<typeof p> => p !== undefined);
     this.byName = new Map(all.map((provider) => [provider.name, provider]));
   }
 
@@ -39,6 +40,10 @@ export class ProviderRegistry {
 
   totp(): TotpProvider {
     return this.providers.totp ?? missing('totp');
+  }
+
+  webauthn(): WebauthnProvider {
+    return this.providers.webauthn ?? missing('webauthn');
   }
 
   close(): void {

@@ -58,7 +58,7 @@ describe('flow start-up checks (src/flows/check.ts)', () => {
     const flow = good();
     (flow as any).factors.second.policies[0].action = 'ANAKAM_PASSCDE';
     expect(problemsOf(flow)).to.deep.equal([
-      'flows.factors.second.policies[0].action: unknown action "ANAKAM_PASSCDE" (one of GATEWAY_PASSWORD, GATEWAY_PASSWORD_AT_REPLAY, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, NO_AUTHN)',
+      'flows.factors.second.policies[0].action: unknown action "ANAKAM_PASSCDE" (one of GATEWAY_PASSWORD, GATEWAY_PASSWORD_AT_REPLAY, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, WEBAUTHN, NO_AUTHN)',
     ]);
   });
 
@@ -108,7 +108,7 @@ describe('flow start-up checks (src/flows/check.ts)', () => {
     it('a path that reaches done without one is refused, named step by step', () => {
       expect(problemsOf(noSecond())).to.deep.equal([
         'flows.factors.decide.policies[0]: reaches done without a second factor: password:LDAP_BIND → decide[0]:NO_AUTHN → done ' +
-        '(add ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE on this path, or set allowNoSecondFactor: true on one of its policies if that is intended)',
+        '(add ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, WEBAUTHN on this path, or set allowNoSecondFactor: true on one of its policies if that is intended)',
       ]);
     });
 
@@ -211,7 +211,7 @@ describe('flow start-up checks (src/flows/check.ts)', () => {
   it('reports shape and graph problems together in one run', () => {
     const flow = flowFrom({ password: [['true', 'GATEWAY_PASSWORD', 'second']], second: [['true', 'PASSCODE', 'third']], spare: [['user.nmae', 'PUSH']] });
     expect(problemsOf(flow)).to.deep.equal([
-      'flows.factors.second.policies[0].action: unknown action "PASSCODE" (one of GATEWAY_PASSWORD, GATEWAY_PASSWORD_AT_REPLAY, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, NO_AUTHN)',
+      'flows.factors.second.policies[0].action: unknown action "PASSCODE" (one of GATEWAY_PASSWORD, GATEWAY_PASSWORD_AT_REPLAY, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, WEBAUTHN, NO_AUTHN)',
       'flows.factors.second.policies[0].next: unknown factor "third"',
       'flows.factors.spare.policies[0].rule: unknown name "user.nmae" (known: client.ip, user.name, user.realm, user.groups, time.hour, time.minute, time.weekday, device.presented, device.accepted, providers.choice) at column 1',
       'flows.factors.spare: unreachable from the entry factor "password"',

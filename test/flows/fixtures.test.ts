@@ -142,7 +142,7 @@ describe('flow examples (fixtures/flows/)', () => {
 
   it('broken.yaml: every problem, in one run', () => {
     expect(problemsOf(fixture('broken'))).to.deep.equal([
-      'flows.factors.push.policies[0].action: unknown action "PUSHH" (one of GATEWAY_PASSWORD, GATEWAY_PASSWORD_AT_REPLAY, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, NO_AUTHN)',
+      'flows.factors.push.policies[0].action: unknown action "PUSHH" (one of GATEWAY_PASSWORD, GATEWAY_PASSWORD_AT_REPLAY, LDAP_BIND, ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, WEBAUTHN, NO_AUTHN)',
       'flows.factors.groupcheck.policies[0].next: unknown factor "pushh"',
       'flows.factors.groupcheck.policies[1].rule: unknown name "user.nmae" (known: client.ip, user.name, user.realm, user.groups, time.hour, time.minute, time.weekday, device.presented, device.accepted, providers.choice) at column 1',
       'flows.factors.groupcheck.policies[2].rule: unexpected end of rule: a condition or value is missing at column 19',
@@ -151,7 +151,7 @@ describe('flow examples (fixtures/flows/)', () => {
       'flows.factors.loop2.policies[0].next: "loop1" closes a cycle: loop1 → loop2 → loop1',
       'flows.factors.orphan: unreachable from the entry factor "password"',
       'flows.factors.groupcheck.policies[4]: reaches done without a second factor: password:GATEWAY_PASSWORD → groupcheck[4]:NO_AUTHN → done ' +
-        '(add ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE on this path, or set allowNoSecondFactor: true on one of its policies if that is intended)',
+        '(add ANAKAM_DEVICE, ANAKAM_PASSCODE, PUSH, OTP_CODE, WEBAUTHN on this path, or set allowNoSecondFactor: true on one of its policies if that is intended)',
     ]);
   });
 });

@@ -35,9 +35,9 @@ describe('flows configuration schema (src/flows/schema.ts)', () => {
     expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([['factors.a.policies.0.allowCode', 'only a PUSH policy can take a typed code']]);
   });
 
-  it('knows the eight actions, four of them second factors', () => {
-    expect(ACTIONS).to.deep.equal(['GATEWAY_PASSWORD', 'GATEWAY_PASSWORD_AT_REPLAY', 'LDAP_BIND', 'ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'NO_AUTHN']);
-    expect([...SECOND_FACTOR_ACTIONS]).to.deep.equal(['ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE']);
+  it('knows the nine actions, five of them second factors', () => {
+    expect(ACTIONS).to.deep.equal(['GATEWAY_PASSWORD', 'GATEWAY_PASSWORD_AT_REPLAY', 'LDAP_BIND', 'ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'WEBAUTHN', 'NO_AUTHN']);
+    expect([...SECOND_FACTOR_ACTIONS]).to.deep.equal(['ANAKAM_DEVICE', 'ANAKAM_PASSCODE', 'PUSH', 'OTP_CODE', 'WEBAUTHN']);
   });
 
   it('bounds what a configuration may hold', () => {

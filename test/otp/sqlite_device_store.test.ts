@@ -12,6 +12,7 @@ import { Totp } from '../../src/otp/totp.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { FakeClock } from '../helpers/clock.js';
 import { deviceStoreContract } from './helpers/device_store_contract.js';
+import { passkeyStoreContract } from './helpers/passkey_store_contract.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -39,6 +40,11 @@ deviceStoreContract('SQLite device store', { alice: 'alice', bob: 'bob' }, async
   return { store, clock, another: () => SqliteDeviceStore.open({ path, clock }) };
 });
 
+passkeyStoreContract('SQLite device store', async () => {
+  const clock = new FakeClock();
+  return { store: await SqliteDeviceStore.open({ path: join(tempDir(), 'devices.sqlite'), clock }), clock };
+});
+
 describe('SQLite device store (src/otp/sqlite_device_store.ts): the file', function () {
   this.timeout(30_000);
 
@@ -55,7 +61,7 @@ describe('SQLite device store (src/otp/sqlite_device_store.ts): the file', funct
     expect(readFileSync(path).subarray(0, 16).toString('latin1')).to.equal('SQLite format 3\0');
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: 2 }]);
+      expect(db.prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: 3 }]);
       expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
     } finally {
       db.close();
@@ -97,10 +103,10 @@ describe('SQLite device store (src/otp/sqlite_device_store.ts): the file', funct
     const path = join(tempDir(), 'otp.sqlite');
     await (await SqliteDeviceStore.open({ path })).close();
     const db = new Database(path);
-    db.prepare('UPDATE schema_version SET version = ?').run(3);
+    db.prepare('UPDATE schema_version SET version = ?').run(4);
     db.close();
     const err = await SqliteDeviceStore.open({ path }).then(() => undefined, (e: unknown) => e);
-    expect(err).to.be.instanceOf(Error).with.property('message').that.matches(/schema version 3/);
+    expect(err).to.be.instanceOf(Error).with.property('message').that.matches(/schema version 4/);
   });
 
   it('waits while another process writes, then fails closed (store_unavailable); a reader is not held up', async () => {

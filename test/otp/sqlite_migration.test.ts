@@ -43,7 +43,7 @@ describe('SQLite device store: a file from the node-sqlite3-wasm store', functio
     }
   });
 
-  it('keeps every device, field for field, and turns the file to WAL at version 2', async () => {
+  it('keeps every device, field for field, and turns the file to WAL at version 3, with an empty passkeys\' table', async () => {
     const store = await SqliteDeviceStore.open({ path });
     try {
       for (const user of users) {
@@ -54,8 +54,9 @@ describe('SQLite device store: a file from the node-sqlite3-wasm store', functio
     }
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: 2 }]);
+      expect(db.prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: 3 }]);
       expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
+      expect(db.prepare('SELECT COUNT(*) AS n FROM webauthn_credentials').get()).to.deep.equal({ n: 0 });
     } finally {
       db.close();
     }

@@ -7,6 +7,7 @@ import { ldapBind } from './ldap_bind.js';
 import { otpCode } from './otp_code.js';
 import { push } from './push.js';
 import type { Action } from './step.js';
+import { webauthn } from './webauthn.js';
 
 /** Every flow action and what runs it (NO_AUTHN is the engine's own). */
 export const ACTIONS: Readonly<Record<Exclude<ActionName, 'NO_AUTHN'>, Action>> = {
@@ -17,4 +18,5 @@ export const ACTIONS: Readonly<Record<Exclude<ActionName, 'NO_AUTHN'>, Action>> 
   ANAKAM_PASSCODE: anakamPasscode,
   PUSH: push,
   OTP_CODE: otpCode,
+  WEBAUTHN: webauthn,
 };

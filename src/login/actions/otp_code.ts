@@ -1,7 +1,6 @@
-import { FactorgateError } from '../../errors.js';
 import { checkAnswer } from '../answers.js';
-import { openPassword } from '../sealed_credentials.js';
-import type { Action, ActionStep } from './step.js';
+import { passwordRight } from './password_right.js';
+import type { Action } from './step.js';
 
 /**
  * OTP_CODE: factorgate's own codes, from an authenticator app. The code from this factor's form
@@ -30,19 +29,3 @@ export const otpCode: Action = async (step) => {
   }
   return step.result(outcome);
 };
-
-/** Whether the password is right, checked now (as one guess) where no earlier step has checked it. */
-async function passwordRight(step: ActionStep, before: string): Promise<boolean> {
-  const { record, deps } = step;
-  if (record.passwordChecked) return true;
-  if (!deps.verifyPassword) throw new FactorgateError('internal', `${before} without a password check`);
-  const verify = deps.verifyPassword;
-  const password = openPassword(record, deps.keyring);
-  const checked = await deps.limits.guess(record.username, () => verify(step.user(), password, { ip: record.clientIp, userAgent: record.userAgent }), (u) => u === undefined);
-  if (!checked) {
-    step.passwordRefused({ before });
-    return false;
-  }
-  await step.passwordRight(checked);
-  return true;
-}

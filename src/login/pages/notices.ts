@@ -16,6 +16,8 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return 'Your device did not answer in time. Send the notification again, or enter a code.';
     case 'push_resent':
       return 'A new notification is on its way to your device.';
+    case 'passkey_invalid':
+      return `That key was not accepted. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left: try again, or with another of your keys.`;
     default:
       return undefined;
   }

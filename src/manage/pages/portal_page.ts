@@ -1,4 +1,4 @@
-import type { OtpDevice } from '../../otp/device_store.js';
+import type { OtpDevice, Passkey } from '../../otp/device_store.js';
 import { MAX_DEVICE_NAME } from '../../otp/device_store.js';
 import { html } from '../../http/html.js';
 import { BASE } from '../deps.js';
@@ -7,7 +7,10 @@ import type { PortalSession } from '../session.js';
 import { csrfField, layout, messageBox, when } from './layout.js';
 
 /** The user's devices, and the form that adds one. */
-export function portalPage(session: PortalSession, devices: OtpDevice[], maxDevices: number, message?: Message): string {
+/** Passkeys shown when webauthn is enabled: the user's, and how many are allowed. */
+export type PasskeyList = { passkeys: Passkey[]; max: number };
+
+export function portalPage(session: PortalSession, devices: OtpDevice[], maxDevices: number, message?: Message, passkeys?: PasskeyList): string {
   const active = devices.filter((d) => d.active).length;
   return layout('Your authenticator apps', html`
 <h1>Your authenticator apps</h1>
@@ -35,5 +38,35 @@ ${active >= maxDevices
   <label for="fg-name">Name of the device (for example "work phone")</label>
   <input id="fg-name" name="name" maxlength="${MAX_DEVICE_NAME}" required>
   <button type="submit">Add device</button>
-</form>`}`, session);
+</form>`}
+${passkeys ? passkeySection(session, passkeys) : ''}`, session, passkeys ? ['webauthn.js', 'manage_passkeys.js'] : undefined);
+}
+
+/** Listed, renamed and removed with plain forms; added by manage_passkeys.js (WebAuthn needs a script). */
+function passkeySection(session: PortalSession, { passkeys, max }: PasskeyList) {
+  return html`<h2>Passkeys and security keys</h2>
+${passkeys.length === 0 ? html`<p>You have no passkey or security key yet.</p>` : html`<table class="fg-devices" id="fg-passkeys">
+<thead><tr><th scope="col">Key</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
+<tbody>
+${passkeys.map((p) => html`<tr>
+  <td>${p.name}</td>
+  <td>${when(p.createdAt)}</td>
+  <td>${when(p.lastUsedAt)}</td>
+  <td class="fg-actions"><form method="post" action="${BASE}/passkeys/${p.id}/rename" class="fg-inline">${csrfField(session.csrf)}
+    <label class="fg-sr" for="fg-rename-${p.id}">New name</label><input id="fg-rename-${p.id}" name="name" maxlength="${MAX_DEVICE_NAME}" required value="${p.name}">
+    <button type="submit" class="fg-link">Rename</button></form>
+    <form method="post" action="${BASE}/passkeys/${p.id}/remove" class="fg-inline">${csrfField(session.csrf)}<button type="submit" class="fg-link">Remove</button></form></td>
+</tr>`)}
+</tbody>
+</table>`}
+<h3>Add a passkey or security key</h3>
+${passkeys.length >= max
+    ? html`<p>You have ${passkeys.length} of ${max} keys allowed. Remove one to add another.</p>`
+    : html`<form method="post" action="${BASE}/passkeys/options" class="fg-form" data-factorgate="add-passkey">
+  ${csrfField(session.csrf)}
+  <label for="fg-passkey-name">Name of the key (for example "blue YubiKey" or "laptop")</label>
+  <input id="fg-passkey-name" name="name" maxlength="${MAX_DEVICE_NAME}" required>
+  <p class="fg-message" role="alert" id="fg-passkey-error" hidden></p>
+  <button type="submit">Add a passkey or security key</button>
+</form>`}`;
 }

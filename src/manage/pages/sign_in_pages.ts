@@ -21,11 +21,16 @@ ${messageBox(message)}
 }
 
 /** Step two, for a user who already has a device: a stolen password alone adds no device. */
-export function signInCodePage(session: PortalSession, message?: Message): string {
+export function signInCodePage(session: PortalSession, message?: Message, passkey = false): string {
   return layout('Enter a code from your device', html`
 <h1>Enter a code from your device</h1>
-<p>You already have an authenticator app set up. Enter the code it shows now.</p>
+<p>You already have an authenticator app${passkey ? ' or a passkey' : ''} set up. ${passkey ? 'Use your passkey or security key, or enter' : 'Enter'} the code your app shows now.</p>
 ${messageBox(message)}
+${passkey ? html`<form method="post" action="${BASE}/passkey-signin/options" class="fg-form" data-factorgate="passkey-signin">
+  ${csrfField(session.csrf)}
+  <p class="fg-message" role="alert" id="fg-passkey-error" hidden></p>
+  <button type="submit">Use your passkey or security key</button>
+</form>` : ''}
 <form method="post" action="${BASE}/code" class="fg-form">
   ${csrfField(session.csrf)}
   ${codeField('fg-code', 'Code')}
@@ -34,5 +39,5 @@ ${messageBox(message)}
 <form method="post" action="${BASE}/signout" class="fg-inline">
   ${csrfField(session.csrf)}
   <button type="submit" class="fg-link">Cancel</button>
-</form>`);
+</form>`, undefined, passkey ? ['webauthn.js', 'manage_passkeys.js'] : undefined);
 }

@@ -19,8 +19,12 @@ export function showHome(portal: Portal): RequestHandler {
       portal.cookies.setFormToken(res, token);
       return void res.type('html').send(signInPage(token, message));
     }
-    if (session.stage === 'second_factor') return void res.type('html').send(signInCodePage(session, message));
+    if (session.stage === 'second_factor') {
+      const passkey = deps.webauthn !== undefined && (await deps.webauthn.store.listPasskeys(session.user)).length > 0;
+      return void res.type('html').send(signInCodePage(session, message, passkey));
+    }
     const devices = await deps.store.list(session.user);
-    res.type('html').send(portalPage(session, devices, deps.maxDevices, message));
+    const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials };
+    res.type('html').send(portalPage(session, devices, deps.maxDevices, message, passkeys));
   };
 }
