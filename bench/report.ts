@@ -109,6 +109,9 @@ export function markdown(r: Results): string {
     out.push('| path | factorgate logins/s | baseline logins/s | factorgate/baseline | p50 / p99 ms: factorgate | p50 / p99 ms: baseline | CPU ms per login through factorgate: driver + factorgate + simulators | CPU ms per login, baseline: client + simulators |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     const rows = [['passcode', l.passcode.factorgate, l.passcode, l.passcode.ratio], ['registered device', l.device.factorgate, l.device, l.device.ratio]] as Array<[string, MeasuredRun, PathResult, number]>;
     for (const [name, path] of [['passcode', l.passcode], ['registered device', l.device]] as const) {
+      if (path.passwordOrder) rows.push([`${name}, password checked at the replay (\`gateway.passwordCheck: at_replay\`)`, path.passwordOrder.atReplay, path, round3(path.passwordOrder.atReplay.loginsPerSecond / path.baseline.loginsPerSecond)]);
+    }
+    for (const [name, path] of [['passcode', l.passcode], ['registered device', l.device]] as const) {
       if (path.workers2) rows.push([`${name}, \`listen.workers: 2\` (Redis store; CPU includes redis-server)`, path.workers2, path, path.ratioWorkers2!]);
     }
     for (const kind of ['nginx', 'haproxy'] as const) {
@@ -122,6 +125,13 @@ export function markdown(r: Results): string {
       const edgeCpu = f.edgeCpuMsPerLogin === undefined ? '' : ` + ${f.edgeCpuMsPerLogin}`;
       out.push(`| ${name} | ${n(f.loginsPerSecond)} | ${n(b.loginsPerSecond)} | ${x2(ratio)} | ${f.p50Ms} / ${f.p99Ms} | ${b.p50Ms} / ${b.p99Ms} | ` +
         `${f.driverCpuMsPerLogin} + **${f.factorgateCpuMsPerLogin}**${edgeCpu} + ${f.simulatorsCpuMsPerLogin} | ${b.driverCpuMsPerLogin} + ${b.simulatorsCpuMsPerLogin} |`);
+    }
+    const [po, do_] = [l.passcode.passwordOrder, l.device.passwordOrder];
+    if (po && do_) {
+      const cpu = (f: MeasuredRun, a: MeasuredRun) => `${f.factorgateCpuMsPerLogin} ms against ${a.factorgateCpuMsPerLogin} ms`;
+      out.push('', `The two password orders in the same rounds (the default, where the gateway checks the password first and factorgate holds its session, against \`at_replay\`): ` +
+        `logins/s ${x2(po.ratio)} (passcode, rounds ${po.roundsRatio.map(x2).join(', ')}) and ${x2(do_.ratio)} (device, rounds ${do_.roundsRatio.map(x2).join(', ')}); ` +
+        `factorgate's CPU per login ${cpu(l.passcode.factorgate, po.atReplay)} (passcode), ${cpu(l.device.factorgate, do_.atReplay)} (device).`);
     }
     const [pe, de] = [l.passcode.edge, l.device.edge];
     const edgeRatios = pe && de ? (['nginx', 'haproxy'] as const).map((k) =>

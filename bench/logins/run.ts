@@ -14,8 +14,10 @@ import type { ParkJob, ParkResult, RunJob, RunResult } from './driver.js';
 // paths, against the baseline client making the same exchanges directly; the same through
 // factorgate with listen.workers 2 (Redis store, its redis-server's CPU counted as factorgate's);
 // the same through nginx and HAProxy in edge mode in front of that same factorgate process, each
-// compared with the logins straight to factorgate of the same round; and the TCP connections
-// factorgate opened to the two-factor server per 1,000 logins.
+// compared with the logins straight to factorgate of the same round; the same through a factorgate
+// that checks the password at the replay (gateway.passwordCheck: at_replay, the seed's order),
+// against the default order (the gateway checks the password first and its session is held) of the
+// same round; and the TCP connections factorgate opened to the two-factor server per 1,000 logins.
 
 const DRIVER = fileURLToPath(new URL('./driver.ts', import.meta.url));
 const SECTION_WARMUP_SECONDS = 5;
@@ -31,6 +33,8 @@ export type PathResult = {
   workers2?: MeasuredRun; roundsRatioWorkers2?: number[]; ratioWorkers2?: number;
   /** In edge mode: nginx or HAProxy with the generated configuration, then factorgate. */
   edge?: { nginx: EdgeLogins; haproxy: EdgeLogins };
+  /** The two password orders side by side: `ratio` is the default order's logins/s over at_replay's, round by round. */
+  passwordOrder?: { atReplay: MeasuredRun; roundsRatio: number[]; ratio: number };
 };
 /** Connections opened to the two-factor server's API: in the measured (steady) part of the runs, and over everything including start-up. */
 export type ConnectionResult = { logins: number; tfaConnections: number; per1000Logins: number; allLogins: number; allTfaConnections: number; per1000AllLogins: number };
@@ -61,7 +65,7 @@ export async function runDriver<T extends RunResult | ParkResult>(job: RunJob | 
   return result;
 }
 
-type Via = 'factorgate' | 'baseline' | 'workers2' | 'nginx_edge' | 'haproxy_edge';
+type Via = 'factorgate' | 'baseline' | 'at_replay' | 'workers2' | 'nginx_edge' | 'haproxy_edge';
 const EDGE_VIAS = { nginx_edge: 'nginx', haproxy_edge: 'haproxy' } as const;
 type EdgeVia = keyof typeof EDGE_VIAS;
 const isEdge = (via: Via): via is EdgeVia => via in EDGE_VIAS;
@@ -70,19 +74,20 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
   const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];
   const trust = { FACTORGATE_TRUST_PROXY: '127.0.0.1' };
   const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, cpus: layout.proxy, extra: trust });
+  const fgAtReplay = await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, cpus: layout.proxy, extra: { ...trust, FACTORGATE_GATEWAY_PASSWORD_CHECK: 'at_replay' } });
   const redis = withWorkers ? await startRedis({ cpus: layout.proxy }) : undefined;
   const fg2 = redis ? await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, cpus: layout.proxy, extra: { ...trust, ...workersEnv(2, redis.url) } }) : undefined;
   const edges: Partial<Record<EdgeVia, BenchEdge>> = {};
   const zero = () => ({ logins: 0, tfaConnections: 0, allLogins: 0, allTfaConnections: 0 });
-  const connections = { factorgate: zero(), baseline: zero(), workers2: zero(), nginx_edge: zero(), haproxy_edge: zero() };
+  const connections = { factorgate: zero(), baseline: zero(), at_replay: zero(), workers2: zero(), nginx_edge: zero(), haproxy_edge: zero() };
   const tfaConnections = async () => (await ask<{ tfa: number }>(sims.proc, 'connections')).tfa;
-  const empty = (): Record<Via, MeasuredRun[]> => ({ factorgate: [], baseline: [], workers2: [], nginx_edge: [], haproxy_edge: [] });
+  const empty = (): Record<Via, MeasuredRun[]> => ({ factorgate: [], baseline: [], at_replay: [], workers2: [], nginx_edge: [], haproxy_edge: [] });
   const runs = { passcode: empty(), device: empty() };
-  const vias: Via[] = ['factorgate', 'baseline', ...(fg2 ? ['workers2' as const] : []), 'nginx_edge', 'haproxy_edge'];
+  const vias: Via[] = ['factorgate', 'at_replay', 'baseline', ...(fg2 ? ['workers2' as const] : []), 'nginx_edge', 'haproxy_edge'];
   // factorgate's CPU: the process and its workers, and with workers the redis-server they use.
-  const fgTicks = (via: Via) => via === 'workers2' ? cpuTicksOfTree(fg2!.pid) + cpuTicksOfTree(redis!.pid) : cpuTicksOfTree(fg.pid);
+  const fgTicks = (via: Via) => via === 'workers2' ? cpuTicksOfTree(fg2!.pid) + cpuTicksOfTree(redis!.pid) : via === 'at_replay' ? cpuTicksOfTree(fgAtReplay.pid) : cpuTicksOfTree(fg.pid);
   const edgeTicks = (via: Via) => isEdge(via) ? cpuTicksOfTree(edges[via]!.pid) : 0;
-  const urlOf = (via: Via) => via === 'workers2' ? fg2!.url : isEdge(via) ? edges[via]!.url : fg.url;
+  const urlOf = (via: Via) => via === 'workers2' ? fg2!.url : via === 'at_replay' ? fgAtReplay.url : isEdge(via) ? edges[via]!.url : fg.url;
   try {
     for (const via of Object.keys(EDGE_VIAS) as EdgeVia[]) edges[via] = await startBenchEdge(EDGE_VIAS[via], { gatewayUrl: gwUrl, factorgateUrl: fg.url, anakamUrl, cpus: layout.proxy });
     // A factorgate process runs its first seconds under load slower (the JIT still at work, and
@@ -134,11 +139,12 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
   } finally {
     for (const edge of Object.values(edges)) await edge.stop();
     await fg.stop();
+    await fgAtReplay.stop();
     await fg2?.stop();
     await redis?.cleanup();
   }
   const pathResult = (p: 'passcode' | 'device'): PathResult => {
-    const { factorgate, baseline, workers2, nginx_edge, haproxy_edge } = runs[p];
+    const { factorgate, baseline, at_replay, workers2, nginx_edge, haproxy_edge } = runs[p];
     const ratiosOf = (list: MeasuredRun[]) => list.map((f, i) => round(f.loginsPerSecond / baseline[i]!.loginsPerSecond, 3));
     const mid = (list: MeasuredRun[]) => list.slice().sort((a, b) => a.loginsPerSecond - b.loginsPerSecond)[Math.floor(list.length / 2)]!;
     const ratios = ratiosOf(factorgate);
@@ -153,6 +159,8 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
       return { run: mid(list), roundsRatio: ratios, ratio: round(median(ratios), 3) };
     };
     result.edge = { nginx: againstStraight(nginx_edge), haproxy: againstStraight(haproxy_edge) };
+    const orderRatios = factorgate.map((f, i) => round(f.loginsPerSecond / at_replay[i]!.loginsPerSecond, 3));
+    result.passwordOrder = { atReplay: mid(at_replay), roundsRatio: orderRatios, ratio: round(median(orderRatios), 3) };
     return result;
   };
   const per1000 = (c: ReturnType<typeof zero>): ConnectionResult => ({
