@@ -129,6 +129,9 @@ export function edgeRules(config: Pick<Config, 'gateway' | 'otp'>): EdgeRules {
     guarded: table.guarded.map((reading) => ({ on: 'decoded', pattern: readingPattern(reading, true), caseless: true, why: `${reading} and below` })),
     toFactorgate: [
       ...OWN_COOKIE_PATHS.map((path) => ({ on: 'path' as const, pattern: cookiePathPattern(path), caseless: false, why: `${path}: factorgate's cookies go with it` })),
+      // The refusal note for browsers without the script (fg_retry) is scoped to the login page, so
+      // a browser also sends it below that path: factorgate passes those on without its cookies.
+      { on: 'path', pattern: cookiePathPattern(config.gateway.loginPage), caseless: false, why: `${config.gateway.loginPage} and below: factorgate's refusal note goes with it` },
       ...table.own.map((reading) => ({ on: 'decoded' as const, pattern: readingPattern(reading, true), caseless: true, why: `${reading}: factorgate's pages` })),
       ...OPS_PATHS.map((path) => ({ on: 'decoded' as const, pattern: readingPattern(path, false), caseless: true, why: `${path}: factorgate's health and metrics` })),
       ...table.loginPageReadings.map((reading) => ({ on: 'decoded' as const, pattern: readingPattern(reading, false), caseless: true, why: `${reading}: the login page, with factorgate's script` })),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { EDGE_KINDS, startEdgeProxy } from '../../src/edge/run_edge.js';
-import { startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
+import { COOKIE_HEADER, startLenientStack, type LenientStack } from '../helpers/lenient_gateway.js';
 import { rawPost, rawRequest } from '../helpers/raw_http.js';
 
 // A real nginx and a real HAProxy running the configuration `factorgate edge` generates, in front
@@ -70,6 +70,14 @@ for (const kind of EDGE_KINDS) {
       expect(headers['x-forwarded-for']).to.equal('127.0.0.2');
       expect(headers).not.to.have.property('forwarded');
       expect(headers).not.to.have.property('x-factorgate-secret');
+    });
+
+    it('below the login page, where a browser sends the refusal note, the gateway gets its own cookies and none of factorgate\'s', async () => {
+      const reply = await send(`${s.url}/vpn/index.html/x`, { headers: { Cookie: COOKIE_HEADER } });
+      expect(reply.status).to.be.below(500);
+      const seen = s.gateway.requestsSeen();
+      expect(seen.map((r) => r.target)).to.deep.equal(['/vpn/index.html/x']);
+      expect(seen[0]!.cookie).to.equal('NSC_TMAS=gateway-own');
     });
 
     it('a large body reaches the gateway whole', async () => {

@@ -84,4 +84,10 @@ describe('edge rules', () => {
     }
     for (const target of ['/vpn/index.html', '/logon/LogonPoint/index.htmlx', '/mfax', '/healthz/x']) expect(decide(target, overrides), target).to.equal('gateway');
   });
+
+  it('send what a browser sends the login page\'s cookies with (the path and below, as spelled) to factorgate, which keeps them from the gateway', () => {
+    const overrides = { gateway: { loginPage: '/logon/LogonPoint/index.html' } };
+    for (const target of ['/logon/LogonPoint/index.html/', '/logon/LogonPoint/index.html/x/y?z']) expect(decide(target, overrides), target).to.equal('factorgate');
+    for (const target of ['/logon/LogonPoint/index.htmlx', '/logon/LogonPoint/other.html']) expect(decide(target, overrides), target).to.equal('gateway');
+  });
 });

@@ -21,7 +21,7 @@ export type LenientStack = {
 export const ALICE = { login: 'alice', passwd: 'alice-pw-1' };
 
 /** factorgate's own cookies, as a browser holding all of them would send them, with one of the gateway's. */
-export const OWN_COOKIES = ['authkey', 'DeviceKey', 'fg_csrf', 'fg_manage', 'fg_manage_csrf'];
+export const OWN_COOKIES = ['authkey', 'DeviceKey', 'fg_csrf', 'fg_manage', 'fg_manage_csrf', 'fg_retry'];
 export const COOKIE_HEADER = [...OWN_COOKIES.map((name) => `${name}=secret-of-${name}`), 'NSC_TMAS=gateway-own'].join('; ');
 
 /**
