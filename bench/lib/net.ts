@@ -1,17 +1,6 @@
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 
-/** A port free on 127.0.0.1 right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../src/ops/free_port.js';
 
 /** True when a GET to the URL gets any HTTP answer (status below 500). */
 export function httpReady(url: string): Promise<boolean> {

@@ -5,10 +5,11 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { freePort } from '../ops/free_port.js';
 import { edgeSetup, type EdgeOptions } from './setup.js';
 import { nginxConfig } from './nginx.js';
 import { haproxyConfig } from './haproxy.js';
@@ -141,16 +142,6 @@ http {
 `;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function untilListening(child: ChildProcess, port: number, failure: () => string): Promise<void> {
   for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
