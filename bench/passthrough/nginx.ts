@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startChild, type Child } from '../lib/proc.js';
 import { httpReady } from '../lib/net.js';
+import { nginxMainAround } from '../../src/edge/run_edge.js';
 
 // Debian's nginx as the reference proxy: a generated config in a temp dir, 127.0.0.1 only,
 // two workers, keep-alive to the upstream, the same X-Forwarded-* headers factorgate sets, no
@@ -12,19 +13,7 @@ import { httpReady } from '../lib/net.js';
 export type NginxOptions = { upstreamPort: number; port: number; workers: number; cpus?: string };
 
 export function nginxConfig(dir: string, o: NginxOptions): string {
-  return `worker_processes ${o.workers};
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream gateway {
+  return nginxMainAround(dir, o.workers, `upstream gateway {
     server 127.0.0.1:${o.upstreamPort};
     keepalive 64;
   }
@@ -40,9 +29,7 @@ http {
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Port $server_port;
     }
-  }
-}
-`;
+  }`);
 }
 
 export async function startNginx(o: NginxOptions): Promise<Child & { cleanup(): Promise<void> }> {

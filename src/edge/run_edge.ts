@@ -124,6 +124,15 @@ export async function startEdgeProxy(kind: EdgeKind, config: Config, options: Ed
 
 /** nginx's main file around the generated one: everything in `dir`, in the foreground, with the `pcre_jit on;` the generated file asks for. */
 function nginxMain(dir: string, workers: number): string {
+  return nginxMainAround(dir, workers, `include ${dir}/factorgate-edge.conf;`);
+}
+
+/**
+ * An nginx main file for a private instance: its pid, log and temporary files all in `dir`, in
+ * the foreground, no access log, with `httpBlock` inside `http { }`. The bench runs its plain
+ * reference nginx in the same frame, so that only the http block differs between the two.
+ */
+export function nginxMainAround(dir: string, workers: number, httpBlock: string): string {
   return `worker_processes ${workers};
 pcre_jit on;
 daemon off;
@@ -137,7 +146,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  include ${dir}/factorgate-edge.conf;
+  ${httpBlock}
 }
 `;
 }
