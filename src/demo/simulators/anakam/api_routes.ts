@@ -10,7 +10,7 @@ import { buildXml, parseChallengeRequest } from './xml.js';
 export type ApiDeps = { state: AnakamState; outbox: Outbox; calls: CallLog; options: ResolvedAnakamOptions };
 
 /**
- * Contract 2 below /tfa/api (mounted there, after the fault and Basic-auth middleware):
+ * docs/design.md, "The Anakam API", below /tfa/api (mounted there, after the fault and Basic-auth middleware):
  *   POST {version}/{tenant}/auth?applicationKey=&userKey=   -> <authResponse>
  *   PUT  {version}/{tenant}/challenge/{authKey}             -> <challengeResponse>
  * Errors answer with an HTTP status and no XML: 400 malformed, 404 unknown or used-up key,

@@ -3,7 +3,7 @@ import { SimulatorServer } from '../http_server.js';
 import { localOnly } from '../local_only.js';
 import { apiRoutes } from './api_routes.js';
 import { applyFault } from './apply_fault.js';
-import { basicAuth } from './basic_auth.js';
+import { basicAuth } from '../basic_auth.js';
 import { CallLog, type AnakamCall } from './calls.js';
 import { controlRoutes } from '../control_routes.js';
 import { checkFault, type ActiveFault, type AnakamFault } from './faults.js';
@@ -38,7 +38,7 @@ export class AnakamSimulator {
     app.disable('x-powered-by');
     app.set('etag', false);
     const deps = { state: this.state, outbox: this.messages, calls: this.log, options };
-    app.use('/tfa/api', applyFault(() => this.active), basicAuth(options.apiUser, options.apiPassword), apiRoutes(deps));
+    app.use('/tfa/api', applyFault(() => this.active), basicAuth(options.apiUser, options.apiPassword, 'tfa'), apiRoutes(deps));
     app.use(localOnly());
     app.get('/', (_req, res) => res.redirect(302, '/outbox'));
     app.use(outboxRoutes(this.messages));

@@ -13,7 +13,7 @@ export type LoginDeps = { options: ResolvedGatewayOptions; passwords: PasswordCh
 const LOGIN_PAGE = '/vpn/index.html';
 
 /**
- * Contract 1:
+ * The gateway's side of docs/design.md, "The gateway":
  *   GET  /vpn/index.html   the login page (?error=1 shows the error message)
  *   POST /cgi/login        good: 302 to /portal/ with the session cookie; bad: 302 back with ?error=1
  *                          (or as refuseAs says); 403 when requireHeader is set and the post lacks it

@@ -2,7 +2,7 @@ import express from 'express';
 import { SimulatorServer } from '../http_server.js';
 import { localOnly } from '../local_only.js';
 import { applyFault } from './apply_fault.js';
-import { basicAuth } from './basic_auth.js';
+import { basicAuth } from '../basic_auth.js';
 import { controlRoutes } from '../control_routes.js';
 import { checkFault, type ActiveFault, type LinotpFault } from './faults.js';
 import { resolveLinotpOptions, type LinotpSimulatorOptions, type OtpPin, type ResolvedLinotpOptions } from './options.js';
@@ -40,7 +40,7 @@ export class LinotpSimulator {
     app.disable('x-powered-by');
     app.set('etag', false);
     const pins = new PinCheck(options.users, options.otppin);
-    const auth = options.basicAuth ? [basicAuth(options.basicAuth.user, options.basicAuth.password)] : [];
+    const auth = options.basicAuth ? [basicAuth(options.basicAuth.user, options.basicAuth.password, 'linotp')] : [];
     app.use('/validate', readBody(), applyFault(() => this.active), ...auth, validateRoutes({ transactions: this.store, pins, options }));
     app.use(localOnly());
     app.get('/', (_req, res) => res.redirect(302, '/phone'));

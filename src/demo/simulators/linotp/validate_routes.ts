@@ -8,7 +8,7 @@ import type { Step, StepDeps } from './steps.js';
 import { triggerPush } from './trigger_push.js';
 
 /**
- * Contract 3 below /validate (mounted there, after the body reader, the fault and Basic auth):
+ * docs/design.md, "The LinOTP validate API", below /validate (mounted there, after the body reader, the fault and Basic auth):
  *   GET|POST check          without transactionid: trigger a push; with it: check a typed code
  *   GET|POST check_status   where a transaction stands
  * Every answer is HTTP 200 JSON, LinOTP style; a malformed request is result.status false.
