@@ -56,6 +56,45 @@ describe('/manageotp pages', () => {
   });
 });
 
+describe('/manageotp error pages: a way back this user can take', () => {
+  let portal: PortalUnderTest;
+  afterEach(() => portal.close());
+
+  const backLink = (page: string) => /<a class="fg-button" href="([^"]+)">([^<]+)<\/a>/.exec(page)?.slice(1);
+
+  it('before sign-in (a stale form, a lock), back to the sign-in, not to devices they cannot see', async () => {
+    portal = await startPortal({ limits: { loginStartsPerClient: 1 } });
+    const browser = portal.browser();
+    const stale = await browser.post('/manageotp/signin', { username: 'alice', password: PASSWORDS.alice!, csrf: 'not-the-token' });
+    expect(stale.status).to.equal(403);
+    expect(backLink(stale.body)).to.deep.equal(['/manageotp', 'Back to sign-in']);
+    expect(stale.body).not.to.include('your devices');
+    await postPassword(portal.browser(), 'bob', 'wrong');
+    const limited = await postPassword(portal.browser(), 'alice', PASSWORDS.alice!);
+    expect(limited.status).to.equal(429);
+    expect(backLink(limited.body)).to.deep.equal(['/manageotp', 'Back to sign-in']);
+  });
+
+  it('half signed in (a code still owed), back to the sign-in as well', async () => {
+    portal = await startPortal();
+    await portal.seedDevice('alice');
+    const browser = portal.browser();
+    await follow(browser, await postPassword(browser, 'alice', PASSWORDS.alice!));
+    const missing = await browser.get('/manageotp/no-such-page');
+    expect(missing.status).to.equal(404);
+    expect(backLink(missing.body)).to.deep.equal(['/manageotp', 'Back to sign-in']);
+  });
+
+  it('signed in, back to their devices', async () => {
+    portal = await startPortal();
+    const { browser } = await signedIn(portal);
+    const missing = await browser.get('/manageotp/no-such-page');
+    expect(missing.status).to.equal(404);
+    expect(backLink(missing.body)).to.deep.equal(['/manageotp', 'Back to your devices']);
+    expect(missing.body).to.include('There is nothing here.');
+  });
+});
+
 describe('/manageotp written as a link', () => {
   it('links each mention, escapes the rest, and leaves longer paths alone', () => {
     expect(withPortalLinks('Add one at /manageotp first.').value).to.equal('Add one at <a href="/manageotp">/manageotp</a> first.');
