@@ -81,6 +81,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const anakam = anakamConfig && new AnakamProvider({
     client: new AnakamClient({ ...anakamConfig, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
     method: anakamConfig.method,
+    otherMethod: anakamConfig.otherMethod,
     registrationHours: anakamConfig.registrationHours,
     logger,
     now,
