@@ -35,6 +35,17 @@ describe('/manageotp sign-in', () => {
     expect(portal.logs.lines.filter((l) => l.event === 'manageotp_signin_failed').map((l) => l.reason)).to.deep.equal(['password', 'password']);
   });
 
+  it('echoes a refused name only escaped, and one that could carry markup not at all', async () => {
+    const quoted = await postPassword(portal.browser(), "o'brien", 'wrong-password');
+    expect(quoted.body).to.include('value="o&#39;brien"').and.not.include("o'brien");
+    for (const username of ['"><script>alert(1)</script>', 'a"b', 'a<b', 'a&b']) {
+      const reply = await postPassword(portal.browser(), username, 'wrong-password');
+      expect(reply.status, username).to.equal(400);
+      expect(reply.body, username).not.to.include(username);
+    }
+    expect(portal.passwordChecks.map((c) => c.username)).to.deep.equal(["o'brien"]);
+  });
+
   it('refuses credentials of the wrong type before asking the directory', async () => {
     const browser = portal.browser();
     const page = await browser.get('/manageotp');
