@@ -1,7 +1,6 @@
 import { html } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import { MFA_PATHS } from '../../http/paths.js';
-import { withPortalLinks } from '../../http/portal_link.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
 import { anotherWay, cancelForm } from './controls.js';
@@ -12,7 +11,7 @@ export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?
   const message = noticeText(notice);
   return page('Enter your passcode', html`
 <h1>Enter your passcode</h1>
-<p>${challenge.destination ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : challenge.prompt ? withPortalLinks(challenge.prompt) : 'We sent you a passcode.'}</p>
+<p>${challenge.destination ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : challenge.prompt ?? 'We sent you a passcode.'}</p>
 ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
 <form method="post" action="${MFA_PATHS.step}" class="fg-form">
   <input type="hidden" name="csrf" value="${csrf}">
