@@ -81,6 +81,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const anakam = anakamConfig && new AnakamProvider({
     client: new AnakamClient({ ...anakamConfig, logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) }),
     method: anakamConfig.method,
+    otherMethod: anakamConfig.otherMethod,
     registrationHours: anakamConfig.registrationHours,
     logger,
     now,
@@ -161,7 +162,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   const frontDoor = createServer({
     app, table, logger, trustProxy: config.trustProxy, loginPage: gw.loginPage, keepAliveMs: config.listen.keepAliveSeconds * 1000,
-    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config.cookies) }),
+    passthrough: gatewayProxy({ gatewayUrl: gw.url, agent, logger, ownCookies: ownCookieNames(config.cookies), loginPage: gw.loginPage }),
     accessLog: config.log.access,
     onPassthrough: (status, seconds) => metrics.passthroughSeconds.observe({ status }, seconds),
   });

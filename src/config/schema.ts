@@ -92,6 +92,7 @@ export const configSchema = z.object({
     apiPassword: z.string().min(1).describe('API password (FACTORGATE_ANAKAM_API_PASSWORD or FACTORGATE_ANAKAM_API_PASSWORD_FILE).'),
     applicationKey: z.string().max(256).default('/').describe('applicationKey sent when acquiring an auth key.'),
     method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
+    otherMethod: z.boolean().default(true).describe('A user with no destination for method (only a phone number where method is EMAIL, say) gets the passcode by the other method; false refuses them (method_unavailable).'),
     registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
     timeoutMs: z.number().int().min(100).max(60_000).default(ANAKAM_TIMEOUT_MS).describe('Time allowed for each whole callout, the reply read to its end (cut short by the login deadline).'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),

@@ -1,3 +1,4 @@
+import { readTypedCode } from '../typed_code.js';
 import type { LoginSchema } from './schema.js';
 
 // Reads a posted form against a factor's login schema before any action sees it. Type confusion
@@ -25,8 +26,9 @@ export function readLoginFields(schema: LoginSchema, body: unknown, maxLength = 
     if (value === undefined) return { ok: false, field: field.name, why: 'missing' };
     if (typeof value !== 'string') return { ok: false, field: field.name, why: 'not_text' };
     if (value.length > maxLength) return { ok: false, field: field.name, why: 'too_long' };
-    // A code is often typed or pasted with spaces ("123 456").
-    const text = field.type === 'otp' ? value.replace(/\s+/g, '') : value;
+    // A code is read as every typed code is (src/typed_code.ts); one too long to be a code is refused.
+    const text = field.type === 'otp' ? readTypedCode(value) : value;
+    if (text === undefined) return { ok: false, field: field.name, why: 'too_long' };
     if (text === '') return { ok: false, field: field.name, why: 'missing' };
     fields.set(field.name, text);
   }

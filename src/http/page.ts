@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { MFA_PATHS } from './paths.js';
+import { withPortalLinks } from './portal_link.js';
 
 // The frame of every page factorgate serves itself (the login's pages without the script, the
 // /manageotp portal, failures): the same look as the dialog, from the same stylesheet. No script,
@@ -37,6 +38,6 @@ ${options.header ?? ''}${body}
 export function failurePage(title: string, message: string, backTo: string, backLabel = 'Back to the login page'): string {
   return page(title, html`
 <h1>${title}</h1>
-<p class="fg-message" role="alert">${message}</p>
+<p class="fg-message" role="alert">${withPortalLinks(message)}</p>
 <p><a class="fg-button" href="${backTo}">${backLabel}</a></p>`);
 }

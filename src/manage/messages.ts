@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import { FactorgateError, errorCatalog } from '../errors.js';
 
 // What a page says after a redirect (post/redirect/get). Only these codes travel in the query,
-// never a value from the request, so nothing typed is ever echoed back.
+// never a value from the request, so nothing typed is echoed back through a URL. (A refused
+// sign-in is answered with the form itself, the typed name in it, escaped: steps/show_home.ts.)
 
 export type Message = { kind: 'ok' | 'error'; text: string };
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FactorgateError } from '../errors.js';
 import { body } from '../http/request.js';
+import { readTypedCode } from '../typed_code.js';
 import { ManageCookies } from './cookies.js';
 import { BASE, type ManageDeps } from './deps.js';
 import { redirectWith } from './messages.js';
@@ -47,3 +48,6 @@ export function field(req: Request, name: string): string | undefined {
   const value = body(req)[name];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** The code typed in the form, read as the login reads one (src/typed_code.ts): "123 456" is 123456. */
+export const typedCode = (req: Request): string | undefined => readTypedCode(body(req).code);

@@ -46,6 +46,6 @@ export function manageOtpRoutes(deps: ManageDeps): Router {
   router.post(`${BASE}/passkeys/:id/remove`, removePasskey(portal));
 
   router.use(BASE, notFound);
-  router.use(BASE, refuse(deps.logger));
+  router.use(BASE, refuse(portal));
   return router;
 }

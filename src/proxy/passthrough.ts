@@ -3,6 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { IDLE_SOCKET_MS } from '../outbound/http_client.js';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHandler } from 'http-proxy-middleware';
+import { errorCatalog } from '../errors.js';
+import { failurePage } from '../http/page.js';
 import type { Logger } from '../log.js';
 
 export type GatewayProxyOptions = {
@@ -11,6 +13,8 @@ export type GatewayProxyOptions = {
   logger: Logger;
   /** factorgate's own cookies (ownCookieNames): removed from every request to the gateway. */
   ownCookies: readonly string[];
+  /** The gateway's login page, where the failure page sends the user when the gateway is down. */
+  loginPage: string;
   /** Extra http-proxy-middleware options (the login page uses selfHandleResponse). */
   extra?: Partial<Options>;
 };
@@ -88,8 +92,9 @@ export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }
         logger.warn({ event: 'passthrough_error', cause: code, method: req.method, path: (req.url ?? '').split('?', 1)[0]!.slice(0, 256) }, 'gateway unreachable for pass-through');
         if (isResponse(target)) {
           if (!target.headersSent) {
-            target.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-            target.end('The gateway is not answering right now. Try again in a few minutes.\n');
+            // The styled page, as every failure of factorgate's: what happened, and the way back.
+            target.writeHead(502, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY' });
+            target.end(failurePage('Sign-in unavailable', errorCatalog.gateway_unavailable.message, options.loginPage, 'Try again from the login page'));
           } else {
             target.destroy();
           }

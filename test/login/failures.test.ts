@@ -122,9 +122,20 @@ describe('login failures fail closed', () => {
     expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'tfa_protocol', 502);
   });
 
-  it('no e-mail or phone for the user: METHOD_UNAVAILABLE', async () => {
-    const tfa = new AnakamScript().auth('alice', KEY).step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE');
+  it('no e-mail or phone for the user: METHOD_UNAVAILABLE for both methods', async () => {
+    const tfa = new AnakamScript().auth('alice', KEY).step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE').step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE');
     expectFailedLogin(h, await startLogin(h.browser(), 'alice', 'alice-pw'), 'method_unavailable', 403);
+    expect(tfa.bodies.map((b) => /<method>([A-Z]+)<\/method>/.exec(b)?.[1])).to.deep.equal(['EMAIL', 'SMS']);
+    tfa.done();
+  });
+
+  it('a user with only a phone, where e-mail is configured, gets the passcode by SMS', async () => {
+    const tfa = new AnakamScript().auth('alice', KEY).step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE').step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED')
+      .step(KEY, 'GET_PARAMS', 'PASSCODE_SENT', { destination: '+1 *** *** 9876' });
+    const started = await startLogin(h.browser(), 'alice', 'alice-pw');
+    expect(started.json()).to.deep.include({ status: 'challenge' });
+    expect(tfa.bodies.map((b) => /<method>([A-Z]+)<\/method>/.exec(b)?.[1])).to.deep.equal(['EMAIL', 'SMS', undefined]);
+    expect(h.logs.lines.find((l) => l.event === 'anakam_other_method')).to.include({ user: 'alice', method: 'SMS', configured: 'EMAIL' });
     tfa.done();
   });
 

@@ -19,18 +19,31 @@ describe('/manageotp sign-in', () => {
     expect(portal.logs.lines.find((l) => l.event === 'manageotp_signin')).to.include({ user: 'alice', secondFactor: false });
   });
 
-  it('gives the same answer for a wrong password and an unknown user', async () => {
+  it('gives the same answer for a wrong password and an unknown user: the form again, the name kept', async () => {
     const replies = [];
     for (const [user, password] of [['alice', 'wrong-password'], ['mallory', 'any-password']] as const) {
       const browser = portal.browser();
       const reply = await postPassword(browser, user, password);
-      const page = await follow(browser, reply);
-      replies.push({ status: reply.status, location: reply.headers.get('location'), cookies: reply.setCookies.map((c) => c.split('=')[0]), page: page.body.replace(/value="[^"]+"/g, '') });
+      expect(reply.body).to.include(`id="fg-username" name="username" autocomplete="username" maxlength="256" required value="${user}">`);
+      replies.push({ status: reply.status, location: reply.headers.get('location'), cookies: reply.setCookies.map((c) => c.split('=')[0]), page: reply.body.replace(/value="[^"]+"/g, '') });
     }
     expect(replies[0]).to.deep.equal(replies[1]);
-    expect(replies[0]!.location).to.equal('/manageotp?m=signin_failed');
+    expect(replies[0]!.status).to.equal(200);
     expect(replies[0]!.page).to.include('The user name or password was not accepted').and.include('action="/manageotp/signin"');
+    // Only the password is typed again: it has the focus, and nothing of it is on the page.
+    expect(replies[0]!.page).to.include('type="password" autocomplete="current-password" maxlength="1024" required autofocus>').and.not.include('wrong-password');
     expect(portal.logs.lines.filter((l) => l.event === 'manageotp_signin_failed').map((l) => l.reason)).to.deep.equal(['password', 'password']);
+  });
+
+  it('echoes a refused name only escaped, and one that could carry markup not at all', async () => {
+    const quoted = await postPassword(portal.browser(), "o'brien", 'wrong-password');
+    expect(quoted.body).to.include('value="o&#39;brien"').and.not.include("o'brien");
+    for (const username of ['"><script>alert(1)</script>', 'a"b', 'a<b', 'a&b']) {
+      const reply = await postPassword(portal.browser(), username, 'wrong-password');
+      expect(reply.status, username).to.equal(400);
+      expect(reply.body, username).not.to.include(username);
+    }
+    expect(portal.passwordChecks.map((c) => c.username)).to.deep.equal(["o'brien"]);
   });
 
   it('refuses credentials of the wrong type before asking the directory', async () => {

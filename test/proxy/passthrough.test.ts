@@ -53,11 +53,13 @@ describe('pass-through to the gateway', () => {
     expect(echoed).to.equal('ping-through-factorgate');
   });
 
-  it('answers 502 with a plain message when the gateway is down, and keeps serving', async () => {
+  it('answers 502 with the styled failure page when the gateway is down, and keeps serving', async () => {
     await h.gateway.close();
     const reply = await h.browser().get('/echo');
     expect(reply.status).to.equal(502);
-    expect(reply.body).to.include('The gateway is not answering');
+    expect(reply.headers.get('content-type')).to.equal('text/html; charset=utf-8');
+    expect(reply.body).to.include('<link rel="stylesheet" href="/mfa/static/factorgate.css">').and.include('<main class="fg-card">')
+      .and.include('The gateway is not answering').and.include('<a class="fg-button" href="/vpn/index.html">Try again from the login page</a>');
     expect(h.logs.lines.some((l) => l.event === 'passthrough_error')).to.equal(true);
     expect((await h.browser().get('/healthz')).status).to.equal(200);
   });

@@ -45,7 +45,10 @@ describe('security: one identity per user', () => {
       it(`${typed} with alice's password reaches no "Add a device": the name is refused with what to type`, async () => {
         h = await startHarness({ otp: { sqlite: { path } } }, { clock, anakam: false });
         const browser = h.browser();
-        const page = await follow(browser, await portalSignIn(browser, typed, 'alice-pw'));
+        // The refused name comes back in the form itself, with what to type: no session is made.
+        const page = await portalSignIn(browser, typed, 'alice-pw');
+        expect(page.status).to.equal(200);
+        expect(page.setCookies.some((c) => c.startsWith('fg_manage='))).to.equal(false);
         expect(page.body).not.to.include('Add a device');
         expect(page.body).to.match(/without a domain|ordinary letters/);
         expect(h.gateway.logins, 'the password is not even checked').to.deep.equal([]);

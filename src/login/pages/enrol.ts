@@ -1,14 +1,10 @@
 import { html } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import { MFA_PATHS } from '../../http/paths.js';
+import { setupKeyHtml } from '../../http/setup_key.js';
 import type { Notice } from '../views.js';
 import { cancelForm } from './controls.js';
 import { noticeText } from './notices.js';
-
-/** The key of an otpauth:// URI in groups of four, for typing into an app by hand. */
-export function setupKey(uri: string): string {
-  return (new URL(uri).searchParams.get('secret') ?? '').replace(/(.{4})(?=.)/g, '$1 ');
-}
 
 /** A first authenticator app, registered during the login: the QR code, the key, and the first code. */
 export function enrolPage(setupUri: string, csrf: string, notice?: Notice): string {
@@ -18,7 +14,7 @@ export function enrolPage(setupUri: string, csrf: string, notice?: Notice): stri
 <p>Your account has no authenticator app yet. Scan this code with one (such as FreeOTP, Google Authenticator or Microsoft Authenticator), then enter the 6-digit code it shows.</p>
 ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
 <p><img class="fg-qr" src="${MFA_PATHS.enrolQr}" alt="QR code for your authenticator app" width="220" height="220"></p>
-<p><a href="${setupUri}">Open it in an authenticator app on this device</a>, or type this key: <code class="fg-key">${setupKey(setupUri)}</code></p>
+<p><a href="${setupUri}">Open it in an authenticator app on this device</a>, or type this key: ${setupKeyHtml(setupUri)}</p>
 <form method="post" action="${MFA_PATHS.step}" class="fg-form">
   <input type="hidden" name="csrf" value="${csrf}">
   <label for="fg-passcode">Code from the app</label>

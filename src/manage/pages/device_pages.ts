@@ -1,8 +1,9 @@
 import type { OtpDevice } from '../../otp/device_store.js';
 import { MAX_DEVICE_NAME } from '../../otp/device_store.js';
 import { html, type SafeHtml } from '../../http/html.js';
+import { setupKeyHtml } from '../../http/setup_key.js';
 import { BASE } from '../deps.js';
-import type { Message } from '../messages.js';
+import { MESSAGES, type Message } from '../messages.js';
 import type { PortalSession } from '../session.js';
 import { codeField, csrfField, layout, messageBox, when } from './layout.js';
 
@@ -11,6 +12,8 @@ const path = (device: OtpDevice) => `${BASE}/devices/${device.id}`;
 
 /** An active device: test a code, rename, remove. */
 export function devicePage(session: PortalSession, device: OtpDevice, message?: Message): string {
+  // The field to correct has the focus: the name after a refused name, else the code.
+  const nameRefused = message === MESSAGES.name_invalid;
   return layout(device.name, html`
 <h1>${device.name}</h1>
 <p>Added ${when(device.createdAt)}. Last used ${when(device.lastUsedAt)}.</p>
@@ -18,11 +21,11 @@ ${messageBox(message)}
 <h2>Test</h2>
 <form method="post" action="${path(device)}/test" class="fg-form">
   ${csrfField(session.csrf)}
-  ${codeField('fg-test-code', 'Code the app shows now')}
+  ${codeField('fg-test-code', 'Code the app shows now', nameRefused ? undefined : message)}
   <button type="submit">Test</button>
 </form>
 <h2>Rename</h2>
-${renameForm(session, device)}
+${renameForm(session, device, nameRefused)}
 <h2>Remove</h2>
 <p><a class="fg-button fg-danger" href="${path(device)}/remove">Remove this device</a></p>
 ${back}`, session);
@@ -36,15 +39,20 @@ ${messageBox(message)}
 <ol class="fg-steps">
   <li>Open your authenticator app and choose to add an account by scanning a QR code.</li>
   <li>Scan this code:
-    <figure class="fg-qr" role="img" aria-label="QR code of the setup link">${qrSvg}</figure>
-    On the phone itself, <a href="${uri}">open the setup link</a> instead, or copy it into the app:
-    <code class="fg-uri">${uri}</code>
+    <div class="fg-setup">
+      <figure class="fg-qr" role="img" aria-label="QR code of the setup link">${qrSvg}</figure>
+      <div class="fg-setup-key">
+        <p><strong>Can't scan? Enter this key</strong> in the app (choose to enter a setup key; the type is time-based):</p>
+        <p>${setupKeyHtml(uri, 'fg-setup-key')}</p>
+        <p>On this phone? <a href="${uri}">Open the setup link</a> in the app instead.</p>
+      </div>
+    </div>
   </li>
   <li>Enter the code the app now shows for this account. The device is used at sign-in only after this.</li>
 </ol>
 <form method="post" action="${path(device)}/confirm" class="fg-form">
   ${csrfField(session.csrf)}
-  ${codeField('fg-confirm-code', 'Code from the app')}
+  ${codeField('fg-confirm-code', 'Code from the app', message)}
   <button type="submit">Finish setup</button>
 </form>
 <p><a href="${path(device)}/remove">Cancel and remove this device</a></p>
@@ -72,11 +80,11 @@ export function removePage(session: PortalSession, device: OtpDevice): string {
 <p><a href="${device.active ? path(device) : BASE}">Keep it</a></p>`, session);
 }
 
-function renameForm(session: PortalSession, device: OtpDevice): SafeHtml {
+function renameForm(session: PortalSession, device: OtpDevice, refused: boolean): SafeHtml {
   return html`<form method="post" action="${path(device)}/rename" class="fg-form">
   ${csrfField(session.csrf)}
   <label for="fg-rename">New name</label>
-  <input id="fg-rename" name="name" maxlength="${MAX_DEVICE_NAME}" value="${device.name}" required>
+  <input id="fg-rename" name="name" maxlength="${MAX_DEVICE_NAME}" value="${device.name}" required${refused ? html` autofocus aria-invalid="true" aria-describedby="fg-error"` : ''}>
   <button type="submit">Rename</button>
 </form>`;
 }

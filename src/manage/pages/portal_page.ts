@@ -22,9 +22,9 @@ ${devices.length === 0
 <tbody>
 ${devices.map((d) => html`<tr>
   <td><a href="${BASE}/devices/${d.id}">${d.name}</a></td>
-  <td>${when(d.createdAt)}</td>
-  <td>${when(d.lastUsedAt)}</td>
-  <td>${d.active ? 'active' : html`<span class="fg-pending">setup not finished</span>`}</td>
+  <td data-label="Added">${when(d.createdAt)}</td>
+  <td data-label="Last used">${when(d.lastUsedAt)}</td>
+  <td data-label="Status">${d.active ? 'active' : html`<span class="fg-pending">setup not finished</span>`}</td>
   <td class="fg-actions"><a href="${BASE}/devices/${d.id}">${d.active ? 'Test or rename' : 'Setup'}</a>
     <a href="${BASE}/devices/${d.id}/remove">Remove</a></td>
 </tr>`)}
@@ -50,8 +50,8 @@ ${passkeys.length === 0 ? html`<p>You have no passkey or security key yet.</p>` 
 <tbody>
 ${passkeys.map((p) => html`<tr>
   <td>${p.name}</td>
-  <td>${when(p.createdAt)}</td>
-  <td>${when(p.lastUsedAt)}</td>
+  <td data-label="Added">${when(p.createdAt)}</td>
+  <td data-label="Last used">${when(p.lastUsedAt)}</td>
   <td class="fg-actions"><form method="post" action="${BASE}/passkeys/${p.id}/rename" class="fg-inline">${csrfField(session.csrf)}
     <label class="fg-sr" for="fg-rename-${p.id}">New name</label><input id="fg-rename-${p.id}" name="name" maxlength="${MAX_DEVICE_NAME}" required value="${p.name}">
     <button type="submit" class="fg-link">Rename</button></form>

@@ -4,8 +4,8 @@ import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';
 import { codeField, csrfField, layout, messageBox } from './layout.js';
 
-/** Step one: the directory password. */
-export function signInPage(formToken: string, message?: Message): string {
+/** Step one: the directory password. After a refusal the name typed stays, and the password has the focus. */
+export function signInPage(formToken: string, message?: Message, username?: string): string {
   return layout('Manage your authenticator apps', html`
 <h1>Manage your authenticator apps</h1>
 <p>Sign in to add, test, rename or remove the devices that give you sign-in codes.</p>
@@ -13,9 +13,9 @@ ${messageBox(message)}
 <form method="post" action="${BASE}/signin" class="fg-form">
   ${csrfField(formToken)}
   <label for="fg-username">User name</label>
-  <input id="fg-username" name="username" autocomplete="username" maxlength="256" required autofocus>
+  <input id="fg-username" name="username" autocomplete="username" maxlength="256" required${username ? html` value="${username}"` : html` autofocus`}>
   <label for="fg-password">Password</label>
-  <input id="fg-password" name="password" type="password" autocomplete="current-password" maxlength="1024" required>
+  <input id="fg-password" name="password" type="password" autocomplete="current-password" maxlength="1024" required${username ? html` autofocus` : ''}>
   <button type="submit">Sign in</button>
 </form>`);
 }
@@ -33,7 +33,7 @@ ${passkey ? html`<form method="post" action="${BASE}/passkey-signin/options" cla
 </form>` : ''}
 <form method="post" action="${BASE}/code" class="fg-form">
   ${csrfField(session.csrf)}
-  ${codeField('fg-code', 'Code')}
+  ${codeField('fg-code', 'Code', message, true)}
   <button type="submit">Continue</button>
 </form>
 <form method="post" action="${BASE}/signout" class="fg-inline">

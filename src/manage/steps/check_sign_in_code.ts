@@ -3,7 +3,7 @@ import { checkCode, wrongCode } from '../../otp/check_code.js';
 import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
 import { redirectWith } from '../messages.js';
-import { field, withSession, type Portal } from '../portal.js';
+import { type Portal, typedCode, withSession } from '../portal.js';
 
 /** POST /manageotp/code: the second factor of a user who has a device. Only then may devices change. */
 export function checkSignInCode(portal: Portal): RequestHandler {
@@ -11,7 +11,7 @@ export function checkSignInCode(portal: Portal): RequestHandler {
   return withSession(portal, 'second_factor', async (req, res, session) => {
     const { ip } = client(req);
     const { user } = session;
-    const result = await deps.limits.guess(user, () => checkCode(otpDeps(deps), user, field(req, 'code'), { clientIp: ip, via: 'manageotp' }), wrongCode);
+    const result = await deps.limits.guess(user, () => checkCode(otpDeps(deps), user, typedCode(req), { clientIp: ip, via: 'manageotp' }), wrongCode);
     if (result.outcome === 'success') {
       // ASVS 3.2.1: a new session id once both factors are in.
       await sessions.end(req, res);

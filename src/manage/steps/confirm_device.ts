@@ -4,7 +4,7 @@ import { wrongCode } from '../../otp/check_code.js';
 import { client } from '../../http/request.js';
 import { BASE, otpDeps } from '../deps.js';
 import { redirectWith } from '../messages.js';
-import { deviceIdOf, devicePath, field, withSession, type Portal } from '../portal.js';
+import { deviceIdOf, devicePath, type Portal, typedCode, withSession } from '../portal.js';
 
 /** POST /manageotp/devices/:id/confirm: the first code from the new device makes it active. */
 export function confirmDevice(portal: Portal): RequestHandler {
@@ -18,7 +18,7 @@ export function confirmDevice(portal: Portal): RequestHandler {
     if (session.enrolling !== id) return redirectWith(res, devicePath(id)); // shows "remove it and add it again"
     // Another session may have set up devices meanwhile: the limit holds at activation too.
     if ((await deps.store.list(session.user)).filter((d) => d.active).length >= deps.maxDevices) return redirectWith(res, BASE, 'too_many');
-    const result = await deps.limits.guess(session.user, () => confirmFirstCode(otpDeps(deps), session.user, id, field(req, 'code')), wrongCode);
+    const result = await deps.limits.guess(session.user, () => confirmFirstCode(otpDeps(deps), session.user, id, typedCode(req)), wrongCode);
     if (result.outcome === 'success') {
       delete session.enrolling;
       await sessions.save(session);

@@ -1,7 +1,7 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { FORM_COOKIE, readCookie } from '../cookies.js';
 import { issueSignInToken, signInTokenMatches } from '../form_token.js';
-import { messageOf } from '../messages.js';
+import { messageOf, type Message } from '../messages.js';
 import { signInCodePage, signInPage } from '../pages/sign_in_pages.js';
 import { portalPage } from '../pages/portal_page.js';
 import type { Portal } from '../portal.js';
@@ -12,13 +12,7 @@ export function showHome(portal: Portal): RequestHandler {
   return async (req, res) => {
     const session = await portal.sessions.read(req);
     const message = messageOf(req);
-    if (!session) {
-      // A token this browser already holds is kept, so a second open tab's form still posts.
-      const held = readCookie(req, FORM_COOKIE);
-      const token = held && signInTokenMatches(deps.keyring, held, held) ? held : issueSignInToken(deps.keyring);
-      portal.cookies.setFormToken(res, token);
-      return void res.type('html').send(signInPage(token, message));
-    }
+    if (!session) return sendSignInPage(portal, req, res, message);
     if (session.stage === 'second_factor') {
       const passkey = deps.webauthn !== undefined && (await deps.webauthn.store.listPasskeys(session.user)).length > 0;
       return void res.type('html').send(signInCodePage(session, message, passkey));
@@ -27,4 +21,13 @@ export function showHome(portal: Portal): RequestHandler {
     const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials };
     res.type('html').send(portalPage(session, devices, deps.maxDevices, message, passkeys));
   };
+}
+
+/** The sign-in form, with the name typed before when it was refused (never the password). */
+export function sendSignInPage(portal: Portal, req: Request, res: Response, message?: Message, username?: string): void {
+  // A token this browser already holds is kept, so a second open tab's form still posts.
+  const held = readCookie(req, FORM_COOKIE);
+  const token = held && signInTokenMatches(portal.deps.keyring, held, held) ? held : issueSignInToken(portal.deps.keyring);
+  portal.cookies.setFormToken(res, token);
+  res.type('html').send(signInPage(token, message, username));
 }

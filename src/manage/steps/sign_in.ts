@@ -5,7 +5,8 @@ import { body, client } from '../../http/request.js';
 import { FORM_COOKIE, readCookie } from '../cookies.js';
 import { BASE } from '../deps.js';
 import { signInTokenMatches } from '../form_token.js';
-import { redirectWith, userNameMessage } from '../messages.js';
+import { MESSAGES, redirectWith, userNameMessage } from '../messages.js';
+import { sendSignInPage } from './show_home.js';
 import type { Portal } from '../portal.js';
 
 /**
@@ -30,7 +31,7 @@ export function signIn(portal: Portal): RequestHandler {
       const message = userNameMessage(err);
       if (!message) throw err;
       deps.logger.info({ event: 'manageotp_signin_failed', clientIp: who.ip, reason: message }, 'portal sign-in refused: the user name is not in a form this site accepts');
-      return redirectWith(res, BASE, message);
+      return sendSignInPage(portal, req, res, MESSAGES[message], username);
     }
     await deps.limits.admitStart(typed.key, who.ip);
     // ASVS 3.2.1: whatever this browser held before ends here; a new session id follows.
@@ -38,8 +39,9 @@ export function signIn(portal: Portal): RequestHandler {
     const checked = await deps.limits.guess(typed.key, () => deps.verifyPassword(typed, password, who), (u) => u === undefined);
     if (!checked) {
       // The same answer for an unknown user as for a wrong password: the check says only "no".
+      // The form comes back at once (no redirect) so the name typed stays and only the password is typed again.
       deps.logger.info({ event: 'manageotp_signin_failed', user: typed.key, clientIp: who.ip, reason: 'password' }, 'portal sign-in refused: password');
-      return redirectWith(res, BASE, 'signin_failed');
+      return sendSignInPage(portal, req, res, MESSAGES.signin_failed, username);
     }
     const user = checked.key;
     // The directory may know the user by another name: that one's lock holds too.

@@ -6,6 +6,8 @@ import { FactorgateError } from '../../errors.js';
 export type AnakamProviderOptions = {
   client: AnakamClient;
   method: 'EMAIL' | 'SMS';
+  /** When the user has no destination for `method`, send by the other one before giving up. */
+  otherMethod: boolean;
   registrationHours: number;
   logger: Logger;
   now: () => number;
@@ -91,14 +93,24 @@ export class AnakamProvider implements SecondFactorProvider {
     this.options.client.close();
   }
 
+  /**
+   * The configured method first; a user the server has no destination for by it (only a phone,
+   * say, where e-mail is configured) is sent the passcode by the other, when otherMethod allows.
+   * Only the server's own destinations are ever used: nothing the user typed picks one.
+   */
   private async sendPasscode(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
-    const { client, method } = this.options;
+    const { client, method, otherMethod } = this.options;
     const authKey = this.authKeyOf(state);
-    const selected = await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method }, ctx.deadline);
-    if (selected.status === 'methodUnavailable') return { outcome: 'fail', state, reason: 'method_unavailable', canRetry: false };
-    this.expect(selected, ['methodSelected'], 'selectMethod');
-    const sent = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
-    return this.passcodeSent(sent, state);
+    const methods = otherMethod ? [method, method === 'EMAIL' ? 'SMS' : 'EMAIL'] as const : [method];
+    for (const [i, each] of methods.entries()) {
+      const selected = await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method: each }, ctx.deadline);
+      if (selected.status === 'methodUnavailable') continue;
+      this.expect(selected, ['methodSelected'], 'selectMethod');
+      if (i > 0) this.options.logger.info({ event: 'anakam_other_method', user: ctx.username, method: each, configured: method }, 'no destination for the configured method; the passcode goes by the other');
+      const sent = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
+      return this.passcodeSent(sent, state);
+    }
+    return { outcome: 'fail', state, reason: 'method_unavailable', canRetry: false };
   }
 
   private passcodeSent(reply: ChallengeReply, state: ProviderState): FactorOutcome {

@@ -127,6 +127,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     agent: deps.agent,
     logger: deps.logger,
     ownCookies: deps.ownCookies,
+    loginPage: deps.loginPage,
     extra: {
       selfHandleResponse: true,
       on: {
@@ -142,8 +143,9 @@ export function loginPageHandler(deps: Deps): RequestHandler {
         proxyRes: (gatewayRes, req, res) => {
           void answer(gatewayRes, req as Request, res as Response).catch((err: Error) => {
             deps.logger.error({ event: 'login_page_failed', cause: err.name }, 'the login page could not be served');
-            if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-            res.end();
+            if (res.headersSent) return void res.destroy();
+            res.writeHead(502, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...PAGE_GUARDS });
+            res.end(failurePage('Sign-in unavailable', errorCatalog.gateway_unavailable.message, deps.loginPage));
           });
         },
         // The gateway refused the connection, reset it, or the fetch was dropped by fail() itself.

@@ -168,6 +168,6 @@ export async function addDevice(browser: TestBrowser, csrf: string, name = 'new 
   const added = await browser.post('/manageotp/devices', { name, csrf });
   const setup = await follow(browser, added);
   const id = /\/manageotp\/devices\/([0-9a-f-]+)$/.exec(added.headers.get('location')!)![1]!;
-  const uri = /<code class="fg-uri">([^<]+)<\/code>/.exec(setup.body)![1]!.replaceAll('&amp;', '&');
+  const uri = /<a href="(otpauth:[^"]+)"/.exec(setup.body)![1]!.replaceAll('&amp;', '&');
   return { id, setup, uri, secret: new URL(uri).searchParams.get('secret')! };
 }

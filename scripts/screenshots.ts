@@ -1,0 +1,96 @@
+// Screenshots of factorgate's pages for the README, run by hand (not in CI):
+//
+//   node --import tsx scripts/screenshots.ts [state ...]
+//
+// It starts the demo's servers (the three simulators and factorgate, on free localhost ports),
+// drives Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) through playwright-core into
+// each state below, and writes docs/screenshots/<state>-<width>x<height>.png at each size. With
+// names, only those states. To add a state: one entry in STATES, a function that takes a fresh
+// page of a fresh stack to where the picture is taken.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
+import { launchBrowser } from '../test/e2e/browser.js';
+import { startStack, type Stack } from '../test/e2e/stack.js';
+
+const OUT = join(process.cwd(), 'docs', 'screenshots');
+const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }] as const;
+
+type State = { javaScript?: boolean; open(page: Page, stack: Stack): Promise<void> };
+
+const ERIN = { user: 'erin', password: 'erin-demo-pw' };
+
+const codeFrom = (uri: string): string => new TOTP({ secret: Secret.fromBase32(new URL(uri).searchParams.get('secret')!), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+
+async function manageSignIn(page: Page, stack: Stack): Promise<void> {
+  await page.goto(`${stack.fg.url}/manageotp`);
+  await page.fill('#fg-username', ERIN.user);
+  await page.fill('#fg-password', ERIN.password);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForSelector('button:has-text("Add device")');
+}
+
+/** Adds a device and stops at its setup page (QR code and key); gives the otpauth:// link. */
+async function addApp(page: Page, name: string): Promise<string> {
+  await page.fill('#fg-name', name);
+  await page.click('button:has-text("Add device")');
+  await page.waitForSelector('#fg-setup-key');
+  return (await page.getAttribute('a[href^="otpauth://"]', 'href'))!;
+}
+
+export const STATES: Record<string, State> = {
+  'manageotp-sign-in': {
+    async open(page, stack) {
+      await page.goto(`${stack.fg.url}/manageotp`);
+    },
+  },
+  'manageotp-devices': {
+    async open(page, stack) {
+      await manageSignIn(page, stack);
+      const uri = await addApp(page, 'work phone');
+      await page.fill('#fg-confirm-code', codeFrom(uri));
+      await page.click('button:has-text("Finish setup")');
+      await page.waitForSelector('text=The device is set up');
+    },
+  },
+  'manageotp-add-app': {
+    async open(page, stack) {
+      await manageSignIn(page, stack);
+      await addApp(page, 'work phone');
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in STATES));
+  if (unknown.length > 0) throw new Error(`no such state: ${unknown.join(', ')} (known: ${Object.keys(STATES).join(', ')})`);
+  mkdirSync(OUT, { recursive: true });
+  const browser = await launchBrowser();
+  try {
+    for (const [name, state] of Object.entries(STATES)) {
+      if (wanted.length > 0 && !wanted.includes(name)) continue;
+      for (const size of SIZES) {
+        const stack = await startStack();
+        const context = await browser.newContext({ viewport: size, javaScriptEnabled: state.javaScript ?? true });
+        try {
+          context.setDefaultTimeout(10_000);
+          const page = await context.newPage();
+          await state.open(page, stack);
+          const file = join(OUT, `${name}-${size.width}x${size.height}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          console.log(`wrote ${file}`);
+        } finally {
+          await context.close();
+          await stack.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();
