@@ -124,6 +124,8 @@ export const configSchema = z.object({
       .describe('Wrong passcodes accepted per login before it ends (the server\'s own lockout also applies).'),
     maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),
     maxPasswordLength: z.number().int().min(8).max(1024).default(256).describe('Longest password accepted.'),
+    rememberedBrowsersPerUser: z.number().int().min(1).max(100).default(10)
+      .describe('Remembered browsers (DeviceKey cookies) listed per user; past it the oldest is revoked. Only listed ones skip the second factor.'),
   }).prefault({}),
   limits: limitsSchema.prefault({}),
   cookies: z.object({
