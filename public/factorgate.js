@@ -289,7 +289,9 @@
     var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var passcodeLabel = el('label', { for: 'fg-passcode' }, 'Passcode');
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, cancel);
+    // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
+    var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, 'Lost your device? Use a recovery code'); };
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, recoveryLink(), cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
@@ -297,12 +299,12 @@
     var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code manually');
     var pushAnother = el('button', { id: 'fg-push-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, pushCancel]);
+    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, recoveryLink(), pushCancel]);
 
     var webauthnRetry = el('button', { id: 'fg-webauthn-retry', type: 'button' }, 'Use your key');
     var webauthnAnother = el('button', { id: 'fg-webauthn-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var webauthnCancel = el('button', { id: 'fg-webauthn-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var webauthn = el('div', { id: 'fg-webauthn', class: 'fg-webauthn', hidden: '' }, [webauthnRetry, webauthnAnother, webauthnCancel]);
+    var webauthn = el('div', { id: 'fg-webauthn', class: 'fg-webauthn', hidden: '' }, [webauthnRetry, webauthnAnother, recoveryLink(), webauthnCancel]);
 
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);

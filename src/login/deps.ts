@@ -10,6 +10,7 @@ import type { Metrics } from '../ops/metrics.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Keyring } from '../security/keyring.js';
 import type { Limits } from '../security/limits.js';
+import type { RecoveryCodes } from '../security/recovery_codes.js';
 import type { RememberedBrowsers } from '../security/remembered_browsers.js';
 import type { LoginRecords } from './record.js';
 
@@ -39,4 +40,6 @@ export type LoginDeps = {
   records: LoginRecords;
   /** The remembered browsers (DeviceKey cookies) issued and not revoked. */
   browsers: RememberedBrowsers;
+  /** One-time codes the help desk issues (factorgate admin recovery-code). */
+  recovery: RecoveryCodes;
 };
