@@ -18,6 +18,7 @@ import type { AdminDeps } from './deps.js';
 export type OpenedAdmin = { deps: AdminDeps; close(): Promise<void> };
 
 export async function openAdmin(config: Config, actor: Actor, writeStderr: (text: string) => void): Promise<OpenedAdmin> {
+  const audit = new AdminAudit(actor, auditWriter(config.admin.auditFile, writeStderr), Date.now);
   let store: RedisStore | undefined;
   if (config.store.type === 'redis') {
     store = new RedisStore({ ...config.store.redis });
@@ -27,7 +28,6 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
     }
   }
   const devices = config.otp.enabled ? await openDeviceStore(config.otp) : undefined;
-  const audit = new AdminAudit(actor, auditWriter(config.admin.auditFile, writeStderr), Date.now);
   return {
     deps: adminDeps(config, { store, devices, audit, now: Date.now }),
     async close() {
@@ -55,8 +55,12 @@ export function adminDeps(config: Config, opened: { store?: Store; devices?: Dev
   };
 }
 
-/** The audit file, appended to and readable by its owner alone; standard error without one. */
+/**
+ * The audit file, appended to and readable by its owner alone; standard error without one. A file
+ * that cannot be written stops the command before it acts: no action goes unaudited.
+ */
 function auditWriter(file: string | undefined, writeStderr: (text: string) => void): (line: string) => void {
   if (file === undefined) return writeStderr;
+  appendFileSync(file, '', { mode: 0o600 });
   return (line) => appendFileSync(file, line, { mode: 0o600 });
 }
