@@ -118,6 +118,8 @@
     setMessage(reply);
     ui.enrol.hidden = !enrol;
     ui.resend.hidden = enrol;
+    // A recovery code leads to this enrolment; it is no way out of it.
+    ui.passcodeRecovery.hidden = enrol;
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : 'Passcode';
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -291,7 +293,8 @@
     var passcodeLabel = el('label', { for: 'fg-passcode' }, 'Passcode');
     // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
     var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, 'Lost your device? Use a recovery code'); };
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, recoveryLink(), cancel);
+    var passcodeRecovery = recoveryLink();
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
@@ -314,7 +317,7 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,

@@ -135,6 +135,7 @@ function adminContract(name: string, openStore: () => Promise<Store>): void {
       const browser = h.browser();
       const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
       expect(started.challenge.kind).to.equal('passcode');
+      expect((await browser.get('/mfa/passcode')).body, 'the page without the script offers it too').to.contain('href="/mfa/recovery"');
       const page = await browser.get('/mfa/recovery');
       expect(page.status).to.equal(200);
       expect(page.body).to.contain('name="code"');
