@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
 import { readAdminArgs, runAdminCommand } from '../../src/admin/command.js';
 import { AdminAudit } from '../../src/admin/audit.js';
-import { adminDeps } from '../../src/admin/open.js';
+import { adminDeps, openAdmin } from '../../src/admin/open.js';
 import type { AdminDeps } from '../../src/admin/deps.js';
 import { systemClock } from '../../src/clock.js';
 import { UserNames, userNamesSchema } from '../../src/identity/user_names.js';
@@ -16,7 +17,7 @@ import type { Store } from '../../src/state/store.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
-import { TEST_SECRET } from '../helpers/config.js';
+import { TEST_SECRET, testConfig } from '../helpers/config.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
@@ -265,6 +266,13 @@ describe('the factorgate admin command on the device file alone (store.type memo
 });
 
 describe('factorgate admin without a shared store', () => {
+  it('stops before acting when admin.auditFile cannot be written: no action goes unaudited', async () => {
+    const config = testConfig('http://127.0.0.1:9', { admin: { auditFile: join(tmpdir(), `fg-no-such-directory-${process.pid}`, 'audit.jsonl') } });
+    const opened = await openAdmin(config, { actor: 'a', from: 'b' }, () => undefined).then(() => 'opened', (err: unknown) => err);
+    expect(opened).to.be.instanceOf(Error);
+    expect((opened as NodeJS.ErrnoException).code).to.equal('ENOENT');
+  });
+
   it('refuses the commands on login state when the state lives in another process\'s memory, and says what to set', async () => {
     const deps: AdminDeps = {
       userNames: new UserNames(userNamesSchema.parse({})),

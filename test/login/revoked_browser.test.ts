@@ -70,3 +70,27 @@ describe('on a real redis-server', () => {
     return store;
   });
 });
+
+describe('a remembered browser the store cannot list', () => {
+  let h: Harness;
+  afterEach(async () => { await h?.close(); });
+
+  it('still signs the user in, but sets no DeviceKey, and says why in the log', async () => {
+    const memory = new MemoryStore();
+    // Every store operation works but writing a remembered browser's record.
+    const failing: Store = Object.assign(Object.create(memory) as Store, {
+      set: <T>(key: string, value: T, ttlMs: number) => (key.startsWith('browser:') ? Promise.reject(new Error('store down')) : memory.set(key, value, ttlMs)),
+    });
+    h = await startHarness({}, { store: failing });
+    const browser = h.browser();
+    new AnakamScript()
+      .passcodeSent('alice', SECOND)
+      .step(SECOND, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: 'device-key-for-alice-0001', deviceExpires: new Date(Date.now() + 8 * 3_600_000).toISOString() })
+      .step(SECOND, 'COMPLETE', 'COMPLETE');
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    const done = await browser.postJson('/mfa/passcode', { passcode: '424242', remember: 'on', csrf: started.csrf });
+    expect(done.json().status).to.equal('done');
+    expect(await browser.cookie('DeviceKey')).to.equal(undefined);
+    expect(h.logs.lines.some((l) => l.event === 'remembered_browser_not_recorded' && l.user === 'alice')).to.equal(true);
+  });
+});
