@@ -31,6 +31,11 @@ const RULES = [
   { why: 'the two portals do not reach into each other', from: ['login'], forbid: [folder('manage')] },
   { why: 'the two portals do not reach into each other', from: ['manage'], forbid: [folder('login')] },
   {
+    why: 'the administrator\'s tools work on the stores and the login record alone, never on the portals\' pages or the front door',
+    from: ['admin'],
+    forbid: ['(^|/)login/(?!record\\.js$)', folder('manage'), folder('proxy'), folder('http'), '(^|/)app\\.js$', '(^|/)factorgate\\.js$', pkg('express')],
+  },
+  {
     why: 'the edge configuration is written from the configuration and the guard\'s rules alone, never from the login, the portals or the running app',
     from: ['edge'],
     forbid: [folder('login'), folder('manage'), folder('flows'), folder('providers'), folder('state'), '(^|/)app\\.js$', '(^|/)factorgate\\.js$', pkg('express')],
@@ -39,7 +44,7 @@ const RULES = [
 
 /** The folders of src/ the rules speak of, and everything else under src/ as one more part. */
 const PARTS = ['flows', 'providers/anakam', 'providers/linotp', 'providers/totp', 'providers/webauthn', 'providers', 'state', 'ldap', 'otp', 'outbound', 'gateway',
-  'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo', 'edge'];
+  'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo', 'edge', 'admin'];
 
 const covers = (from, part) => from.some((f) => f === '*' || part === f || part.startsWith(`${f}/`));
 

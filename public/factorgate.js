@@ -118,6 +118,8 @@
     setMessage(reply);
     ui.enrol.hidden = !enrol;
     ui.resend.hidden = enrol;
+    // A recovery code leads to this enrolment; it is no way out of it.
+    ui.passcodeRecovery.hidden = enrol;
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : 'Passcode';
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -289,7 +291,10 @@
     var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var passcodeLabel = el('label', { for: 'fg-passcode' }, 'Passcode');
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, cancel);
+    // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
+    var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, 'Lost your device? Use a recovery code'); };
+    var passcodeRecovery = recoveryLink();
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
@@ -297,12 +302,12 @@
     var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code manually');
     var pushAnother = el('button', { id: 'fg-push-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, pushCancel]);
+    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, recoveryLink(), pushCancel]);
 
     var webauthnRetry = el('button', { id: 'fg-webauthn-retry', type: 'button' }, 'Use your key');
     var webauthnAnother = el('button', { id: 'fg-webauthn-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
     var webauthnCancel = el('button', { id: 'fg-webauthn-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var webauthn = el('div', { id: 'fg-webauthn', class: 'fg-webauthn', hidden: '' }, [webauthnRetry, webauthnAnother, webauthnCancel]);
+    var webauthn = el('div', { id: 'fg-webauthn', class: 'fg-webauthn', hidden: '' }, [webauthnRetry, webauthnAnother, recoveryLink(), webauthnCancel]);
 
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
@@ -312,7 +317,7 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,

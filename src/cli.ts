@@ -32,6 +32,9 @@ const HELP: Readonly<Record<string, string>> = {
   devices: `factorgate devices copy FILE [--config FILE]
   copy every TOTP device of the SQLite FILE into the PostgreSQL store that otp.postgres names
   (README.md, "Where TOTP devices live")`,
+  admin: `factorgate admin users show|devices remove|browsers revoke|unlock|recovery-code|logins list|end ... [--json]
+  The help desk's tools, against the stores the configuration names (Redis, the device
+  database); factorgate admin --help lists them. Each action is audited as one JSON line.`,
   help: `factorgate help [COMMAND]
   This help, or one command's. Also: factorgate COMMAND --help, and factorgate --version.`,
 };
@@ -55,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return runEdgeCommand(argv.slice(1), (t) => process.stdout.write(t), (t) => process.stderr.write(t), process.env);
   }
+  if (argv[0] === 'admin') return adminCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -143,6 +147,32 @@ async function devicesCommand(args: string[], file: string | undefined): Promise
   if (config === undefined) return 2;
   const { runDevicesCommand } = await import('./otp/devices_cli.js');
   return runDevicesCommand(args, config.otp, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}
+
+async function adminCommand(argv: string[]): Promise<number> {
+  const { ADMIN_USAGE, readAdminArgs, runAdminCommand } = await import('./admin/command.js');
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    console.log(ADMIN_USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const read = readAdminArgs(argv);
+  if (typeof read === 'string') {
+    console.error(`factorgate admin: ${read}\n\n${ADMIN_USAGE}`);
+    return 2;
+  }
+  const config = await configOrProblems(read.config);
+  if (config === undefined) return 2;
+  const { hostname, userInfo } = await import('node:os');
+  // Who acts and from where, for the audit line: an SSH session says which address it came from.
+  const ssh = process.env.SSH_CLIENT?.split(' ')[0];
+  const actor = { actor: read.actor ?? userInfo().username, from: `cli@${hostname()}${ssh ? ` (ssh from ${ssh})` : ''}` };
+  const { openAdmin } = await import('./admin/open.js');
+  const opened = await openAdmin(config, actor, (t) => process.stderr.write(t));
+  try {
+    return await runAdminCommand(read.args, opened.deps, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  } finally {
+    await opened.close();
+  }
 }
 
 async function start(file: string | undefined): Promise<number> {

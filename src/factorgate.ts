@@ -9,6 +9,8 @@ import { RedisStore } from './state/redis_store.js';
 import type { Store } from './state/store.js';
 import { LoginRecords } from './login/record.js';
 import { Limits } from './security/limits.js';
+import { RecoveryCodes } from './security/recovery_codes.js';
+import { RememberedBrowsers } from './security/remembered_browsers.js';
 import { UserNames } from './identity/user_names.js';
 import { AnakamClient } from './providers/anakam/client.js';
 import { AnakamProvider } from './providers/anakam/anakam_provider.js';
@@ -118,6 +120,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     // The login's audit line also feeds factorgate_login_duration_seconds: one source for both.
     logger: observeLoginDurations(logger, metrics), metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now, heldSessions), verifyPassword,
+    browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
+    recovery: new RecoveryCodes(store, keyring, now),
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
   const watcher = new PushWatcher({

@@ -125,7 +125,15 @@ export const configSchema = z.object({
       .describe('Wrong passcodes accepted per login before it ends (the server\'s own lockout also applies).'),
     maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),
     maxPasswordLength: z.number().int().min(8).max(1024).default(256).describe('Longest password accepted.'),
+    rememberedBrowsersPerUser: z.number().int().min(1).max(100).default(10)
+      .describe('Remembered browsers (DeviceKey cookies) listed per user; past it the oldest is revoked. Only listed ones skip the second factor.'),
   }).prefault({}),
+  admin: z.object({
+    auditFile: z.string().min(1).optional()
+      .describe('File every administrator action (factorgate admin ...) is appended to, one JSON line each; without it the line goes to standard error.'),
+    recoveryCodeHours: z.number().int().min(1).max(24).default(24)
+      .describe('How long a recovery code from factorgate admin recovery-code stays usable (it is used once, and at most 24 hours).'),
+  }).prefault({}).describe('The help desk\'s tools: factorgate admin on the command line.'),
   limits: limitsSchema.prefault({}),
   cookies: z.object({
     handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),

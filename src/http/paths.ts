@@ -20,6 +20,8 @@ export const MFA_PATHS = {
   enrolQr: `${MFA}/enrol/qr.svg`,
   /** POST: the browser's answer to a passkey's challenge (the assertion, as JSON). */
   webauthn: `${MFA}/webauthn`,
+  /** GET: the form for a help desk's one-time recovery code; POST: the code. */
+  recovery: `${MFA}/recovery`,
   /** The script and styles the login page and every page of factorgate load (public/). */
   static: `${MFA}/static`,
 } as const;

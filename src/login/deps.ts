@@ -10,6 +10,8 @@ import type { Metrics } from '../ops/metrics.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Keyring } from '../security/keyring.js';
 import type { Limits } from '../security/limits.js';
+import type { RecoveryCodes } from '../security/recovery_codes.js';
+import type { RememberedBrowsers } from '../security/remembered_browsers.js';
 import type { LoginRecords } from './record.js';
 
 // What the login needs from the rest of factorgate, built in src/factorgate.ts.
@@ -36,4 +38,8 @@ export type LoginDeps = {
   /** Gateway sessions opened by GATEWAY_PASSWORD, held until the second factor holds. */
   heldSessions: HeldSessions;
   records: LoginRecords;
+  /** The remembered browsers (DeviceKey cookies) issued and not revoked. */
+  browsers: RememberedBrowsers;
+  /** One-time codes the help desk issues (factorgate admin recovery-code). */
+  recovery: RecoveryCodes;
 };

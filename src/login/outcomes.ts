@@ -88,16 +88,32 @@ export class LoginOutcomes {
    * password was checked, or one the replay opens now), and the login ends either way.
    */
   async replay(record: LoginRecord, device: RememberedDevice | undefined, forgetDevice: boolean): Promise<LoginView> {
-    const { records, keyring } = this.deps;
+    const { records } = this.deps;
     records.passed(record);
     try {
       const result = record.sessionHeld ? await this.heldSession(record) : await this.replayPassword(record);
       await records.remove(record.id, 'passed');
       this.audit(record, 'success');
-      const sealed = device ? { value: sealDeviceCredential(keyring, record.username, device.credential, device.expiresAt), expiresAt: device.expiresAt } : undefined;
+      const sealed = device ? await this.remember(record, device) : undefined;
       return { kind: 'done', location: result.location, gatewayCookies: result.cookies, device: sealed, forgetDevice: forgetDevice && !sealed };
     } catch (err) {
       return this.fail(record, asFactorgateError(err), forgetDevice);
+    }
+  }
+
+  /**
+   * The browser the user asked to remember, listed so it can be revoked, and its cookie. Should
+   * the store fail here the sign-in still stands (the gateway has let the user in); the browser
+   * is just not remembered.
+   */
+  private async remember(record: LoginRecord, device: RememberedDevice): Promise<{ value: string; expiresAt: number } | undefined> {
+    const { browsers, keyring, logger } = this.deps;
+    try {
+      const id = await browsers.issue(record.username, { ip: record.clientIp, userAgent: record.userAgent }, device.expiresAt);
+      return { value: sealDeviceCredential(keyring, record.username, device.credential, device.expiresAt, id), expiresAt: device.expiresAt };
+    } catch (err) {
+      logger.warn({ event: 'remembered_browser_not_recorded', user: record.username, clientIp: record.clientIp, reason: asFactorgateError(err).code }, 'the browser could not be listed, so it is not remembered');
+      return undefined;
     }
   }
 

@@ -32,7 +32,7 @@ export function assertTransition(from: LoginState, to: LoginState): void {
 export type OpenStep = { kind: 'form'; factor: string } | { kind: 'challenge'; challenge: Challenge };
 
 /** Which way the second factor went, for the audit line and the metrics (few values). */
-export type LoginPath = 'none' | 'device' | 'passcode' | 'push' | 'code' | 'webauthn';
+export type LoginPath = 'none' | 'device' | 'passcode' | 'push' | 'code' | 'webauthn' | 'recovery';
 
 export type LoginRecord = {
   id: string;
@@ -121,6 +121,13 @@ export class LoginRecords {
   async remove(id: string, why: string): Promise<void> {
     await this.store.delete(key(id));
     await this.heldSessions?.end(id, why);
+  }
+
+  /** Up to `max` logins waiting for their users now, for the administrator's list (never on a login's path). */
+  async live(max: number): Promise<LoginRecord[]> {
+    const ids = (await this.store.keys(key(''), max)).map((k) => k.slice(key('').length));
+    const records = await Promise.all(ids.map((id) => this.load(id)));
+    return records.filter((record): record is LoginRecord => record !== undefined);
   }
 
   /** A short lock so two posts for the same login cannot run its callouts at once. */

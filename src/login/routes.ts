@@ -8,6 +8,7 @@ import { enrolQrEndpoint } from './endpoints/enrol_qr.js';
 import { provideEndpoint } from './endpoints/provide.js';
 import { pushConfirmEndpoint } from './endpoints/push_confirm.js';
 import { pushEventsEndpoint } from './endpoints/push_events.js';
+import { recoveryEndpoint, recoveryPageEndpoint } from './endpoints/recovery.js';
 import { resendEndpoint } from './endpoints/resend.js';
 import { showStepEndpoint } from './endpoints/show_step.js';
 import { webauthnEndpoint } from './endpoints/webauthn.js';
@@ -33,5 +34,7 @@ export function loginRoutes(web: LoginWeb): Router {
   router.post(MFA_PATHS.pushConfirm, pushConfirmEndpoint(web));
   router.get(MFA_PATHS.enrolQr, enrolQrEndpoint(web));
   router.post(MFA_PATHS.webauthn, webauthnEndpoint(web));
+  router.get(MFA_PATHS.recovery, recoveryPageEndpoint(web));
+  router.post(MFA_PATHS.recovery, recoveryEndpoint(web));
   return router;
 }

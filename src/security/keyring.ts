@@ -42,6 +42,20 @@ export class Keyring {
     return undefined;
   }
 
+  /** A keyed digest of a value kept only to be compared with later (a one-time code stored hashed). */
+  digest(purpose: string, value: string): string {
+    return this.mac(this.keys[0]!, purpose, value);
+  }
+
+  /** Whether `value` has this digest under any known key, compared in constant time. */
+  matchesDigest(purpose: string, value: string, digest: string): boolean {
+    const given = Buffer.from(digest);
+    return this.keys.some((keys) => {
+      const expected = Buffer.from(this.mac(keys, purpose, value));
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    });
+  }
+
   /** AES-256-GCM; `context` is bound as associated data, so a sealed value cannot be moved to another record. */
   seal(plaintext: string, context: string): string {
     const nonce = randomBytes(NONCE_BYTES);

@@ -38,6 +38,9 @@ export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 type Rule = 'starts-client' | 'starts-user' | 'wrong-user' | 'pushes-user';
 
+/** What the window holds against one user; locked when no wrong answer or start is left. */
+export type UserCounters = { wrongAnswers: number; starts: number; pushes: number; locked: boolean };
+
 export class Limits {
   private readonly windowMs: number;
 
@@ -95,6 +98,18 @@ export class Limits {
   /** A wrong code at the portal also spends the client's budget of starts. */
   async countClient(clientIp: string): Promise<void> {
     await this.count('starts-client', this.clientKey(clientIp), this.config.loginStartsPerClient);
+  }
+
+  /** The user's counters in this window, for the administrator: each rule's count and whether the user is locked. */
+  async countersOf(user: string): Promise<UserCounters> {
+    const read = async (rule: Rule) => (await this.store.get<number>(key(rule, user))) ?? 0;
+    const [wrongAnswers, starts, pushes] = await Promise.all([read('wrong-user'), read('starts-user'), read('pushes-user')]);
+    return { wrongAnswers, starts, pushes, locked: wrongAnswers >= this.config.wrongAnswersPerUser || starts >= this.config.loginStartsPerUser };
+  }
+
+  /** An administrator clears the user's lock: the user's wrong answers, starts and pushes count from zero again. */
+  async unlock(user: string): Promise<void> {
+    await Promise.all((['wrong-user', 'starts-user', 'pushes-user'] as const).map((rule) => this.store.delete(key(rule, user))));
   }
 
   /**

@@ -76,6 +76,15 @@ export class MemoryStore implements Store {
     if (entry && typeof entry.value === 'number' && entry.value > 0) entry.value -= 1;
   }
 
+  async keys(prefix: string, max: number): Promise<string[]> {
+    const found: string[] = [];
+    for (const key of this.entries.keys()) {
+      if (found.length >= max) break;
+      if (key.startsWith(prefix) && this.live(key)) found.push(key);
+    }
+    return found;
+  }
+
   async ping(): Promise<boolean> {
     return true; // it lives in this process
   }

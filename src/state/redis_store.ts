@@ -76,6 +76,19 @@ export class RedisStore implements Store {
     await this.run('decrement', () => this.client.eval(DECREMENT, 1, this.key(key)));
   }
 
+  /** SCAN, never KEYS: Redis goes on serving the logins while the keys are walked, a batch at a time. */
+  async keys(prefix: string, max: number): Promise<string[]> {
+    const pattern = `${globEscape(this.key(prefix))}*`;
+    const found = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.run('keys', () => this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500));
+      for (const key of batch) if (found.size < max) found.add(key.slice(this.prefix.length));
+      cursor = next;
+    } while (cursor !== '0' && found.size < max);
+    return [...found];
+  }
+
   /** Refuses all further operations, and closes the connection if this store opened it. */
   async close(): Promise<void> {
     this.closed = true;
@@ -122,6 +135,11 @@ export class RedisStore implements Store {
       throw new StoreError(operation, safeReason(err));
     }
   }
+}
+
+/** A literal for SCAN's MATCH: its glob characters (* ? [ ] \\) escaped. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 function encode(value: unknown): string {

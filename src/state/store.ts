@@ -15,6 +15,8 @@ export interface Store {
   increment(key: string, ttlMs: number): Promise<number>;
   /** Takes one back from a live counter (never below 0, TTL unchanged); a missing key stays missing. */
   decrement(key: string): Promise<void>;
+  /** Up to `max` live keys that begin with `prefix`, in no order (the administrator's lists; never on a login's path). */
+  keys(prefix: string, max: number): Promise<string[]>;
   /** True when the store answers (readiness); false, never a rejection, when it does not. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -50,6 +50,14 @@ describe('architecture: the import boundaries npm test holds (eslint.boundaries.
     await allowed('src/demo/demo.ts', "import { x } from './simulators/start.js';");
   });
 
+  it('the administrator\'s tools reach the login record, never the rest of the login, the portals\' pages or the front door', async () => {
+    await refused('src/admin/actions.ts', "import { x } from '../login/login.js';", /administrator's tools/);
+    await refused('src/admin/actions.ts', "import { x } from '../manage/session.js';", /administrator's tools/);
+    await refused('src/admin/open.ts', "import { x } from '../factorgate.js';", /administrator's tools/);
+    await allowed('src/admin/actions.ts', "import { x } from '../login/record.js';");
+    await allowed('src/admin/open.ts', "import { x } from '../security/limits.js';");
+  });
+
   it('adapters know nothing of the login or the portals, and the portals do not reach into each other', async () => {
     await refused('src/state/redis_store.ts', "import { x } from '../login/record.js';", /adapters/);
     await refused('src/identity/user_names.ts', "import { x } from '../manage/session.js';", /adapters/);

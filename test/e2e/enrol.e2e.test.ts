@@ -34,6 +34,7 @@ describe('end to end in a real browser: a first authenticator app registered dur
     expect(await page.textContent('#fg-title')).to.equal('Set up your authenticator app');
     expect(await page.textContent('label[for="fg-passcode"]')).to.equal('Code from the app');
     expect(await page.isVisible('#fg-resend')).to.equal(false); // nothing to send again
+    expect(await page.isVisible('#fg-passcode-form a.fg-recovery')).to.equal(false); // a recovery code leads here, not out
     // The QR code really loaded (an image the browser could decode), from factorgate.
     await page.waitForFunction("document.querySelector('#fg-qr').naturalWidth > 0");
     const uri = (await page.getAttribute('#fg-setup-link', 'href'))!;

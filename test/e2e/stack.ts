@@ -5,6 +5,7 @@ import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { captureLogs } from '../helpers/log_capture.js';
+import type { Store } from '../../src/state/store.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export type StackOptions = {
   overrides?: Record<string, unknown>;
   /** The gateway simulator's options (an idle timeout, say). */
   gateway?: GatewaySimulatorOptions;
+  /** The login state's store, when the test reads or writes it too. */
+  store?: Store;
 };
 
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
@@ -44,7 +47,7 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
     },
     overrides: options.overrides,
   });
-  const fg = await startFactorgate(config, { logger: logs.logger });
+  const fg = await startFactorgate(config, { logger: logs.logger, store: options.store });
   return {
     sims, fg, config, logs,
     async close() {

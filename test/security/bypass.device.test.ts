@@ -18,7 +18,7 @@ describe('security: remembered devices and where the browser is sent', () => {
     h = await startHarness();
     const tfa = new AnakamScript().passcodeSent('bob', KEY);
     const browser = h.browser();
-    const alices = sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'alice-device-key-0001', Date.now() + 3_600_000);
+    const alices = sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'alice-device-key-0001', Date.now() + 3_600_000, 'A'.repeat(22));
     await browser.jar.setCookie(`DeviceKey=${alices}; Path=/mfa`, `${h.fg.url}/mfa/`);
     const reply = await startLogin(browser, 'bob', 'bob-pw');
     expect(reply.json().status).to.equal('challenge');
@@ -30,7 +30,7 @@ describe('security: remembered devices and where the browser is sent', () => {
     h = await startHarness();
     const tfa = new AnakamScript().passcodeSent('alice', KEY);
     const browser = h.browser();
-    const genuine = sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'alice-device-key-0001', Date.now() + 3_600_000);
+    const genuine = sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'alice-device-key-0001', Date.now() + 3_600_000, 'A'.repeat(22));
     const altered = genuine.slice(0, 20) + (genuine[20] === 'A' ? 'B' : 'A') + genuine.slice(21);
     await browser.jar.setCookie(`DeviceKey=${altered}; Path=/mfa`, `${h.fg.url}/mfa/`);
     const reply = await startLogin(browser, 'alice', 'alice-pw');
@@ -44,8 +44,8 @@ describe('security: remembered devices and where the browser is sent', () => {
     h = await startHarness();
     const tfa = new AnakamScript().passcodeSent('alice', KEY).passcodeSent('alice', '34343434-9999-4e22-8018-e4cf70027375');
     for (const cookie of [
-      sealDeviceCredential(new Keyring('attacker-secret-attacker-secret-attacker'), 'alice', 'k-0123456789', Date.now() + 3_600_000),
-      sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'k-0123456789', Date.now() - 1000),
+      sealDeviceCredential(new Keyring('attacker-secret-attacker-secret-attacker'), 'alice', 'k-0123456789', Date.now() + 3_600_000, 'A'.repeat(22)),
+      sealDeviceCredential(new Keyring(TEST_SECRET), 'alice', 'k-0123456789', Date.now() - 1000, 'A'.repeat(22)),
     ]) {
       const browser = h.browser();
       await browser.jar.setCookie(`DeviceKey=${cookie}; Path=/mfa`, `${h.fg.url}/mfa/`);

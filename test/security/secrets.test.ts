@@ -6,19 +6,21 @@ import { startFactorgate, type RunningFactorgate } from '../../src/factorgate.js
 import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../helpers/log_capture.js';
 import { TestBrowser } from '../helpers/browser.js';
+import { MemoryStore } from '../../src/state/memory_store.js';
+import type { Store } from '../../src/state/store.js';
 
 const OLD_SECRET = 'old-secret-0123456789-0123456789-abcdefgh';
 const NEW_SECRET = 'new-secret-0123456789-0123456789-abcdefgh';
 const HEADER_SECRET = 'gateway-shared-secret-0123456789';
 
-async function start(sims: RunningSimulators, env: Record<string, string>, logs = captureLogs()): Promise<RunningFactorgate> {
+async function start(sims: RunningSimulators, env: Record<string, string>, logs = captureLogs(), store?: Store): Promise<RunningFactorgate> {
   const config = loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: '0', FACTORGATE_METRICS_PORT: '0', FACTORGATE_GATEWAY_URL: sims.gatewayUrl, FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
       FACTORGATE_ANAKAM_API_USER: 'sec', FACTORGATE_ANAKAM_API_PASSWORD: 'sec-api-password', ...env,
     },
   });
-  return startFactorgate(config, { logger: logs.logger });
+  return startFactorgate(config, { logger: logs.logger, store });
 }
 
 /** A full passcode login through factorgate with "remember this device", reading the passcode from the outbox. */
@@ -51,14 +53,17 @@ describe('security: secrets, key rotation and the gateway\'s shared header', () 
   });
 
   it('a device remembered under the old secret still works after rotation, and stops when the old secret is dropped', async () => {
-    const before = await start(sims, { FACTORGATE_SECRET: OLD_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET });
+    // One store for the three, as instances on Redis share it: the remembered browser stays listed
+    // across the rotation, and only the secrets change.
+    const store = new MemoryStore();
+    const before = await start(sims, { FACTORGATE_SECRET: OLD_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET }, captureLogs(), store);
     running.push(before);
     const browser = new TestBrowser(before.url);
     await loginRemembering(before, sims, browser);
     const device = await browser.cookie('DeviceKey');
     const sentBefore = sims.anakam.outbox().alice?.sentAt;
 
-    const rotated = await start(sims, { FACTORGATE_SECRET: NEW_SECRET, FACTORGATE_PREVIOUS_SECRETS: OLD_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET });
+    const rotated = await start(sims, { FACTORGATE_SECRET: NEW_SECRET, FACTORGATE_PREVIOUS_SECRETS: OLD_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET }, captureLogs(), store);
     running.push(rotated);
     const again = new TestBrowser(rotated.url);
     await again.jar.setCookie(`DeviceKey=${device}; Path=/mfa`, `${rotated.url}/mfa/`);
@@ -67,7 +72,7 @@ describe('security: secrets, key rotation and the gateway\'s shared header', () 
     expect(reply.json().status).to.equal('done');
     expect(sims.anakam.outbox().alice?.sentAt).to.equal(sentBefore); // no passcode was needed
 
-    const dropped = await start(sims, { FACTORGATE_SECRET: NEW_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET });
+    const dropped = await start(sims, { FACTORGATE_SECRET: NEW_SECRET, FACTORGATE_GATEWAY_SECRET_HEADER_VALUE: HEADER_SECRET }, captureLogs(), store);
     running.push(dropped);
     const third = new TestBrowser(dropped.url);
     await third.jar.setCookie(`DeviceKey=${device}; Path=/mfa`, `${dropped.url}/mfa/`);

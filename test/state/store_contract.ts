@@ -240,5 +240,27 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.get('n')).to.equal(10);
       });
     });
+
+    describe('keys', () => {
+      it('finds the live keys under a prefix, and only those, up to the number asked', async () => {
+        await store.set('login:a', 1, LONG);
+        await store.set('login:b', 2, LONG);
+        await store.set('login:c', 3, TTL);
+        await store.set('logins', 4, LONG);
+        await store.set('lock:a', 5, LONG);
+        await advance(EARLY + LATE);
+        expect((await store.keys('login:', 10)).sort()).to.deep.equal(['login:a', 'login:b']);
+        expect(await store.keys('login:', 1)).to.have.length(1);
+        expect(await store.keys('nothing:', 10)).to.deep.equal([]);
+      });
+
+      it('takes a prefix literally: glob characters in it match only themselves', async () => {
+        await store.set('a*:1', 1, LONG);
+        await store.set('ab:1', 2, LONG);
+        await store.set('a?[x]:1', 3, LONG);
+        expect(await store.keys('a*:', 10)).to.deep.equal(['a*:1']);
+        expect(await store.keys('a?[x]:', 10)).to.deep.equal(['a?[x]:1']);
+      });
+    });
   });
 }

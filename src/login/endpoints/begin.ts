@@ -59,24 +59,28 @@ export async function begin(login: Login, credentials: LoginCredentials, client:
   const run = new Run(login.deps, record, client);
   try {
     await limits.admitStart(record.username, record.clientIp);
-    if (deviceCookie) openDeviceCookie(login, record, deviceCookie, run);
+    if (deviceCookie) await openDeviceCookie(login, record, deviceCookie, run);
     return await settle(login, record, await startFlow(flow, run.facts, run.act), run);
   } catch (err) {
     return login.outcomes.fail(record, asFactorgateError(err), run.forgetDevice);
   }
 }
 
-/** A remembered-device cookie that opens for this user is kept, sealed, for the flow's device check; any other is dropped. */
-function openDeviceCookie(login: Login, record: LoginRecord, cookie: string, run: Run): void {
-  const { keyring, now, logger } = login.deps;
+/**
+ * A remembered-device cookie that opens for this user and is still on the user's list of
+ * remembered browsers (not revoked) is kept, sealed, for the flow's device check; any other is dropped.
+ */
+async function openDeviceCookie(login: Login, record: LoginRecord, cookie: string, run: Run): Promise<void> {
+  const { keyring, now, logger, browsers } = login.deps;
   const opened = openDeviceCredential(keyring, cookie, record.username, now());
-  if (opened.kind === 'valid') {
+  const why = opened.kind === 'invalid' ? opened.why : (await browsers.holds(record.username, opened.id)) ? undefined : 'not_listed';
+  if (opened.kind === 'valid' && why === undefined) {
     record.device.accepted = true;
     record.sealedDevice = sealDevice(record.id, opened.credential, keyring);
     return;
   }
   run.forgetDevice = true;
-  logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why: opened.why }, 'remembered-device cookie not usable');
+  logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why }, 'remembered-device cookie not usable');
 }
 
 /** Ends a login this browser left behind when it starts a new one (no fixation, ASVS 3.2.1). */

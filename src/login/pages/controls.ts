@@ -11,6 +11,9 @@ export function anotherWay(csrf: string, another: boolean | undefined): SafeHtml
 </form>` : '';
 }
 
+/** Offered on every challenge: whether the user has a recovery code is not told here. */
+export const recoveryLink = (): SafeHtml => html`<p><a href="${MFA_PATHS.recovery}" class="fg-link">Lost your device? Use a recovery code</a></p>`;
+
 export const cancelForm = (csrf: string): SafeHtml => html`<form method="post" action="${MFA_PATHS.cancel}" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Cancel</button>

@@ -18,6 +18,8 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return 'A new notification is on its way to your device.';
     case 'passkey_invalid':
       return `That key was not accepted. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left: try again, or with another of your keys.`;
+    case 'recovery_code_invalid':
+      return 'That recovery code was not right, or it was used or has expired. Ask your help desk for a new one.';
     default:
       return undefined;
   }

@@ -3,7 +3,7 @@ import { page } from '../../http/page.js';
 import { MFA_PATHS } from '../../http/paths.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
-import { anotherWay, cancelForm } from './controls.js';
+import { anotherWay, cancelForm, recoveryLink } from './controls.js';
 import { noticeText } from './notices.js';
 
 /** A passcode sent by e-mail or SMS, or a code from an authenticator app. */
@@ -25,5 +25,6 @@ ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
   <button type="submit" class="fg-link">Send a new passcode</button>
 </form>
 ${anotherWay(csrf, another)}
+${recoveryLink()}
 ${cancelForm(csrf)}`);
 }

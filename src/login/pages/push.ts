@@ -3,7 +3,7 @@ import { page } from '../../http/page.js';
 import { MFA_PATHS } from '../../http/paths.js';
 import type { PushChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
-import { anotherWay, cancelForm } from './controls.js';
+import { anotherWay, cancelForm, recoveryLink } from './controls.js';
 import { noticeText } from './notices.js';
 
 /** The push waiting page without the script: the user approves on the phone, then presses Continue. */
@@ -32,5 +32,6 @@ ${challenge.canEnterCode ? html`<form method="post" action="${MFA_PATHS.step}" c
   <button type="submit">Verify code</button>
 </form>` : ''}
 ${anotherWay(csrf, another)}
+${recoveryLink()}
 ${cancelForm(csrf)}`);
 }

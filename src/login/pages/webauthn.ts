@@ -1,7 +1,7 @@
 import { html } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import type { Notice } from '../views.js';
-import { anotherWay, cancelForm } from './controls.js';
+import { anotherWay, cancelForm, recoveryLink } from './controls.js';
 import { noticeText } from './notices.js';
 
 /**
@@ -15,5 +15,6 @@ export function webauthnPage(csrf: string, notice?: Notice, another?: boolean): 
 ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
 <p class="fg-message" role="alert">Signing in with a passkey or security key needs JavaScript, which is off or blocked in this browser. Turn it on and start again from the login page${another ? ', or use another way to sign in' : ''}.</p>
 ${anotherWay(csrf, another)}
+${recoveryLink()}
 ${cancelForm(csrf)}`);
 }

@@ -6,6 +6,7 @@ import { openDeviceCredential, sealDeviceCredential } from '../../../src/securit
 const keyring = new Keyring('device-test-secret-0123456789-abcdefgh');
 const NOW = 1_800_000_000_000;
 const HOUR = 3_600_000;
+const ID = 'A'.repeat(22);
 
 /** A DeviceKey cookie written by an earlier version, with the secret it was sealed under. */
 const KNOWN = JSON.parse(readFileSync(new URL('../fixtures/keyring-v1.json', import.meta.url), 'utf8')) as {
@@ -15,33 +16,33 @@ const KNOWN = JSON.parse(readFileSync(new URL('../fixtures/keyring-v1.json', imp
 
 describe('remembered-device cookie (src/security/device_credential.ts)', () => {
   it('gives back the credential to the user it was issued for, before it expires', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR);
-    expect(openDeviceCredential(keyring, cookie, 'alice', NOW)).to.deep.equal({ kind: 'valid', credential: 'device-key-1' });
+    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR, ID);
+    expect(openDeviceCredential(keyring, cookie, 'alice', NOW)).to.deep.equal({ kind: 'valid', credential: 'device-key-1', id: ID });
   });
 
   it('does not show the credential or the user in the cookie', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR);
+    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR, ID);
     expect(cookie).not.to.include('device-key-1');
     expect(cookie).not.to.include('alice');
     expect(cookie).to.match(/^[A-Za-z0-9_-]+$/);
   });
 
   it('refuses the cookie for another user as other_user', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR);
+    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR, ID);
     expect(openDeviceCredential(keyring, cookie, 'bob', NOW)).to.deep.equal({ kind: 'invalid', why: 'other_user' });
     // user names are compared exactly: another spelling is another user
     expect(openDeviceCredential(keyring, cookie, 'Alice', NOW)).to.deep.equal({ kind: 'invalid', why: 'other_user' });
   });
 
   it('refuses the cookie at and after its expiry as expired', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR);
+    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR, ID);
     expect(openDeviceCredential(keyring, cookie, 'alice', NOW + HOUR - 1).kind).to.equal('valid');
     expect(openDeviceCredential(keyring, cookie, 'alice', NOW + HOUR)).to.deep.equal({ kind: 'invalid', why: 'expired' });
     expect(openDeviceCredential(keyring, cookie, 'alice', NOW + 2 * HOUR)).to.deep.equal({ kind: 'invalid', why: 'expired' });
   });
 
   it('refuses a tampered cookie as unreadable', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR);
+    const cookie = sealDeviceCredential(keyring, 'alice', 'device-key-1', NOW + HOUR, ID);
     const raw = Buffer.from(cookie, 'base64url');
     for (let i = 0; i < raw.length; i++) {
       const tampered = Buffer.from(raw);
@@ -57,18 +58,18 @@ describe('remembered-device cookie (src/security/device_credential.ts)', () => {
   });
 
   it('refuses an oversized cookie as unreadable, even when it is genuinely sealed', () => {
-    const cookie = sealDeviceCredential(keyring, 'alice', 'k'.repeat(1000), NOW + HOUR);
+    const cookie = sealDeviceCredential(keyring, 'alice', 'k'.repeat(1000), NOW + HOUR, ID);
     expect(cookie.length).to.be.greaterThan(1024);
     expect(openDeviceCredential(keyring, cookie, 'alice', NOW)).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
   });
 
   it('accepts a genuinely sealed cookie of exactly 1024 characters, the limit', () => {
-    // Sealed cookies grow in steps of one or two characters: 702 characters of credential make
+    // Sealed cookies grow in steps of one or two characters: 673 characters of credential (with a 22-character id) make
     // 1024, one more makes 1026.
-    const atLimit = sealDeviceCredential(keyring, 'alice', 'k'.repeat(702), NOW + HOUR);
+    const atLimit = sealDeviceCredential(keyring, 'alice', 'k'.repeat(673), NOW + HOUR, ID);
     expect(atLimit).to.have.length(1024);
     expect(openDeviceCredential(keyring, atLimit, 'alice', NOW).kind).to.equal('valid');
-    const over = sealDeviceCredential(keyring, 'alice', 'k'.repeat(703), NOW + HOUR);
+    const over = sealDeviceCredential(keyring, 'alice', 'k'.repeat(674), NOW + HOUR, ID);
     expect(over).to.have.length(1026);
     expect(openDeviceCredential(keyring, over, 'alice', NOW)).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
   });
@@ -79,7 +80,7 @@ describe('remembered-device cookie (src/security/device_credential.ts)', () => {
   });
 
   it('refuses a cookie sealed under another keyring as unreadable', () => {
-    const foreign = sealDeviceCredential(new Keyring('another-deployment-secret-0123456789ab'), 'alice', 'device-key-1', NOW + HOUR);
+    const foreign = sealDeviceCredential(new Keyring('another-deployment-secret-0123456789ab'), 'alice', 'device-key-1', NOW + HOUR, ID);
     expect(openDeviceCredential(keyring, foreign, 'alice', NOW)).to.deep.equal({ kind: 'invalid', why: 'unreadable' });
   });
 
@@ -105,7 +106,7 @@ describe('remembered-device cookie (src/security/device_credential.ts)', () => {
 
   it('still opens a cookie sealed before a key rotation while the old secret is listed', () => {
     const oldSecret = 'before-rotation-secret-0123456789abcd';
-    const cookie = sealDeviceCredential(new Keyring(oldSecret), 'alice', 'device-key-1', NOW + HOUR);
+    const cookie = sealDeviceCredential(new Keyring(oldSecret), 'alice', 'device-key-1', NOW + HOUR, ID);
     expect(openDeviceCredential(new Keyring('after-rotation-secret-0123456789abcde', [oldSecret]), cookie, 'alice', NOW).kind).to.equal('valid');
   });
 });

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { LoginRecord } from '../login/record.js';
+import type { RememberedBrowser } from '../security/remembered_browsers.js';
+import type { UserCounters } from '../security/limits.js';
+import type { AdminDeps } from './deps.js';
+
+// Each thing an administrator can do, as a function of the stores: no argument parsing and no
+// printing (command.ts does both), so that a test, or a web view later, calls the same code.
+// Every change is audited, whether it found something to change or not.
+
+/** A refusal the command turns into its exit status and message. */
+export class AdminRefusal extends Error {
+  constructor(message: string, readonly exitCode: 1 | 2) {
+    super(message);
+  }
+}
+
+/** Logins at most listed at once: the list is for a person to read. */
+export const MAX_LOGINS_LISTED = 1000;
+
+export type DeviceSummary = { id: string; kind: 'totp' | 'passkey'; name: string; active: boolean; createdAt: number; lastUsedAt?: number };
+export type LiveLogin = { ref: string; user: string; clientIp: string; provider: string; step: string; ageSeconds: number };
+export type UserReport = {
+  user: string;
+  devices: DeviceSummary[] | 'no device store';
+  browsers: RememberedBrowser[];
+  limits: UserCounters;
+  recoveryCode: { issuedAt: number; expiresAt: number } | null;
+  logins: LiveLogin[];
+};
+
+export async function showUser(deps: AdminDeps, typed: string): Promise<UserReport> {
+  const user = userKey(deps, typed);
+  const state = stateOf(deps);
+  const [devices, browsers, limits, recoveryCode, logins] = await Promise.all([
+    devicesOf(deps, user), state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps),
+  ]);
+  return { user, devices, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user) };
+}
+
+export async function removeDevice(deps: AdminDeps, typed: string, deviceId: string): Promise<{ user: string; device: string; removed: boolean }> {
+  const user = userKey(deps, typed);
+  const store = deps.devices;
+  if (!store) throw new AdminRefusal('otp is not enabled: there is no device store to remove a device from', 2);
+  const removed = (await store.remove(user, deviceId)) || ((await store.passkeys?.removePasskey(user, deviceId)) ?? false);
+  deps.audit.record({ action: 'device_remove', user, device: deviceId, outcome: removed ? 'done' : 'not_found' });
+  return { user, device: deviceId, removed };
+}
+
+export async function revokeBrowsers(deps: AdminDeps, typed: string, which: { id: string } | 'all'): Promise<{ user: string; revoked: number }> {
+  const user = userKey(deps, typed);
+  const { browsers } = stateOf(deps);
+  const revoked = which === 'all' ? await browsers.revokeAll(user) : (await browsers.revoke(user, which.id)) ? 1 : 0;
+  deps.audit.record({ action: 'browsers_revoke', user, browser: which === 'all' ? 'all' : which.id, revoked, outcome: revoked > 0 || which === 'all' ? 'done' : 'not_found' });
+  return { user, revoked };
+}
+
+export async function unlockUser(deps: AdminDeps, typed: string): Promise<{ user: string; before: UserCounters }> {
+  const user = userKey(deps, typed);
+  const { limits } = stateOf(deps);
+  const before = await limits.countersOf(user);
+  await limits.unlock(user);
+  deps.audit.record({ action: 'unlock', user, wasLocked: before.locked, wrongAnswers: before.wrongAnswers, outcome: 'done' });
+  return { user, before };
+}
+
+export async function issueRecoveryCode(deps: AdminDeps, typed: string): Promise<{ user: string; code: string; expiresAt: number }> {
+  const user = userKey(deps, typed);
+  const issued = await stateOf(deps).recovery.issue(user, deps.recoveryCodeHours);
+  // The code itself is shown to the administrator once and written nowhere else.
+  deps.audit.record({ action: 'recovery_code_issue', user, expiresAt: new Date(issued.expiresAt).toISOString(), outcome: 'done' });
+  return { user, ...issued };
+}
+
+export async function liveLogins(deps: AdminDeps): Promise<LiveLogin[]> {
+  const now = deps.now();
+  const records = await stateOf(deps).logins.live(MAX_LOGINS_LISTED);
+  return records.map((record) => describeLogin(record, now)).sort((a, b) => b.ageSeconds - a.ageSeconds);
+}
+
+export async function endLogin(deps: AdminDeps, ref: string): Promise<{ ref: string; user?: string; ended: boolean }> {
+  const { logins } = stateOf(deps);
+  const found = (await logins.live(MAX_LOGINS_LISTED)).find((record) => refOf(record.id) === ref);
+  if (found) await logins.remove(found.id, 'ended_by_admin');
+  deps.audit.record({ action: 'login_end', login: ref, ...(found && { user: found.username }), outcome: found ? 'done' : 'not_found' });
+  return { ref, ...(found && { user: found.username }), ended: found !== undefined };
+}
+
+/**
+ * A login's name for the administrator: a digest of its id, never the id itself, which stands
+ * behind the browser's handle and has no business in a terminal or an audit file.
+ */
+export function refOf(loginId: string): string {
+  return createHash('sha256').update(loginId).digest('base64url').slice(0, 12);
+}
+
+function describeLogin(record: LoginRecord, now: number): LiveLogin {
+  const open = record.open?.kind === 'challenge' ? record.open.challenge.kind : record.open?.kind === 'form' ? `form ${record.open.factor}` : 'none';
+  return {
+    ref: refOf(record.id), user: record.username, clientIp: record.clientIp, provider: record.provider,
+    step: `${record.flow?.factor ?? '?'}: ${open}`, ageSeconds: Math.floor((now - record.createdAt) / 1000),
+  };
+}
+
+async function devicesOf(deps: AdminDeps, user: string): Promise<DeviceSummary[] | 'no device store'> {
+  const store = deps.devices;
+  if (!store) return 'no device store';
+  const [apps, passkeys] = await Promise.all([store.list(user), store.passkeys?.listPasskeys(user) ?? []]);
+  return [
+    ...apps.map((d): DeviceSummary => ({ id: d.id, kind: 'totp', name: d.name, active: d.active, createdAt: d.createdAt, ...(d.lastUsedAt !== undefined && { lastUsedAt: d.lastUsedAt }) })),
+    ...passkeys.map((p): DeviceSummary => ({ id: p.id, kind: 'passkey', name: p.name, active: true, createdAt: p.createdAt, ...(p.lastUsedAt !== undefined && { lastUsedAt: p.lastUsedAt }) })),
+  ];
+}
+
+/** The user's key, made from the name as the login makes it: an administrator types what the user types. */
+function userKey(deps: AdminDeps, typed: string): string {
+  try {
+    return deps.userNames.fromTyped(typed).key;
+  } catch (err) {
+    throw new AdminRefusal(`"${typed}" is not a user name factorgate accepts: ${err instanceof Error ? err.message : String(err)}`, 2);
+  }
+}
+
+function stateOf(deps: AdminDeps): NonNullable<AdminDeps['state']> {
+  if (!deps.state) throw new AdminRefusal('store.type is memory: the login state lives inside the running factorgate, out of reach of this command. Set store.type to redis (docs/configuration.md) to manage it from here', 2);
+  return deps.state;
+}

@@ -1,0 +1,66 @@
+import { appendFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import { UserNames } from '../identity/user_names.js';
+import { LoginRecords } from '../login/record.js';
+import type { DeviceStore } from '../otp/device_store.js';
+import { openDeviceStore } from '../otp/open_device_store.js';
+import { Keyring } from '../security/keyring.js';
+import { Limits } from '../security/limits.js';
+import { RecoveryCodes } from '../security/recovery_codes.js';
+import { RememberedBrowsers } from '../security/remembered_browsers.js';
+import { RedisStore } from '../state/redis_store.js';
+import type { Store } from '../state/store.js';
+import { AdminAudit, type Actor } from './audit.js';
+import type { AdminDeps } from './deps.js';
+
+// The stores the running factorgate uses, opened from the same configuration for one command.
+
+export type OpenedAdmin = { deps: AdminDeps; close(): Promise<void> };
+
+export async function openAdmin(config: Config, actor: Actor, writeStderr: (text: string) => void): Promise<OpenedAdmin> {
+  const audit = new AdminAudit(actor, auditWriter(config.admin.auditFile, writeStderr), Date.now);
+  let store: RedisStore | undefined;
+  if (config.store.type === 'redis') {
+    store = new RedisStore({ ...config.store.redis });
+    if (!(await store.ready())) {
+      await store.close();
+      throw new Error('redis (store.redis) does not answer');
+    }
+  }
+  const devices = config.otp.enabled ? await openDeviceStore(config.otp) : undefined;
+  return {
+    deps: adminDeps(config, { store, devices, audit, now: Date.now }),
+    async close() {
+      await store?.close();
+      await devices?.close();
+    },
+  };
+}
+
+/** The commands' view of the stores, as the running factorgate builds its own over the same ones. */
+export function adminDeps(config: Config, opened: { store?: Store; devices?: DeviceStore; audit: AdminAudit; now: () => number }): AdminDeps {
+  const { store, devices, audit, now } = opened;
+  return {
+    ...(store && {
+      state: {
+        browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
+        limits: new Limits(store, config.limits),
+        recovery: new RecoveryCodes(store, new Keyring(config.secret, config.previousSecrets), now),
+        logins: new LoginRecords(store, now),
+      },
+    }),
+    ...(devices && { devices }),
+    userNames: new UserNames(config.users),
+    audit, recoveryCodeHours: config.admin.recoveryCodeHours, now,
+  };
+}
+
+/**
+ * The audit file, appended to and readable by its owner alone; standard error without one. A file
+ * that cannot be written stops the command before it acts: no action goes unaudited.
+ */
+function auditWriter(file: string | undefined, writeStderr: (text: string) => void): (line: string) => void {
+  if (file === undefined) return writeStderr;
+  appendFileSync(file, '', { mode: 0o600 });
+  return (line) => appendFileSync(file, line, { mode: 0o600 });
+}
