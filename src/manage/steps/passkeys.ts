@@ -19,7 +19,7 @@ function webauthnOf(portal: Portal): RegistrationDeps {
   return webauthn;
 }
 
-/** POST /manageotp/passkeys/options: the named key's creation options (JSON); the challenge is kept in the session. */
+/** POST /manageotp/passkeys/options: the named key's creation options (JSON); the challenge is kept beside the session. */
 export function passkeyOptions(portal: Portal): RequestHandler {
   const { deps, sessions } = portal;
   return withSession(portal, 'ready', async (req, res, session) => {
@@ -33,8 +33,7 @@ export function passkeyOptions(portal: Portal): RequestHandler {
     }
     if ((await webauthn.store.listPasskeys(session.user)).length >= webauthn.config.maxCredentials) return void res.status(409).json({ error: 'passkey_too_many' });
     const options = await registrationOptions(webauthn, session.user);
-    session.passkeyRegistration = { challenge: options.challenge, name, expiresAt: deps.clock.now() + REGISTRATION_MS };
-    await sessions.save(session);
+    await sessions.holdChallenge(session, 'registration', { challenge: options.challenge, name, expiresAt: deps.clock.now() + REGISTRATION_MS }, REGISTRATION_MS);
     res.json({ options });
   });
 }
@@ -44,10 +43,8 @@ export function addPasskey(portal: Portal): RequestHandler {
   const { deps, sessions } = portal;
   return withSession(portal, 'ready', async (req, res, session) => {
     const webauthn = webauthnOf(portal);
-    const pending = session.passkeyRegistration;
-    // Spent before it is checked: one challenge, one answer.
-    delete session.passkeyRegistration;
-    await sessions.save(session);
+    // Taken (read and deleted in one store operation) before it is checked: one challenge, one answer.
+    const pending = await sessions.takeChallenge(session, 'registration');
     const { ip } = client(req);
     const done = (code: MessageCode): void => void res.json({ location: `${BASE}?m=${code}` });
     if (!pending || pending.expiresAt <= deps.clock.now()) {
