@@ -130,7 +130,10 @@ describe('end to end in a real browser: passkeys and security keys (WebAuthn)', 
 
     // Removed at the portal, the second key signs nobody in: its assertion is refused, the dialog asks again.
     await portalSignIn('erin');
-    await page.click('tr:has-text("Laptop") button:has-text("Remove")');
+    await page.click('tr:has-text("Laptop") a:has-text("Remove")');
+    await page.waitForSelector('h1:has-text("Remove Laptop?")');
+    expect(await page.textContent('body')).to.include('You will no longer be able to sign in with it.');
+    await page.click('button:has-text("Remove")');
     await page.waitForURL(/m=passkey_removed$/);
     // The login no longer names it; told to use it anyway (a page that kept the old options), it is refused.
     const [laptop] = await credentialsOf(cdp, second);

@@ -5,6 +5,7 @@ import { checkDeviceName } from '../../otp/device_store.js';
 import { finishRegistration, registrationOptions, REGISTRATION_MS, type RegistrationDeps } from '../../providers/webauthn/registration.js';
 import { BASE } from '../deps.js';
 import { redirectWith, type MessageCode } from '../messages.js';
+import { removePasskeyPage } from '../pages/device_pages.js';
 import { deviceIdOf, field, withSession, type Portal } from '../portal.js';
 
 // Passkeys and security keys at /manageotp: added (a script drives navigator.credentials.create),
@@ -79,7 +80,16 @@ export function renamePasskey(portal: Portal): RequestHandler {
   });
 }
 
-/** POST /manageotp/passkeys/:id/remove: from then on the key signs nobody in. */
+/** GET /manageotp/passkeys/:id/remove: are you sure? */
+export function showRemovePasskey(portal: Portal): RequestHandler {
+  return withSession(portal, 'ready', async (req, res, session) => {
+    const passkey = await webauthnOf(portal).store.getPasskey(session.user, deviceIdOf(req));
+    if (!passkey) return redirectWith(res, BASE, 'no_passkey');
+    res.type('html').send(removePasskeyPage(session, passkey));
+  });
+}
+
+/** POST /manageotp/passkeys/:id/remove (from its confirmation page): from then on the key signs nobody in. */
 export function removePasskey(portal: Portal): RequestHandler {
   const { deps } = portal;
   return withSession(portal, 'ready', async (req, res, session) => {

@@ -5,6 +5,7 @@ import { messageOf } from '../messages.js';
 import { signInCodePage, signInPage } from '../pages/sign_in_pages.js';
 import { portalPage } from '../pages/portal_page.js';
 import type { Portal } from '../portal.js';
+import type { WebauthnConfig } from '../../providers/webauthn/config.js';
 
 /** GET /manageotp: the sign-in form, the code step, or the user's devices, by where the session stands. */
 export function showHome(portal: Portal): RequestHandler {
@@ -24,7 +25,13 @@ export function showHome(portal: Portal): RequestHandler {
       return void res.type('html').send(signInCodePage(session, message, passkey));
     }
     const devices = await deps.store.list(session.user);
-    const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials };
+    const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials, accepted: acceptedKeys(deps.webauthn.config) };
     res.type('html').send(portalPage(session, devices, deps.maxDevices, message, passkeys));
   };
+}
+
+/** What users are told is accepted when only some models may be registered; undefined when any may. */
+function acceptedKeys(config: Pick<WebauthnConfig, 'allowedAaguids' | 'allowedKeysText'>): string | undefined {
+  if (config.allowedAaguids.length === 0) return undefined;
+  return config.allowedKeysText ?? `only the models your organisation listed (AAGUID ${config.allowedAaguids.join(', ')})`;
 }
