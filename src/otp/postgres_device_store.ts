@@ -188,6 +188,21 @@ export class PostgresDeviceStore implements DeviceStore, PasskeyStore {
     return rowCount === 1 ? added : false;
   }
 
+  /**
+   * Adds a passkey exactly as another store kept it (its dates and counter), unless the user has
+   * one with its id or anyone has its credential: then nothing changes and the answer is false.
+   */
+  async putPasskey(passkey: Passkey): Promise<boolean> {
+    const p = checkNewPasskey(passkey.user, passkey);
+    for (const [value, what] of [[passkey.createdAt, 'createdAt'], [passkey.lastUsedAt ?? 0, 'lastUsedAt']] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`a passkey's ${what} must be a non-negative integer`);
+    }
+    const { rowCount } = await this.query('putPasskey',
+      `INSERT INTO factorgate_webauthn_credentials (${PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      [passkey.user, p.id, p.name, p.credentialId, p.publicKey, p.counter, p.transports, p.aaguid, passkey.createdAt, passkey.lastUsedAt ?? null]);
+    return rowCount === 1;
+  }
+
   async renamePasskey(user: string, id: string, name: string): Promise<boolean> {
     return this.changed('renamePasskey', user, id, 'UPDATE factorgate_webauthn_credentials SET name = $3 WHERE user_name = $1 AND id = $2', checkDeviceName(name));
   }
