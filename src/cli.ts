@@ -30,7 +30,7 @@ const HELP: Readonly<Record<string, string>> = {
   check  check the flows section of FILE and print each path through it
   graph  draw the flow for the docs`,
   devices: `factorgate devices copy FILE [--config FILE]
-  copy every TOTP device of the SQLite FILE into the PostgreSQL store that otp.postgres names
+  copy every TOTP device and passkey of the SQLite FILE into the PostgreSQL store that otp.postgres names
   (README.md, "Where TOTP devices live")`,
   admin: `factorgate admin users show|devices remove|browsers revoke|unlock|recovery-code|logins list|end ... [--json]
   The help desk's tools, against the stores the configuration names (Redis, the device

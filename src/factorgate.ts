@@ -309,7 +309,7 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
 /** Passkeys live in the otp device store (the configuration refuses webauthn without one that holds them). */
 function webauthnProvider(config: Config, otp: OtpDeps | undefined, logger: Logger, now: () => number): WebauthnProvider {
   const store = otp?.store.passkeys;
-  if (!store) throw new Error('webauthn needs otp.enabled and an otp.store that holds passkeys (sqlite)');
+  if (!store) throw new Error('webauthn needs otp.enabled and an otp.store that holds passkeys (sqlite or postgres)');
   return new WebauthnProvider({ store, config: config.webauthn, logger, now });
 }
 

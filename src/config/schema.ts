@@ -220,16 +220,18 @@ export const configSchema = z.object({
 }));
 
 /**
- * Passkeys live in the device store; only the SQLite store holds them so far. A flow that asks for
- * one from a store that cannot keep it would refuse every user: refused at start-up instead.
+ * Passkeys live in the device store: SQLite and PostgreSQL hold them, LDAP does not (a credential
+ * id must be unique across all users, which a value in each user's own entry cannot promise). A
+ * flow that asks for one from a store that cannot keep it would refuse every user: refused at
+ * start-up instead.
  */
 function refusePasskeysWithoutStore(config: Choices & { otp: { store: string }; webauthn: { rpId?: string; origins: string[] } }, ctx: z.RefinementCtx): void {
   if (!webauthnEnabled(config)) return;
   if (!otpEnabled(config)) {
     ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message: 'must be true when webauthn is enabled: passkeys are registered at /manageotp and kept in the otp device store' });
   }
-  if (config.otp.store !== 'sqlite') {
-    ctx.addIssue({ code: 'custom', path: ['otp', 'store'], message: `is ${config.otp.store}, which cannot hold passkeys yet: webauthn needs otp.store sqlite (or turn webauthn.enabled off)` });
+  if (config.otp.store === 'ldap') {
+    ctx.addIssue({ code: 'custom', path: ['otp', 'store'], message: 'is ldap, which cannot hold passkeys (a credential must belong to one user, which values in each user\'s own entry cannot promise): webauthn needs otp.store sqlite or postgres (or turn webauthn.enabled off)' });
   }
   // Given only through the flow, the section's own check (enabled: true) did not run.
   if (config.webauthn.enabled === undefined && config.webauthn.rpId === undefined) ctx.addIssue({ code: 'custom', path: ['webauthn', 'rpId'], message: 'required when a flow uses WEBAUTHN' });

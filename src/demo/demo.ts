@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config/load.js';
-import { flowsCheckReport } from '../flows/index.js';
+import { defaultFlow, flowsCheckReport, type FlowsConfigInput } from '../flows/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -22,7 +22,10 @@ const DEMO_PORT = 8080;
 const RELAXED_LIMITS = { FACTORGATE_LIMITS_LOGIN_STARTS_PER_USER: '1000', FACTORGATE_LIMITS_LOGIN_STARTS_PER_CLIENT: '10000' } as const;
 /** The demo's push user (a push token in fixtures/demo-users.yaml); everyone else gets a passcode. */
 const PUSH_USERS = ['dave'];
-/** The demo's authenticator-app user: registers a phone app at /manageotp, then logs in with its codes. */
+/**
+ * The demo's authenticator-app user: registers a phone app at /manageotp, then logs in with its
+ * codes; once signed in there, may add a passkey, which the login then asks for first.
+ */
 const TOTP_USERS = ['erin'];
 
 /** NGINX or HAPROXY name the edge proxy's executable when it is not where Debian installs it. */
@@ -99,6 +102,32 @@ function demoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeo
 }
 
 function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string, edge: boolean) {
+  const config = loadDemoConfigWith(env, simulators, apiPassword, flows, dir, edge);
+  // Passkeys: WebAuthn needs a host name as its RP ID (never an IP address), and the origin the
+  // browser is on: http://localhost:<port>, known before start unless the port is "any free one".
+  const port = Number(env.FACTORGATE_LISTEN_PORT ?? DEMO_PORT);
+  if (flows !== undefined || !Number.isInteger(port) || port <= 0) return config;
+  const webauthn = { enabled: true, rpId: 'localhost', origins: [demoOrigin(port)] };
+  return loadDemoConfigWith(env, simulators, apiPassword, passkeyFirst(defaultFlow({ ldap: config.ldap.enabled, passwordCheck: config.gateway.passwordCheck, providers: config.providers })), dir, edge, webauthn);
+}
+
+/** Where a person opens the demo: localhost, the host name a passkey of the demo is made for. */
+const demoOrigin = (port: number) => `http://localhost:${port}`;
+
+/**
+ * The demo's own flow: the login it would run anyway, with a passkey asked for first wherever
+ * an authenticator app's code is. A user without a passkey is not held up (WEBAUTHN fails at
+ * once and the code is asked for); one with both keeps the app as "another way to sign in".
+ */
+export function passkeyFirst(flow: FlowsConfigInput): FlowsConfigInput {
+  const factors = Object.fromEntries(Object.entries(flow.factors).map(([name, factor]) => [name, {
+    ...factor,
+    policies: factor.policies.flatMap((policy) => (policy.action === 'OTP_CODE' ? [{ rule: policy.rule, action: 'WEBAUTHN' as const }, policy] : [policy])),
+  }]));
+  return { ...flow, factors };
+}
+
+function loadDemoConfigWith(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<typeof startSimulators>>, apiPassword: string, flows: unknown, dir: string, edge: boolean, webauthn?: object) {
   return loadConfig({
     env: {
       FACTORGATE_LISTEN_PORT: String(DEMO_PORT),
@@ -119,7 +148,7 @@ function loadDemoConfig(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnType<t
       FACTORGATE_OTP_ENABLED: 'true',
       FACTORGATE_OTP_SQLITE_PATH: join(dir, 'otp-devices.sqlite'),
     },
-    overrides: flows === undefined ? undefined : { flows },
+    overrides: flows === undefined ? undefined : { flows, ...(webauthn && { webauthn }) },
   });
 }
 
@@ -153,7 +182,8 @@ async function serveDemo(
       return 1;
     }
   }
-  const front = edge?.url ?? factorgate.url;
+  // The front by its host name when passkeys are on: they work only there (the RP ID is localhost).
+  const front = edge?.url ?? (config.webauthn.enabled ? config.webauthn.origins[0]! : factorgate.url);
   const lines = [
     '',
     'factorgate demo is running: four servers on localhost, factorgate and behind it three simulators',
@@ -162,7 +192,7 @@ async function serveDemo(
     `  login page      ${front}/vpn/index.html`,
     `  passcodes       ${simulators.anakamUrl}/outbox   (the simulated e-mail/SMS outbox)`,
     `  phone           ${simulators.linotpUrl}/phone    (approve push logins here, in a second tab)`,
-    `  your devices    ${front}/manageotp   (register an authenticator app)`,
+    `  your devices    ${front}/manageotp   (register an authenticator app${config.webauthn.enabled ? ', then a passkey' : ''})`,
     '',
     ...(edge ? [
       `Edge mode: ${edge.kind} at ${edge.url} carries the gateway's traffic, factorgate at ${factorgate.url} only the sign-in.`,
@@ -171,7 +201,7 @@ async function serveDemo(
       '',
     ] : []),
     'Demo users (simulated gateway passwords):',
-    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : TOTP_USERS.includes(name) ? 'authenticator app (register it at /manageotp first)' : [user.email, user.phone].filter(Boolean).join(', ')}`),
+    ...Object.entries(users).map(([name, user]) => `  ${name.padEnd(8)} ${user.password.padEnd(18)} ${PUSH_USERS.includes(name) ? 'push (pick the number on the phone page)' : TOTP_USERS.includes(name) ? `authenticator app${config.webauthn.enabled ? ' or passkey' : ''} (register it at /manageotp first)` : [user.email, user.phone].filter(Boolean).join(', ')}`),
     '',
     `Behind it: gateway simulator ${simulators.gatewayUrl}, two-factor simulator ${simulators.anakamUrl}, push simulator ${simulators.linotpUrl}.`,
     `Metrics: ${factorgate.metricsUrl ?? 'off'}. Limits are relaxed for the demo: ${config.limits.loginStartsPerUser} logins per user and ${config.limits.loginStartsPerClient} per address in ${config.limits.windowSeconds / 60} minutes.`,
@@ -181,6 +211,11 @@ async function serveDemo(
     'Log in as dave and approve the push on the phone page by picking the number the login page shows.',
     'For erin, open /manageotp, sign in, "Add device", scan the QR code with an authenticator app (or paste',
     'the otpauth:// link into one), type one code to finish; then log in as erin with a code from the app.',
+    ...(config.webauthn.enabled ? [
+      'Passkey: signed in at /manageotp as erin, "Add a passkey or security key" (Touch ID, Windows Hello, an',
+      'Android phone, or a USB/NFC security key); the next login asks for it, the app stays "another way to sign in".',
+      `Passkeys are made for the host name localhost: open ${config.webauthn.origins[0]!}, not 127.0.0.1.`,
+    ] : []),
     ...(flows ? ['', `Every login runs the flow you gave, not the one the hints above describe (${config.otp.withoutDevice === 'enrol' ? 'users without an authenticator app register one right after the password' : 'set FACTORGATE_OTP_WITHOUT_DEVICE=enrol to let users without an authenticator app register one at login'}):`, ...flowsCheckReport(flows).text.trimEnd().split('\n').map((line) => `  ${line}`)] : []),
     'Press Ctrl-C to stop them all.',
     '',

@@ -31,7 +31,7 @@ export const MESSAGES = {
   removed: { kind: 'ok', text: 'The device was removed. Delete its entry from your authenticator app too.' },
   passkey_added: { kind: 'ok', text: 'The passkey or security key was added. You can now use it to sign in.' },
   passkey_refused: { kind: 'error', text: 'That key could not be added. Try again; if it keeps failing, your organisation may not allow this model of key.' },
-  passkey_model: { kind: 'error', text: 'Your organisation does not allow this model of security key. Use one it issued, or ask your help desk.' },
+  passkey_model: { kind: 'error', text: 'Your organisation does not allow this model of security key. The keys it accepts are named under "Add a passkey or security key" below; use one of those, or ask your help desk.' },
   passkey_already: { kind: 'error', text: 'That key is registered already.' },
   passkey_too_many: { kind: 'error', text: 'You have as many passkeys and security keys as allowed. Remove one before adding another.' },
   passkey_needs_js: { kind: 'error', text: 'Adding a passkey or security key needs JavaScript, which is off or blocked in this browser.' },

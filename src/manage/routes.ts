@@ -8,7 +8,7 @@ import { removeDevice, renameDevice } from './steps/change_device.js';
 import { checkSignInCode } from './steps/check_sign_in_code.js';
 import { confirmDevice } from './steps/confirm_device.js';
 import { passkeySignIn, passkeySignInOptions } from './steps/passkey_sign_in.js';
-import { addPasskey, passkeyOptions, removePasskey, renamePasskey } from './steps/passkeys.js';
+import { addPasskey, passkeyOptions, removePasskey, renamePasskey, showRemovePasskey } from './steps/passkeys.js';
 import { showDevice, showRemove } from './steps/show_device.js';
 import { showHome } from './steps/show_home.js';
 import { signIn } from './steps/sign_in.js';
@@ -43,6 +43,7 @@ export function manageOtpRoutes(deps: ManageDeps): Router {
   router.post(`${BASE}/passkeys/options`, passkeyOptions(portal));
   router.post(`${BASE}/passkeys`, addPasskey(portal));
   router.post(`${BASE}/passkeys/:id/rename`, renamePasskey(portal));
+  router.get(`${BASE}/passkeys/:id/remove`, showRemovePasskey(portal));
   router.post(`${BASE}/passkeys/:id/remove`, removePasskey(portal));
 
   router.use(BASE, notFound);

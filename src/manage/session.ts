@@ -10,6 +10,7 @@ import { SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
 const PURPOSE = 'manageotp-session';
 const key = (id: string) => `manageotp:session:${id}`;
+const challengeKey = (id: string, kind: keyof PasskeyChallenges) => `manageotp:passkey-${kind}:${id}`;
 
 export type Stage = 'second_factor' | 'ready';
 
@@ -25,10 +26,18 @@ export type PortalSession = {
   expiresAt: number;
   /** The pending device this session added, whose QR code it alone may show. */
   enrolling?: string;
-  /** The passkey this session asked the browser to make: its challenge (single-use), name and deadline. */
-  passkeyRegistration?: { challenge: string; name: string; expiresAt: number };
-  /** The passkey challenge of the sign-in's second step (the WebAuthn provider's state). */
-  passkeySignIn?: Record<string, string | number | boolean | undefined>;
+};
+
+/**
+ * A session's open WebAuthn challenges, each kept beside the session under its own key, so that
+ * an answer takes it with one store operation (read and delete at once): of two answers to one
+ * challenge, however close, only one finds it.
+ */
+export type PasskeyChallenges = {
+  /** The passkey this session asked the browser to make: its challenge, name and deadline. */
+  registration: { challenge: string; name: string; expiresAt: number };
+  /** The challenge of the sign-in's second step (the WebAuthn provider's state). */
+  signIn: Record<string, string | number | boolean | undefined>;
 };
 
 type StoredSession = Omit<PortalSession, 'id'>;
@@ -65,6 +74,17 @@ export class PortalSessions {
     if (ttl <= 0) return;
     const { id, ...record } = session;
     await this.deps.sessions.set<StoredSession>(key(id), record, ttl);
+  }
+
+  /** Keeps a challenge for this session (a new one replaces the old), living no longer than `ttlMs` nor the session. */
+  async holdChallenge<K extends keyof PasskeyChallenges>(session: PortalSession, kind: K, value: PasskeyChallenges[K], ttlMs: number): Promise<void> {
+    const ttl = Math.min(ttlMs, session.expiresAt - this.deps.clock.now());
+    if (ttl > 0) await this.deps.sessions.set(challengeKey(session.id, kind), value, ttl);
+  }
+
+  /** The session's challenge of that kind, gone from the store as it is read: single-use. */
+  takeChallenge<K extends keyof PasskeyChallenges>(session: PortalSession, kind: K): Promise<PasskeyChallenges[K] | undefined> {
+    return this.deps.sessions.take<PasskeyChallenges[K]>(challengeKey(session.id, kind));
   }
 
   /** Ends the request's session, if any, and clears its cookie. */

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyDevices } from './copy_devices.js';
+import { copyDevices, copyPasskeys } from './copy_devices.js';
 import { openPostgresDeviceStore } from './open_device_store.js';
 import type { OtpConfig } from './otp_config.js';
 import { SqliteDeviceStore } from './sqlite_device_store.js';
 
-export const DEVICES_USAGE = 'factorgate devices copy FILE   copy every TOTP device of the SQLite FILE into the PostgreSQL store that otp.postgres names';
+export const DEVICES_USAGE = 'factorgate devices copy FILE   copy every TOTP device and passkey of the SQLite FILE into the PostgreSQL store that otp.postgres names';
 
 type Write = (text: string) => void;
 
@@ -31,6 +31,8 @@ export async function runDevicesCommand(args: string[], config: OtpConfig, out: 
     to = await openPostgresDeviceStore(config);
     const report = await copyDevices(from, to);
     out(`copied ${report.copied} devices of ${report.users} users from ${file} into PostgreSQL (${report.alreadyThere} were there already)\n`);
+    const passkeys = await copyPasskeys(from, to);
+    out(`copied ${passkeys.copied} passkeys (${passkeys.alreadyThere} were there already)\n`);
     return 0;
   } catch (e) {
     err(`factorgate devices copy: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -28,7 +28,7 @@ export const otpConfigSchema = z.object({
   postgres: z.object({
     host: z.string().min(1).optional().describe('PostgreSQL server: host name or address.'),
     port: z.number().int().min(1).max(65535).default(5432).describe('Its port.'),
-    database: z.string().min(1).max(63).default('factorgate').describe('Database that holds the device tables (factorgate_otp_devices, factorgate_otp_schema); created and migrated by factorgate at start-up.'),
+    database: z.string().min(1).max(63).default('factorgate').describe('Database that holds the device tables (factorgate_otp_devices, factorgate_webauthn_credentials, factorgate_otp_schema); created and migrated by factorgate at start-up.'),
     user: z.string().min(1).max(63).default('factorgate').describe('Role factorgate connects as; it needs to create tables in the database\'s default schema (once), then to read and write them.'),
     password: z.string().min(1).optional().describe('Password of that role (FACTORGATE_OTP_POSTGRES_PASSWORD or _FILE).'),
     timeoutMs: z.number().int().min(100).max(60_000).default(5000)

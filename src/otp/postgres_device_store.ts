@@ -2,14 +2,15 @@ import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { systemClock, type Clock } from '../clock.js';
 import {
-  DeviceStoreError, checkDeviceName, checkNewDevice, checkStep,
-  type DeviceStore, type NewOtpDevice, type OtpDevice,
+  DeviceStoreError, checkCounter, checkDeviceName, checkNewDevice, checkNewPasskey, checkStep,
+  type DeviceStore, type NewOtpDevice, type NewPasskey, type OtpDevice, type Passkey, type PasskeyStore,
 } from './device_store.js';
 
 // Devices in a PostgreSQL database that every factorgate instance shares, so a device registered
 // through one instance logs in through any other, and a code accepted by one is refused by all
 // (the step is recorded by one UPDATE that compares and sets: PostgreSQL re-checks the condition
-// on the row a concurrent UPDATE just committed). The tables are created and migrated by the
+// on the row a concurrent UPDATE just committed); passkeys likewise, their signature counter
+// compared and set in one statement. The tables are created and migrated by the
 // store itself when it opens. Every statement that carries data is parameterised.
 
 /** Each entry brings the schema one version up; applied in order, each in the opening transaction. */
@@ -25,11 +26,26 @@ const MIGRATIONS: readonly string[] = [
     sealed_secret text NOT NULL,
     PRIMARY KEY (user_name, id)
   )`,
+  // 2: passkeys beside the devices. A credential id belongs to one user: unique across the table.
+  `CREATE TABLE factorgate_webauthn_credentials (
+    user_name text NOT NULL,
+    id text NOT NULL,
+    name text NOT NULL,
+    credential_id text NOT NULL UNIQUE,
+    public_key text NOT NULL,
+    counter bigint NOT NULL CHECK (counter >= 0 AND counter <= 4294967295),
+    transports text[] NOT NULL,
+    aaguid text NOT NULL,
+    created_at bigint NOT NULL,
+    last_used_at bigint,
+    PRIMARY KEY (user_name, id)
+  )`,
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 /** Taken for the migration, so that instances starting together migrate one after the other. */
 const MIGRATION_LOCK = 0x6667_6f74_70; // "fgotp"
 const COLUMNS = 'user_name, id, name, created_at, last_used_at, last_step, active, sealed_secret';
+const PASSKEY_COLUMNS = 'user_name, id, name, credential_id, public_key, counter, transports, aaguid, created_at, last_used_at';
 
 export type PostgresTls =
   | { mode: 'disable' }
@@ -52,7 +68,8 @@ export type PostgresDeviceStoreOptions = {
   onError?: (reason: string) => void;
 };
 
-export class PostgresDeviceStore implements DeviceStore {
+export class PostgresDeviceStore implements DeviceStore, PasskeyStore {
+  readonly passkeys: PasskeyStore = this;
   private closed = false;
 
   private constructor(private readonly pool: pg.Pool, private readonly clock: Clock, private readonly timeoutMs: number) {}
@@ -141,6 +158,69 @@ export class PostgresDeviceStore implements DeviceStore {
     return this.changed('recordUse', user, id,
       'UPDATE factorgate_otp_devices SET last_step = $3, last_used_at = $4 WHERE user_name = $1 AND id = $2 AND (last_step IS NULL OR last_step < $3)',
       step, at);
+  }
+
+  async listPasskeys(user: string): Promise<Passkey[]> {
+    if (!storable(user)) return [];
+    const { rows } = await this.query('listPasskeys', `SELECT ${PASSKEY_COLUMNS} FROM factorgate_webauthn_credentials WHERE user_name = $1 ORDER BY created_at, id COLLATE "C"`, [user]);
+    return rows.map(toPasskey);
+  }
+
+  async getPasskey(user: string, id: string): Promise<Passkey | undefined> {
+    if (!storable(user, id)) return undefined;
+    const { rows } = await this.query('getPasskey', `SELECT ${PASSKEY_COLUMNS} FROM factorgate_webauthn_credentials WHERE user_name = $1 AND id = $2`, [user, id]);
+    return rows[0] ? toPasskey(rows[0]) : undefined;
+  }
+
+  async findPasskey(user: string, credentialId: string): Promise<Passkey | undefined> {
+    if (!storable(user, credentialId)) return undefined;
+    const { rows } = await this.query('findPasskey', `SELECT ${PASSKEY_COLUMNS} FROM factorgate_webauthn_credentials WHERE user_name = $1 AND credential_id = $2`, [user, credentialId]);
+    return rows[0] ? toPasskey(rows[0]) : undefined;
+  }
+
+  async addPasskey(user: string, passkey: NewPasskey): Promise<Passkey | false> {
+    const p = checkNewPasskey(user, passkey);
+    const added: Passkey = { ...p, user, createdAt: this.clock.now() };
+    // A credential id taken already (by anyone) inserts nothing: the unique index decides, not a read before.
+    const { rowCount } = await this.query('addPasskey',
+      `INSERT INTO factorgate_webauthn_credentials (${PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL) ON CONFLICT (credential_id) DO NOTHING`,
+      [user, p.id, p.name, p.credentialId, p.publicKey, p.counter, p.transports, p.aaguid, added.createdAt]);
+    return rowCount === 1 ? added : false;
+  }
+
+  /**
+   * Adds a passkey exactly as another store kept it (its dates and counter), unless the user has
+   * one with its id or anyone has its credential: then nothing changes and the answer is false.
+   */
+  async putPasskey(passkey: Passkey): Promise<boolean> {
+    const p = checkNewPasskey(passkey.user, passkey);
+    for (const [value, what] of [[passkey.createdAt, 'createdAt'], [passkey.lastUsedAt ?? 0, 'lastUsedAt']] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`a passkey's ${what} must be a non-negative integer`);
+    }
+    const { rowCount } = await this.query('putPasskey',
+      `INSERT INTO factorgate_webauthn_credentials (${PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      [passkey.user, p.id, p.name, p.credentialId, p.publicKey, p.counter, p.transports, p.aaguid, passkey.createdAt, passkey.lastUsedAt ?? null]);
+    return rowCount === 1;
+  }
+
+  async renamePasskey(user: string, id: string, name: string): Promise<boolean> {
+    return this.changed('renamePasskey', user, id, 'UPDATE factorgate_webauthn_credentials SET name = $3 WHERE user_name = $1 AND id = $2', checkDeviceName(name));
+  }
+
+  async removePasskey(user: string, id: string): Promise<boolean> {
+    return this.changed('removePasskey', user, id, 'DELETE FROM factorgate_webauthn_credentials WHERE user_name = $1 AND id = $2');
+  }
+
+  async recordPasskeyUse(user: string, id: string, previous: number, counter: number, at: number): Promise<boolean> {
+    checkCounter(previous);
+    checkCounter(counter);
+    checkStep(0, at);
+    // One conditional UPDATE, as recordUse: of two instances accepting assertions read at the same
+    // counter, the second waits for the first's row lock, re-checks `counter = previous` against
+    // the committed row, and changes nothing.
+    return this.changed('recordPasskeyUse', user, id,
+      'UPDATE factorgate_webauthn_credentials SET counter = $4, last_used_at = $5 WHERE user_name = $1 AND id = $2 AND counter = $3',
+      previous, counter, at);
   }
 
   async close(): Promise<void> {
@@ -234,6 +314,22 @@ function toDevice(row: Record<string, unknown>): OtpDevice {
   if (row.last_used_at !== null) device.lastUsedAt = Number(row.last_used_at);
   if (row.last_step !== null) device.lastStep = Number(row.last_step);
   return device;
+}
+
+function toPasskey(row: Record<string, unknown>): Passkey {
+  const passkey: Passkey = {
+    id: String(row.id),
+    user: String(row.user_name),
+    name: String(row.name),
+    credentialId: String(row.credential_id),
+    publicKey: String(row.public_key),
+    counter: Number(row.counter),
+    transports: (row.transports as string[]).map(String),
+    aaguid: String(row.aaguid),
+    createdAt: Number(row.created_at),
+  };
+  if (row.last_used_at !== null) passkey.lastUsedAt = Number(row.last_used_at);
+  return passkey;
 }
 
 /**

@@ -149,6 +149,12 @@ export class SqliteDeviceStore implements DeviceStore, PasskeyStore {
     return rows.map((row) => toPasskey(row as Row));
   }
 
+  /** Every passkey of every user, by user then oldest first: for copying the file to a shared store. */
+  async allPasskeys(): Promise<Passkey[]> {
+    const rows = await this.run('allPasskeys', (db) => db.prepare(`SELECT ${PASSKEY_COLUMNS} FROM webauthn_credentials ORDER BY user_name, created_at, id`).all());
+    return rows.map((row) => toPasskey(row as Row));
+  }
+
   async getPasskey(user: string, id: string): Promise<Passkey | undefined> {
     const row = await this.run('getPasskey', (db) => db.prepare(`SELECT ${PASSKEY_COLUMNS} FROM webauthn_credentials WHERE user_name = ? AND id = ?`).get(user, id));
     return row ? toPasskey(row as Row) : undefined;

@@ -31,11 +31,18 @@ describe('configuration: webauthn', () => {
     expect(config.webauthn).to.deep.include({ enabled: true, rpId: 'vpn.example.org', userVerification: 'preferred', allowedAaguids: [] });
   });
 
-  it('refuses the LDAP store, naming otp.store, since it cannot hold passkeys', () => {
+  it('refuses the LDAP store, naming otp.store and why, since it cannot hold passkeys', () => {
     const ldap = { FACTORGATE_OTP_STORE: 'ldap', FACTORGATE_OTP_LDAP_URL: 'ldaps://ldap.example.test', FACTORGATE_OTP_LDAP_BIND_DN: 'cn=fg', FACTORGATE_OTP_LDAP_BIND_PASSWORD: 'x', FACTORGATE_OTP_LDAP_USER_DN_TEMPLATE: 'uid={username},dc=example' };
     const problems = problemsOf({ flows, webauthn: keys }, ldap);
     expect(problems).to.have.length(1);
-    expect(problems[0]).to.match(/^otp\.store: is ldap, which cannot hold passkeys yet: webauthn needs otp\.store sqlite/);
+    expect(problems[0]).to.match(/^otp\.store: is ldap, which cannot hold passkeys \(a credential must belong to one user, .*\): webauthn needs otp\.store sqlite or postgres/);
+  });
+
+  it('takes the PostgreSQL store, which holds passkeys beside the authenticator apps', () => {
+    const postgres = { FACTORGATE_OTP_STORE: 'postgres', FACTORGATE_OTP_POSTGRES_HOST: 'db.example.test', FACTORGATE_OTP_POSTGRES_DATABASE: 'factorgate', FACTORGATE_OTP_POSTGRES_USER: 'factorgate' };
+    const config = loadConfig({ env: { ...site, ...postgres }, overrides: { flows, webauthn: keys } });
+    expect(config.otp.store).to.equal('postgres');
+    expect(config.webauthn.enabled).to.equal(true);
   });
 
   it('needs rpId and origins, and refuses an origin outside the RP ID or with a path, and plain http off localhost', () => {

@@ -2,8 +2,12 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { TestBrowser } from '../helpers/browser.js';
 import { untilOutput } from '../helpers/factorgate_process.js';
+import { startLogin } from '../helpers/harness.js';
 import { freePort } from '../helpers/processes.js';
+import { SoftAuthenticator } from '../helpers/soft_authenticator.js';
+import { csrfOf, follow, postPassword } from '../manage/helpers/portal_app.js';
 
 // `factorgate demo`: what a newcomer runs first, and `--flow FILE` to try an example flow.
 
@@ -63,6 +67,40 @@ describe('factorgate demo', function () {
     const after = run.output().slice(run.output().indexOf('the whole JSON log is in'));
     expect(after).to.match(/\] INFO: stopping: no new connections/);
     expect(after.split('\n').some((line) => line.startsWith('{'))).to.equal(false);
+  });
+
+  it('offers erin a passkey on localhost: added at /manageotp after the password, asked for first at the next login', async () => {
+    const port = await portWithRoomAfter();
+    const run = demo([], port);
+    try {
+      await run.ready();
+      expect(run.output()).to.include(`login page      http://localhost:${port}/vpn/index.html`)
+        .and.include('"Add a passkey or security key" (Touch ID, Windows Hello')
+        .and.include(`Passkeys are made for the host name localhost: open http://localhost:${port}, not 127.0.0.1.`)
+        .and.match(/erin {5}erin-demo-pw {7}authenticator app or passkey/);
+      const origin = `http://localhost:${port}`;
+      // A person's browser with a platform authenticator, played by the software one (Node's fetch reaches 127.0.0.1).
+      const key = new SoftAuthenticator();
+      const portal = new TestBrowser(`http://127.0.0.1:${port}`);
+      const home = await follow(portal, await postPassword(portal, 'erin', 'erin-demo-pw'));
+      const csrf = csrfOf(home.body);
+      const { options } = (await portal.postJson('/manageotp/passkeys/options', { name: 'Laptop', csrf })).json() as { options: { challenge: string; rp: { id: string } } };
+      expect(options.rp.id).to.equal('localhost');
+      const added = await portal.postJson('/manageotp/passkeys', { csrf, response: key.register({ challenge: options.challenge, origin, rpId: 'localhost' }) });
+      expect(added.json()).to.deep.equal({ location: '/manageotp?m=passkey_added' });
+
+      const login = await startLogin(new TestBrowser(`http://127.0.0.1:${port}`), 'erin', 'erin-demo-pw');
+      const asked = login.json() as { csrf: string; challenge: { kind: string; options: { challenge: string; rpId: string; allowCredentials: Array<{ id: string }> } } };
+      expect(asked.challenge.kind).to.equal('webauthn');
+      expect(asked.challenge.options.allowCredentials.map((c) => c.id)).to.deep.equal([key.id]);
+      // Others log in as before: alice gets her passcode.
+      const alice = await startLogin(new TestBrowser(`http://127.0.0.1:${port}`), 'alice', 'alice-demo-pw');
+      expect((alice.json() as { challenge: { kind: string } }).challenge.kind).to.equal('passcode');
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exited).to.equal(0);
+    }
+    expect(run.output()).to.match(/manageotp_passkey_added: passkey registered at the portal/);
   });
 
   it('a simulator port already taken gives way to a free one', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
@@ -18,7 +19,7 @@ const FLOW = {
     second: { policies: [{ rule: 'true', action: 'WEBAUTHN' }, { rule: 'true', action: 'OTP_CODE' }] },
   },
 };
-const USERS = { erin: 'erin-demo-pw', carol: 'carol-demo-pw', alice: 'alice-demo-pw', bob: 'bob-demo-pw' } as const;
+const USERS = { erin: 'erin-demo-pw', carol: 'carol-demo-pw', alice: 'alice-demo-pw', bob: 'bob-demo-pw', dave: 'dave-demo-pw' } as const;
 type User = keyof typeof USERS;
 
 type Credential = { credentialId: string; isResidentCredential: boolean; rpId?: string; privateKey: string; userHandle?: string; signCount: number };
@@ -29,6 +30,16 @@ async function addAuthenticator(cdp: CDPSession, isUserVerified = true): Promise
     options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified, automaticPresenceSimulation: true },
   });
   return authenticatorId;
+}
+
+/** What an authenticator app does with the otpauth:// link: the current code. */
+const codeFrom = (uri: string): string =>
+  new TOTP({ secret: Secret.fromBase32(new URL(uri).searchParams.get('secret')!), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+
+/** A code is accepted once per 30-second step (RFC 6238 §5.2): wait for the next step, as a person would. */
+async function nextStep(): Promise<void> {
+  const step = Math.floor(Date.now() / 30_000);
+  while (Math.floor(Date.now() / 30_000) === step) await new Promise((r) => setTimeout(r, 250));
 }
 
 const credentialsOf = async (cdp: CDPSession, authenticatorId: string): Promise<Credential[]> =>
@@ -130,7 +141,10 @@ describe('end to end in a real browser: passkeys and security keys (WebAuthn)', 
 
     // Removed at the portal, the second key signs nobody in: its assertion is refused, the dialog asks again.
     await portalSignIn('erin');
-    await page.click('tr:has-text("Laptop") button:has-text("Remove")');
+    await page.click('tr:has-text("Laptop") a:has-text("Remove")');
+    await page.waitForSelector('h1:has-text("Remove Laptop?")');
+    expect(await page.textContent('body')).to.include('You will no longer be able to sign in with it.');
+    await page.click('button:has-text("Remove")');
     await page.waitForURL(/m=passkey_removed$/);
     // The login no longer names it; told to use it anyway (a page that kept the old options), it is refused.
     const [laptop] = await credentialsOf(cdp, second);
@@ -201,6 +215,41 @@ describe('end to end in a real browser: passkeys and security keys (WebAuthn)', 
     await refusedNotice();
     expect(logged('webauthn_unknown_credential').at(-1)).to.include({ user: 'bob' });
     expect(logged('webauthn_accepted')).to.have.length(accepted);
+  });
+
+  it('a user with an authenticator app and a passkey chooses either at login, and signs in each way', async () => {
+    const authenticatorId = await addAuthenticator(cdp);
+    await portalSignIn('dave');
+    // An authenticator app, set up with its first code, then a key, in the same portal session.
+    await page.fill('#fg-name', 'Phone');
+    await page.click('button:has-text("Add device")');
+    const uri = (await (await page.waitForSelector('a[href^="otpauth://"]')).getAttribute('href'))!;
+    await page.fill('input[name="code"]', codeFrom(uri));
+    await page.click('button:has-text("Finish setup")');
+    await page.waitForURL(/m=device_confirmed$/);
+    await addPasskey('Dave\'s key');
+
+    // The key: the dialog asks for it first, and it answers.
+    await login('dave');
+    await signedIn();
+    expect(logged('webauthn_accepted').at(-1)).to.include({ user: 'dave' });
+    expect(logged('login_finished').at(-1)).to.include({ user: 'dave', outcome: 'success', flow: 'password:GATEWAY_PASSWORD → second:WEBAUTHN → done' });
+    const accepted = logged('webauthn_accepted').length;
+
+    // The app: the key is at hand but not touched, the user cancels the browser's prompt (as
+    // the Cancel of its sheet does) and picks another way, then types the app's code.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    await login('dave');
+    // Polled until the dialog says so: a cancel before the prompt opened would cancel nothing.
+    await page.waitForFunction("window.SimpleWebAuthnBrowser?.WebAuthnAbortService.cancelCeremony(), document.querySelector('#fg-message').textContent.includes('No key answered')");
+    await page.click('#fg-webauthn-another');
+    await page.waitForSelector('#fg-passcode');
+    await nextStep(); // the code that confirmed the app was of this step, perhaps
+    await page.fill('#fg-passcode', codeFrom(uri));
+    await page.click('#fg-verify');
+    await signedIn();
+    expect(logged('webauthn_accepted'), 'no key signed this login in').to.have.length(accepted);
+    expect(logged('login_finished').at(-1)).to.include({ user: 'dave', outcome: 'success', flow: 'password:GATEWAY_PASSWORD → second:OTP_CODE → done' });
   });
 
   it('without JavaScript, says WebAuthn needs it and offers the user\'s other way', async () => {

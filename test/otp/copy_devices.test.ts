@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { checkCode } from '../../src/otp/check_code.js';
 import { runDevicesCommand } from '../../src/otp/devices_cli.js';
-import type { OtpDevice } from '../../src/otp/device_store.js';
+import { newDeviceId, type OtpDevice } from '../../src/otp/device_store.js';
+import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
 import { PostgresDeviceStore } from '../../src/otp/postgres_device_store.js';
 import { Totp } from '../../src/otp/totp.js';
 import { Keyring } from '../../src/security/keyring.js';
@@ -62,7 +63,7 @@ describe('factorgate devices copy: an SQLite device file into PostgreSQL', funct
     const run = await factorgate(['devices', 'copy', file]);
     expect(run.stderr).to.equal('');
     expect(run.status).to.equal(0);
-    expect(run.stdout).to.equal(`copied 4 devices of 2 users from ${file} into PostgreSQL (0 were there already)\n`);
+    expect(run.stdout).to.equal(`copied 4 devices of 2 users from ${file} into PostgreSQL (0 were there already)\ncopied 0 passkeys (0 were there already)\n`);
     const store = await target();
     try {
       for (const user of new Set(expected.map((e) => e.device.user))) {
@@ -78,6 +79,38 @@ describe('factorgate devices copy: an SQLite device file into PostgreSQL', funct
     } finally {
       await store.close();
     }
+  });
+
+  it('copies the passkeys too, each as it was (counter, dates): a copied key goes on from its counter; nothing twice', async () => {
+    const clock = new FakeClock();
+    const sqlite = await SqliteDeviceStore.open({ path: file, clock });
+    const passkey = (name: string, credentialId: string) => ({ id: newDeviceId(), name, credentialId, publicKey: 'pQECAyYg', counter: 0, transports: ['usb'], aaguid: '00000000-0000-0000-0000-000000000000' });
+    const used = await sqlite.addPasskey('alice', passkey('Blue key', 'cred-alice'));
+    clock.advance(1000);
+    const fresh = await sqlite.addPasskey('bob', passkey('Laptop', 'cred-bob'));
+    if (!used || !fresh) throw new Error('not added');
+    expect(await sqlite.recordPasskeyUse('alice', used.id, 0, 41, 5000)).to.equal(true);
+    const kept = await sqlite.allPasskeys();
+    await sqlite.close();
+
+    const run = await factorgate(['devices', 'copy', file]);
+    expect(run.status).to.equal(0);
+    expect(run.stdout).to.include('copied 2 passkeys (0 were there already)');
+    const store = await target();
+    try {
+      expect([...await store.listPasskeys('alice'), ...await store.listPasskeys('bob')]).to.deep.equal(kept);
+      expect(kept[0]).to.include({ counter: 41, lastUsedAt: 5000 });
+      // An assertion read at the counter from before the copy is one the file had accepted: refused.
+      expect(await store.recordPasskeyUse('alice', used.id, 0, 42, 6000)).to.equal(false);
+      expect(await store.recordPasskeyUse('alice', used.id, 41, 42, 6000)).to.equal(true);
+    } finally {
+      await store.close();
+    }
+    const again = await factorgate(['devices', 'copy', file]);
+    expect(again.stdout).to.include('copied 0 passkeys (2 were there already)');
+    const after = await target();
+    expect((await after.getPasskey('alice', used.id))?.counter, 'the use since the copy is kept').to.equal(42);
+    await after.close();
   });
 
   it('copies nothing twice: run again, it leaves every device as PostgreSQL has it', async () => {
@@ -115,6 +148,6 @@ describe('factorgate devices copy: an SQLite device file into PostgreSQL', funct
     });
     expect(run.stderr).to.equal('');
     expect(run.status).to.equal(0);
-    expect(run.stdout).to.equal(`copied 4 devices of 2 users from ${file} into PostgreSQL (0 were there already)\n`);
+    expect(run.stdout).to.equal(`copied 4 devices of 2 users from ${file} into PostgreSQL (0 were there already)\ncopied 0 passkeys (0 were there already)\n`);
   });
 });

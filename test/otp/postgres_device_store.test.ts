@@ -8,11 +8,12 @@ import { loadConfig } from '../../src/config/load.js';
 import { asFactorgateError } from '../../src/errors.js';
 import { newDeviceId, type DeviceStore, type OtpDevice } from '../../src/otp/device_store.js';
 import { openDeviceStore } from '../../src/otp/open_device_store.js';
-import { PostgresDeviceStore, type PostgresDeviceStoreOptions } from '../../src/otp/postgres_device_store.js';
+import { POSTGRES_SCHEMA_VERSION, PostgresDeviceStore, type PostgresDeviceStoreOptions } from '../../src/otp/postgres_device_store.js';
 import { FakeClock } from '../helpers/clock.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres_server.js';
 import { countingRelay } from '../helpers/tcp_relay.js';
 import { deviceStoreContract } from './helpers/device_store_contract.js';
+import { passkeyStoreContract } from './helpers/passkey_store_contract.js';
 
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
 
@@ -26,7 +27,11 @@ describe('PostgreSQL device store (src/otp/postgres_device_store.ts) against a r
     this.timeout(60_000);
     server = await startPostgres({ tls: true }); // TLS on; plain connections are still accepted
   });
-  after(async () => server?.stop());
+  after(async function () {
+    // Removing the data folder (a database per test, several hundred MB) takes a while on a busy disk.
+    this.timeout(120_000);
+    await server?.stop();
+  });
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.end().catch(() => undefined);
     for (const store of stores.splice(0)) await store.close();
@@ -68,6 +73,17 @@ describe('PostgreSQL device store (src/otp/postgres_device_store.ts) against a r
     return { store: await PostgresDeviceStore.open(optionsFor(database, { clock })), clock, another: () => PostgresDeviceStore.open(optionsFor(database, { clock })) };
   });
 
+  // One database for the whole contract, emptied before each test: each new database is another 8 MB to remove.
+  let passkeyDatabase: string | undefined;
+  passkeyStoreContract('PostgreSQL device store', async () => {
+    const clock = new FakeClock();
+    passkeyDatabase ??= await server.createDatabase();
+    const store = await PostgresDeviceStore.open(optionsFor(passkeyDatabase, { clock }));
+    const client = await connect(passkeyDatabase);
+    await client.query('TRUNCATE factorgate_webauthn_credentials');
+    return { store, clock };
+  });
+
   /** As factorgate opens it: from otp.postgres, the password from a _FILE variable, TLS verify-full against the CA file. */
   const fromConfig = async (database: string, clock: FakeClock, extraEnv: Record<string, string> = {}) => {
     const dir = mkdtempSync(join(tmpdir(), 'factorgate-pg-secret-'));
@@ -95,15 +111,32 @@ describe('PostgreSQL device store (src/otp/postgres_device_store.ts) against a r
   });
 
   describe('schema migrations', () => {
-    it('creates its tables on first open, at schema version 1; opening again changes nothing', async () => {
+    it('creates its tables on first open, at schema version 2; opening again changes nothing', async () => {
       const database = await server.createDatabase();
       const first = await open(database);
       const id = newDeviceId();
       await first.add('alice', { id, name: 'Phone', sealedSecret: 'sealed' });
       await open(database);
       const client = await connect(database);
-      expect((await client.query('SELECT version FROM factorgate_otp_schema')).rows).to.deep.equal([{ version: 1 }]);
+      expect((await client.query('SELECT version FROM factorgate_otp_schema ORDER BY version')).rows).to.deep.equal([{ version: 1 }, { version: 2 }]);
       expect((await client.query('SELECT id FROM factorgate_otp_devices')).rows).to.deep.equal([{ id }]);
+    });
+
+    it('migrates a version-1 database (devices only) in place: its devices stay, passkeys can be added', async () => {
+      const database = await server.createDatabase();
+      const client = await connect(database);
+      // What a factorgate of schema version 1 left behind.
+      await client.query(`CREATE TABLE factorgate_otp_schema (version integer NOT NULL);
+        INSERT INTO factorgate_otp_schema (version) VALUES (1);
+        CREATE TABLE factorgate_otp_devices (user_name text NOT NULL, id text NOT NULL, name text NOT NULL, created_at bigint NOT NULL,
+          last_used_at bigint, last_step bigint, active boolean NOT NULL, sealed_secret text NOT NULL, PRIMARY KEY (user_name, id));`);
+      const id = newDeviceId();
+      await client.query("INSERT INTO factorgate_otp_devices VALUES ('alice', $1, 'Phone', 5, NULL, 42, true, 'sealed')", [id]);
+      const store = await open(database);
+      expect(await store.list('alice')).to.deep.equal([{ id, user: 'alice', name: 'Phone', createdAt: 5, lastStep: 42, active: true, sealedSecret: 'sealed' }]);
+      const added = await store.addPasskey('alice', { id: newDeviceId(), name: 'Key', credentialId: 'cred-1', publicKey: 'pQECAyYg', counter: 0, transports: ['usb'], aaguid: '00000000-0000-0000-0000-000000000000' });
+      expect(added && await store.listPasskeys('alice')).to.deep.equal([added]);
+      expect((await client.query('SELECT max(version) AS v FROM factorgate_otp_schema')).rows).to.deep.equal([{ v: 2 }]);
     });
 
     it('lets several instances start at once: one migrates, the others wait for it and find it done', async () => {
@@ -111,16 +144,16 @@ describe('PostgreSQL device store (src/otp/postgres_device_store.ts) against a r
       const all = await Promise.all([1, 2, 3, 4].map(() => open(database)));
       expect(all).to.have.length(4);
       const client = await connect(database);
-      expect((await client.query('SELECT version FROM factorgate_otp_schema')).rows).to.deep.equal([{ version: 1 }]);
+      expect((await client.query('SELECT version FROM factorgate_otp_schema ORDER BY version')).rows).to.deep.equal([{ version: 1 }, { version: 2 }]);
     });
 
     it('refuses a database migrated by a newer factorgate, rather than guess', async () => {
       const database = await server.createDatabase();
       await open(database);
       const client = await connect(database);
-      await client.query('INSERT INTO factorgate_otp_schema (version) VALUES (2)');
+      await client.query('INSERT INTO factorgate_otp_schema (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION + 1]);
       const err = await failure(PostgresDeviceStore.open(optionsFor(database)));
-      expect(err).to.be.instanceOf(Error).with.property('message').that.matches(/schema version 2; this factorgate knows 1/);
+      expect(err).to.be.instanceOf(Error).with.property('message').that.includes(`the database has schema version ${POSTGRES_SCHEMA_VERSION + 1}; this factorgate knows ${POSTGRES_SCHEMA_VERSION}`);
       expect(asFactorgateError(err).code).to.equal('store_unavailable');
     });
   });
@@ -139,6 +172,22 @@ describe('PostgreSQL device store (src/otp/postgres_device_store.ts) against a r
       await other.query('COMMIT');
       expect(await racing, 'the other connection used step 300 first').to.equal(false);
       expect(await store.get('alice', id)).to.include({ lastStep: 300, lastUsedAt: 1 });
+    });
+
+    it('a passkey\'s counter recorded while another connection holds the row waits, then sees the new counter and refuses the assertion', async () => {
+      const database = await server.createDatabase();
+      const store = await open(database);
+      const added = await store.addPasskey('alice', { id: newDeviceId(), name: 'Key', credentialId: 'cred-held', publicKey: 'pQECAyYg', counter: 3, transports: [], aaguid: '00000000-0000-0000-0000-000000000000' });
+      if (!added) throw new Error('not added');
+      const other = await connect(database);
+      const watcher = await connect(database);
+      await other.query('BEGIN');
+      await other.query('UPDATE factorgate_webauthn_credentials SET counter = 4, last_used_at = 1 WHERE id = $1 AND counter = 3', [added.id]);
+      const racing = store.recordPasskeyUse('alice', added.id, 3, 4, 2);
+      await untilWaitingForLock(watcher, database);
+      await other.query('COMMIT');
+      expect(await racing, 'the other instance accepted an assertion at counter 3 first').to.equal(false);
+      expect(await store.getPasskey('alice', added.id)).to.include({ counter: 4, lastUsedAt: 1 });
     });
 
     it('and takes the step when the other connection rolls back', async () => {

@@ -1,4 +1,4 @@
-import type { OtpDevice } from '../../otp/device_store.js';
+import type { OtpDevice, Passkey } from '../../otp/device_store.js';
 import { MAX_DEVICE_NAME } from '../../otp/device_store.js';
 import { html, type SafeHtml } from '../../http/html.js';
 import { setupKeyHtml } from '../../http/setup_key.js';
@@ -69,15 +69,36 @@ ${messageBox(message)}
 ${back}`, session);
 }
 
+/** Are you sure? For an authenticator app. */
 export function removePage(session: PortalSession, device: OtpDevice): string {
-  return layout(`Remove ${device.name}?`, html`
-<h1>Remove ${device.name}?</h1>
-<p>Its codes will no longer be accepted at sign-in.${device.active ? '' : ' Its setup was not finished.'}</p>
-<form method="post" action="${path(device)}/remove" class="fg-form">
+  return confirmRemovalPage(session, {
+    name: device.name,
+    consequence: `Its codes will no longer be accepted at sign-in.${device.active ? '' : ' Its setup was not finished.'}`,
+    action: `${path(device)}/remove`,
+    keep: device.active ? path(device) : BASE,
+  });
+}
+
+/** Are you sure? For a passkey or security key. */
+export function removePasskeyPage(session: PortalSession, passkey: Passkey): string {
+  return confirmRemovalPage(session, {
+    name: passkey.name,
+    consequence: 'You will no longer be able to sign in with it.',
+    action: `${BASE}/passkeys/${passkey.id}/remove`,
+    keep: BASE,
+  });
+}
+
+/** The confirmation before a removal, for every kind of device: a plain form (no script), CSRF-protected. */
+function confirmRemovalPage(session: PortalSession, what: { name: string; consequence: string; action: string; keep: string }): string {
+  return layout(`Remove ${what.name}?`, html`
+<h1>Remove ${what.name}?</h1>
+<p>${what.consequence}</p>
+<form method="post" action="${what.action}" class="fg-form">
   ${csrfField(session.csrf)}
   <button type="submit" class="fg-danger">Remove</button>
 </form>
-<p><a href="${device.active ? path(device) : BASE}">Keep it</a></p>`, session);
+<p><a href="${what.keep}">Keep it</a></p>`, session);
 }
 
 function renameForm(session: PortalSession, device: OtpDevice, refused: boolean): SafeHtml {

@@ -7,8 +7,11 @@ import type { PortalSession } from '../session.js';
 import { csrfField, layout, messageBox, when } from './layout.js';
 
 /** The user's devices, and the form that adds one. */
-/** Passkeys shown when webauthn is enabled: the user's, and how many are allowed. */
-export type PasskeyList = { passkeys: Passkey[]; max: number };
+/**
+ * Passkeys shown when webauthn is enabled: the user's, how many are allowed, and (when only some
+ * models may be registered) what the user is told is accepted.
+ */
+export type PasskeyList = { passkeys: Passkey[]; max: number; accepted?: string };
 
 export function portalPage(session: PortalSession, devices: OtpDevice[], maxDevices: number, message?: Message, passkeys?: PasskeyList): string {
   const active = devices.filter((d) => d.active).length;
@@ -43,7 +46,7 @@ ${passkeys ? passkeySection(session, passkeys) : ''}`, session, passkeys ? ['web
 }
 
 /** Listed, renamed and removed with plain forms; added by manage_passkeys.js (WebAuthn needs a script). */
-function passkeySection(session: PortalSession, { passkeys, max }: PasskeyList) {
+function passkeySection(session: PortalSession, { passkeys, max, accepted }: PasskeyList) {
   return html`<h2>Passkeys and security keys</h2>
 ${passkeys.length === 0 ? html`<p>You have no passkey or security key yet.</p>` : html`<table class="fg-devices" id="fg-passkeys">
 <thead><tr><th scope="col">Key</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
@@ -55,11 +58,12 @@ ${passkeys.map((p) => html`<tr>
   <td class="fg-actions"><form method="post" action="${BASE}/passkeys/${p.id}/rename" class="fg-inline">${csrfField(session.csrf)}
     <label class="fg-sr" for="fg-rename-${p.id}">New name</label><input id="fg-rename-${p.id}" name="name" maxlength="${MAX_DEVICE_NAME}" required value="${p.name}">
     <button type="submit" class="fg-link">Rename</button></form>
-    <form method="post" action="${BASE}/passkeys/${p.id}/remove" class="fg-inline">${csrfField(session.csrf)}<button type="submit" class="fg-link">Remove</button></form></td>
+    <a href="${BASE}/passkeys/${p.id}/remove">Remove</a></td>
 </tr>`)}
 </tbody>
 </table>`}
 <h3>Add a passkey or security key</h3>
+${accepted === undefined ? '' : html`<p id="fg-passkey-accepted">Accepted keys: ${accepted}.</p>`}
 ${passkeys.length >= max
     ? html`<p>You have ${passkeys.length} of ${max} keys allowed. Remove one to add another.</p>`
     : html`<form method="post" action="${BASE}/passkeys/options" class="fg-form" data-factorgate="add-passkey">

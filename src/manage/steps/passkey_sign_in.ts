@@ -8,8 +8,8 @@ import { field, withSession, type Portal } from '../portal.js';
 import type { PortalSession } from '../session.js';
 
 // The portal's second step with a passkey instead of an app's code: the same WebAuthn provider
-// as the login (the user's credentials only, single-use challenge, counter), its state in the
-// portal session, which it cannot outlive.
+// as the login (the user's credentials only, single-use challenge, counter), its state kept beside
+// the portal session, which it cannot outlive.
 
 function contextOf(session: PortalSession, req: Request): LoginContext {
   return {
@@ -27,8 +27,7 @@ export function passkeySignInOptions(portal: Portal): RequestHandler {
     if (!(req.get('accept') ?? '').includes('application/json')) return redirectWith(res, BASE, 'passkey_needs_js');
     const started = await deps.webauthn.provider.start(contextOf(session, req));
     if (started.outcome !== 'challenge' || started.challenge.kind !== 'webauthn') return void res.json({ location: `${BASE}?m=passkey_signin_refused` });
-    session.passkeySignIn = started.state;
-    await sessions.save(session);
+    await sessions.holdChallenge(session, 'signIn', started.state, session.expiresAt - deps.clock.now());
     res.json({ options: started.challenge.options });
   });
 }
@@ -38,10 +37,8 @@ export function passkeySignIn(portal: Portal): RequestHandler {
   const { deps, sessions } = portal;
   return withSession(portal, 'second_factor', async (req, res, session) => {
     if (!deps.webauthn) throw new FactorgateError('not_found', 'webauthn is not enabled');
-    const state = session.passkeySignIn ?? {};
-    // Spent before it is checked: one challenge, one answer.
-    delete session.passkeySignIn;
-    await sessions.save(session);
+    // Taken (read and deleted in one store operation) before it is checked: one challenge, one answer.
+    const state = await sessions.takeChallenge(session, 'signIn') ?? {};
     const { ip } = client(req);
     const provider = deps.webauthn.provider;
     const outcome = await deps.limits.guess(session.user, () => provider.verify(contextOf(session, req), state, field(req, 'response') ?? ''), (o) => o.outcome === 'fail');

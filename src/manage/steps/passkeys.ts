@@ -5,6 +5,7 @@ import { checkDeviceName } from '../../otp/device_store.js';
 import { finishRegistration, registrationOptions, REGISTRATION_MS, type RegistrationDeps } from '../../providers/webauthn/registration.js';
 import { BASE } from '../deps.js';
 import { redirectWith, type MessageCode } from '../messages.js';
+import { removePasskeyPage } from '../pages/device_pages.js';
 import { deviceIdOf, field, withSession, type Portal } from '../portal.js';
 
 // Passkeys and security keys at /manageotp: added (a script drives navigator.credentials.create),
@@ -19,7 +20,7 @@ function webauthnOf(portal: Portal): RegistrationDeps {
   return webauthn;
 }
 
-/** POST /manageotp/passkeys/options: the named key's creation options (JSON); the challenge is kept in the session. */
+/** POST /manageotp/passkeys/options: the named key's creation options (JSON); the challenge is kept beside the session. */
 export function passkeyOptions(portal: Portal): RequestHandler {
   const { deps, sessions } = portal;
   return withSession(portal, 'ready', async (req, res, session) => {
@@ -33,8 +34,7 @@ export function passkeyOptions(portal: Portal): RequestHandler {
     }
     if ((await webauthn.store.listPasskeys(session.user)).length >= webauthn.config.maxCredentials) return void res.status(409).json({ error: 'passkey_too_many' });
     const options = await registrationOptions(webauthn, session.user);
-    session.passkeyRegistration = { challenge: options.challenge, name, expiresAt: deps.clock.now() + REGISTRATION_MS };
-    await sessions.save(session);
+    await sessions.holdChallenge(session, 'registration', { challenge: options.challenge, name, expiresAt: deps.clock.now() + REGISTRATION_MS }, REGISTRATION_MS);
     res.json({ options });
   });
 }
@@ -44,10 +44,8 @@ export function addPasskey(portal: Portal): RequestHandler {
   const { deps, sessions } = portal;
   return withSession(portal, 'ready', async (req, res, session) => {
     const webauthn = webauthnOf(portal);
-    const pending = session.passkeyRegistration;
-    // Spent before it is checked: one challenge, one answer.
-    delete session.passkeyRegistration;
-    await sessions.save(session);
+    // Taken (read and deleted in one store operation) before it is checked: one challenge, one answer.
+    const pending = await sessions.takeChallenge(session, 'registration');
     const { ip } = client(req);
     const done = (code: MessageCode): void => void res.json({ location: `${BASE}?m=${code}` });
     if (!pending || pending.expiresAt <= deps.clock.now()) {
@@ -82,7 +80,16 @@ export function renamePasskey(portal: Portal): RequestHandler {
   });
 }
 
-/** POST /manageotp/passkeys/:id/remove: from then on the key signs nobody in. */
+/** GET /manageotp/passkeys/:id/remove: are you sure? */
+export function showRemovePasskey(portal: Portal): RequestHandler {
+  return withSession(portal, 'ready', async (req, res, session) => {
+    const passkey = await webauthnOf(portal).store.getPasskey(session.user, deviceIdOf(req));
+    if (!passkey) return redirectWith(res, BASE, 'no_passkey');
+    res.type('html').send(removePasskeyPage(session, passkey));
+  });
+}
+
+/** POST /manageotp/passkeys/:id/remove (from its confirmation page): from then on the key signs nobody in. */
 export function removePasskey(portal: Portal): RequestHandler {
   const { deps } = portal;
   return withSession(portal, 'ready', async (req, res, session) => {

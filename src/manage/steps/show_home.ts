@@ -5,6 +5,7 @@ import { messageOf, type Message } from '../messages.js';
 import { signInCodePage, signInPage } from '../pages/sign_in_pages.js';
 import { portalPage } from '../pages/portal_page.js';
 import type { Portal } from '../portal.js';
+import type { WebauthnConfig } from '../../providers/webauthn/config.js';
 
 /** GET /manageotp: the sign-in form, the code step, or the user's devices, by where the session stands. */
 export function showHome(portal: Portal): RequestHandler {
@@ -18,7 +19,7 @@ export function showHome(portal: Portal): RequestHandler {
       return void res.type('html').send(signInCodePage(session, message, passkey));
     }
     const devices = await deps.store.list(session.user);
-    const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials };
+    const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials, accepted: acceptedKeys(deps.webauthn.config) };
     res.type('html').send(portalPage(session, devices, deps.maxDevices, message, passkeys));
   };
 }
@@ -30,4 +31,10 @@ export function sendSignInPage(portal: Portal, req: Request, res: Response, mess
   const token = held && signInTokenMatches(portal.deps.keyring, held, held) ? held : issueSignInToken(portal.deps.keyring);
   portal.cookies.setFormToken(res, token);
   res.type('html').send(signInPage(token, message, username));
+}
+
+/** What users are told is accepted when only some models may be registered; undefined when any may. */
+function acceptedKeys(config: Pick<WebauthnConfig, 'allowedAaguids' | 'allowedKeysText'>): string | undefined {
+  if (config.allowedAaguids.length === 0) return undefined;
+  return config.allowedKeysText ?? `only the models your organisation listed (AAGUID ${config.allowedAaguids.join(', ')})`;
 }

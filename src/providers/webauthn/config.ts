@@ -25,6 +25,8 @@ export const webauthnConfigSchema = z.object({
     .describe('preferred: a key without a PIN or fingerprint is accepted; required: the authenticator must verify the user (PIN, biometrics) at registration and at every sign-in.'),
   allowedAaguids: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lower-case AAGUID')).max(200).default([])
     .describe('Empty: any authenticator (attestation none). Else only these authenticator models (AAGUIDs) may be registered: the browser is asked for direct attestation, and a key that reports another model, or none, is refused. The AAGUID is what the authenticator says of itself; without the FIDO metadata service its attestation certificate is not traced to the vendor.'),
+  allowedKeysText: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'must be one line of text').optional()
+    .describe('With allowedAaguids: how users are told which keys are accepted (for example "the YubiKey 5 keys the IT desk hands out"), shown where keys are added and so on the page that refuses another model. Without it, the page lists the AAGUIDs.'),
   maxCredentials: z.number().int().min(1).max(20).default(5).describe('Passkeys a user may register.'),
 }).superRefine((config, ctx) => {
   if (config.enabled === true && config.rpId === undefined) ctx.addIssue({ code: 'custom', path: ['rpId'], message: 'required when webauthn is enabled' });

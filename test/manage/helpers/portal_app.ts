@@ -18,6 +18,9 @@ import { Keyring } from '../../../src/security/keyring.js';
 import { Limits } from '../../../src/security/limits.js';
 import { UserNames, userNamesSchema, type UserNamesConfig } from '../../../src/identity/user_names.js';
 import { MemoryStore } from '../../../src/state/memory_store.js';
+import type { Store } from '../../../src/state/store.js';
+import { webauthnConfigSchema, type WebauthnConfig } from '../../../src/providers/webauthn/config.js';
+import { WebauthnProvider } from '../../../src/providers/webauthn/webauthn_provider.js';
 import { TestBrowser, type Reply } from '../../helpers/browser.js';
 import { FakeClock } from '../../helpers/clock.js';
 import { captureLogs } from '../../helpers/log_capture.js';
@@ -35,6 +38,8 @@ export type PortalUnderTest = {
   url: string;
   clock: FakeClock;
   store: DeviceStore;
+  /** The SQLite store itself (it holds the passkeys too). */
+  sqlite: SqliteDeviceStore;
   sessions: MemoryStore;
   keyring: Keyring;
   totp: Totp;
@@ -58,6 +63,10 @@ export type PortalOptions = {
   maxDevices?: number;
   /** Wraps the SQLite store (to make it fail, say). */
   wrapStore?: (store: DeviceStore) => DeviceStore;
+  /** Passkeys at the portal: the webauthn section (its rpId and origins given), as factorgate wires it. */
+  webauthn?: Partial<WebauthnConfig>;
+  /** Wraps the portal's session store (to hold its reads back, say). */
+  wrapSessions?: (store: Store) => Store;
 };
 
 export async function startPortal(options: PortalOptions = {}): Promise<PortalUnderTest> {
@@ -73,8 +82,9 @@ export async function startPortal(options: PortalOptions = {}): Promise<PortalUn
   const logs = captureLogs();
   const limits = { ...defaultLimits, ...options.limits };
   const passwordChecks: PortalUnderTest['passwordChecks'] = [];
+  const webauthn = options.webauthn && webauthnConfigSchema.parse({ enabled: true, ...options.webauthn });
   const deps: ManageDeps = {
-    store, keyring, totp, sessions,
+    store, keyring, totp, sessions: options.wrapSessions ? options.wrapSessions(sessions) : sessions,
     limits: new Limits(sessions, limits),
     userNames: new UserNames(userNamesSchema.parse(options.users ?? {})),
     login: { maxUsernameLength: 128, maxPasswordLength: 256 },
@@ -85,6 +95,9 @@ export async function startPortal(options: PortalOptions = {}): Promise<PortalUn
     },
     cookies: { secure: false, sameSite: 'lax' },
     logger: logs.logger, clock, maxDevices: options.maxDevices ?? 5,
+    ...(webauthn && {
+      webauthn: { store: sqlite, config: webauthn, provider: new WebauthnProvider({ store: sqlite, config: webauthn, logger: logs.logger, now: () => clock.now() }) },
+    }),
   };
 
   const app = express();
@@ -103,7 +116,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<PortalUn
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url, clock, store, sessions, keyring, totp, logs, passwordChecks,
+    url, clock, store, sqlite, sessions, keyring, totp, logs, passwordChecks,
     browser: () => new TestBrowser(url),
     async seedDevice(user, name = 'old phone') {
       const id = newDeviceId();

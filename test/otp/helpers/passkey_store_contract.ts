@@ -10,7 +10,7 @@ const passkey = (name: string, credentialId: string): NewPasskey => ({
 
 const refusal = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (err: unknown) => err);
 
-/** What every store that holds passkeys must do: run by the SQLite store's tests (PostgreSQL and LDAP hold none yet). */
+/** What every store that holds passkeys must do: run by the SQLite and the PostgreSQL store's tests (LDAP holds none). */
 export function passkeyStoreContract(name: string, make: () => Promise<PasskeyStoreUnderTest>): void {
   describe(`${name}: the PasskeyStore contract`, function () {
     this.timeout(20_000);
@@ -61,6 +61,21 @@ export function passkeyStoreContract(name: string, make: () => Promise<PasskeySt
       expect(await store.getPasskey('alice', added.id)).to.include({ counter: 5, lastUsedAt: 1000 });
       expect(await store.recordPasskeyUse('bob', added.id, 5, 6, 2000), 'another user').to.equal(false);
       expect(await store.recordPasskeyUse('alice', added.id, 5, 6, 2000)).to.equal(true);
+    });
+
+    it('of two assertions read at the same counter and recorded at once, exactly one is accepted', async () => {
+      const added = await store.addPasskey('alice', passkey('Key', 'cred-race'));
+      if (!added) throw new Error('not added');
+      const both = await Promise.all([store.recordPasskeyUse('alice', added.id, 0, 7, 1000), store.recordPasskeyUse('alice', added.id, 0, 7, 1001)]);
+      expect(both.filter(Boolean)).to.have.length(1);
+      expect((await store.getPasskey('alice', added.id))?.counter).to.equal(7);
+    });
+
+    it('keeps a counter up to 2^32 - 1 and transports as given, read back alike', async () => {
+      const added = await store.addPasskey('alice', { ...passkey('Key', 'cred-big'), counter: 0xffffffff, transports: ['internal', 'hybrid'] });
+      if (!added) throw new Error('not added');
+      expect(await store.getPasskey('alice', added.id)).to.deep.equal(added);
+      expect(added.transports).to.deep.equal(['internal', 'hybrid']);
     });
 
     it('refuses what is no passkey before it reaches the store', async () => {
