@@ -93,6 +93,35 @@ describe('user names (src/identity/user_names.ts)', () => {
     });
   });
 
+  it('tells the administrator\'s log which rule refused a name (the user sees the code\'s message)', () => {
+    const detailOf = (users: UserNames, typed: string): string => {
+      try {
+        users.fromTyped(typed);
+      } catch (err) {
+        return (err as FactorgateError).detail;
+      }
+      return expect.fail(`${typed} was accepted`);
+    };
+    const plain = names();
+    const strip = names({ realms: 'strip', realmNames: ['EU'] });
+    const require = names({ realms: 'require', realmNames: ['EU'] });
+    expect(detailOf(plain, 'ａｌｉｃｅ')).to.equal('user name refused: name changes under NFKC');
+    expect(detailOf(strip, 'EU\\alice@eu')).to.equal('user name refused: name has more than one realm separator');
+    expect(detailOf(plain, 'EU\\alice')).to.equal('user name refused: name carries a realm');
+    expect(detailOf(strip, 'US\\alice')).to.equal('user name refused: name carries a realm not in users.realmNames');
+    expect(detailOf(require, 'alice')).to.equal('user name refused: name carries no realm');
+  });
+
+  it('configuration: a realm mode without realmNames is refused at realmNames, naming the mode', () => {
+    for (const realms of ['strip', 'require'] as const) {
+      const result = userNamesSchema.safeParse({ realms });
+      expect(result.success).to.equal(false);
+      expect(result.error?.issues).to.deep.equal([
+        { code: 'custom', path: ['realmNames'], message: `required when realms is ${realms}: the realm spellings to accept` },
+      ]);
+    }
+  });
+
   it('configuration: strip and require need realmNames', () => {
     expect(userNamesSchema.safeParse({ realms: 'strip' }).success).to.equal(false);
     expect(userNamesSchema.safeParse({ realms: 'require', realmNames: [] }).success).to.equal(false);

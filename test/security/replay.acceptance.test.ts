@@ -269,3 +269,81 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     expect(page.headers.get('location')).to.equal('/');
   });
 });
+
+describe('security: a held gateway session is checked and ended with its own cookies, and any doubt is a no', () => {
+  const SESSION = { cookies: ['NSC_AAAC=held-session; Path=/; HttpOnly'], location: '/' };
+  let server: ScriptedServer | undefined;
+  let replayer: GatewayReplayer | undefined;
+  let seen: Array<{ url: string | undefined; cookie: string | undefined; userAgent: string | undefined }>;
+  afterEach(async () => {
+    replayer?.close();
+    await server?.close();
+    replayer = server = undefined;
+  });
+
+  /** A gateway whose session check (GET /) and logout (GET /cgi/logout) answer as given. */
+  async function gatewayAnswering(check: ScriptedAnswer, logout: ScriptedAnswer = { status: 200 }) {
+    seen = [];
+    server = await startScriptedServer((req) => {
+      seen.push({ url: req.url, cookie: req.headers.cookie, userAgent: req.headers['user-agent'] });
+      return req.url === '/cgi/logout' ? logout : check;
+    });
+    replayer = replayerFor(server.url);
+    return replayer;
+  }
+
+  const future = () => Date.now() + 60_000;
+
+  it('a session the gateway still serves is accepted; the check carries its cookie and the browser\'s User-Agent', async () => {
+    const gateway = await gatewayAnswering({ status: 200, body: 'portal' });
+    expect(await gateway.accepts(SESSION, CLIENT, future())).to.equal(true);
+    expect(seen).to.deep.equal([{ url: '/', cookie: 'NSC_AAAC=held-session', userAgent: CLIENT.userAgent }]);
+  });
+
+  const refusals: Array<[string, ScriptedAnswer]> = [
+    ['status 400', { status: 400 }],
+    ['status 500', { status: 500 }],
+    ['a redirect to the login page', { status: 302, headers: { Location: '/vpn/index.html' } }],
+    ['a redirect to the login page in another case', { status: 302, headers: { Location: '/VPN/index.html' } }],
+  ];
+  for (const [name, answer] of refusals) {
+    it(`a session answered by ${name} is not accepted`, async () => {
+      const gateway = await gatewayAnswering(answer);
+      expect(await gateway.accepts(SESSION, CLIENT, future())).to.equal(false);
+    });
+  }
+
+  it('a session checked once the login\'s deadline has come is not accepted, and the gateway is not asked', async () => {
+    const gateway = await gatewayAnswering({ status: 200 });
+    expect(await gateway.accepts(SESSION, CLIENT, Date.now())).to.equal(false);
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('a gateway that cannot be reached does not accept the session', async () => {
+    const gateway = replayerFor(await closedPortUrl());
+    replayer = gateway;
+    expect(await gateway.accepts(SESSION, CLIENT, future())).to.equal(false);
+  });
+
+  it('logout sends the session\'s cookie to the logout path', async () => {
+    const gateway = await gatewayAnswering({ status: 200 });
+    await gateway.logout(SESSION, CLIENT);
+    expect(seen).to.deep.equal([{ url: '/cgi/logout', cookie: 'NSC_AAAC=held-session', userAgent: CLIENT.userAgent }]);
+  });
+
+  for (const status of [400, 503]) {
+    it(`a logout answered with ${status} throws gateway_unavailable: the session may still be open`, async () => {
+      const gateway = await gatewayAnswering({ status: 200 }, { status });
+      const error = await gateway.logout(SESSION, CLIENT).then(() => undefined, (err: unknown) => err as FactorgateError);
+      expect(error).to.be.instanceOf(FactorgateError).and.include({ code: 'gateway_unavailable', detail: 'gateway error on logout' });
+    });
+  }
+
+  it('a logout the gateway cannot take throws gateway_unavailable, saying how the call failed', async () => {
+    const gateway = replayerFor(await closedPortUrl());
+    replayer = gateway;
+    const error = await gateway.logout(SESSION, CLIENT).then(() => undefined, (err: unknown) => err as FactorgateError);
+    expect(error).to.be.instanceOf(FactorgateError).and.include({ code: 'gateway_unavailable' });
+    expect(error!.detail).to.match(/^logout at the gateway failed: \S+/);
+  });
+});
