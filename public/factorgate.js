@@ -170,7 +170,8 @@
     setMessage(reply);
     ui.number.textContent = expired ? '' : String(challenge.number);
     ui.number.hidden = expired;
-    ui.useCode.hidden = !challenge.canEnterCode;
+    // The code belongs to the push: it expires with it.
+    ui.useCode.hidden = expired || !challenge.canEnterCode;
     ui.pushReply = reply;
     show('push');
     if (expired) {

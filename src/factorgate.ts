@@ -291,7 +291,7 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
     onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
   });
   const common = {
-    client, otppin: linotp.otppin, timeoutSeconds: linotp.pushTimeoutSeconds, validitySeconds: linotp.challengeValiditySeconds,
+    client, otppin: linotp.otppin, validitySeconds: linotp.challengeValiditySeconds, withdrawPushes: linotp.withdrawPushes,
     gatewayName: new URL(config.gateway.url).host, logger, now,
   };
   return {

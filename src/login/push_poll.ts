@@ -4,6 +4,7 @@ import type { Login } from './login.js';
 import { openChallenge, type LoginRecord } from './record.js';
 import { providerContext } from './run.js';
 import type { PushVerdict } from './views.js';
+import { withdrawOpenPush } from './withdraw_push.js';
 
 // Where a login's push stands, asked of the push server: for the confirm post, and for the watcher
 // that tells waiting pages.
@@ -14,6 +15,9 @@ export async function poll(login: Login, record: LoginRecord): Promise<FactorOut
   const outcome = await provider.poll(providerContext(record, login.deps.keyring), record.providerState);
   // A denied push is a wrong answer, counted once per push (a resend is a new push).
   if (outcome.outcome === 'fail' && outcome.reason === 'push_denied') await login.deps.limits.pushDenied(record.username, `${record.id}:${record.resends}`);
+  // The page gives up when the push server does (one clock); withdrawing as well leaves nothing to
+  // chance, a server whose clock runs slow included.
+  if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') await withdrawOpenPush(login, record);
   return outcome;
 }
 

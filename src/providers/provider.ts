@@ -84,5 +84,11 @@ export interface SecondFactorProvider {
    * has not acted, `success` once approved, `fail` when denied or expired.
    */
   poll?(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome>;
+  /**
+   * The login no longer waits for this challenge (cancelled, sent again, another way, timed out):
+   * void it where it was sent, so nobody can still answer it there. Never throws: a withdrawal
+   * that fails is logged, and factorgate refuses the challenge all the same.
+   */
+  withdraw?(ctx: LoginContext, state: ProviderState): Promise<void>;
   close(): void;
 }

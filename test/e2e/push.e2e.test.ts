@@ -28,8 +28,8 @@ describe('end to end in a real browser: push approval', function () {
   });
 
   /** The login page in one tab, the simulator's phone page in a second, as a person would have them. */
-  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}): Promise<number> {
-    stack = await startStack({}, env, { gateway });
+  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}, pushSeconds?: number): Promise<number> {
+    stack = await startStack({}, env, { gateway, pushSeconds });
     context = await newContext(browser);
     page = await context.newPage();
     phone = await context.newPage();
@@ -82,10 +82,8 @@ describe('end to end in a real browser: push approval', function () {
     expect(stack.sims.gateway.loginCount('dave', 'accepted')).to.equal(2);
   });
 
-  it('no answer in time, then the code typed by hand lets the user in', async () => {
-    await loginAsDave({ FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '5' });
-    await page.waitForSelector('#fg-push-resend:visible >> nth=0');
-    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+  it('the code typed by hand while the push waits lets the user in', async () => {
+    await loginAsDave();
     const transaction = stack.sims.linotp.pending('dave')[0]!;
     await page.click('#fg-use-code');
     await page.fill('#fg-passcode', stack.sims.linotp.codeFor(transaction.transactionid)!);
@@ -93,18 +91,20 @@ describe('end to end in a real browser: push approval', function () {
     await page.waitForURL(/\/portal\//);
   });
 
-  it('no answer in time, then "Resend notification", then allowed', async () => {
-    await loginAsDave({ FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '5' });
-    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+  it('no answer in time: page and phone give up together, the old push is void, "Resend notification", then allowed', async () => {
+    await loginAsDave({}, {}, 10);
     const first = stack.sims.linotp.pending('dave')[0]!.transactionid;
+    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+    expect(stack.sims.linotp.pending('dave')).to.deep.equal([]); // the phone offers nothing any more
+    expect(await page.isVisible('#fg-use-code')).to.equal(false); // the code expired with its push
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('fg-push-resend');
     await page.click('#fg-push-resend');
     await page.waitForSelector('#fg-number:not([hidden])');
     const number = Number(await page.textContent('#fg-number'));
-    const newest = stack.sims.linotp.pending('dave')[0]!;
-    expect(newest.transactionid).to.not.equal(first);
-    expect(stack.sims.linotp.approve(first)).to.not.equal('unknown'); // approving the void push...
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(page.url()).to.match(/\/vpn\/index\.html/); // ...lets nobody in
+    const newest = stack.sims.linotp.pending('dave');
+    expect(newest).to.have.length(1);
+    expect(newest[0]!.transactionid).to.not.equal(first);
+    expect(stack.sims.linotp.approve(first)).to.equal('expired'); // a late Allow is told it expired
     await phone.goto(`${stack.sims.linotpUrl}/phone`);
     await phone.click(`button[name="number"][value="${number}"]`);
     await page.waitForURL(/\/portal\//);

@@ -9,8 +9,8 @@ import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
 
 /**
  * POST /mfa/push/confirm: the page says the user acted on the push. The push server is asked
- * once more, and only "approved" lets the user in; a push that timed out may be sent again (or a
- * code typed) while the login's limits allow.
+ * once more, and only "approved" lets the user in; a push that timed out may be sent again while
+ * the login's limits allow.
  */
 export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
   const { login } = web;
@@ -22,7 +22,9 @@ export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
       const outcome = await poll(login, record);
       if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') {
         login.deps.logger.info({ event: 'push_timeout', user: record.username, clientIp: record.clientIp }, 'no answer from the device within the timeout');
-        if (record.resends < login.deps.config.limits.resendsPerLogin || challenge.canEnterCode) {
+        // The push and its code expired together at the push server (one clock): only a new push
+        // can be answered now.
+        if (record.resends < login.deps.config.limits.resendsPerLogin) {
           record.providerState = outcome.state;
           return login.outcomes.again(record, { code: 'push_expired' }, anotherWay(login, record, run));
         }

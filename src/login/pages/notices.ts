@@ -13,7 +13,7 @@ export function noticeText(notice: Notice | undefined): string | undefined {
     case 'passcode_resent':
       return 'A new passcode is on its way.';
     case 'push_expired':
-      return 'Your device did not answer in time. Send the notification again, or enter a code.';
+      return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_resent':
       return 'A new notification is on its way to your device.';
     case 'passkey_invalid':

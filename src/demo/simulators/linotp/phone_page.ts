@@ -9,7 +9,7 @@ export const RESULTS = {
   accepted: 'Allowed: the login goes ahead.',
   rejected: 'Wrong number: the request was rejected. If that login was yours, start it again.',
   denied: 'Denied: the login will not go ahead.',
-  expired: 'That request has expired.',
+  expired: 'That request has expired: nothing happened. If the sign-in is yours, start it again.',
   closed: 'That request was already answered.',
   unknown: 'No such request.',
   number: 'Pick the number the login page shows.',
