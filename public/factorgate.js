@@ -162,26 +162,42 @@
     if (first) first.focus();
   }
 
+  // While the push can be answered nothing invites voiding it: resend, the code and another way
+  // wait behind "Other options". Once it is void (expired, or a wrong number picked) a new one is
+  // the one thing to do, and its button takes the focus.
   function showPush(reply) {
     var challenge = reply.challenge;
-    var expired = (reply.notice && reply.notice.code === 'push_expired') || !(challenge.secondsLeft > 0);
+    var code = reply.notice && reply.notice.code;
+    var void_ = code === 'push_expired' || code === 'push_wrong_number' || !(challenge.secondsLeft > 0);
     ui.title.textContent = 'Approve the sign-in on your device';
-    ui.text.textContent = expired ? '' : 'We sent a notification to your device. Pick this number there to approve:';
+    ui.text.textContent = void_ ? '' : 'We sent a notification to your device. Pick this number there to approve:';
     setMessage(reply);
-    ui.number.textContent = expired ? '' : String(challenge.number);
-    ui.number.hidden = expired;
+    ui.number.textContent = void_ ? '' : String(challenge.number);
+    ui.number.hidden = void_;
     // The code belongs to the push: it expires with it.
-    ui.useCode.hidden = expired || !challenge.canEnterCode;
+    ui.useCode.hidden = void_ || !challenge.canEnterCode;
+    ui.pushResend.hidden = !void_;
+    ui.pushOptions.hidden = void_;
+    ui.pushOptions.setAttribute('aria-expanded', 'false');
+    ui.pushMore.hidden = true;
+    ui.pushAnother.hidden = !reply.another;
+    ui.pushMore.appendChild(ui.pushAnother);
+    if (void_) ui.push.insertBefore(ui.pushAnother, ui.pushCancel);
+    ui.pushStatus.textContent = '';
     ui.pushReply = reply;
     show('push');
-    if (expired) {
+    if (void_) {
       ui.countdown.textContent = '';
       ui.pushResend.focus();
       return;
     }
+    ui.title.focus();
     var left = challenge.secondsLeft;
     var tick = function () {
-      ui.countdown.textContent = left + ' seconds left';
+      ui.countdown.textContent = timeLeft(left);
+      // The visible countdown is not a live region: a screen reader hears it at 30 s only (and the
+      // expiry, from the message that follows), not every second.
+      if (left === 30) ui.pushStatus.textContent = '30 seconds left to approve on your device.';
       if (left <= 0) confirmPush();
       left -= 1;
     };
@@ -194,6 +210,13 @@
         if (verdict !== 'open') confirmPush();
       });
     }
+  }
+
+  function timeLeft(seconds) {
+    var s = Math.max(0, seconds);
+    if (s < 60) return s === 1 ? '1 second left' : s + ' seconds left';
+    var rest = s % 60;
+    return Math.floor(s / 60) + ':' + (rest < 10 ? '0' : '') + rest + ' left';
   }
 
   // The browser asks for the key at once; if it cannot (no key, cancelled, no user gesture), the
@@ -267,7 +290,7 @@
 
   function buildDialog() {
     var dialog = el('dialog', { id: 'fg-dialog', class: 'fg-dialog', 'aria-labelledby': 'fg-title' });
-    var title = el('h2', { id: 'fg-title' });
+    var title = el('h2', { id: 'fg-title', tabindex: '-1' });
     var text = el('p', { id: 'fg-text' });
     var message = el('p', { id: 'fg-message', class: 'fg-message', role: 'alert' });
 
@@ -293,12 +316,16 @@
     passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
-    var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
-    var pushResend = el('button', { id: 'fg-push-resend', type: 'button' }, 'Resend notification');
-    var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code manually');
+    var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown' });
+    var pushStatus = el('p', { id: 'fg-push-status', class: 'fg-sr', role: 'status' });
+    var pushResend = el('button', { id: 'fg-push-resend', type: 'button' }, 'Send a new notification');
+    var pushOptions = el('button', { id: 'fg-push-options', type: 'button', class: 'fg-link', 'aria-expanded': 'false', 'aria-controls': 'fg-push-more' }, 'Other options');
+    var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code from your device instead');
+    var pushResendEarly = el('button', { id: 'fg-push-resend-early', type: 'button', class: 'fg-link' }, 'Send a new notification');
     var pushAnother = el('button', { id: 'fg-push-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
+    var pushMore = el('div', { id: 'fg-push-more', class: 'fg-push-more', hidden: '' }, [useCode, pushResendEarly, pushAnother]);
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, pushCancel]);
+    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushStatus, pushResend, pushOptions, pushMore, pushCancel]);
 
     var webauthnRetry = el('button', { id: 'fg-webauthn-retry', type: 'button' }, 'Use your key');
     var webauthnAnother = el('button', { id: 'fg-webauthn-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
@@ -310,11 +337,12 @@
     dialog.append(title, text, message, enrol, askForm, passcodeForm, push, webauthn, failure);
     document.body.appendChild(dialog);
 
-    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
+    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
       passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
+      pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
       busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
@@ -359,6 +387,13 @@
     askCancel.addEventListener('click', doCancel);
     resend.addEventListener('click', doResend);
     pushResend.addEventListener('click', doResend);
+    pushResendEarly.addEventListener('click', doResend);
+    pushOptions.addEventListener('click', function () {
+      var open = pushMore.hidden;
+      pushMore.hidden = !open;
+      pushOptions.setAttribute('aria-expanded', String(open));
+      if (open) pushMore.querySelector('button:not([hidden])').focus();
+    });
     cancel.addEventListener('click', doCancel);
     pushCancel.addEventListener('click', doCancel);
     useCode.addEventListener('click', function () {

@@ -22,6 +22,7 @@ export const errorCatalog = {
   delivery_failed: { status: 502, message: 'The passcode could not be sent. Try again in a minute, or ask your help desk.' },
   second_factor_refused: { status: 403, message: 'The second factor was not accepted. Start again from the login page.' },
   push_denied: { status: 403, message: 'The sign-in was denied on your device. If that was not you, tell your help desk; otherwise start again from the login page.' },
+  push_wrong_number: { status: 403, message: 'A different number was picked on your device than the one shown here, so that request was refused. Start again from the login page and pick the number it shows.' },
   push_expired: { status: 400, message: 'Your device did not answer in time, and that request has expired. Start again from the login page.' },
   no_push_device: { status: 403, message: 'No device is registered to approve your sign-in. Ask your help desk.' },
   push_refused: { status: 403, message: 'The sign-in was not accepted. Check your user name and password (or PIN) and try again; if they are right, no device is set up to approve your sign-in: ask your help desk.' },

@@ -56,7 +56,7 @@ export type RememberedDevice = { credential: string; expiresAt: number };
 
 export type FailReason =
   | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
-  | 'push_denied' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused'
+  | 'push_denied' | 'push_wrong_number' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused'
   | 'no_passkey' | 'passkey_refused';
 
 export type FactorOutcome =

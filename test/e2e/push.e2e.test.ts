@@ -28,10 +28,11 @@ describe('end to end in a real browser: push approval', function () {
   });
 
   /** The login page in one tab, the simulator's phone page in a second, as a person would have them. */
-  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}, pushSeconds?: number): Promise<number> {
+  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}, pushSeconds?: number, fakeTimers = false): Promise<number> {
     stack = await startStack({}, env, { gateway, pushSeconds });
     context = await newContext(browser);
     page = await context.newPage();
+    if (fakeTimers) await page.clock.install();
     phone = await context.newPage();
     await page.goto(`${stack.fg.url}/vpn/index.html`);
     await page.fill('input[name="login"]', DAVE.user);
@@ -62,13 +63,42 @@ describe('end to end in a real browser: push approval', function () {
     expect(stack.sims.gateway.logoutCount('dave')).to.equal(1);
   });
 
-  it('the wrong number picked on the phone counts as a refusal', async () => {
+  it('the wrong number picked on the phone is a slip: the page says so, offers a new push first, and that one lets the user in', async () => {
     const number = await loginAsDave();
     await phone.goto(`${stack.sims.linotpUrl}/phone`);
     const wrong = await phone.$$eval('button[name="number"]', (buttons, right) => buttons.map((b) => b.getAttribute('value')).find((v) => v !== String(right)), number);
     await phone.click(`button[name="number"][value="${wrong}"]`);
-    await page.waitForSelector('#fg-restart:visible');
-    expect(stack.sims.gateway.sessionCount('dave')).to.equal(0);
+    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('different number')");
+    expect(await page.textContent('#fg-message')).to.not.include('help desk');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('fg-push-resend');
+    await page.click('#fg-push-resend');
+    await page.waitForSelector('#fg-number:not([hidden])');
+    const again = Number(await page.textContent('#fg-number'));
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    await phone.click(`button[name="number"][value="${again}"]`);
+    await page.waitForURL(/\/portal\//);
+  });
+
+  it('while the push can be answered: no focused Resend, "Other options" instead, and a countdown that is not read out every second', async () => {
+    await loginAsDave({}, {}, undefined, true);
+    expect(await page.isVisible('#fg-push-resend')).to.equal(false);
+    expect(await page.isVisible('#fg-push-resend-early')).to.equal(false);
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('fg-title');
+    expect(await page.getAttribute('#fg-countdown', 'aria-live')).to.equal(null);
+    expect(await page.textContent('#fg-countdown')).to.match(/^[12]:\d\d left$/);
+    expect(await page.textContent('#fg-push-status')).to.equal('');
+    await page.click('#fg-push-options');
+    expect(await page.getAttribute('#fg-push-options', 'aria-expanded')).to.equal('true');
+    expect(await page.isVisible('#fg-push-resend-early')).to.equal(true);
+    expect(await page.isVisible('#fg-use-code')).to.equal(true);
+    expect(stack.sims.linotp.pending('dave')).to.have.length(1); // opening the options voided nothing
+    // The page's clock, not the test's, runs on: one announcement at 30 s, none in between.
+    const secondsLeft = await page.textContent('#fg-countdown').then((t) => t!.split(/[: ]/).map(Number)).then(([m, s]) => m! * 60 + s!);
+    await page.clock.runFor((secondsLeft - 31) * 1000);
+    expect(await page.textContent('#fg-push-status')).to.equal('');
+    await page.clock.runFor(1000);
+    expect(await page.textContent('#fg-push-status')).to.equal('30 seconds left to approve on your device.');
+    expect(await page.textContent('#fg-countdown')).to.equal('30 seconds left');
   });
 
   it('approved after the gateway let the held session go idle: the user still lands on the portal', async () => {
@@ -85,6 +115,7 @@ describe('end to end in a real browser: push approval', function () {
   it('the code typed by hand while the push waits lets the user in', async () => {
     await loginAsDave();
     const transaction = stack.sims.linotp.pending('dave')[0]!;
+    await page.click('#fg-push-options');
     await page.click('#fg-use-code');
     await page.fill('#fg-passcode', stack.sims.linotp.codeFor(transaction.transactionid)!);
     await page.click('#fg-verify');

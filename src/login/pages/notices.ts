@@ -14,6 +14,10 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return 'A new passcode is on its way.';
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
+    case 'push_wrong_number':
+      return 'A different number was picked on your device, so that request was refused. That is fine if it was a slip: send a new one and pick the number shown here.';
+    case 'push_waiting':
+      return 'Your approval has not arrived yet. Approve the request on your device, then continue.';
     case 'push_resent':
       return 'A new notification is on its way to your device.';
     case 'passkey_invalid':

@@ -67,6 +67,10 @@ export class PushProvider implements SecondFactorProvider {
       logger.info({ event: 'push_approved', user: ctx.username, clientIp: ctx.clientIp }, 'push approved on the device');
       return { outcome: 'success', state };
     }
+    if (status === 'wrong_number') {
+      logger.warn({ event: 'push_wrong_number', user: ctx.username, clientIp: ctx.clientIp }, 'a number other than the login page\'s was picked on the device');
+      return { outcome: 'fail', state, reason: 'push_wrong_number', canRetry: true };
+    }
     if (status === 'denied') {
       logger.warn({ event: 'push_denied', user: ctx.username, clientIp: ctx.clientIp }, 'push denied on the device');
       return { outcome: 'fail', state, reason: 'push_denied', canRetry: false };

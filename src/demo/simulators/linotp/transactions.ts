@@ -20,6 +20,8 @@ export type Transaction = {
   message: string;
   receivedCount: number;
   wrongCodes: number;
+  /** Rejected because the phone's user picked a number other than the login page's. */
+  wrongNumber: boolean;
   /** Withdrawn by the login that asked for it (cancelled, resent, given up, timed out): void, shown as expired. */
   withdrawn: boolean;
   /** Creation order, which the clock cannot give when it stands still. */
@@ -50,7 +52,7 @@ export class Transactions {
     while (this.byId.has(transactionid)) transactionid = newTransactionId();
     const tx: Transaction = {
       transactionid, user, serial, data, number, choices: number === undefined ? [] : choicesFor(number), code: newCode(),
-      createdAt: now, expiresAt: now + validityMs, status: 'open', message: '', receivedCount: 0, wrongCodes: 0, withdrawn: false, seq: ++this.seq,
+      createdAt: now, expiresAt: now + validityMs, status: 'open', message: '', receivedCount: 0, wrongCodes: 0, wrongNumber: false, withdrawn: false, seq: ++this.seq,
     };
     this.byId.set(transactionid, tx);
     return tx;
@@ -76,8 +78,12 @@ export class Transactions {
     if (!tx || state !== 'open') return state as Unanswerable;
     tx.receivedCount += 1;
     if (!answer.allow) return close(tx, 'rejected', 'denied on the phone', 'denied');
-    // Number matching: a wrong pick means the user did not start this login, so it dies.
-    if (answer.number !== tx.number) return close(tx, 'rejected', 'wrong number chosen on the phone', 'rejected');
+    // Number matching: a wrong pick may mean the user did not start this login, so it dies; it is
+    // reported apart from a Deny, as it may as well be a slip (factorgate offers a new push).
+    if (answer.number !== tx.number) {
+      tx.wrongNumber = true;
+      return close(tx, 'rejected', 'wrong number chosen on the phone', 'rejected');
+    }
     return close(tx, 'accepted', 'accepted on the phone', 'accepted');
   }
 
