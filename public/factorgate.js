@@ -111,14 +111,18 @@
   function showPasscode(reply) {
     var challenge = reply.challenge || {};
     var enrol = challenge.kind === 'enrol';
-    ui.title.textContent = enrol ? 'Set up your authenticator app' : challenge.kind === 'push' ? 'Enter the code from your device' : 'Enter your passcode';
+    // A passcode's words come from the server's glossary (src/http/words.ts): an app's code is
+    // never a "passcode", and has nothing to send again.
+    var words = challenge.words || {};
+    var push = challenge.kind === 'push';
+    ui.title.textContent = enrol ? 'Set up your authenticator app' : push ? 'Enter the code from your device' : String(words.title || 'Enter your passcode');
     ui.text.textContent = enrol
       ? 'Your account has no authenticator app yet. Scan this code with one, then enter the 6-digit code it shows.'
-      : challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : String(challenge.prompt || '');
+      : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '');
     setMessage(reply);
     ui.enrol.hidden = !enrol;
-    ui.resend.hidden = enrol;
-    ui.passcodeLabel.textContent = enrol ? 'Code from the app' : 'Passcode';
+    ui.resend.hidden = enrol || (!push && !words.resend);
+    ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
       // The QR code comes from factorgate for this login only; the link only if it is an otpauth: one.
@@ -127,8 +131,9 @@
       if (!ui.setupLink.hidden) ui.setupLink.href = challenge.otpauthUri;
       ui.setupKey.textContent = String(challenge.key || '');
     }
-    ui.rememberRow.hidden = !challenge.canRememberDevice;
-    ui.resend.textContent = challenge.kind === 'push' ? 'Resend notification' : 'Send a new passcode';
+    ui.rememberRow.hidden = !words.remember;
+    ui.rememberText.textContent = ' ' + String(words.remember || '');
+    ui.resend.textContent = push ? 'Send a new notification' : String(words.resend || '');
     ui.passcode.value = '';
     show('passcode');
     ui.passcode.focus();
@@ -307,7 +312,8 @@
     var passcodeForm = el('form', { id: 'fg-passcode-form', class: 'fg-form', method: 'dialog' });
     var passcode = el('input', { id: 'fg-passcode', name: 'passcode', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '16', required: '' });
     var remember = el('input', { id: 'fg-remember', type: 'checkbox', name: 'remember' });
-    var rememberRow = el('label', { class: 'fg-check' }, [remember, ' Remember this device']);
+    var rememberText = el('span', {}, ' Remember this browser');
+    var rememberRow = el('label', { class: 'fg-check' }, [remember, rememberText]);
     var verify = el('button', { id: 'fg-verify', type: 'submit' }, 'Verify');
     var resend = el('button', { id: 'fg-resend', type: 'button', class: 'fg-link' }, 'Send a new passcode');
     var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
@@ -340,7 +346,7 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
+      passcodeForm: passcodeForm, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,

@@ -12,6 +12,7 @@ import { noticeText } from './pages/notices.js';
 import { passcodePage } from './pages/passcode.js';
 import { pushPage } from './pages/push.js';
 import { webauthnPage } from './pages/webauthn.js';
+import { codeWords } from '../http/words.js';
 import type { LoginView, WaitingView } from './views.js';
 
 // A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
@@ -76,6 +77,8 @@ function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>, now: num
   // The page counts down from secondsLeft: the browser's clock is not ours.
   if (challenge.kind === 'push') return { ...challenge, secondsLeft: Math.max(0, Math.ceil((challenge.expiresAt - now) / 1000)) };
   if (challenge.kind === 'enrol') return { kind: 'enrol', otpauthUri: view.setupUri, key: setupKey(view.setupUri!) };
+  // The dialog takes its words from the glossary too (src/http/words.ts).
+  if (challenge.kind === 'passcode') return { ...challenge, words: codeWords(challenge) };
   return challenge;
 }
 

@@ -28,6 +28,10 @@ export type PasscodeChallenge = {
   /** What to tell the user instead, when nothing was sent (an authenticator app's code). */
   prompt?: string;
   canRememberDevice: boolean;
+  /** How long a remembered browser skips this step, in hours, when it can be remembered. */
+  rememberHours?: number;
+  /** A code from the user's authenticator app: nothing was sent, and nothing can be sent again. */
+  fromApp?: boolean;
 };
 
 /** A push to the user's device, approved there by picking `number` (number matching). */
@@ -62,7 +66,9 @@ export type FailReason =
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }
   | { outcome: 'challenge'; state: ProviderState; challenge: Challenge; deviceRefused?: boolean }
-  | { outcome: 'fail'; state: ProviderState; reason: FailReason; attemptsRemaining?: number; canRetry: boolean };
+  | { outcome: 'fail'; state: ProviderState; reason: FailReason; attemptsRemaining?: number; canRetry: boolean;
+      /** A wrong answer that was a right code used already (an app's code is good once): say so. */
+      reused?: boolean };
 
 export type ChallengeAnswer = { passcode: string; rememberDevice: boolean };
 
