@@ -4,6 +4,7 @@
 // never by polling from the page), or a passkey (WebAuthn, through @simplewebauthn/browser's
 // bundle, loaded from /mfa/static only when one is asked for). Every text it
 // shows is set with textContent. Without this script the same endpoints answer with pages.
+// The dialog lives in a shadow root with its own stylesheet, so no gateway page can restyle it.
 (function () {
   'use strict';
   var form = document.querySelector('form[data-factorgate="login"]');
@@ -16,10 +17,10 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
-    var submit = form.querySelector('[type="submit"]');
-    if (submit) submit.disabled = true;
-    post('/mfa/login', new URLSearchParams(new FormData(form))).then(function (reply) {
-      if (submit) submit.disabled = false;
+    var params = new URLSearchParams(new FormData(form));
+    var done = formBusy();
+    post('/mfa/login', params).then(function (reply) {
+      done();
       // The password (and a token PIN) stay in the page no longer than the post.
       Array.prototype.forEach.call(form.querySelectorAll('input[type="password"]'), function (input) { input.value = ''; });
       // A wrong password is answered on the form itself, the user name kept: nothing was sent to
@@ -31,6 +32,30 @@
       }
     });
   });
+
+  // Progress at once, not after the answer: the button says "Signing in…" and cannot be pressed
+  // twice, and the form is aria-busy. Returns what puts the form back.
+  function formBusy() {
+    var submit = form.querySelector('[type="submit"]');
+    var isInput = submit && submit.tagName === 'INPUT';
+    var label = submit ? (isInput ? submit.value : submit.textContent) : '';
+    var status = form.querySelector('.fg-progress') || el('p', { class: 'fg-progress fg-sr', role: 'status' });
+    if (!status.parentNode) form.appendChild(status);
+    if (submit) {
+      submit.disabled = true;
+      if (isInput) submit.value = 'Signing in…'; else submit.textContent = 'Signing in…';
+    }
+    form.setAttribute('aria-busy', 'true');
+    status.textContent = 'Signing in…';
+    return function () {
+      if (submit) {
+        submit.disabled = false;
+        if (isInput) submit.value = label; else submit.textContent = label;
+      }
+      form.removeAttribute('aria-busy');
+      status.textContent = '';
+    };
+  }
 
   function showFormError(message) {
     var note = form.querySelector('.fg-form-error');
@@ -340,8 +365,14 @@
 
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
-    dialog.append(title, text, message, enrol, askForm, passcodeForm, push, webauthn, failure);
-    document.body.appendChild(dialog);
+    var progress = el('p', { id: 'fg-progress', class: 'fg-progress', role: 'status' });
+    dialog.append(title, text, message, progress, enrol, askForm, passcodeForm, push, webauthn, failure);
+    // A shadow root of its own: the gateway's CSS cannot reach in (its stylesheet is the dialog's
+    // only one), and the host resets what would be inherited (factorgate.css, :host).
+    var host = el('factorgate-dialog', {});
+    var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
+    root.append(el('link', { rel: 'stylesheet', href: '/mfa/static/factorgate.css' }), dialog);
+    document.body.appendChild(host);
 
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
@@ -351,7 +382,11 @@
       pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
-      busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
+      busy: function (on) {
+        buttons.forEach(function (b) { b.disabled = on; });
+        if (on) dialog.setAttribute('aria-busy', 'true'); else dialog.removeAttribute('aria-busy');
+        progress.textContent = on ? 'Signing in…' : '';
+      },
       open: function () { if (!dialog.open) { if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', ''); } },
       close: function () { if (dialog.close) dialog.close(); else dialog.removeAttribute('open'); },
     };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { FOCUSED_ID, inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
 import type { GatewaySimulatorOptions } from '../../src/demo/simulators/gateway/index.js';
 import { waitFor } from '../helpers/wait.js';
@@ -68,9 +68,9 @@ describe('end to end in a real browser: push approval', function () {
     await phone.goto(`${stack.sims.linotpUrl}/phone`);
     const wrong = await phone.$$eval('button[name="number"]', (buttons, right) => buttons.map((b) => b.getAttribute('value')).find((v) => v !== String(right)), number);
     await phone.click(`button[name="number"][value="${wrong}"]`);
-    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('different number')");
+    await page.waitForFunction(`${inDialog('#fg-message')}.textContent.includes('different number')`);
     expect(await page.textContent('#fg-message')).to.not.include('help desk');
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('fg-push-resend');
+    expect(await page.evaluate(FOCUSED_ID)).to.equal('fg-push-resend');
     await page.click('#fg-push-resend');
     await page.waitForSelector('#fg-number:not([hidden])');
     const again = Number(await page.textContent('#fg-number'));
@@ -83,7 +83,7 @@ describe('end to end in a real browser: push approval', function () {
     await loginAsDave({}, {}, undefined, true);
     expect(await page.isVisible('#fg-push-resend')).to.equal(false);
     expect(await page.isVisible('#fg-push-resend-early')).to.equal(false);
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('fg-title');
+    expect(await page.evaluate(FOCUSED_ID)).to.equal('fg-title');
     expect(await page.getAttribute('#fg-countdown', 'aria-live')).to.equal(null);
     expect(await page.textContent('#fg-countdown')).to.match(/^[12]:\d\d left$/);
     expect(await page.textContent('#fg-push-status')).to.equal('');
@@ -125,10 +125,10 @@ describe('end to end in a real browser: push approval', function () {
   it('no answer in time: page and phone give up together, the old push is void, "Resend notification", then allowed', async () => {
     await loginAsDave({}, {}, 10);
     const first = stack.sims.linotp.pending('dave')[0]!.transactionid;
-    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+    await page.waitForFunction(`${inDialog('#fg-message')}.textContent.includes('did not answer in time')`, undefined, { timeout: 15_000 });
     expect(stack.sims.linotp.pending('dave')).to.deep.equal([]); // the phone offers nothing any more
     expect(await page.isVisible('#fg-use-code')).to.equal(false); // the code expired with its push
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('fg-push-resend');
+    expect(await page.evaluate(FOCUSED_ID)).to.equal('fg-push-resend');
     await page.click('#fg-push-resend');
     await page.waitForSelector('#fg-number:not([hidden])');
     const number = Number(await page.textContent('#fg-number'));
