@@ -4,6 +4,7 @@
 // never by polling from the page), or a passkey (WebAuthn, through @simplewebauthn/browser's
 // bundle, loaded from /mfa/static only when one is asked for). Every text it
 // shows is set with textContent. Without this script the same endpoints answer with pages.
+// The dialog lives in a shadow root with its own stylesheet, so no gateway page can restyle it.
 (function () {
   'use strict';
   var form = document.querySelector('form[data-factorgate="login"]');
@@ -16,10 +17,10 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
-    var submit = form.querySelector('[type="submit"]');
-    if (submit) submit.disabled = true;
-    post('/mfa/login', new URLSearchParams(new FormData(form))).then(function (reply) {
-      if (submit) submit.disabled = false;
+    var params = new URLSearchParams(new FormData(form));
+    var done = formBusy();
+    post('/mfa/login', params).then(function (reply) {
+      done();
       // The password (and a token PIN) stay in the page no longer than the post.
       Array.prototype.forEach.call(form.querySelectorAll('input[type="password"]'), function (input) { input.value = ''; });
       // A wrong password is answered on the form itself, the user name kept: nothing was sent to
@@ -31,6 +32,30 @@
       }
     });
   });
+
+  // Progress at once, not after the answer: the button says "Signing in…" and cannot be pressed
+  // twice, and the form is aria-busy. Returns what puts the form back.
+  function formBusy() {
+    var submit = form.querySelector('[type="submit"]');
+    var isInput = submit && submit.tagName === 'INPUT';
+    var label = submit ? (isInput ? submit.value : submit.textContent) : '';
+    var status = form.querySelector('.fg-progress') || el('p', { class: 'fg-progress fg-sr', role: 'status' });
+    if (!status.parentNode) form.appendChild(status);
+    if (submit) {
+      submit.disabled = true;
+      if (isInput) submit.value = 'Signing in…'; else submit.textContent = 'Signing in…';
+    }
+    form.setAttribute('aria-busy', 'true');
+    status.textContent = 'Signing in…';
+    return function () {
+      if (submit) {
+        submit.disabled = false;
+        if (isInput) submit.value = label; else submit.textContent = label;
+      }
+      form.removeAttribute('aria-busy');
+      status.textContent = '';
+    };
+  }
 
   function showFormError(message) {
     var note = form.querySelector('.fg-form-error');
@@ -111,16 +136,20 @@
   function showPasscode(reply) {
     var challenge = reply.challenge || {};
     var enrol = challenge.kind === 'enrol';
-    ui.title.textContent = enrol ? 'Set up your authenticator app' : challenge.kind === 'push' ? 'Enter the code from your device' : 'Enter your passcode';
+    // A passcode's words come from the server's glossary (src/http/words.ts): an app's code is
+    // never a "passcode", and has nothing to send again.
+    var words = challenge.words || {};
+    var push = challenge.kind === 'push';
+    ui.title.textContent = enrol ? 'Set up your authenticator app' : push ? 'Enter the code from your device' : String(words.title || 'Enter your passcode');
     ui.text.textContent = enrol
       ? 'Your account has no authenticator app yet. Scan this code with one, then enter the 6-digit code it shows.'
-      : challenge.destination ? 'We sent a passcode to ' + challenge.destination + '.' : String(challenge.prompt || '');
+      : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '');
     setMessage(reply);
     ui.enrol.hidden = !enrol;
-    ui.resend.hidden = enrol;
+    ui.resend.hidden = enrol || (!push && !words.resend);
     // A recovery code leads to this enrolment; it is no way out of it.
     ui.passcodeRecovery.hidden = enrol;
-    ui.passcodeLabel.textContent = enrol ? 'Code from the app' : 'Passcode';
+    ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
       // The QR code comes from factorgate for this login only; the link only if it is an otpauth: one.
@@ -129,8 +158,9 @@
       if (!ui.setupLink.hidden) ui.setupLink.href = challenge.otpauthUri;
       ui.setupKey.textContent = String(challenge.key || '');
     }
-    ui.rememberRow.hidden = !challenge.canRememberDevice;
-    ui.resend.textContent = challenge.kind === 'push' ? 'Resend notification' : 'Send a new passcode';
+    ui.rememberRow.hidden = !words.remember;
+    ui.rememberText.textContent = ' ' + String(words.remember || '');
+    ui.resend.textContent = push ? 'Send a new notification' : String(words.resend || '');
     ui.passcode.value = '';
     show('passcode');
     ui.passcode.focus();
@@ -164,25 +194,42 @@
     if (first) first.focus();
   }
 
+  // While the push can be answered nothing invites voiding it: resend, the code and another way
+  // wait behind "Other options". Once it is void (expired, or a wrong number picked) a new one is
+  // the one thing to do, and its button takes the focus.
   function showPush(reply) {
     var challenge = reply.challenge;
-    var expired = (reply.notice && reply.notice.code === 'push_expired') || !(challenge.secondsLeft > 0);
+    var code = reply.notice && reply.notice.code;
+    var void_ = code === 'push_expired' || code === 'push_wrong_number' || !(challenge.secondsLeft > 0);
     ui.title.textContent = 'Approve the sign-in on your device';
-    ui.text.textContent = expired ? '' : 'We sent a notification to your device. Pick this number there to approve:';
+    ui.text.textContent = void_ ? '' : 'We sent a notification to your device. Pick this number there to approve:';
     setMessage(reply);
-    ui.number.textContent = expired ? '' : String(challenge.number);
-    ui.number.hidden = expired;
-    ui.useCode.hidden = !challenge.canEnterCode;
+    ui.number.textContent = void_ ? '' : String(challenge.number);
+    ui.number.hidden = void_;
+    // The code belongs to the push: it expires with it.
+    ui.useCode.hidden = void_ || !challenge.canEnterCode;
+    ui.pushResend.hidden = !void_;
+    ui.pushOptions.hidden = void_;
+    ui.pushOptions.setAttribute('aria-expanded', 'false');
+    ui.pushMore.hidden = true;
+    ui.pushAnother.hidden = !reply.another;
+    ui.pushMore.appendChild(ui.pushAnother);
+    if (void_) ui.push.insertBefore(ui.pushAnother, ui.pushCancel);
+    ui.pushStatus.textContent = '';
     ui.pushReply = reply;
     show('push');
-    if (expired) {
+    if (void_) {
       ui.countdown.textContent = '';
       ui.pushResend.focus();
       return;
     }
+    ui.title.focus();
     var left = challenge.secondsLeft;
     var tick = function () {
-      ui.countdown.textContent = left + ' seconds left';
+      ui.countdown.textContent = timeLeft(left);
+      // The visible countdown is not a live region: a screen reader hears it at 30 s only (and the
+      // expiry, from the message that follows), not every second.
+      if (left === 30) ui.pushStatus.textContent = '30 seconds left to approve on your device.';
       if (left <= 0) confirmPush();
       left -= 1;
     };
@@ -195,6 +242,13 @@
         if (verdict !== 'open') confirmPush();
       });
     }
+  }
+
+  function timeLeft(seconds) {
+    var s = Math.max(0, seconds);
+    if (s < 60) return s === 1 ? '1 second left' : s + ' seconds left';
+    var rest = s % 60;
+    return Math.floor(s / 60) + ':' + (rest < 10 ? '0' : '') + rest + ' left';
   }
 
   // The browser asks for the key at once; if it cannot (no key, cancelled, no user gesture), the
@@ -268,7 +322,7 @@
 
   function buildDialog() {
     var dialog = el('dialog', { id: 'fg-dialog', class: 'fg-dialog', 'aria-labelledby': 'fg-title' });
-    var title = el('h2', { id: 'fg-title' });
+    var title = el('h2', { id: 'fg-title', tabindex: '-1' });
     var text = el('p', { id: 'fg-text' });
     var message = el('p', { id: 'fg-message', class: 'fg-message', role: 'alert' });
 
@@ -285,7 +339,8 @@
     var passcodeForm = el('form', { id: 'fg-passcode-form', class: 'fg-form', method: 'dialog' });
     var passcode = el('input', { id: 'fg-passcode', name: 'passcode', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '16', required: '' });
     var remember = el('input', { id: 'fg-remember', type: 'checkbox', name: 'remember' });
-    var rememberRow = el('label', { class: 'fg-check' }, [remember, ' Remember this device']);
+    var rememberText = el('span', {}, ' Remember this browser');
+    var rememberRow = el('label', { class: 'fg-check' }, [remember, rememberText]);
     var verify = el('button', { id: 'fg-verify', type: 'submit' }, 'Verify');
     var resend = el('button', { id: 'fg-resend', type: 'button', class: 'fg-link' }, 'Send a new passcode');
     var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
@@ -297,12 +352,16 @@
     passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
-    var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown', 'aria-live': 'polite' });
-    var pushResend = el('button', { id: 'fg-push-resend', type: 'button' }, 'Resend notification');
-    var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code manually');
+    var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown' });
+    var pushStatus = el('p', { id: 'fg-push-status', class: 'fg-sr', role: 'status' });
+    var pushResend = el('button', { id: 'fg-push-resend', type: 'button' }, 'Send a new notification');
+    var pushOptions = el('button', { id: 'fg-push-options', type: 'button', class: 'fg-link', 'aria-expanded': 'false', 'aria-controls': 'fg-push-more' }, 'Other options');
+    var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code from your device instead');
+    var pushResendEarly = el('button', { id: 'fg-push-resend-early', type: 'button', class: 'fg-link' }, 'Send a new notification');
     var pushAnother = el('button', { id: 'fg-push-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
+    var pushMore = el('div', { id: 'fg-push-more', class: 'fg-push-more', hidden: '' }, [useCode, pushResendEarly, pushAnother, recoveryLink()]);
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
-    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushResend, useCode, pushAnother, recoveryLink(), pushCancel]);
+    var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushStatus, pushResend, pushOptions, pushMore, pushCancel]);
 
     var webauthnRetry = el('button', { id: 'fg-webauthn-retry', type: 'button' }, 'Use your key');
     var webauthnAnother = el('button', { id: 'fg-webauthn-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
@@ -311,17 +370,28 @@
 
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
-    dialog.append(title, text, message, enrol, askForm, passcodeForm, push, webauthn, failure);
-    document.body.appendChild(dialog);
+    var progress = el('p', { id: 'fg-progress', class: 'fg-progress', role: 'status' });
+    dialog.append(title, text, message, progress, enrol, askForm, passcodeForm, push, webauthn, failure);
+    // A shadow root of its own: the gateway's CSS cannot reach in (its stylesheet is the dialog's
+    // only one), and the host resets what would be inherited (factorgate.css, :host).
+    var host = el('factorgate-dialog', {});
+    var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
+    root.append(el('link', { rel: 'stylesheet', href: '/mfa/static/factorgate.css' }), dialog);
+    document.body.appendChild(host);
 
-    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, useCode, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
+    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
+      pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
-      busy: function (on) { buttons.forEach(function (b) { b.disabled = on; }); },
+      busy: function (on) {
+        buttons.forEach(function (b) { b.disabled = on; });
+        if (on) dialog.setAttribute('aria-busy', 'true'); else dialog.removeAttribute('aria-busy');
+        progress.textContent = on ? 'Signing in…' : '';
+      },
       open: function () { if (!dialog.open) { if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', ''); } },
       close: function () { if (dialog.close) dialog.close(); else dialog.removeAttribute('open'); },
     };
@@ -363,6 +433,13 @@
     askCancel.addEventListener('click', doCancel);
     resend.addEventListener('click', doResend);
     pushResend.addEventListener('click', doResend);
+    pushResendEarly.addEventListener('click', doResend);
+    pushOptions.addEventListener('click', function () {
+      var open = pushMore.hidden;
+      pushMore.hidden = !open;
+      pushOptions.setAttribute('aria-expanded', String(open));
+      if (open) pushMore.querySelector('button:not([hidden])').focus();
+    });
     cancel.addEventListener('click', doCancel);
     pushCancel.addEventListener('click', doCancel);
     useCode.addEventListener('click', function () {

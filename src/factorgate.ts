@@ -155,7 +155,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     config, logger, manage, ops,
     login: {
       login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
-      responder: { keyring, cookies, loginPage: gw.loginPage },
+      responder: { keyring, cookies, loginPage: gw.loginPage, now },
     },
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
@@ -296,7 +296,7 @@ function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: ()
     onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
   });
   const common = {
-    client, otppin: linotp.otppin, timeoutSeconds: linotp.pushTimeoutSeconds, validitySeconds: linotp.challengeValiditySeconds,
+    client, otppin: linotp.otppin, validitySeconds: linotp.challengeValiditySeconds, withdrawPushes: linotp.withdrawPushes,
     gatewayName: new URL(config.gateway.url).host, logger, now,
   };
   return {

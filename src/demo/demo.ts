@@ -18,6 +18,8 @@ import { loadDemoUsers } from './simulators/users.js';
 
 const DEMO_API_USER = 'factorgate-demo';
 const DEMO_PORT = 8080;
+/** How long a push can be answered, on the phone and on the page alike: LinOTP's default. */
+const DEMO_PUSH_SECONDS = 120;
 /** A newcomer who tries a few times must not be locked out for 15 minutes; wrong-answer limits stay as they are. */
 const RELAXED_LIMITS = { FACTORGATE_LIMITS_LOGIN_STARTS_PER_USER: '1000', FACTORGATE_LIMITS_LOGIN_STARTS_PER_CLIENT: '10000' } as const;
 /** The demo's push user (a push token in fixtures/demo-users.yaml); everyone else gets a passcode. */
@@ -65,10 +67,11 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { f
   }
   // Demo-only API password, new each run: never a credential from the repository.
   const apiPassword = randomBytes(18).toString('base64url');
-  // otppin 1: the push server checks the user's gateway password, as factorgate sends it.
+  // otppin 1: the push server checks the user's gateway password, as factorgate sends it; a push
+  // is valid as long on the phone as on the page (one clock).
   const users = loadDemoUsers();
   const simulators = await startSimulators({
-    anakam: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1 }, ...simulatorPorts(env), portsArePreferences: true,
+    anakam: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1, validityMs: DEMO_PUSH_SECONDS * 1000 }, ...simulatorPorts(env), portsArePreferences: true,
   });
   const dir = mkdtempSync(join(tmpdir(), 'factorgate-demo-'));
   const config = demoConfig(env, simulators, apiPassword, flows, dir, edge !== undefined);
@@ -143,6 +146,9 @@ function loadDemoConfigWith(env: NodeJS.ProcessEnv, simulators: Awaited<ReturnTy
       FACTORGATE_TFA_API_USER: DEMO_API_USER,
       FACTORGATE_TFA_API_PASSWORD: apiPassword,
       FACTORGATE_LINOTP_URLS: simulators.linotpUrl,
+      // The simulator withdraws what factorgate no longer waits for: the phone never offers a dead push.
+      FACTORGATE_LINOTP_WITHDRAW_PUSHES: 'true',
+      FACTORGATE_LINOTP_CHALLENGE_VALIDITY_SECONDS: String(DEMO_PUSH_SECONDS),
       // Demo users with a push token approve on the phone page; everyone else gets a passcode.
       FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: PUSH_USERS, use: 'push_with_code' }, { users: TOTP_USERS, use: 'totp' }]),
       FACTORGATE_OTP_ENABLED: 'true',

@@ -13,6 +13,8 @@ export type PageOptions = {
   header?: SafeHtml;
   /** Scripts of factorgate's own (paths under /mfa/static) for pages that need one (adding a passkey). */
   scripts?: readonly string[];
+  /** Reload after this many seconds (a page waiting on something elsewhere, without a script), to this same-site path. */
+  refresh?: { seconds: number; path: string };
 };
 
 export function page(title: string, body: SafeHtml, options: PageOptions = {}): string {
@@ -22,7 +24,8 @@ export function page(title: string, body: SafeHtml, options: PageOptions = {}): 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${title}</title>
+${options.refresh ? html`<meta http-equiv="refresh" content="${options.refresh.seconds}; url=${options.refresh.path}">
+` : ''}<title>${title}</title>
 <link rel="stylesheet" href="${MFA_PATHS.static}/factorgate.css">
 ${(options.scripts ?? []).map((name) => html`<script src="${MFA_PATHS.static}/${name}" defer></script>`)}
 </head>

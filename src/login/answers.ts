@@ -19,12 +19,15 @@ export function checkAnswer(deps: Pick<Deps, 'limits'>, provider: SecondFactorPr
  * was spent by checkAnswer). Returns the notice to ask again with, or undefined when the answer
  * was not wrong or no attempt is left.
  */
-export function countWrongAnswer(deps: Deps, record: LoginRecord, outcome: FactorOutcome): Notice | undefined {
+export function countWrongAnswer(deps: Deps, record: LoginRecord, outcome: FactorOutcome, fromApp = false): Notice | undefined {
   if (outcome.outcome !== 'fail' || outcome.reason !== 'passcode_invalid') return undefined;
   const { config, logger } = deps;
   record.wrongAnswers += 1;
   logger.info({ event: 'passcode_invalid', user: record.username, clientIp: record.clientIp, wrongAnswers: record.wrongAnswers }, 'wrong passcode');
   const ours = config.login.maxPasscodeAttempts - record.wrongAnswers;
   const attemptsRemaining = Math.min(ours, outcome.attemptsRemaining ?? ours);
-  return outcome.canRetry && attemptsRemaining > 0 ? { code: 'passcode_invalid', attemptsRemaining } : undefined;
+  if (!outcome.canRetry || attemptsRemaining <= 0) return undefined;
+  // An app's code is a "code", never a "passcode" (src/http/words.ts); a reused one is said so.
+  const code = outcome.reused ? 'code_reused' : fromApp ? 'code_invalid' : 'passcode_invalid';
+  return { code, attemptsRemaining };
 }

@@ -18,6 +18,7 @@ const failReasonCode: Record<FailReason, ErrorCode> = {
   passcode_invalid: 'attempts_exhausted',
   passcode_expired: 'passcode_expired',
   push_denied: 'push_denied',
+  push_wrong_number: 'push_wrong_number',
   push_expired: 'push_expired',
   no_push_device: 'no_push_device',
   push_refused: 'push_refused',

@@ -4,6 +4,7 @@ import type { Login } from './login.js';
 import { openChallenge, type LoginRecord } from './record.js';
 import { providerContext } from './run.js';
 import type { PushVerdict } from './views.js';
+import { withdrawOpenPush } from './withdraw_push.js';
 
 // Where a login's push stands, asked of the push server: for the confirm post, and for the watcher
 // that tells waiting pages.
@@ -12,8 +13,12 @@ export async function poll(login: Login, record: LoginRecord): Promise<FactorOut
   const provider = login.deps.providers.get(record.provider);
   if (!provider.poll) throw new FactorgateError('internal', `provider ${provider.name} cannot be polled`);
   const outcome = await provider.poll(providerContext(record, login.deps.keyring), record.providerState);
-  // A denied push is a wrong answer, counted once per push (a resend is a new push).
-  if (outcome.outcome === 'fail' && outcome.reason === 'push_denied') await login.deps.limits.pushDenied(record.username, `${record.id}:${record.resends}`);
+  // A denied push is a wrong answer, counted once per push (a resend is a new push); so is a wrong
+  // number picked: it may be a slip, or someone who did not start this login guessing.
+  if (outcome.outcome === 'fail' && (outcome.reason === 'push_denied' || outcome.reason === 'push_wrong_number')) await login.deps.limits.pushDenied(record.username, `${record.id}:${record.resends}`);
+  // The page gives up when the push server does (one clock); withdrawing as well leaves nothing to
+  // chance, a server whose clock runs slow included.
+  if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') await withdrawOpenPush(login, record);
   return outcome;
 }
 

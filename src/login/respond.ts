@@ -13,6 +13,7 @@ import { noticeText } from './pages/notices.js';
 import { passcodePage } from './pages/passcode.js';
 import { pushPage } from './pages/push.js';
 import { webauthnPage } from './pages/webauthn.js';
+import { codeWords } from '../http/words.js';
 import type { LoginView, WaitingView } from './views.js';
 
 // A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
@@ -27,6 +28,8 @@ export type Responder = {
   cookies: CookiePolicy;
   keyring: Keyring;
   loginPage: string;
+  /** factorgate's clock: a push's time left is counted on it, as its expiry was. */
+  now: () => number;
 };
 
 export function sendView(req: Request, res: Response, view: LoginView, r: Responder): void {
@@ -36,8 +39,8 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
     case 'challenge':
     case 'ask':
       r.cookies.setHandle(res, handleOf(r.keyring, view.loginId));
-      if (wantsJson(req)) res.json(viewJson(view));
-      else if (req.method === 'GET') res.type('html').send(viewPage(view));
+      if (wantsJson(req)) res.json(viewJson(view, r.now()));
+      else if (req.method === 'GET') res.type('html').send(viewPage(view, r.now()));
       else {
         // Post/redirect/get, carrying only the notice code (never a value from the request).
         const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
@@ -58,32 +61,34 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
 }
 
 /** What the injected script is told about the open step. */
-function viewJson(view: WaitingView): Record<string, unknown> {
+function viewJson(view: WaitingView, now: number): Record<string, unknown> {
   const notice = view.notice && { ...view.notice, message: noticeText(view.notice) };
   if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
   return {
     status: 'challenge',
-    challenge: challengeJson(view),
+    challenge: challengeJson(view, now),
     csrf: view.csrf,
     notice,
     ...(view.another ? { another: true } : {}),
   };
 }
 
-function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>): Record<string, unknown> {
+function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>, now: number): Record<string, unknown> {
   const { challenge } = view;
   // The page counts down from secondsLeft: the browser's clock is not ours.
-  if (challenge.kind === 'push') return { ...challenge, secondsLeft: Math.max(0, Math.ceil((challenge.expiresAt - Date.now()) / 1000)) };
+  if (challenge.kind === 'push') return { ...challenge, secondsLeft: Math.max(0, Math.ceil((challenge.expiresAt - now) / 1000)) };
   if (challenge.kind === 'enrol') return { kind: 'enrol', otpauthUri: view.setupUri, key: setupKey(view.setupUri!) };
+  // The dialog takes its words from the glossary too (src/http/words.ts).
+  if (challenge.kind === 'passcode') return { ...challenge, words: codeWords(challenge) };
   return challenge;
 }
 
 /** The open step as a page, for browsers without the script. */
-function viewPage(view: WaitingView): string {
+function viewPage(view: WaitingView, now: number): string {
   if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
   switch (view.challenge.kind) {
     case 'push':
-      return pushPage(view.challenge, view.csrf, Date.now(), view.notice, view.another);
+      return pushPage(view.challenge, view.csrf, now, view.notice, view.another);
     case 'enrol':
       return enrolPage(view.setupUri!, view.csrf, view.notice);
     case 'webauthn':

@@ -113,7 +113,9 @@ export class Run implements ActionStep {
   }
 
   wrongAnswer(outcome: FactorOutcome): Notice | undefined {
-    return countWrongAnswer(this.deps, this.record, outcome);
+    const open = this.record.open?.kind === 'challenge' ? this.record.open.challenge : undefined;
+    const fromApp = this.record.provider === 'totp' || (open?.kind === 'passcode' && open.fromApp === true);
+    return countWrongAnswer(this.deps, this.record, outcome, fromApp);
   }
 
   /** The password was refused: the factor's action fails, and the login says why if nothing else wins. */

@@ -28,6 +28,10 @@ export type PasscodeChallenge = {
   /** What to tell the user instead, when nothing was sent (an authenticator app's code). */
   prompt?: string;
   canRememberDevice: boolean;
+  /** How long a remembered browser skips this step, in hours, when it can be remembered. */
+  rememberHours?: number;
+  /** A code from the user's authenticator app: nothing was sent, and nothing can be sent again. */
+  fromApp?: boolean;
 };
 
 /** A push to the user's device, approved there by picking `number` (number matching). */
@@ -56,13 +60,15 @@ export type RememberedDevice = { credential: string; expiresAt: number };
 
 export type FailReason =
   | 'passcode_invalid' | 'passcode_expired' | 'locked' | 'method_unavailable' | 'delivery_failed' | 'second_factor_refused'
-  | 'push_denied' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused'
+  | 'push_denied' | 'push_wrong_number' | 'push_expired' | 'no_push_device' | 'push_refused' | 'no_otp_device' | 'device_refused'
   | 'no_passkey' | 'passkey_refused';
 
 export type FactorOutcome =
   | { outcome: 'success'; state: ProviderState; rememberDevice?: RememberedDevice }
   | { outcome: 'challenge'; state: ProviderState; challenge: Challenge; deviceRefused?: boolean }
-  | { outcome: 'fail'; state: ProviderState; reason: FailReason; attemptsRemaining?: number; canRetry: boolean };
+  | { outcome: 'fail'; state: ProviderState; reason: FailReason; attemptsRemaining?: number; canRetry: boolean;
+      /** A wrong answer that was a right code used already (an app's code is good once): say so. */
+      reused?: boolean };
 
 export type ChallengeAnswer = { passcode: string; rememberDevice: boolean };
 
@@ -84,5 +90,11 @@ export interface SecondFactorProvider {
    * has not acted, `success` once approved, `fail` when denied or expired.
    */
   poll?(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome>;
+  /**
+   * The login no longer waits for this challenge (cancelled, sent again, another way, timed out):
+   * void it where it was sent, so nobody can still answer it there. Never throws: a withdrawal
+   * that fails is logged, and factorgate refuses the challenge all the same.
+   */
+  withdraw?(ctx: LoginContext, state: ProviderState): Promise<void>;
   close(): void;
 }

@@ -14,8 +14,8 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+export async function newContext(browser: Browser, options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, ...(options.viewport ? { viewport: options.viewport } : {}) });
   context.setDefaultTimeout(8000);
   return context;
 }
@@ -27,3 +27,11 @@ export async function keepScreenshot(page: Page | undefined, title: string): Pro
   const name = title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 80);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }).catch(() => undefined);
 }
+
+/** An expression (for page.waitForFunction) for an element of factorgate's dialog, which lives in a shadow root. */
+export function inDialog(selector: string): string {
+  return `(document.querySelector('factorgate-dialog')?.shadowRoot ?? document).querySelector(${JSON.stringify(selector)})`;
+}
+
+/** The id of the focused element, looked for inside shadow roots (the dialog's). */
+export const FOCUSED_ID = '(() => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return a && a.id; })()';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
-import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
 
 // otp.withoutDevice: enrol in a real browser: erin has no authenticator app, so right after her
@@ -36,7 +36,7 @@ describe('end to end in a real browser: a first authenticator app registered dur
     expect(await page.isVisible('#fg-resend')).to.equal(false); // nothing to send again
     expect(await page.isVisible('#fg-passcode-form a.fg-recovery')).to.equal(false); // a recovery code leads here, not out
     // The QR code really loaded (an image the browser could decode), from factorgate.
-    await page.waitForFunction("document.querySelector('#fg-qr').naturalWidth > 0");
+    await page.waitForFunction(`${inDialog('#fg-qr')}.naturalWidth > 0`);
     const uri = (await page.getAttribute('#fg-setup-link', 'href'))!;
     expect(uri).to.match(/^otpauth:\/\/totp\/factorgate:erin\?/);
     const secret = new URL(uri).searchParams.get('secret')!;

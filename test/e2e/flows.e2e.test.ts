@@ -186,6 +186,8 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
       const p = await open(example('push-otp-fallback'), otp());
       const nextCode = await registerDave(p);
       await submitPassword(p, 'dave', 'dave-demo-pw');
+      // While the push can be answered, another way waits under "Other options".
+      await p.click('#fg-push-options');
       await p.waitForSelector('#fg-push-another:visible');
       await p.click('#fg-push-another');
       await p.waitForSelector('#fg-ask-form:visible');
@@ -206,6 +208,7 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
       const nextCode = await registerDave(p);
       await submitPassword(p, 'dave', 'dave-demo-pw');
       await p.waitForURL(/\/mfa\/passcode/);
+      await p.click('summary:has-text("Other options")');
       await p.click('button:has-text("Use another way to sign in")');
       await p.waitForSelector('form[action="/mfa/step"]');
       await p.fill('input[name="code"]', nextCode());

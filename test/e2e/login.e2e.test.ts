@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
 
 const ALICE = { user: 'alice', password: 'alice-demo-pw' };
@@ -90,7 +90,7 @@ describe('end to end in a real browser', function () {
       await p.fill('#fg-passcode', wrong);
       await p.click('#fg-verify');
       // The dialog's buttons stay disabled while a post is in flight.
-      await p.waitForFunction("!document.querySelector('#fg-verify').disabled");
+      await p.waitForFunction(`!${inDialog('#fg-verify')}.disabled`);
     }
     await p.waitForSelector('#fg-restart:visible');
     expect(await p.textContent('#fg-message')).to.match(/locked|Too many wrong passcodes/i);

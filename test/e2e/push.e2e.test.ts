@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { FOCUSED_ID, inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
 import type { GatewaySimulatorOptions } from '../../src/demo/simulators/gateway/index.js';
 import { waitFor } from '../helpers/wait.js';
@@ -28,10 +28,11 @@ describe('end to end in a real browser: push approval', function () {
   });
 
   /** The login page in one tab, the simulator's phone page in a second, as a person would have them. */
-  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}): Promise<number> {
-    stack = await startStack({}, env, { gateway });
+  async function loginAsDave(env: Record<string, string> = {}, gateway: GatewaySimulatorOptions = {}, pushSeconds?: number, fakeTimers = false): Promise<number> {
+    stack = await startStack({}, env, { gateway, pushSeconds });
     context = await newContext(browser);
     page = await context.newPage();
+    if (fakeTimers) await page.clock.install();
     phone = await context.newPage();
     await page.goto(`${stack.fg.url}/vpn/index.html`);
     await page.fill('input[name="login"]', DAVE.user);
@@ -62,13 +63,44 @@ describe('end to end in a real browser: push approval', function () {
     expect(stack.sims.gateway.logoutCount('dave')).to.equal(1);
   });
 
-  it('the wrong number picked on the phone counts as a refusal', async () => {
+  it('the wrong number picked on the phone is a slip: the page says so, offers a new push first, and that one lets the user in', async () => {
     const number = await loginAsDave();
     await phone.goto(`${stack.sims.linotpUrl}/phone`);
     const wrong = await phone.$$eval('button[name="number"]', (buttons, right) => buttons.map((b) => b.getAttribute('value')).find((v) => v !== String(right)), number);
     await phone.click(`button[name="number"][value="${wrong}"]`);
-    await page.waitForSelector('#fg-restart:visible');
-    expect(stack.sims.gateway.sessionCount('dave')).to.equal(0);
+    await page.waitForFunction(`${inDialog('#fg-message')}.textContent.includes('different number')`);
+    expect(await page.textContent('#fg-message')).to.not.include('help desk');
+    expect(await page.evaluate(FOCUSED_ID)).to.equal('fg-push-resend');
+    await page.click('#fg-push-resend');
+    await page.waitForSelector('#fg-number:not([hidden])');
+    const again = Number(await page.textContent('#fg-number'));
+    await phone.goto(`${stack.sims.linotpUrl}/phone`);
+    await phone.click(`button[name="number"][value="${again}"]`);
+    await page.waitForURL(/\/portal\//);
+  });
+
+  it('while the push can be answered: no focused Resend, "Other options" instead, and a countdown that is not read out every second', async () => {
+    await loginAsDave({}, {}, undefined, true);
+    expect(await page.isVisible('#fg-push-resend')).to.equal(false);
+    expect(await page.isVisible('#fg-push-resend-early')).to.equal(false);
+    expect(await page.evaluate(FOCUSED_ID)).to.equal('fg-title');
+    expect(await page.getAttribute('#fg-countdown', 'aria-live')).to.equal(null);
+    expect(await page.textContent('#fg-countdown')).to.match(/^[12]:\d\d left$/);
+    expect(await page.textContent('#fg-push-status')).to.equal('');
+    await page.click('#fg-push-options');
+    expect(await page.getAttribute('#fg-push-options', 'aria-expanded')).to.equal('true');
+    expect(await page.isVisible('#fg-push-resend-early')).to.equal(true);
+    expect(await page.isVisible('#fg-use-code')).to.equal(true);
+    expect(stack.sims.linotp.pending('dave')).to.have.length(1); // opening the options voided nothing
+    // The page's clock, not the test's, runs on, and only when told (paused first: an installed
+    // clock otherwise keeps real time too): one announcement at 30 s, none in between.
+    await page.clock.pauseAt(await page.evaluate('Date.now()') as number + 10);
+    const secondsLeft = await page.textContent('#fg-countdown').then((t) => t!.split(/[: ]/).map(Number)).then(([m, s]) => m! * 60 + s!);
+    await page.clock.runFor((secondsLeft - 31) * 1000);
+    expect(await page.textContent('#fg-push-status')).to.equal('');
+    await page.clock.runFor(1000);
+    expect(await page.textContent('#fg-push-status')).to.equal('30 seconds left to approve on your device.');
+    expect(await page.textContent('#fg-countdown')).to.equal('30 seconds left');
   });
 
   it('approved after the gateway let the held session go idle: the user still lands on the portal', async () => {
@@ -82,29 +114,30 @@ describe('end to end in a real browser: push approval', function () {
     expect(stack.sims.gateway.loginCount('dave', 'accepted')).to.equal(2);
   });
 
-  it('no answer in time, then the code typed by hand lets the user in', async () => {
-    await loginAsDave({ FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '5' });
-    await page.waitForSelector('#fg-push-resend:visible >> nth=0');
-    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+  it('the code typed by hand while the push waits lets the user in', async () => {
+    await loginAsDave();
     const transaction = stack.sims.linotp.pending('dave')[0]!;
+    await page.click('#fg-push-options');
     await page.click('#fg-use-code');
     await page.fill('#fg-passcode', stack.sims.linotp.codeFor(transaction.transactionid)!);
     await page.click('#fg-verify');
     await page.waitForURL(/\/portal\//);
   });
 
-  it('no answer in time, then "Resend notification", then allowed', async () => {
-    await loginAsDave({ FACTORGATE_LINOTP_PUSH_TIMEOUT_SECONDS: '5' });
-    await page.waitForFunction("document.querySelector('#fg-message').textContent.includes('did not answer in time')", undefined, { timeout: 15_000 });
+  it('no answer in time: page and phone give up together, the old push is void, "Resend notification", then allowed', async () => {
+    await loginAsDave({}, {}, 10);
     const first = stack.sims.linotp.pending('dave')[0]!.transactionid;
+    await page.waitForFunction(`${inDialog('#fg-message')}.textContent.includes('did not answer in time')`, undefined, { timeout: 15_000 });
+    expect(stack.sims.linotp.pending('dave')).to.deep.equal([]); // the phone offers nothing any more
+    expect(await page.isVisible('#fg-use-code')).to.equal(false); // the code expired with its push
+    expect(await page.evaluate(FOCUSED_ID)).to.equal('fg-push-resend');
     await page.click('#fg-push-resend');
     await page.waitForSelector('#fg-number:not([hidden])');
     const number = Number(await page.textContent('#fg-number'));
-    const newest = stack.sims.linotp.pending('dave')[0]!;
-    expect(newest.transactionid).to.not.equal(first);
-    expect(stack.sims.linotp.approve(first)).to.not.equal('unknown'); // approving the void push...
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(page.url()).to.match(/\/vpn\/index\.html/); // ...lets nobody in
+    const newest = stack.sims.linotp.pending('dave');
+    expect(newest).to.have.length(1);
+    expect(newest[0]!.transactionid).to.not.equal(first);
+    expect(stack.sims.linotp.approve(first)).to.equal('expired'); // a late Allow is told it expired
     await phone.goto(`${stack.sims.linotpUrl}/phone`);
     await phone.click(`button[name="number"][value="${number}"]`);
     await page.waitForURL(/\/portal\//);

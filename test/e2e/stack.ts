@@ -21,12 +21,14 @@ export type StackOptions = {
   gateway?: GatewaySimulatorOptions;
   /** The login state's store, when the test reads or writes it too. */
   store?: Store;
+  /** How long a push can be answered, on the phone and on the page alike (one clock); 120 s by default. */
+  pushSeconds?: number;
 };
 
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
 export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   const sims = await startSimulators({
-    anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1 }, gateway: options.gateway, ...(options.users ? { users: options.users } : {}),
+    anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1, validityMs: (options.pushSeconds ?? 120) * 1000 }, gateway: options.gateway, ...(options.users ? { users: options.users } : {}),
   });
   const logs = captureLogs('info');
   const config = loadConfig({
@@ -40,6 +42,8 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
       FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
       FACTORGATE_ANAKAM_TIMEOUT_MS: '1500',
       FACTORGATE_LINOTP_URLS: sims.linotpUrl,
+      FACTORGATE_LINOTP_WITHDRAW_PUSHES: 'true',
+      FACTORGATE_LINOTP_CHALLENGE_VALIDITY_SECONDS: String(options.pushSeconds ?? 120),
       FACTORGATE_PROVIDERS_POLICIES: JSON.stringify([{ users: ['dave'], use: 'push_with_code' }, { users: ['erin'], use: 'totp' }]),
       FACTORGATE_OTP_ENABLED: 'true',
       FACTORGATE_OTP_SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'fg-e2e-')), 'otp.sqlite'),

@@ -183,7 +183,7 @@ describe('flow examples end to end (fixtures/flows/)', function () {
       const right = totp.codeAt(secret, clock.now());
       const wrong = (await browser.postJson('/mfa/step', { code: right === '000000' ? '111111' : '000000', csrf: asked.csrf })).json();
       expect(wrong).to.deep.include({ status: 'challenge' });
-      expect(wrong.notice).to.include({ code: 'passcode_invalid', attemptsRemaining: 4 });
+      expect(wrong.notice).to.include({ code: 'code_invalid', attemptsRemaining: 4 });
       expect((await browser.postJson('/mfa/passcode', { passcode: right, csrf: wrong.csrf })).json().status).to.equal('done');
       expect(h.logs.lines.some((l) => l.event === 'another_way' && l.provider === 'push')).to.equal(true);
     });

@@ -13,13 +13,13 @@ import { TEST_SECRET } from './config.js';
  * A device file in a fresh temp dir in which `user` has one active TOTP device, as /manageotp
  * would have left it. The caller removes `dir`.
  */
-export async function registeredDevice(clock: Clock, user = 'alice'): Promise<{ dir: string; path: string; secret: string }> {
+export async function registeredDevice(clock: Clock, user = 'alice', keySecret = TEST_SECRET): Promise<{ dir: string; path: string; secret: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'fg-otp-device-'));
   const path = join(dir, 'devices.sqlite');
   const store = await SqliteDeviceStore.open({ path, clock });
   const secret = new Totp().generateSecret();
   const id = newDeviceId();
-  await store.add(user, { id, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), user, id, secret) });
+  await store.add(user, { id, name: 'phone', sealedSecret: sealSecret(new Keyring(keySecret), user, id, secret) });
   await store.activate(user, id);
   await store.close();
   return { dir, path, secret };

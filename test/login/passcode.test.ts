@@ -80,7 +80,10 @@ describe('login with a passcode (unregistered device)', () => {
     expect(started.status).to.equal(200);
     const challenge = started.json();
     expect(challenge).to.deep.include({ status: 'challenge' });
-    expect(challenge.challenge).to.deep.equal({ kind: 'passcode', destination: 'a***@example.com', canRememberDevice: true });
+    expect(challenge.challenge).to.deep.equal({
+      kind: 'passcode', destination: 'a***@example.com', canRememberDevice: true, rememberHours: 8,
+      words: { title: 'Enter your passcode', label: 'Passcode', intro: 'We sent a passcode to a***@example.com.', resend: 'Send a new passcode', remember: 'Remember this browser for 8 hours' },
+    });
     const done = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: challenge.csrf });
     expect(done.json()).to.deep.equal({ status: 'done', location: '/vpn/portal.html' });
     expect(done.setCookies.some((c) => c.startsWith('DeviceKey='))).to.equal(false);

@@ -26,17 +26,22 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
   it('asks for the app\'s code, refuses a wrong one, lets the right one in, and never takes it twice', async () => {
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
-    expect(started.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false });
+    const prompt = 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.';
+    expect(started.challenge).to.deep.equal({
+      kind: 'passcode', prompt, canRememberDevice: false, fromApp: true,
+      words: { title: 'Enter the code from your authenticator app', label: '6-digit code', intro: prompt },
+    });
     const code = totp.codeAt(secret, clock.now());
     const wrong = await browser.postJson('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf: started.csrf });
-    expect(wrong.json().notice.code).to.equal('passcode_invalid');
+    expect(wrong.json().notice.code).to.equal('code_invalid');
     const done = await browser.postJson('/mfa/passcode', { passcode: code, csrf: started.csrf });
     expect(done.json().status).to.equal('done');
 
     const again = h.browser();
     const second = (await startLogin(again, 'alice', 'alice-pw')).json();
     const replayed = await again.postJson('/mfa/passcode', { passcode: code, csrf: second.csrf });
-    expect(replayed.json().notice.code).to.equal('passcode_invalid');
+    expect(replayed.json().notice.code).to.equal('code_reused');
+    expect(replayed.json().notice.message).to.match(/^That code was used already\. Wait for the next one\. \d attempts? left\.$/);
     expect(h.logs.lines.some((l) => l.event === 'otp_code_reused' && l.user === 'alice')).to.equal(true);
     clock.advance(30_000);
     const next = await again.postJson('/mfa/passcode', { passcode: totp.codeAt(secret, clock.now()), csrf: second.csrf });
@@ -50,7 +55,26 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
     expect(started.status).to.equal(200);
     expect(started.json().challenge.prompt).to.include('/manageotp');
     const answer = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.json().csrf });
-    expect(answer.json().notice.code).to.equal('passcode_invalid');
+    expect(answer.json().notice.code).to.equal('code_invalid');
+  });
+
+  it('no page calls an app\'s code a passcode, and none offers to send one again (glossary: src/http/words.ts)', async () => {
+    const visibleText = (page: string) => page.replace(/<[^>]+>/g, ' ');
+    const browser = h.browser();
+    expect((await startLogin(browser, 'alice', 'alice-pw', false)).headers.get('location')).to.equal('/mfa/passcode');
+    const asked = await browser.get('/mfa/passcode');
+    expect(visibleText(asked.body)).to.include('Enter the code from your authenticator app').and.not.match(/passcode/i);
+    expect(asked.body).to.not.include('action="/mfa/resend"');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(asked.body)![1]!;
+    const code = totp.codeAt(secret, clock.now());
+    const wrong = await browser.post('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf });
+    const wrongPage = await browser.get(wrong.headers.get('location')!);
+    expect(visibleText(wrongPage.body)).to.include('That code was not right.').and.not.match(/passcode/i);
+    // The dialog is told the same words, with nothing to send again.
+    const json = (await browser.postJson('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf })).json();
+    expect(JSON.stringify(json.challenge.words)).to.not.match(/passcode/i);
+    expect(json.challenge.words).to.not.have.property('resend');
+    expect(json.notice.message).to.not.match(/passcode/i);
   });
 
   it('wrong codes count toward the same per-user limit as passcodes', async () => {

@@ -72,7 +72,10 @@ describe('login: a first authenticator app registered right after the password (
     expect(h.logs.lines.some((l) => l.event === 'otp_device_activated')).to.equal(true);
 
     const again = (await startLogin(h.browser(), 'alice', 'alice-pw')).json();
-    expect(again.challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false });
+    expect(again.challenge).to.deep.equal({
+      kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false, fromApp: true,
+      words: { title: 'Enter the code from your authenticator app', label: '6-digit code', intro: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.' },
+    });
   });
 
   it('a wrong password shows no secret, adds no device, and counts as a wrong answer', async () => {
@@ -92,7 +95,7 @@ describe('login: a first authenticator app registered right after the password (
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const right = appFor(started.challenge.otpauthUri).generate({ timestamp: clock.now() });
     const wrong = (await browser.postJson('/mfa/passcode', { passcode: right === '000000' ? '111111' : '000000', csrf: started.csrf })).json();
-    expect(wrong.notice).to.include({ code: 'passcode_invalid' });
+    expect(wrong.notice).to.include({ code: 'code_invalid' });
     expect(wrong.challenge.otpauthUri).to.equal(started.challenge.otpauthUri);
 
     const thief = new TestBrowser(h.fg.url);

@@ -41,10 +41,13 @@ describe('login on factorgate\'s own TOTP codes alone, with no anakam section', 
     const browser = h.browser();
     const started = await startLogin(browser, 'alice', 'alice-pw');
     expect(started.status).to.equal(200);
-    expect(started.json().challenge).to.deep.equal({ kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false });
+    expect(started.json().challenge).to.deep.equal({
+      kind: 'passcode', prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.', canRememberDevice: false, fromApp: true,
+      words: { title: 'Enter the code from your authenticator app', label: '6-digit code', intro: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.' },
+    });
     const code = totp.codeAt(secret, clock.now());
     const wrong = await browser.postJson('/mfa/passcode', { passcode: code === '000000' ? '111111' : '000000', csrf: started.json().csrf });
-    expect(wrong.json().notice.code).to.equal('passcode_invalid');
+    expect(wrong.json().notice.code).to.equal('code_invalid');
     expect(h.gateway.logins, 'nothing replayed on a wrong code').to.deep.equal([]);
     const done = await browser.postJson('/mfa/passcode', { passcode: code, csrf: started.json().csrf });
     expect(done.json().status).to.equal('done');
@@ -57,7 +60,7 @@ describe('login on factorgate\'s own TOTP codes alone, with no anakam section', 
     const started = await startLogin(browser, 'bob', 'bob-pw');
     expect(started.json().challenge.prompt).to.include('/manageotp');
     const answer = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.json().csrf });
-    expect(answer.json().notice.code).to.equal('passcode_invalid');
+    expect(answer.json().notice.code).to.equal('code_invalid');
     expect(h.gateway.logins).to.deep.equal([]);
   });
 

@@ -74,18 +74,18 @@ describe('LinOTP provider', () => {
     it('fills every default from one URL', () => {
       expect(linotpConfigSchema.parse({ urls: [A] })).to.deep.equal({
         urls: [A], otppin: 1, timeoutMs: 5000, maxSockets: 16, tls: { rejectUnauthorized: true },
-        challengeValiditySeconds: 120, pushTimeoutSeconds: 30, pollIntervalMs: 1000, pollMaxIntervalMs: 5000,
+        challengeValiditySeconds: 120, withdrawPushes: false, pollIntervalMs: 1000, pollMaxIntervalMs: 5000,
       });
     });
 
     it('reports every problem at once, cross-field checks included, by path', () => {
       const result = linotpConfigSchema.safeParse({
-        urls: ['ftp://linotp.example'], otppin: 3, challengeValiditySeconds: 60, pushTimeoutSeconds: 90,
+        urls: ['ftp://linotp.example'], otppin: 3, challengeValiditySeconds: 60,
         pollIntervalMs: 2000, pollMaxIntervalMs: 1000, tls: { certFile: '/etc/fg/client.pem', caFile: '/etc/fg/ca.pem', rejectUnauthorized: false },
       });
       expect(result.success).to.equal(false);
       const paths = result.error!.issues.map((issue) => issue.path.join('.'));
-      expect(paths).to.have.members(['urls.0', 'otppin', 'pushTimeoutSeconds', 'pollMaxIntervalMs', 'tls.keyFile', 'tls.rejectUnauthorized']);
+      expect(paths).to.have.members(['urls.0', 'otppin', 'pollMaxIntervalMs', 'tls.keyFile', 'tls.rejectUnauthorized']);
     });
 
     it('refuses no URL at all and a challenge validity beyond 600 s', () => {

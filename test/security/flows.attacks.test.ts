@@ -345,7 +345,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       expect(wrongAnswersLogged(site)).to.equal(0);
       const wrong = await browser.postJson('/mfa/step', { code: site.wrong(), passcode: right, otp: right, password: right, Code: right, fg_code: right, csrf: asked.csrf });
       expect(wrong.json()).to.deep.include({ status: 'challenge' });
-      expect(wrong.json().notice.code).to.equal('passcode_invalid');
+      expect(wrong.json().notice.code).to.equal('code_invalid');
       expect(site.gateway.logins).to.have.length(0);
     });
 
@@ -620,7 +620,7 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
       const browser = site.browser();
       const asked = (await startLogin(browser, 'alice', 'alice-pw')).json();
       const first = (await browser.postJson('/mfa/step', { code: site.wrong(), csrf: asked.csrf })).json();
-      expect(first.notice).to.include({ code: 'passcode_invalid', attemptsRemaining: 1 });
+      expect(first.notice).to.include({ code: 'code_invalid', attemptsRemaining: 1 });
       const last = await browser.postJson('/mfa/passcode', { passcode: site.wrong(), csrf: first.csrf });
       expectRefused(site, last, 'attempts_exhausted');
       // Over: even the right code finds no login.

@@ -63,7 +63,7 @@ describe('two instances sharing Redis and a PostgreSQL device store', function (
     clock.advance(30_000);
     const code = totp.codeAt(secret, clock.now());
     expect((await login(one, code)).status).to.equal('done');
-    expect((await login(two, code)).notice.code).to.equal('passcode_invalid');
+    expect((await login(two, code)).notice.code).to.equal('code_reused');
     expect(two.logs.lines.some((l) => l.event === 'otp_code_reused' && l.user === 'alice')).to.equal(true);
     expect(one.gateway.logins.length + two.gateway.logins.length).to.equal(3);
   });

@@ -3,6 +3,7 @@ import { FactorgateError } from '../../errors.js';
 import { csrfMatches, sameBrowser, type Client } from '../client.js';
 import type { Login } from '../login.js';
 import { wantsJson } from '../respond.js';
+import { withdrawOpenPush } from '../withdraw_push.js';
 import { clientOf, csrfOf, type LoginWeb } from './web.js';
 
 /** POST /mfa/cancel: the user ends the login; its record and credentials are wiped. A forged cancel ends nothing. */
@@ -22,6 +23,7 @@ async function cancel(login: Login, loginId: string, csrf: unknown, client: Clie
   const record = await login.deps.records.load(loginId);
   if (!record) return true;
   if (!csrfMatches(record, csrf) || !sameBrowser(record, client)) return false;
+  await withdrawOpenPush(login, record);
   await login.deps.records.remove(loginId, 'cancelled');
   login.outcomes.audit(record, 'cancelled');
   return true;

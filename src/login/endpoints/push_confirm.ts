@@ -9,8 +9,8 @@ import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
 
 /**
  * POST /mfa/push/confirm: the page says the user acted on the push. The push server is asked
- * once more, and only "approved" lets the user in; a push that timed out may be sent again (or a
- * code typed) while the login's limits allow.
+ * once more, and only "approved" lets the user in; a push that timed out, or on which a wrong
+ * number was picked, may be sent again while the login's limits allow.
  */
 export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
   const { login } = web;
@@ -22,12 +22,16 @@ export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
       const outcome = await poll(login, record);
       if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') {
         login.deps.logger.info({ event: 'push_timeout', user: record.username, clientIp: record.clientIp }, 'no answer from the device within the timeout');
-        if (record.resends < login.deps.config.limits.resendsPerLogin || challenge.canEnterCode) {
-          record.providerState = outcome.state;
-          return login.outcomes.again(record, { code: 'push_expired' }, anotherWay(login, record, run));
-        }
       }
-      return goOn(login, record, run, outcome);
+      // Expired (the push and its code together, one clock) or a wrong number picked (a slip as
+      // often as not): the push is void, and only a new one can be answered, while resends are left.
+      if (outcome.outcome === 'fail' && (outcome.reason === 'push_expired' || outcome.reason === 'push_wrong_number')
+        && record.resends < login.deps.config.limits.resendsPerLogin) {
+        record.providerState = outcome.state;
+        return login.outcomes.again(record, { code: outcome.reason }, anotherWay(login, record, run));
+      }
+      // Still open: the page says the approval has not arrived yet, instead of redrawing silently.
+      return goOn(login, record, run, outcome, outcome.outcome === 'challenge' ? { code: 'push_waiting' } : undefined);
     }), web.responder);
   };
 }

@@ -1,3 +1,4 @@
+import { attemptsLeft, GLOSSARY } from '../../http/words.js';
 import type { Notice } from '../views.js';
 
 // What a page or the dialog says after a wrong, expired or resent answer.
@@ -5,15 +6,23 @@ import type { Notice } from '../views.js';
 export function noticeText(notice: Notice | undefined): string | undefined {
   switch (notice?.code) {
     case 'passcode_invalid':
-      return `That passcode was not right. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left.`;
+      return `That ${GLOSSARY.passcode} was not right. ${attemptsLeft(notice.attemptsRemaining)}.`;
+    case 'code_invalid':
+      return `That ${GLOSSARY.code} was not right. ${attemptsLeft(notice.attemptsRemaining)}: enter the ${GLOSSARY.code} your app shows now.`;
+    case 'code_reused':
+      return `That ${GLOSSARY.code} was used already. Wait for the next one. ${attemptsLeft(notice.attemptsRemaining)}.`;
     case 'passcode_expired':
       return 'That passcode has expired. Ask for a new one below.';
     case 'device_refused':
-      return 'This device is no longer remembered, so a passcode was sent instead.';
+      return `This browser is no longer remembered, so a ${GLOSSARY.passcode} was sent instead.`;
     case 'passcode_resent':
       return 'A new passcode is on its way.';
     case 'push_expired':
-      return 'Your device did not answer in time. Send the notification again, or enter a code.';
+      return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
+    case 'push_wrong_number':
+      return 'A different number was picked on your device, so that request was refused. That is fine if it was a slip: send a new one and pick the number shown here.';
+    case 'push_waiting':
+      return 'Your approval has not arrived yet. Approve the request on your device, then continue.';
     case 'push_resent':
       return 'A new notification is on its way to your device.';
     case 'passkey_invalid':

@@ -1,29 +1,32 @@
 import { html } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import { MFA_PATHS } from '../../http/paths.js';
+import { codeWords } from '../../http/words.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
 import { anotherWay, cancelForm, recoveryLink } from './controls.js';
 import { noticeText } from './notices.js';
 
-/** A passcode sent by e-mail or SMS, or a code from an authenticator app. */
+/** A passcode sent by e-mail or SMS, or a code from an authenticator app (nothing to send again then). */
 export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?: Notice, another?: boolean): string {
   const message = noticeText(notice);
-  return page('Enter your passcode', html`
-<h1>Enter your passcode</h1>
-<p>${challenge.destination ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : challenge.prompt ?? 'We sent you a passcode.'}</p>
+  const words = codeWords(challenge);
+  const intro = challenge.destination && !challenge.fromApp ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : words.intro;
+  return page(words.title, html`
+<h1>${words.title}</h1>
+<p>${intro}</p>
 ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
 <form method="post" action="${MFA_PATHS.step}" class="fg-form">
   <input type="hidden" name="csrf" value="${csrf}">
-  <label for="fg-passcode">Passcode</label>
+  <label for="fg-passcode">${words.label}</label>
   <input id="fg-passcode" name="passcode" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required autofocus>
-  ${challenge.canRememberDevice ? html`<label class="fg-check"><input type="checkbox" name="remember" value="on"> Remember this device</label>` : ''}
+  ${words.remember ? html`<label class="fg-check"><input type="checkbox" name="remember" value="on"> ${words.remember}</label>` : ''}
   <button type="submit">Verify</button>
 </form>
-<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
+${words.resend ? html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}">
-  <button type="submit" class="fg-link">Send a new passcode</button>
-</form>
+  <button type="submit" class="fg-link">${words.resend}</button>
+</form>` : ''}
 ${anotherWay(csrf, another)}
 ${recoveryLink()}
 ${cancelForm(csrf)}`);

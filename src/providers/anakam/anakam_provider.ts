@@ -117,7 +117,7 @@ export class AnakamProvider implements SecondFactorProvider {
     if (reply.status === 'deliveryFailed') return { outcome: 'fail', state, reason: 'delivery_failed', canRetry: true };
     this.expect(reply, ['passcodeSent'], 'getParams');
     const destination = this.options.client.value(reply, 'destination')?.slice(0, 128);
-    return { outcome: 'challenge', state, challenge: { kind: 'passcode', destination, canRememberDevice: true } };
+    return { outcome: 'challenge', state, challenge: { kind: 'passcode', destination, canRememberDevice: true, rememberHours: this.options.registrationHours } };
   }
 
   private async complete(ctx: LoginContext, state: ProviderState, device?: { credential: string; expiresAt: number }): Promise<FactorOutcome> {

@@ -57,6 +57,17 @@ export class LinotpClient {
     return readStatusReply(body, transactionId, 'check_status', [pass]);
   }
 
+  /**
+   * Withdraws a push nobody waits for any more (factorgate's extension of the API, linotp.withdrawPushes):
+   * true when an open transaction was withdrawn, false when there was none to withdraw.
+   */
+  async withdraw(request: StatusRequest, deadline: number): Promise<boolean> {
+    const { user, pass, transactionId } = request;
+    assertFields({ user, pass }, transactionId);
+    const body = await this.call('withdraw', '/validate/cancel_transaction', { user, pass, transactionid: transactionId }, deadline);
+    return readCodeReply(body, 'withdraw', [pass]);
+  }
+
   /** Checks a code typed by hand: true accepted, false refused. */
   async checkCode(request: CodeRequest, deadline: number): Promise<boolean> {
     const { user, pass, code, transactionId } = request;

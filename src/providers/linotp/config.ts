@@ -38,22 +38,18 @@ export const linotpConfigSchema = z.object({
   maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to each LinOTP server.'),
   tls: tlsSchema.prefault({}).describe('TLS towards the LinOTP servers: pinned CA and client certificate.'),
   challengeValiditySeconds: z.number().int().min(10).max(600).default(120)
-    .describe('How long LinOTP keeps a challenge valid (its push Timeout, 120 s by default); an open challenge older than this is expired.'),
-  pushTimeoutSeconds: z.number().int().min(5).max(600).default(30)
-    .describe('How long the login page waits for the push to be approved before offering a resend or a typed code.'),
+    .describe('How long a push can be answered: set it to the LinOTP server\'s own challenge validity (its push Timeout, 120 s by default). The login page waits exactly this long, so the page and the phone keep one clock.'),
+  withdrawPushes: z.boolean().default(false)
+    .describe('Withdraw a push the login no longer waits for (cancelled, sent again, another way chosen, timed out) with POST /validate/cancel_transaction, so the phone stops offering it. Only for a server that offers this call (the demo\'s does; LinOTP itself does not). Without it factorgate still refuses such a push.'),
   pollIntervalMs: z.number().int().min(200).max(10_000).default(1000)
     .describe('First wait between two status checks of a push.'),
   pollMaxIntervalMs: z.number().int().min(200).max(30_000).default(5000)
     .describe('Longest wait between two status checks once backing off.'),
 }).superRefine((linotp, ctx) => {
-  // Waiting longer than the server keeps the challenge would only ever end in "expired".
-  if (linotp.pushTimeoutSeconds > linotp.challengeValiditySeconds) {
-    ctx.addIssue({ code: 'custom', path: ['pushTimeoutSeconds'], message: `must not exceed challengeValiditySeconds (${linotp.challengeValiditySeconds})` });
-  }
   if (linotp.pollMaxIntervalMs < linotp.pollIntervalMs) {
     ctx.addIssue({ code: 'custom', path: ['pollMaxIntervalMs'], message: `must be at least pollIntervalMs (${linotp.pollIntervalMs})` });
   }
-}, { when: fieldsValid(['pushTimeoutSeconds', 'challengeValiditySeconds', 'pollIntervalMs', 'pollMaxIntervalMs']) });
+}, { when: fieldsValid(['pollIntervalMs', 'pollMaxIntervalMs']) });
 
 export type LinotpConfig = z.infer<typeof linotpConfigSchema>;
 export type LinotpConfigInput = z.input<typeof linotpConfigSchema>;

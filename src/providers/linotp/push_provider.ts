@@ -8,9 +8,10 @@ export type PushProviderOptions = {
   name: 'push' | 'push_with_code';
   client: LinotpClient;
   otppin: 0 | 1 | 2;
-  /** How long the page waits for the push; bounded by the challenge's validity and 10 minutes. */
-  timeoutSeconds: number;
+  /** How long a push can be answered, at the push server and on the page alike (one clock); at most 10 minutes. */
   validitySeconds: number;
+  /** Whether the push server offers the withdrawal (POST /validate/cancel_transaction). */
+  withdrawPushes: boolean;
   /** Whether a one-time code typed by hand is accepted instead ("Enter the code manually" on the waiting page). */
   allowCode: boolean;
   /** Shown on the phone: where the login is for. */
@@ -24,7 +25,8 @@ const MAX_CHALLENGE_SECONDS = 600;
 /**
  * Push approval through a LinOTP-style validate API (docs/design.md): a challenge that
  * describes this very login, number matching, status polled until approved, denied or expired,
- * a resend that voids the old challenge, and an optional typed code checked by the same server.
+ * a resend that voids the old challenge (withdrawn at the server where it can be), and an optional
+ * typed code checked by the same server.
  */
 export class PushProvider implements SecondFactorProvider {
   readonly name: string;
@@ -39,9 +41,23 @@ export class PushProvider implements SecondFactorProvider {
     return this.send(ctx);
   }
 
-  /** A new challenge: the state (and with it the old transaction) is replaced, so the old one is void. */
-  resend(ctx: LoginContext): Promise<FactorOutcome> {
+  /** A new challenge: the old transaction is withdrawn, and the state that named it replaced, so it is void either way. */
+  async resend(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
+    await this.withdraw(ctx, state);
     return this.send(ctx);
+  }
+
+  async withdraw(ctx: LoginContext, state: ProviderState): Promise<void> {
+    const { client, logger, withdrawPushes } = this.options;
+    if (!withdrawPushes || typeof state.transactionId !== 'string') return;
+    const who = { user: ctx.username, clientIp: ctx.clientIp };
+    try {
+      const withdrawn = await client.withdraw({ user: ctx.username, pass: this.pass(ctx), transactionId: state.transactionId }, ctx.deadline);
+      logger.info({ event: 'push_withdrawn', ...who, withdrawn }, withdrawn ? 'push withdrawn at the push server' : 'push was no longer open at the push server');
+    } catch (err) {
+      const code = err instanceof FactorgateError ? err.code : 'error';
+      logger.warn({ event: 'push_withdraw_failed', ...who, code }, 'push could not be withdrawn; factorgate refuses it all the same');
+    }
   }
 
   async poll(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
@@ -50,6 +66,10 @@ export class PushProvider implements SecondFactorProvider {
     if (status === 'approved') {
       logger.info({ event: 'push_approved', user: ctx.username, clientIp: ctx.clientIp }, 'push approved on the device');
       return { outcome: 'success', state };
+    }
+    if (status === 'wrong_number') {
+      logger.warn({ event: 'push_wrong_number', user: ctx.username, clientIp: ctx.clientIp }, 'a number other than the login page\'s was picked on the device');
+      return { outcome: 'fail', state, reason: 'push_wrong_number', canRetry: true };
     }
     if (status === 'denied') {
       logger.warn({ event: 'push_denied', user: ctx.username, clientIp: ctx.clientIp }, 'push denied on the device');
@@ -81,7 +101,7 @@ export class PushProvider implements SecondFactorProvider {
       logger.warn({ event: 'push_no_device', user: ctx.username, clientIp: ctx.clientIp }, 'no push device registered for the user (or the PIN was refused)');
       return { outcome: 'fail', state: {}, reason: this.startChecksSecret ? 'push_refused' : 'no_push_device', canRetry: false };
     }
-    const seconds = Math.min(this.options.timeoutSeconds, this.options.validitySeconds, MAX_CHALLENGE_SECONDS);
+    const seconds = Math.min(this.options.validitySeconds, MAX_CHALLENGE_SECONDS);
     const state: ProviderState = { transactionId: started.transactionId, number, expiresAt: now() + seconds * 1000 };
     logger.info({ event: 'push_sent', user: ctx.username, clientIp: ctx.clientIp }, 'push sent to the device');
     return { outcome: 'challenge', state, challenge: this.challengeOf(state) };

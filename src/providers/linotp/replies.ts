@@ -40,6 +40,7 @@ export const transactionSchema = z.object({
   message: message.optional(),
   accept: z.boolean().optional(),
   reject: z.boolean().optional(),
+  wrong_number: z.boolean().optional(),
 });
 
 export const checkStatusReplySchema = z.object({
@@ -48,7 +49,7 @@ export const checkStatusReplySchema = z.object({
 });
 
 export type PushStart = { kind: 'started'; transactionId: string } | { kind: 'refused'; message: string };
-export type PushStatus = 'open' | 'approved' | 'denied';
+export type PushStatus = 'open' | 'approved' | 'denied' | 'wrong_number';
 
 /** Reply to starting a push: a transaction id, or a refusal (no push token, wrong PIN). */
 export function readPushReply(body: unknown, command: string, secrets: string[] = []): PushStart {
@@ -62,7 +63,7 @@ export function readPushReply(body: unknown, command: string, secrets: string[] 
   return { kind: 'refused', message: scrub(reply.detail?.message ?? '', secrets) };
 }
 
-/** Reply to check_status: only `closed` with a valid TAN is approved, only `reject` is denied. */
+/** Reply to check_status: only `closed` with a valid TAN is approved, only `reject` is denied (a wrong number picked, with `wrong_number`). */
 export function readStatusReply(body: unknown, transactionId: string, command: string, secrets: string[] = []): PushStatus {
   const reply = parse(checkStatusReplySchema, body, command);
   // value:false: the user/PIN does not match the transaction, so there is nothing to trust.
@@ -74,7 +75,7 @@ export function readStatusReply(body: unknown, transactionId: string, command: s
   if (tx.reject === true && (tx.accept === true || tx.valid_tan === true)) {
     throw new FactorgateError('tfa_protocol', 'transaction both rejected and accepted', { command });
   }
-  if (tx.reject === true) return 'denied';
+  if (tx.reject === true) return tx.wrong_number === true ? 'wrong_number' : 'denied';
   if (tx.status === 'open') return 'open';
   if (tx.status === 'closed' && tx.valid_tan === true && tx.accept !== false) return 'approved';
   throw new FactorgateError('tfa_protocol', 'transaction without a verdict', {

@@ -7,6 +7,7 @@ const CHALLENGE: PasscodeChallenge = {
   // Said to everyone: whether this user has an app is not told before the password is known to be right.
   prompt: 'Enter the code from your authenticator app. No app set up yet? Add one at /manageotp first.',
   canRememberDevice: false,
+  fromApp: true,
 };
 
 const ENROL: EnrolChallenge = { kind: 'enrol' };
@@ -71,7 +72,7 @@ export class TotpProvider implements SecondFactorProvider {
     const result = await checkCode(this.deps, ctx.username, answer.passcode, { clientIp: ctx.clientIp });
     if (result.outcome === 'success') return { outcome: 'success', state };
     if (result.reason === 'no_device' && ctx.passwordChecked) return { outcome: 'fail', state, reason: 'no_otp_device', canRetry: false };
-    return { outcome: 'fail', state, reason: 'passcode_invalid', canRetry: true };
+    return { outcome: 'fail', state, reason: 'passcode_invalid', canRetry: true, ...(result.reason === 'reused' ? { reused: true } : {}) };
   }
 
   /** Nothing to send again: the app makes a new code every period. */

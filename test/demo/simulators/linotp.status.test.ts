@@ -37,12 +37,12 @@ describe('linotp simulator: /validate/check_status reports each outcome', () => 
     expect(await client.statusOf(tid)).to.include({ status: 'closed', valid_tan: true, accept: true });
   });
 
-  it('a wrong number rejects the transaction: closed, reject, no valid_tan', async () => {
+  it('a wrong number rejects the transaction: closed, reject, no valid_tan, and wrong_number (factorgate\'s extension)', async () => {
     const [tx] = sim.pending('bob');
     const decoy = tx!.choices.find((n) => n !== 42)!;
     expect(sim.approve(tid, decoy)).to.equal('rejected');
     expect((await client.checkStatus({ user: 'bob', pass: '1234', transactionid: tid })).json).to.deep.equal(envelope({
-      status: 'closed', token, received_tan: true, valid_tan: false, received_count: 1, message: 'wrong number chosen on the phone', reject: true,
+      status: 'closed', token, received_tan: true, valid_tan: false, received_count: 1, message: 'wrong number chosen on the phone', reject: true, wrong_number: true,
     }));
     expect(sim.approve(tid, 42)).to.equal('closed');
   });

@@ -25,5 +25,6 @@ export function statusEntry(tx: Transaction): TransactionStatus {
   };
   if (tx.outcome === 'accepted') entry.accept = true;
   if (tx.outcome === 'rejected') entry.reject = true;
+  if (tx.wrongNumber) entry.wrong_number = true;
   return entry;
 }

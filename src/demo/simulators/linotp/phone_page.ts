@@ -7,9 +7,9 @@ import type { PhoneEntry } from './views.js';
 /** The words a POST's redirect may carry back (?result=), and what the page then says. */
 export const RESULTS = {
   accepted: 'Allowed: the login goes ahead.',
-  rejected: 'Wrong number: the request was rejected. If that login was yours, start it again.',
+  rejected: 'Wrong number: the request was rejected. If that sign-in is yours, ask the login page for a new notification and pick the number it shows.',
   denied: 'Denied: the login will not go ahead.',
-  expired: 'That request has expired.',
+  expired: 'That request has expired: nothing happened. If the sign-in is yours, start it again.',
   closed: 'That request was already answered.',
   unknown: 'No such request.',
   number: 'Pick the number the login page shows.',

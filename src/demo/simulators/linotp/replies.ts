@@ -29,6 +29,8 @@ export type TransactionStatus = {
   message: string;
   accept?: true;
   reject?: true;
+  /** factorgate's extension beside `number`: the rejection was a wrong number picked, not a Deny. */
+  wrong_number?: true;
 };
 
 export function answer(value: boolean, detail: Record<string, unknown>): Reply {

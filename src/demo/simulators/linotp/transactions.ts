@@ -20,6 +20,10 @@ export type Transaction = {
   message: string;
   receivedCount: number;
   wrongCodes: number;
+  /** Rejected because the phone's user picked a number other than the login page's. */
+  wrongNumber: boolean;
+  /** Withdrawn by the login that asked for it (cancelled, resent, given up, timed out): void, shown as expired. */
+  withdrawn: boolean;
   /** Creation order, which the clock cannot give when it stands still. */
   seq: number;
 };
@@ -48,7 +52,7 @@ export class Transactions {
     while (this.byId.has(transactionid)) transactionid = newTransactionId();
     const tx: Transaction = {
       transactionid, user, serial, data, number, choices: number === undefined ? [] : choicesFor(number), code: newCode(),
-      createdAt: now, expiresAt: now + validityMs, status: 'open', message: '', receivedCount: 0, wrongCodes: 0, seq: ++this.seq,
+      createdAt: now, expiresAt: now + validityMs, status: 'open', message: '', receivedCount: 0, wrongCodes: 0, wrongNumber: false, withdrawn: false, seq: ++this.seq,
     };
     this.byId.set(transactionid, tx);
     return tx;
@@ -63,7 +67,7 @@ export class Transactions {
     return [...this.byId.values()].filter((tx) => user === undefined || tx.user === user).sort((a, b) => b.seq - a.seq);
   }
 
-  /** Open and not expired: what the phone shows. Newer pushes do not void older ones. */
+  /** Open and not expired: what the phone shows. Newer pushes do not void older ones: a withdrawal does. */
   pending(now: number, user?: string): Transaction[] {
     return this.list(user).filter((tx) => stateOf(tx, now) === 'open');
   }
@@ -74,8 +78,12 @@ export class Transactions {
     if (!tx || state !== 'open') return state as Unanswerable;
     tx.receivedCount += 1;
     if (!answer.allow) return close(tx, 'rejected', 'denied on the phone', 'denied');
-    // Number matching: a wrong pick means the user did not start this login, so it dies.
-    if (answer.number !== tx.number) return close(tx, 'rejected', 'wrong number chosen on the phone', 'rejected');
+    // Number matching: a wrong pick may mean the user did not start this login, so it dies; it is
+    // reported apart from a Deny, as it may as well be a slip (factorgate offers a new push).
+    if (answer.number !== tx.number) {
+      tx.wrongNumber = true;
+      return close(tx, 'rejected', 'wrong number chosen on the phone', 'rejected');
+    }
     return close(tx, 'accepted', 'accepted on the phone', 'accepted');
   }
 
@@ -91,6 +99,20 @@ export class Transactions {
     return tx.wrongCodes >= maxAttempts ? close(tx, 'rejected', 'too many wrong one-time codes', 'rejected') : 'wrong';
   }
 
+  /**
+   * The login that started this push no longer waits for it: it is closed without a verdict, and
+   * the phone answers a late Allow with "expired". Only the user's own open transaction.
+   */
+  withdraw(transactionid: string, user: string, now: number): 'withdrawn' | Unanswerable {
+    const tx = this.byId.get(transactionid);
+    const state = tx?.user === user ? stateOf(tx, now) : 'unknown';
+    if (!tx || state !== 'open') return state as Unanswerable;
+    tx.withdrawn = true;
+    tx.status = 'closed';
+    tx.message = 'withdrawn by the login';
+    return 'withdrawn';
+  }
+
   reset(): void {
     this.byId.clear();
   }
@@ -102,6 +124,8 @@ export class Transactions {
 
 export function stateOf(tx: Transaction | undefined, now: number): 'open' | Unanswerable {
   if (!tx) return 'unknown';
+  // A withdrawn push is over for the user as much as a timed-out one: the phone says so alike.
+  if (tx.withdrawn) return 'expired';
   if (tx.status === 'closed') return 'closed';
   return now >= tx.expiresAt ? 'expired' : 'open';
 }

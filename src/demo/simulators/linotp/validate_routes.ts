@@ -6,11 +6,13 @@ import { readParams } from './params.js';
 import { badRequest, type Reply } from './replies.js';
 import type { Step, StepDeps } from './steps.js';
 import { triggerPush } from './trigger_push.js';
+import { withdrawPush } from './withdraw.js';
 
 /**
  * docs/design.md, "The LinOTP validate API", below /validate (mounted there, after the body reader, the fault and Basic auth):
  *   GET|POST check          without transactionid: trigger a push; with it: check a typed code
  *   GET|POST check_status   where a transaction stands
+ *   POST cancel_transaction  withdraw an open transaction (factorgate's extension: the phone then says expired)
  * Every answer is HTTP 200 JSON, LinOTP style; a malformed request is result.status false.
  */
 export function validateRoutes(deps: StepDeps): Router {
@@ -20,6 +22,7 @@ export function validateRoutes(deps: StepDeps): Router {
     router.get(path, (req, res) => answer(deps, step, req, res));
     router.post(path, (req, res) => answer(deps, step, req, res));
   }
+  router.post('/cancel_transaction', (req, res) => answer(deps, withdrawPush, req, res));
   router.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
   router.use(((err, _req, res, _next) => {
     if (clientErrorStatus(err) < 500) return void send(res, badRequest('request refused'));

@@ -24,7 +24,7 @@ export function transactionView(tx: Transaction, now: number): LinotpTransaction
   const view: LinotpTransaction = {
     transactionid: tx.transactionid, user: tx.user, serial: tx.serial, data: tx.data, choices: [...tx.choices], code: tx.code,
     createdAt: iso(tx.createdAt), expiresAt: iso(tx.expiresAt), status: tx.status, expired: stateOf(tx, now) === 'expired',
-    message: tx.message, receivedCount: tx.receivedCount, wrongCodes: tx.wrongCodes,
+    message: tx.message, receivedCount: tx.receivedCount, wrongCodes: tx.wrongCodes, wrongNumber: tx.wrongNumber, withdrawn: tx.withdrawn,
   };
   if (tx.number !== undefined) view.number = tx.number;
   if (tx.outcome !== undefined) view.outcome = tx.outcome;
