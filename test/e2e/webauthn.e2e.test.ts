@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -241,7 +241,7 @@ describe('end to end in a real browser: passkeys and security keys (WebAuthn)', 
     await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
     await login('dave');
     // Polled until the dialog says so: a cancel before the prompt opened would cancel nothing.
-    await page.waitForFunction("window.SimpleWebAuthnBrowser?.WebAuthnAbortService.cancelCeremony(), document.querySelector('#fg-message').textContent.includes('No key answered')");
+    await page.waitForFunction(`window.SimpleWebAuthnBrowser?.WebAuthnAbortService.cancelCeremony(), ${inDialog('#fg-message')}.textContent.includes('No key answered')`);
     await page.click('#fg-webauthn-another');
     await page.waitForSelector('#fg-passcode');
     await nextStep(); // the code that confirmed the app was of this step, perhaps
