@@ -88,10 +88,11 @@ export async function endLogin(deps: AdminDeps, ref: string): Promise<{ ref: str
 
 /**
  * A login's name for the administrator: a digest of its id, never the id itself, which stands
- * behind the browser's handle and has no business in a terminal or an audit file.
+ * behind the browser's handle and has no business in a terminal or an audit file. Hex, so that a
+ * reference never starts with "-" and is never read as an option on the command line.
  */
 export function refOf(loginId: string): string {
-  return createHash('sha256').update(loginId).digest('base64url').slice(0, 12);
+  return createHash('sha256').update(loginId).digest('hex').slice(0, 16);
 }
 
 function describeLogin(record: LoginRecord, now: number): LiveLogin {

@@ -4,6 +4,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
+import fc from 'fast-check';
+import { refOf } from '../../src/admin/actions.js';
 import { readAdminArgs, runAdminCommand } from '../../src/admin/command.js';
 import { AdminAudit } from '../../src/admin/audit.js';
 import { adminDeps, openAdmin } from '../../src/admin/open.js';
@@ -185,7 +187,7 @@ function adminContract(name: string, openStore: () => Promise<Store>): void {
       const listed = (await admin('logins', 'list', '--json')).json();
       expect(listed).to.have.length(1);
       expect(listed[0]).to.deep.include({ user: 'bob', clientIp: '127.0.0.1' });
-      expect(listed[0].ref).to.match(/^[A-Za-z0-9_-]{12}$/);
+      expect(listed[0].ref).to.match(/^[0-9a-f]{16}$/);
       expect((await admin('logins', 'end', listed[0].ref)).code).to.equal(0);
       expect((await admin('logins', 'list', '--json')).json()).to.deep.equal([]);
       expect((await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf })).json().code).to.equal('no_login');
@@ -194,6 +196,19 @@ function adminContract(name: string, openStore: () => Promise<Store>): void {
     });
   });
 }
+
+describe('a login\'s reference for the administrator', () => {
+  it('is never read as an option: any login id gives 16 hex digits, not the id', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 64 }), (loginId) => {
+      const ref = refOf(loginId);
+      expect(ref).to.match(/^[0-9a-f]{16}$/);
+      expect(ref).not.to.equal(loginId);
+      const read = readAdminArgs(['logins', 'end', ref]);
+      expect(read, ref).to.be.an('object');
+      expect(typeof read === 'object' && read.args.positionals).to.deep.equal(['logins', 'end', ref]);
+    }), { numRuns: 500 });
+  });
+});
 
 adminContract('the memory store', async () => new MemoryStore());
 
