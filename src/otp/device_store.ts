@@ -109,6 +109,26 @@ export type Passkey = {
   lastUsedAt?: number;
 };
 
+/**
+ * A passkey from a row of either SQL store (the same column names in both); the stores differ only
+ * in how they keep the transports (a JSON text in SQLite, a text[] in PostgreSQL), decoded by the caller.
+ */
+export function passkeyFromRow(row: Record<string, unknown>, transports: string[]): Passkey {
+  const passkey: Passkey = {
+    id: String(row.id),
+    user: String(row.user_name),
+    name: String(row.name),
+    credentialId: String(row.credential_id),
+    publicKey: String(row.public_key),
+    counter: Number(row.counter),
+    transports,
+    aaguid: String(row.aaguid),
+    createdAt: Number(row.created_at),
+  };
+  if (row.last_used_at !== null) passkey.lastUsedAt = Number(row.last_used_at);
+  return passkey;
+}
+
 export type NewPasskey = Pick<Passkey, 'id' | 'name' | 'credentialId' | 'publicKey' | 'counter' | 'transports' | 'aaguid'>;
 
 /** Where passkeys live, beside the authenticator apps, in the stores that can hold them. */

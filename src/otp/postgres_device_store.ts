@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { systemClock, type Clock } from '../clock.js';
 import {
-  DeviceStoreError, checkCounter, checkDeviceName, checkNewDevice, checkNewPasskey, checkStep,
+  DeviceStoreError, checkCounter, checkDeviceName, checkNewDevice, checkNewPasskey, checkStep, passkeyFromRow,
   type DeviceStore, type NewOtpDevice, type NewPasskey, type OtpDevice, type Passkey, type PasskeyStore,
 } from './device_store.js';
 
@@ -317,19 +317,7 @@ function toDevice(row: Record<string, unknown>): OtpDevice {
 }
 
 function toPasskey(row: Record<string, unknown>): Passkey {
-  const passkey: Passkey = {
-    id: String(row.id),
-    user: String(row.user_name),
-    name: String(row.name),
-    credentialId: String(row.credential_id),
-    publicKey: String(row.public_key),
-    counter: Number(row.counter),
-    transports: (row.transports as string[]).map(String),
-    aaguid: String(row.aaguid),
-    createdAt: Number(row.created_at),
-  };
-  if (row.last_used_at !== null) passkey.lastUsedAt = Number(row.last_used_at);
-  return passkey;
+  return passkeyFromRow(row, (row.transports as string[]).map(String));
 }
 
 /**

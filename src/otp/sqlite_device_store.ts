@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Database } from './sqlite_binding.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
-  DeviceStoreError, checkCounter, checkDeviceName, checkNewDevice, checkNewPasskey, checkStep,
+  DeviceStoreError, checkCounter, checkDeviceName, checkNewDevice, checkNewPasskey, checkStep, passkeyFromRow,
   type DeviceStore, type NewOtpDevice, type NewPasskey, type OtpDevice, type Passkey, type PasskeyStore,
 } from './device_store.js';
 
@@ -286,19 +286,7 @@ function toDevice(row: Row): OtpDevice {
 }
 
 function toPasskey(row: Row): Passkey {
-  const passkey: Passkey = {
-    id: String(row.id),
-    user: String(row.user_name),
-    name: String(row.name),
-    credentialId: String(row.credential_id),
-    publicKey: String(row.public_key),
-    counter: Number(row.counter),
-    transports: JSON.parse(String(row.transports)) as string[],
-    aaguid: String(row.aaguid),
-    createdAt: Number(row.created_at),
-  };
-  if (row.last_used_at !== null) passkey.lastUsedAt = Number(row.last_used_at);
-  return passkey;
+  return passkeyFromRow(row, JSON.parse(String(row.transports)) as string[]);
 }
 
 /** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY), or the old lock held. */
