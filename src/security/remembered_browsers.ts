@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import Bowser from 'bowser';
 import type { Store } from '../state/store.js';
-import { randomToken } from './keyring.js';
 
 // The server-side list of remembered browsers: every DeviceKey cookie factorgate issues carries
 // an id recorded here, and a cookie counts only while its id is listed. So an administrator can
@@ -26,7 +26,8 @@ export type RememberedBrowser = {
 
 type Listed = { id: string; expiresAt: number };
 
-const ID = /^[A-Za-z0-9_-]{22}$/;
+// Hex, so an id never starts with '-' and is never read as an option on the admin command line.
+const ID = /^[0-9a-f]{32}$/;
 const recordKey = (id: string) => `browser:${id}`;
 const listKey = (user: string) => `browsers:${user}`;
 
@@ -36,7 +37,7 @@ export class RememberedBrowsers {
   /** Records a browser the user asked to remember; the id goes into its cookie. */
   async issue(user: string, client: { ip: string; userAgent?: string }, expiresAt: number): Promise<string> {
     const now = this.options.now();
-    const id = randomToken(16);
+    const id = randomBytes(16).toString('hex');
     const record: RememberedBrowser = { id, user, issuedAt: now, expiresAt, clientIp: client.ip.slice(0, 64), userAgent: summariseUserAgent(client.userAgent) };
     await this.store.set(recordKey(id), record, expiresAt - now);
     const listed = [...(await this.listed(user, now)), { id, expiresAt }];

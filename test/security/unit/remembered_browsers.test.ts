@@ -28,10 +28,16 @@ function listContract(name: string, open: () => Promise<Store>): void {
       expect(await browsers.list('alice')).to.deep.equal([{ id, user: 'alice', issuedAt: now, expiresAt: now + 8 * HOUR, clientIp: '192.0.2.7', userAgent: 'Firefox 128 on Linux' }]);
     });
 
+    it('issues 128-bit hex ids, so none starts with "-" and is read as an option by the admin command', async () => {
+      const ids = await Promise.all(Array.from({ length: 64 }, () => browsers.issue('alice', { ip: '192.0.2.7' }, now + HOUR)));
+      for (const id of ids) expect(id).to.match(/^[0-9a-f]{32}$/);
+      expect(new Set(ids).size).to.equal(64);
+    });
+
     it('does not hold an id for another user, an unknown id, a malformed id or none', async () => {
       const id = await browsers.issue('alice', { ip: '192.0.2.7' }, now + HOUR);
       expect(await browsers.holds('bob', id)).to.equal(false);
-      expect(await browsers.holds('alice', 'A'.repeat(22))).to.equal(false);
+      expect(await browsers.holds('alice', 'a'.repeat(32))).to.equal(false);
       expect(await browsers.holds('alice', `${id}*`)).to.equal(false);
       expect(await browsers.holds('alice', undefined)).to.equal(false);
       expect(await browsers.list('bob')).to.deep.equal([]);
