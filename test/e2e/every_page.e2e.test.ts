@@ -13,6 +13,8 @@ import { RecoveryCodes } from '../../src/security/recovery_codes.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { systemClock } from '../../src/clock.js';
 import { Secret, TOTP } from 'otpauth';
+import { passkeyFirst } from '../../src/demo/demo.js';
+import { defaultFlow } from '../../src/flows/default_flow.js';
 
 // Every page state of test/e2e/page_states.ts, with and without a script, at a laptop's and a
 // phone's size: axe-core finds no WCAG 2.1 A/AA violation, and nothing is wider than the screen.
@@ -29,6 +31,12 @@ const ROOMY_LIMITS = {
   FACTORGATE_LIMITS_PUSHES_PER_USER: '100',
 };
 
+// The demo's login: the providers of startStack's users, a passkey asked for first wherever an
+// authenticator app's code is.
+const DEMO_FLOW = passkeyFirst(defaultFlow({
+  ldap: false, passwordCheck: 'first', providers: { default: 'anakam', policies: [{ use: 'push_with_code' }, { use: 'totp' }] },
+}));
+
 describe('end to end in a real browser: every page and dialog state, axe-core and the width of the screen', function () {
   this.timeout(30_000);
   let browser: Browser;
@@ -40,6 +48,7 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
   let page: Page | undefined;
   /** A tab that runs scripts, where the pages shown without one are scanned. */
   let viewer: Page;
+  const passkeys: unknown[] = [];
 
   before(async () => {
     browser = await launchBrowser();
@@ -49,7 +58,7 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
     erinDevice = await registeredDevice(systemClock, 'erin', E2E_SECRET);
     store = new MemoryStore();
     stack = await startStack({}, { ...ROOMY_LIMITS, FACTORGATE_LISTEN_PORT: String(port), FACTORGATE_OTP_SQLITE_PATH: erinDevice.path }, {
-      store, overrides: { webauthn: { enabled: true, rpId: 'localhost', origins: [origin] } },
+      store, overrides: { flows: DEMO_FLOW, webauthn: { enabled: true, rpId: 'localhost', origins: [origin] } },
     });
     contexts.script = await newContext(browser, { viewport: VIEWPORTS[0] });
     contexts.none = await newContext(browser, { viewport: VIEWPORTS[0], javaScriptEnabled: false });
@@ -69,6 +78,7 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
     stack, page: p, origin,
     erinApp: new TOTP({ secret: Secret.fromBase32(erinDevice.secret), digits: 6, period: 30, algorithm: 'SHA1' }),
     recoveryCode: async (user) => (await new RecoveryCodes(store, new Keyring(E2E_SECRET), Date.now).issue(user, 1)).code,
+    passkeys,
   });
 
   for (const state of PAGE_STATES) {

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import type { Stack } from './stack.js';
 import { inDialog } from './browser.js';
@@ -21,6 +21,8 @@ export type Walk = {
   erinApp: TOTP;
   /** A recovery code the help desk issued to `user` just now. */
   recoveryCode(user: string): Promise<string>;
+  /** Passkeys a state made (the virtual authenticator's credentials), for the states after it. */
+  passkeys: unknown[];
 };
 
 export type PageState = {
@@ -124,6 +126,20 @@ async function alicesDevice(walk: Walk): Promise<void> {
   await walk.page.goto(`${walk.origin}/manageotp`);
   await walk.page.click('.fg-devices a:has-text("desk phone")');
   await walk.page.waitForSelector('#fg-test-code');
+}
+
+/**
+ * Chromium's virtual authenticator on this tab (DevTools protocol, WebAuthn domain), holding
+ * `credentials`; with `touched` false it waits for a touch that never comes, as a key in a drawer.
+ */
+async function virtualAuthenticator(page: Page, touched: boolean, credentials: readonly unknown[] = []): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: touched },
+  });
+  for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
+  return { cdp, authenticatorId };
 }
 
 export const PAGE_STATES: readonly PageState[] = [
@@ -402,9 +418,25 @@ export const PAGE_STATES: readonly PageState[] = [
       await w.page.waitForSelector('#fg-code');
     },
   },
+  // erin, who has an app, signs in with its code and adds a passkey; the login then asks for it.
+  { name: '/manageotp: signed in with an app\'s code', javaScript: true, reach: (w) => manageSignIn(w, 'erin', () => w.erinApp.generate()) },
   {
-    name: '/manageotp: signed in with an app\'s code', javaScript: false,
-    reach: (w) => manageSignIn(w, 'erin', () => w.erinApp.generate()),
+    name: '/manageotp: a passkey added', javaScript: true, continues: true,
+    async reach(w) {
+      const { cdp, authenticatorId } = await virtualAuthenticator(w.page, true);
+      await w.page.goto(`${w.origin}/manageotp`);
+      await w.page.fill('#fg-passkey-name', 'laptop');
+      await w.page.click('form[data-factorgate="add-passkey"] [type="submit"]');
+      await w.page.waitForURL(/\/manageotp\?m=passkey_added$/);
+      w.passkeys.push(...(await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials);
+    },
+  },
+  {
+    name: 'dialog: passkey asked for, waiting for a touch', javaScript: true,
+    async reach(w) {
+      await virtualAuthenticator(w.page, false, w.passkeys);
+      await dialog(w, 'erin', '#fg-webauthn:not([hidden])');
+    },
   },
   { name: '/manageotp: page not found', javaScript: false, reach: async (w) => { await w.page.goto(`${w.origin}/manageotp/no-such-page`); } },
 
