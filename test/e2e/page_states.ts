@@ -162,6 +162,24 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
   {
+    name: 'dialog: a new passcode sent', javaScript: true,
+    async reach(w) {
+      await dialog(w, 'alice', '#fg-passcode:visible');
+      await w.page.click('#fg-resend');
+      await dialogAnswered(w.page);
+    },
+  },
+  {
+    name: 'dialog: the login is gone (ended, expired, or its cookie lost)', javaScript: true,
+    async reach(w) {
+      await dialog(w, 'alice', '#fg-passcode:visible');
+      await w.page.context().clearCookies();
+      await w.page.fill('#fg-passcode', await passcodeFor(w, 'alice'));
+      await w.page.click('#fg-verify');
+      await w.page.waitForSelector('#fg-restart:visible');
+    },
+  },
+  {
     name: 'dialog: too many new passcodes', javaScript: true,
     async reach(w) {
       await dialog(w, 'alice', '#fg-passcode:visible');
