@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, markupWithoutScripts, showMarkup } from './axe.js';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
-import { VIEWPORTS, widerThanViewport } from './fit.js';
+import { VIEWPORTS, cardsAtTheEdge, widerThanViewport } from './fit.js';
 import { PAGE_STATES, type Walk } from './page_states.js';
 import { E2E_SECRET, startStack, type Stack } from './stack.js';
 import { registeredDevice } from '../helpers/otp_device.js';
@@ -17,7 +17,8 @@ import { passkeyFirst } from '../../src/demo/demo.js';
 import { defaultFlow } from '../../src/flows/default_flow.js';
 
 // Every page state of test/e2e/page_states.ts, with and without a script, at a laptop's and a
-// phone's size: axe-core finds no WCAG 2.1 A/AA violation, and nothing is wider than the screen.
+// phone's size: axe-core finds no WCAG 2.1 A/AA violation, nothing is wider than the screen, and
+// factorgate's card or dialog keeps a margin from its edges.
 // One browser, one stack, one context with a script and one without; each state is reached once,
 // in a fresh tab with no cookies (unless it goes on from the state before), and checked at each
 // size by resizing the tab.
@@ -96,13 +97,13 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
       const scanned = state.javaScript ? page : viewer;
       if (!state.javaScript) await showMarkup(viewer, origin, await markupWithoutScripts(page));
       const except = Object.keys(state.except ?? {});
-      const found: Record<string, { tooWide: string[]; axe: string[] }> = {};
+      const found: Record<string, { tooWide: string[]; atTheEdge: string[]; axe: string[] }> = {};
       for (const size of sizes) {
         await page.setViewportSize(size);
         await scanned.setViewportSize(size);
-        found[size.name] = { tooWide: await widerThanViewport(page), axe: await axeViolations(scanned, except) };
+        found[size.name] = { tooWide: await widerThanViewport(page), atTheEdge: await cardsAtTheEdge(page), axe: await axeViolations(scanned, except) };
       }
-      expect(found).to.deep.equal(Object.fromEntries(sizes.map((size) => [size.name, { tooWide: [], axe: [] }])));
+      expect(found).to.deep.equal(Object.fromEntries(sizes.map((size) => [size.name, { tooWide: [], atTheEdge: [], axe: [] }])));
     });
   }
 });
