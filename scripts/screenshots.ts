@@ -6,7 +6,8 @@
 // drives Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) through playwright-core into
 // each state below, and writes docs/screenshots/<state>-<width>x<height>.png at each size. With
 // names, only those states. To add a state: one entry in STATES, a function that takes a fresh
-// page of a fresh stack to where the picture is taken.
+// page of a fresh stack to where the picture is taken, or the name of a state of
+// test/e2e/page_states.ts (the states the accessibility test walks), reached the same way.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { launchBrowser } from '../test/e2e/browser.js';
 import { startStack, type Stack } from '../test/e2e/stack.js';
+import { PAGE_STATES } from '../test/e2e/page_states.js';
 
 const OUT = join(process.cwd(), 'docs', 'screenshots');
 const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }] as const;
@@ -40,7 +42,22 @@ async function addApp(page: Page, name: string): Promise<string> {
   return (await page.getAttribute('a[href^="otpauth://"]', 'href'))!;
 }
 
+/** A state of the accessibility test's table, reached as that test reaches it. */
+function pageState(name: string): State {
+  const state = PAGE_STATES.find((s) => s.name === name);
+  if (!state) throw new Error(`test/e2e/page_states.ts has no state "${name}"`);
+  const none = async (): Promise<never> => { throw new Error(`state "${name}" needs what only the test sets up`); };
+  return {
+    javaScript: state.javaScript,
+    open: (page, stack) => state.reach({ stack, page, origin: stack.fg.url, get erinApp(): never { throw new Error(`state "${name}" needs erin's app`); }, recoveryCode: none, passkeys: [] }),
+  };
+}
+
 export const STATES: Record<string, State> = {
+  'login-password': pageState('login page'),
+  'login-passcode': pageState('dialog: passcode by e-mail'),
+  'push-number': pageState('dialog: push waiting, number shown'),
+  'push-no-script': pageState('no script: push waiting, number shown'),
   'manageotp-sign-in': {
     async open(page, stack) {
       await page.goto(`${stack.fg.url}/manageotp`);

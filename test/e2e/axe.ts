@@ -16,3 +16,18 @@ export async function axeViolations(page: Page, except: readonly string[] = []):
   const result = await page.evaluate(`axe.run(document, { resultTypes: ["violations"], rules: ${JSON.stringify(rules)} })`) as AxeResult;
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
+
+/**
+ * Shows in `viewer` (a tab that runs scripts) a page taken in a browser that runs none, where
+ * axe-core cannot run: its markup, at the same origin, so its stylesheet loads as it did there.
+ * `markup` should carry no script (see markupWithoutScripts): it would run there.
+ */
+export async function showMarkup(viewer: Page, origin: string, markup: string): Promise<void> {
+  await viewer.goto(`${origin}/mfa/static/factorgate.css`); // an address of that origin that is no page
+  await viewer.setContent(markup, { waitUntil: 'load' });
+}
+
+/** A page's markup as it stands, its scripts left out (a page shown without a script never ran them). */
+export async function markupWithoutScripts(page: Page): Promise<string> {
+  return page.evaluate<string>("(() => { const root = document.documentElement.cloneNode(true); root.querySelectorAll('script').forEach((s) => s.remove()); return '<!doctype html>' + root.outerHTML; })()");
+}

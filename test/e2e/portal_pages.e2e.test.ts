@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
-import { keepScreenshot, launchBrowser } from './browser.js';
+import { keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { VIEWPORTS, widerThanViewport } from './fit.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -43,8 +43,7 @@ for (const viewport of VIEWPORTS) {
     });
     beforeEach(async () => {
       await context?.close();
-      context = await browser.newContext({ viewport, javaScriptEnabled: true });
-      context.setDefaultTimeout(8000);
+      context = await newContext(browser, { viewport });
       page = await context.newPage();
     });
 
@@ -123,8 +122,7 @@ for (const viewport of VIEWPORTS) {
 
     it('the login\'s pages without a script, and its failure page, fit too', async () => {
       await context.close();
-      context = await browser.newContext({ viewport, javaScriptEnabled: false });
-      context.setDefaultTimeout(8000);
+      context = await newContext(browser, { viewport, javaScriptEnabled: false });
       page = await context.newPage();
       await page.goto(`${stack.fg.url}/vpn/index.html`);
       await page.fill('input[name="login"]', 'alice');

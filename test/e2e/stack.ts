@@ -10,6 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The key factorgate seals with in these tests (a test helper, nobody's secret). */
+export const E2E_SECRET = 'e2e-secret-0123456789-0123456789-abcdef';
+
 export type Stack = { sims: RunningSimulators; fg: RunningFactorgate; config: Config; logs: ReturnType<typeof captureLogs>; close(): Promise<void> };
 
 export type StackOptions = {
@@ -39,7 +42,7 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
       FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
       FACTORGATE_ANAKAM_API_USER: 'e2e',
       FACTORGATE_ANAKAM_API_PASSWORD: 'e2e-api-password',
-      FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
+      FACTORGATE_SECRET: E2E_SECRET,
       FACTORGATE_ANAKAM_TIMEOUT_MS: '1500',
       FACTORGATE_LINOTP_URLS: sims.linotpUrl,
       FACTORGATE_LINOTP_WITHDRAW_PUSHES: 'true',
