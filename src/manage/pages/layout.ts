@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../http/html.js';
 import { page } from '../../http/page.js';
+import { csrfField } from '../../http/form_parts.js';
 import { BASE } from '../deps.js';
 import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';
@@ -23,7 +24,7 @@ export function signOutForm(session: PortalSession): SafeHtml {
 </form>`;
 }
 
-export const csrfField = (token: string): SafeHtml => html`<input type="hidden" name="csrf" value="${token}">`;
+export { csrfField, when } from '../../http/form_parts.js';
 
 export function messageBox(message?: Message): SafeHtml | '' {
   if (!message) return '';
@@ -45,11 +46,4 @@ export function codeField(id: string, label: string, message?: Message, focus = 
   const failed = message?.kind === 'error';
   return html`<label for="${id}">${label}</label>
   <input id="${id}" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required${failed || focus ? html` autofocus` : ''}${failed ? html` aria-invalid="true" aria-describedby="${ERROR_ID}"` : ''}>`;
-}
-
-/** Epoch ms as a UTC date and time: the server's clock, shown the same to every user. */
-export function when(ms: number | undefined): SafeHtml {
-  if (ms === undefined) return html`never`;
-  const iso = new Date(ms).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }
