@@ -1,0 +1,281 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { Limits } from '../../src/security/limits.js';
+import { RememberedBrowsers } from '../../src/security/remembered_browsers.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
+import { TestBrowser } from '../helpers/browser.js';
+import { startLogin } from '../helpers/harness.js';
+import { act, bobRemembers, csrfOf, follow, postPassword, signIn, signedIn, startAdmin, type AdminUnderTest } from './helpers.js';
+
+// /admin (src/adminweb/) on a real factorgate: the administrator's own second factor, who may
+// enter, CSRF, sessions bound to the browser and ending when idle, and each action with its
+// effect on the users' sign-ins and its line in admin.auditFile.
+
+type Audited = Record<string, unknown>;
+const audited = (admin: AdminUnderTest): Audited[] => readFileSync(admin.auditFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Audited);
+const IDLE_MS = 15 * 60_000;
+const SECOND = 'cccccccc-3333-4294-aa6b-558dba0bb3d4';
+
+describe('/admin, the administrator\'s web view', function () {
+  this.timeout(20_000);
+  let admin: AdminUnderTest;
+  beforeEach(async () => { admin = await startAdmin(); });
+  afterEach(() => admin.close());
+
+  describe('signing in', () => {
+    it('asks for the administrator\'s own code after the password: the password alone opens nothing', async () => {
+      const browser = admin.h.browser();
+      const reply = await postPassword(browser, 'alice', 'alice-pw');
+      expect(reply.status).to.equal(303);
+      const codePage = await follow(browser, reply);
+      expect(codePage.body).to.contain('Enter a code from your app').and.not.contain('Find a user');
+      const user = await browser.get('/admin/users/bob');
+      expect(user.status).to.equal(303);
+      expect(user.headers.get('location')).to.equal('/admin');
+      expect((await browser.get('/admin/logins')).headers.get('location')).to.equal('/admin');
+      const wrong = await browser.post('/admin/code', { code: '000000', csrf: csrfOf(codePage.body) });
+      expect(wrong.headers.get('location')).to.equal('/admin?m=code_wrong');
+      expect((await browser.get('/admin/users/bob')).status).to.equal(303);
+      expect(admin.h.logs.lines.find((l) => l.event === 'admin_signin_failed')).to.deep.include({ user: 'alice', reason: 'wrong' });
+    });
+
+    it('with both factors: a new session, its cookie HttpOnly, SameSite=Strict, on /admin only', async () => {
+      const { reply } = await signIn(admin);
+      expect(reply.headers.get('location')).to.equal('/admin');
+      const cookie = reply.setCookies.filter((c) => c.startsWith('fg_admin=')).at(-1)!;
+      expect(cookie).to.match(/^fg_admin=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/admin; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+      expect(admin.h.logs.lines.find((l) => l.event === 'admin_signin')).to.deep.include({ user: 'alice', clientIp: '127.0.0.1' });
+    });
+
+    it('a remembered browser stands in for nothing: the administrator is asked for a code all the same', async () => {
+      // alice's browser is remembered at the login (a DeviceKey the gateway's sign-in honours)...
+      const browser = admin.h.browser();
+      const key = 'aaaaaaaa-1111-4e22-8018-e4cf70027375';
+      new AnakamScript().passcodeSent('alice', key)
+        .step(key, 'VERIFY_PASSCODE', 'AUTHENTICATED', { deviceKey: 'device-key-for-alice-0001', deviceExpires: new Date(Date.now() + 8 * 3_600_000).toISOString() })
+        .step(key, 'COMPLETE', 'COMPLETE');
+      const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+      expect((await browser.postJson('/mfa/passcode', { passcode: '424242', remember: 'on', csrf: started.csrf })).json().status).to.equal('done');
+      const deviceKey = await browser.cookie('DeviceKey');
+      expect(deviceKey).to.be.a('string');
+      // ...and sent to /admin too (as if its path allowed): the password still leads to the code, nothing more.
+      const page = await browser.get('/admin', { Cookie: `DeviceKey=${deviceKey}` });
+      const reply = await browser.post('/admin/signin', { username: 'alice', password: 'alice-pw', csrf: csrfOf(page.body) }, { Cookie: `DeviceKey=${deviceKey}; fg_admin_csrf=${await browser.cookie('fg_admin_csrf', '/admin')}` });
+      expect((await follow(browser, reply)).body).to.contain('Enter a code from your app');
+      expect((await browser.get('/admin/users/bob')).headers.get('location')).to.equal('/admin');
+    });
+
+    it('a user who is no administrator passes both factors and is refused with a page saying so, and logged', async () => {
+      const { browser, reply } = await signIn(admin, 'bob');
+      expect(reply.status).to.equal(403);
+      expect(reply.body).to.contain('Not an administrator').and.contain('You signed in as <strong>bob</strong>');
+      expect(admin.h.logs.lines.find((l) => l.event === 'admin_signin_refused')).to.deep.include({ user: 'bob', reason: 'not_administrator' });
+      expect((await browser.get('/admin/users/alice')).status, 'no session is left').to.equal(303);
+      expect((await browser.get('/admin')).body).to.contain('action="/admin/signin"');
+    });
+
+    it('an administrator without an app is told to set one up at /manageotp, and is not signed in', async () => {
+      for (const device of await admin.devices.list('alice')) await admin.devices.remove('alice', device.id);
+      const browser = admin.h.browser();
+      const reply = await postPassword(browser, 'alice', 'alice-pw');
+      expect(reply.status).to.equal(403);
+      expect(reply.body).to.contain('Set up an authenticator app first').and.contain('href="/manageotp"');
+      expect((await browser.get('/admin')).body).to.contain('action="/admin/signin"');
+    });
+
+    it('refuses a wrong password with the form again, and a sign-in form without its token', async () => {
+      const browser = admin.h.browser();
+      const wrong = await postPassword(browser, 'alice', 'not-alices');
+      expect(wrong.status).to.equal(200);
+      expect(wrong.body).to.contain('The user name or password is not right').and.contain('value="alice"');
+      const forged = await admin.h.browser().post('/admin/signin', { username: 'alice', password: 'alice-pw', csrf: 'x' });
+      expect(forged.status).to.equal(403);
+      expect(forged.body).to.contain('did not come from this site');
+      expect(admin.h.gateway.logins, 'the forged form\'s password was never tried').to.have.length(1);
+    });
+  });
+
+  describe('sessions', () => {
+    it('refuses every post without the session\'s CSRF token, and does nothing', async () => {
+      const { browser } = await signedIn(admin);
+      const limits = new Limits(admin.store, admin.h.config.limits);
+      await limits.guess('bob', async () => 'wrong', () => true);
+      for (const csrf of [undefined, 'wrong-token']) {
+        const reply = await browser.post('/admin/users/bob/do/unlock', csrf === undefined ? {} : { csrf });
+        expect(reply.status).to.equal(403);
+        expect(reply.body).to.contain('did not come from this site');
+      }
+      expect((await limits.countersOf('bob')).wrongAnswers).to.equal(1);
+      expect(audited(admin)).to.deep.equal([]);
+      expect(admin.h.logs.lines.find((l) => l.event === 'admin_refused')).to.deep.include({ code: 'csrf', user: 'alice' });
+    });
+
+    it('holds only for the browser that signed in: the cookie from another User-Agent or address opens nothing, and ends the session', async () => {
+      const { browser } = await signedIn(admin);
+      const cookie = `fg_admin=${await browser.cookie('fg_admin', '/admin')}`;
+      const elsewhere = await new TestBrowser(admin.h.url).get('/admin/users/bob', { Cookie: cookie, 'User-Agent': 'curl/8.0' });
+      expect(elsewhere.status).to.equal(303);
+      expect(elsewhere.headers.get('location')).to.equal('/admin?m=session_expired');
+      expect(admin.h.logs.lines.find((l) => l.event === 'admin_session_refused')).to.deep.include({ user: 'alice', why: 'other_browser', sameUserAgent: false });
+      expect((await browser.get('/admin/users/bob')).headers.get('location'), 'the session it was copied from is ended too').to.equal('/admin?m=session_expired');
+
+      const again = await signedIn(admin);
+      const copied = `fg_admin=${await again.browser.cookie('fg_admin', '/admin')}`;
+      const otherAddress = await new TestBrowser(admin.h.url).get('/admin/users/bob', { Cookie: copied, 'X-Forwarded-For': '192.0.2.66' });
+      expect(otherAddress.headers.get('location')).to.equal('/admin?m=session_expired');
+      expect(admin.h.logs.lines.filter((l) => l.event === 'admin_session_refused').at(-1)).to.deep.include({ clientIp: '192.0.2.66', sameUserAgent: true });
+    });
+
+    it('ends after 15 minutes without a request, however long it has lasted with them', async () => {
+      const { browser } = await signedIn(admin);
+      for (let i = 0; i < 3; i++) {
+        admin.clock.advance(IDLE_MS - 1000);
+        expect((await browser.get('/admin/users/bob')).status, `request ${i}`).to.equal(200);
+      }
+      admin.clock.advance(IDLE_MS);
+      const expired = await browser.get('/admin/users/bob');
+      expect(expired.headers.get('location')).to.equal('/admin?m=session_expired');
+      expect((await follow(browser, expired)).body).to.contain('Your administrator session has ended');
+    });
+
+    it('signs out: the cookie, replayed, opens nothing', async () => {
+      const { browser, home } = await signedIn(admin);
+      const cookie = `fg_admin=${await browser.cookie('fg_admin', '/admin')}`;
+      const out = await browser.post('/admin/signout', { csrf: csrfOf(home.body) });
+      expect(out.headers.get('location')).to.equal('/admin?m=signed_out');
+      expect((await new TestBrowser(admin.h.url).get('/admin/logins', { Cookie: cookie })).status).to.equal(303);
+    });
+  });
+
+  describe('a user\'s page and its actions', () => {
+    it('shows the user\'s apps, remembered browsers, counters, recovery code and waiting sign-ins, and says where recent sign-ins are', async () => {
+      await bobRemembers(admin.h, admin.h.browser());
+      const { browser, home } = await signedIn(admin);
+      const found = await browser.get(`/admin/users?name=${encodeURIComponent(' Bob ')}`);
+      expect(found.headers.get('location')).to.equal('/admin/users/Bob');
+      expect(home.body).to.contain('action="/admin/users"');
+      const page = await follow(browser, found);
+      expect(page.body).to.contain('<h1>User bob</h1>').and.contain('bob&#39;s phone').and.contain('authenticator app');
+      expect(page.body).to.contain('127.0.0.1').and.contain('/admin/users/bob/confirm/browser-revoke/');
+      expect(page.body).to.contain('Not locked.').and.contain('None unused.');
+      expect(page.body).to.contain('event login_finished');
+    });
+
+    it('refuses a name the user-name rules do not accept, with a page that says why', async () => {
+      const { browser } = await signedIn(admin);
+      const page = await browser.get(`/admin/users/${encodeURIComponent('a@b@c')}`);
+      expect(page.status).to.equal(400);
+      expect(page.body).to.contain('is not a user name factorgate accepts');
+    });
+
+    it('revoke a remembered browser: asked for a code at its next sign-in, and audited', async () => {
+      const bobs = admin.h.browser();
+      await bobRemembers(admin.h, bobs);
+      const { browser } = await signedIn(admin);
+      const [remembered] = await new RememberedBrowsers(admin.store, { maxPerUser: 10, now: Date.now }).list('bob');
+      const { confirm, done } = await act(browser, `/admin/users/bob/confirm/browser-revoke/${remembered!.id}`);
+      expect(confirm.body).to.contain('Revoke this remembered browser?');
+      expect(done.headers.get('location')).to.equal('/admin/users/bob?m=browser_revoked');
+      expect((await follow(browser, done)).body).to.contain('The browser is forgotten');
+
+      const tfa = new AnakamScript().passcodeSent('bob', SECOND);
+      const reply = await startLogin(bobs, 'bob', 'bob-pw');
+      expect(reply.json().status).to.equal('challenge');
+      expect(tfa.bodies.some((b) => b.includes('VERIFY_DEVICE'))).to.equal(false);
+      expect(admin.h.logs.lines.some((l) => l.event === 'device_cookie_refused' && l.user === 'bob')).to.equal(true);
+      expect(audited(admin)).to.have.length(1);
+      expect(audited(admin)[0]).to.deep.include({ event: 'admin_action', actor: 'alice', from: '127.0.0.1', action: 'browsers_revoke', user: 'bob', browser: remembered!.id, revoked: 1, outcome: 'done' });
+    });
+
+    it('revoke every remembered browser', async () => {
+      await bobRemembers(admin.h, admin.h.browser());
+      await bobRemembers(admin.h, admin.h.browser(), 'dddddddd-4444-4e22-8018-e4cf70027375');
+      const { browser } = await signedIn(admin);
+      const { done } = await act(browser, '/admin/users/bob/confirm/browsers-revoke-all');
+      expect(done.headers.get('location')).to.equal('/admin/users/bob?m=browsers_revoked');
+      expect(await new RememberedBrowsers(admin.store, { maxPerUser: 10, now: Date.now }).list('bob')).to.deep.equal([]);
+      expect(audited(admin)[0]).to.deep.include({ actor: 'alice', action: 'browsers_revoke', user: 'bob', browser: 'all', revoked: 2 });
+    });
+
+    it('clear a lock: the locked user is let in at once, and it is audited', async () => {
+      const limits = new Limits(admin.store, admin.h.config.limits);
+      for (let i = 0; i < admin.h.config.limits.wrongAnswersPerUser; i++) await limits.guess('bob', async () => 'wrong', () => true);
+      expect((await startLogin(admin.h.browser(), 'bob', 'bob-pw')).status, 'locked').to.equal(429);
+      const { browser } = await signedIn(admin);
+      expect((await browser.get('/admin/users/bob')).body).to.contain('<strong>Locked.</strong>');
+      const { done } = await act(browser, '/admin/users/bob/confirm/unlock');
+      expect(done.headers.get('location')).to.equal('/admin/users/bob?m=unlocked');
+      const tfa = new AnakamScript().passcodeSent('bob', SECOND);
+      expect((await startLogin(admin.h.browser(), 'bob', 'bob-pw')).json().status).to.equal('challenge');
+      tfa.done();
+      expect(audited(admin)[0]).to.deep.include({ actor: 'alice', from: '127.0.0.1', action: 'unlock', user: 'bob', wasLocked: true });
+    });
+
+    it('remove a device: gone from the device store, and audited', async () => {
+      const [phone] = await admin.devices.list('bob');
+      const { browser } = await signedIn(admin);
+      const { confirm, done } = await act(browser, `/admin/users/bob/confirm/device-remove/${phone!.id}`);
+      expect(confirm.body).to.contain('Remove this device?');
+      expect(done.headers.get('location')).to.equal('/admin/users/bob?m=device_removed');
+      expect(await admin.devices.list('bob')).to.deep.equal([]);
+      expect(audited(admin)[0]).to.deep.include({ actor: 'alice', action: 'device_remove', user: 'bob', device: phone!.id, outcome: 'done' });
+    });
+
+    it('issue a recovery code: shown once, never stored or audited in clear, and it signs the user in once only', async () => {
+      const { browser } = await signedIn(admin);
+      const { done } = await act(browser, '/admin/users/bob/confirm/recovery-code');
+      expect(done.status).to.equal(200);
+      expect(done.headers.get('cache-control')).to.equal('no-store');
+      const code = /<code>([0-9A-Z-]{24})<\/code>/.exec(done.body)![1]!;
+      expect(readFileSync(admin.auditFile, 'utf8')).not.to.contain(code);
+      expect(admin.h.logs.text()).not.to.contain(code);
+      expect((await browser.get('/admin/users/bob')).body).to.contain('An unused code was issued').and.not.contain(code);
+      expect(audited(admin)[0]).to.deep.include({ actor: 'alice', action: 'recovery_code_issue', user: 'bob', outcome: 'done' });
+
+      const used = async () => {
+        const bob = admin.h.browser();
+        new AnakamScript().passcodeSent('bob', SECOND);
+        const started = (await startLogin(bob, 'bob', 'bob-pw')).json();
+        return (await bob.postJson('/mfa/recovery', { code, csrf: started.csrf })).json();
+      };
+      const first = await used();
+      expect(first.status).to.equal('challenge');
+      expect(first.challenge.kind, 'the code opens the enrolment of a new app').to.equal('enrol');
+      const second = await used();
+      expect(second.notice?.code).to.equal('recovery_code_invalid');
+    });
+
+    it('ends a waiting sign-in from the live view, which lists it with its step and age and counts the last hour', async () => {
+      const bob = admin.h.browser();
+      new AnakamScript().passcodeSent('bob', SECOND);
+      const started = (await startLogin(bob, 'bob', 'bob-pw')).json();
+      const { browser } = await signedIn(admin);
+      const live = await browser.get('/admin/logins');
+      expect(live.body).to.contain('<a href="/admin/users/bob">bob</a>').and.contain('anakam').and.contain('End this sign-in');
+      const end = /action="(\/admin\/logins\/[0-9a-f]{16}\/end)"/.exec(live.body)![1]!;
+      const ended = await browser.post(end, { csrf: csrfOf(live.body) });
+      expect(ended.headers.get('location')).to.equal('/admin/logins?m=login_ended');
+      expect((await bob.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf })).json().code).to.equal('no_login');
+      expect(audited(admin)[0]).to.deep.include({ actor: 'alice', action: 'login_end', user: 'bob', outcome: 'done' });
+
+      // A sign-in that finishes is counted by its outcome.
+      await bobRemembers(admin.h, admin.h.browser(), 'eeeeeeee-5555-4e22-8018-e4cf70027375');
+      const counted = (await browser.get('/admin/logins')).body;
+      expect(counted).to.match(/<td>success<\/td><td data-label="Sign-ins">1<\/td>/);
+      // An hour on, it is no longer counted.
+      admin.clock.advance(61 * 60_000);
+      const later = await signedIn(admin);
+      expect((await later.browser.get('/admin/logins')).body).not.to.contain('<td>success</td>');
+    });
+
+    it('lists every action on the home page, newest first, with who did it and from where', async () => {
+      const { browser } = await signedIn(admin);
+      await act(browser, '/admin/users/bob/confirm/unlock');
+      await act(browser, '/admin/users/bob/confirm/browsers-revoke-all');
+      const home = await browser.get('/admin');
+      const rows = [...home.body.matchAll(/<td data-label="What">([^<]+)<\/td>/g)].map((m) => m[1]);
+      expect(rows).to.deep.equal(['browsers revoke', 'unlock']);
+      expect(home.body).to.contain('alice (127.0.0.1)');
+    });
+  });
+});
