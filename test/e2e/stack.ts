@@ -25,6 +25,9 @@ export type StackOptions = {
   pushSeconds?: number;
 };
 
+/** factorgate's secret in these tests (what seals a device's secret, should a test seed one). */
+export const E2E_SECRET = 'e2e-secret-0123456789-0123456789-abcdef';
+
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
 export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   const sims = await startSimulators({
@@ -39,7 +42,7 @@ export async function startStack(tfa: Record<string, unknown> = {}, env: Record<
       FACTORGATE_ANAKAM_BASE_URL: sims.anakamUrl,
       FACTORGATE_ANAKAM_API_USER: 'e2e',
       FACTORGATE_ANAKAM_API_PASSWORD: 'e2e-api-password',
-      FACTORGATE_SECRET: 'e2e-secret-0123456789-0123456789-abcdef',
+      FACTORGATE_SECRET: E2E_SECRET,
       FACTORGATE_ANAKAM_TIMEOUT_MS: '1500',
       FACTORGATE_LINOTP_URLS: sims.linotpUrl,
       FACTORGATE_LINOTP_WITHDRAW_PUSHES: 'true',
