@@ -19,7 +19,6 @@ import { LdapFirstFactor } from './ldap/first_factor.js';
 import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
 import { passwordCheck } from './identity/password_check.js';
-import { MANAGE } from './http/paths.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import { TotpProvider } from './providers/totp/totp_provider.js';
@@ -36,7 +35,7 @@ import { loginIdReader } from './login/handle.js';
 import { pushVerdict } from './login/push_poll.js';
 import { loginFlowOf, providerChoice } from './flows/index.js';
 import { CookiePolicy } from './login/cookies.js';
-import { ownCookieNames } from './http/paths.js';
+import { ownCookieNames, ownPortalPaths } from './http/paths.js';
 import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
 import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
@@ -140,7 +139,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock,
   }) : undefined;
   const adminHere = admin && config.admin.web.port === undefined;
-  const table = routeTable({ ...gw, ownPaths: [...(otp ? [MANAGE] : []), ...(adminHere ? [ADMIN] : [])] });
+  const table = routeTable({ ...gw, ownPaths: ownPortalPaths(config) });
   const manage = otp ? manageOtpRoutes({
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,

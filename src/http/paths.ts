@@ -41,6 +41,11 @@ export const ADMIN = '/admin';
 /** Its cookies (src/adminweb/session.ts sets them), scoped to ADMIN. */
 export const ADMIN_COOKIES = { session: 'fg_admin', form: 'fg_admin_csrf' } as const;
 
+/** The paths factorgate serves itself beside /mfa, by what is turned on: the portal, and /admin when it has no listener of its own. */
+export function ownPortalPaths(config: { otp: { enabled: boolean }; admin: { web: { enabled: boolean; port?: number | undefined } } }): string[] {
+  return [...(config.otp.enabled ? [MANAGE] : []), ...(config.admin.web.enabled && config.admin.web.port === undefined ? [ADMIN] : [])];
+}
+
 /** The note a refused password leaves for the login page (src/http/retry_note.ts), scoped to that page. */
 export const RETRY_COOKIE = 'fg_retry';
 
