@@ -2,36 +2,21 @@ import express, { type Router } from 'express';
 import { AdminAudit } from '../admin/audit.js';
 import { adminDeps, auditWriter } from '../admin/open.js';
 import { RecentActions } from '../admin/recent_actions.js';
-import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import type { UserNames } from '../identity/user_names.js';
 import type { VerifyPassword } from '../identity/verify_password.js';
 import type { FirstFactorOutcome } from '../ldap/first_factor.js';
-import type { Logger } from '../log.js';
-import type { OutcomeCounts } from '../ops/outcome_counts.js';
-import type { DeviceStore } from '../otp/device_store.js';
-import type { Totp } from '../otp/totp.js';
-import type { Keyring } from '../security/keyring.js';
-import type { Limits } from '../security/limits.js';
-import type { Store } from '../state/store.js';
 import { administrators } from './administrators.js';
+import type { AdminWebDeps } from './deps.js';
 import { adminPasswordCheck } from './password.js';
 import { adminRoutes } from './routes.js';
 
 // /admin from the configuration and the parts the running factorgate already has (src/factorgate.ts).
 
-export type AdminWebParts = {
-  store: Store;
-  devices: DeviceStore;
-  keyring: Keyring;
-  totp: Totp;
-  limits: Limits;
-  userNames: UserNames;
+export type AdminWebParts = Pick<AdminWebDeps, 'store' | 'devices' | 'keyring' | 'totp' | 'limits' | 'userNames' | 'outcomes' | 'logger' | 'clock'> & {
+  /** The portal's password check (the gateway's, or the LDAP bind): used when there is no directory. */
   verifyPassword: VerifyPassword;
+  /** The directory, when ldap.enabled: its bind gives the groups admin.ldapGroup is looked for in. */
   ldap?: { verify(username: unknown, password: unknown): Promise<FirstFactorOutcome> } | undefined;
-  outcomes: OutcomeCounts;
-  logger: Logger;
-  clock: Clock;
 };
 
 export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {

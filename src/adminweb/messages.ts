@@ -1,8 +1,8 @@
-import type { Request, Response } from 'express';
+import { pageMessages, type PageMessage } from '../http/page_messages.js';
 
-// What a page says after a redirect: a known code in ?m=, never text from the query.
+// What a page of /admin says after a redirect (src/http/page_messages.ts).
 
-export type Message = { kind: 'ok' | 'error'; text: string };
+export type Message = PageMessage;
 
 export const MESSAGES = {
   session_expired: { kind: 'error', text: 'Your administrator session has ended. Sign in again.' },
@@ -23,12 +23,4 @@ export const MESSAGES = {
 
 export type MessageCode = keyof typeof MESSAGES;
 
-export function messageOf(req: Request): Message | undefined {
-  const code = req.query.m;
-  return typeof code === 'string' && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as MessageCode] : undefined;
-}
-
-/** Post/redirect/get: a 303 to `path`, with the message to show there. */
-export function redirectWith(res: Response, path: string, code?: MessageCode): void {
-  res.redirect(303, code ? `${path}?m=${code}` : path);
-}
+export const { messageOf, redirectWith } = pageMessages<MessageCode>(MESSAGES);

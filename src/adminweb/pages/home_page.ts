@@ -1,9 +1,10 @@
 import type { RecentAction } from '../../admin/recent_actions.js';
+import { messageBox } from '../../http/form_parts.js';
 import { html } from '../../http/html.js';
 import { ADMIN } from '../../http/paths.js';
 import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
-import { adminLayout, messageBox } from './layout.js';
+import { adminLayout } from './layout.js';
 
 /** Home: find a user, and the last actions of every administrator. */
 export function homePage(session: AdminSession, recent: RecentAction[], source: 'file' | 'process', message?: Message): string {

@@ -2,7 +2,6 @@ import { csrfField } from '../../http/form_parts.js';
 import { html, type SafeHtml } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import { ADMIN } from '../../http/paths.js';
-import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
 
 // The frame of /admin: factorgate's page (src/http/page.ts) with the portal's wider card and, for
@@ -16,11 +15,4 @@ export function adminLayout(title: string, body: SafeHtml, session?: AdminSessio
 </header>
 ` : undefined;
   return page(title, body, { cardClass: 'fg-manage', ...(header && { header }) });
-}
-
-export function messageBox(message?: Message): SafeHtml | '' {
-  if (!message) return '';
-  return message.kind === 'ok'
-    ? html`<p class="fg-message fg-ok" role="status">${message.text}</p>`
-    : html`<p class="fg-message" role="alert">${message.text}</p>`;
 }

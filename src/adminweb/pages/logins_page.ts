@@ -1,11 +1,11 @@
 import type { LiveLogin } from '../../admin/actions.js';
-import { csrfField } from '../../http/form_parts.js';
+import { csrfField, messageBox } from '../../http/form_parts.js';
 import { html, type SafeHtml } from '../../http/html.js';
 import { ADMIN } from '../../http/paths.js';
 import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
 import { userPath } from '../web.js';
-import { adminLayout, messageBox } from './layout.js';
+import { adminLayout } from './layout.js';
 
 /** The live view: every sign-in waiting now, and the last hour's outcomes. */
 export function loginsPage(session: AdminSession, logins: LiveLogin[], outcomes: Array<{ outcome: string; count: number }>, message?: Message): string {

@@ -1,9 +1,9 @@
-import { csrfField } from '../../http/form_parts.js';
+import { codeField, csrfField, messageBox, passwordFields } from '../../http/form_parts.js';
 import { html } from '../../http/html.js';
 import { ADMIN, MANAGE } from '../../http/paths.js';
 import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
-import { adminLayout, messageBox } from './layout.js';
+import { adminLayout } from './layout.js';
 
 /** Step one: the password. */
 export function signInPage(formToken: string, message?: Message, username?: string): string {
@@ -13,25 +13,20 @@ export function signInPage(formToken: string, message?: Message, username?: stri
 ${messageBox(message)}
 <form method="post" action="${ADMIN}/signin" class="fg-form">
   ${csrfField(formToken)}
-  <label for="fg-username">User name</label>
-  <input id="fg-username" name="username" autocomplete="username" maxlength="256" required${username ? html` value="${username}"` : html` autofocus`}>
-  <label for="fg-password">Password</label>
-  <input id="fg-password" name="password" type="password" autocomplete="current-password" maxlength="1024" required${username ? html` autofocus` : ''}>
+  ${passwordFields(username)}
   <button type="submit">Sign in</button>
 </form>`);
 }
 
 /** Step two: the code from the administrator's own app. A remembered browser or a recovery code does not stand in for it. */
 export function codePage(session: AdminSession, message?: Message): string {
-  const failed = message?.kind === 'error';
   return adminLayout('Enter a code from your app', html`
 <h1>Enter a code from your app</h1>
 <p>Enter the code your authenticator app shows now.</p>
 ${messageBox(message)}
 <form method="post" action="${ADMIN}/code" class="fg-form">
   ${csrfField(session.csrf)}
-  <label for="fg-code">Code</label>
-  <input id="fg-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required autofocus${failed ? html` aria-invalid="true"` : ''}>
+  ${codeField('fg-code', 'Code', message, true)}
   <button type="submit">Continue</button>
 </form>
 <form method="post" action="${ADMIN}/signout" class="fg-inline">

@@ -1,10 +1,10 @@
 import type { UserReport } from '../../admin/actions.js';
-import { when } from '../../http/form_parts.js';
+import { messageBox, when } from '../../http/form_parts.js';
 import { html } from '../../http/html.js';
 import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
 import { confirmPath } from '../actions_table.js';
-import { adminLayout, messageBox } from './layout.js';
+import { adminLayout } from './layout.js';
 import { loginsTable } from './logins_page.js';
 
 /** One user: devices, remembered browsers, limits, recovery code, sign-ins waiting; each action a link to its confirmation. */
