@@ -25,13 +25,25 @@ describe('/admin, the administrator\'s web view', function () {
       await bobRemembers(admin.h, admin.h.browser());
       const { browser, home } = await signedIn(admin);
       const found = await browser.get(`/admin/users?name=${encodeURIComponent(' Bob ')}`);
-      expect(found.headers.get('location')).to.equal('/admin/users/Bob');
+      expect(found.headers.get('location'), 'the user\'s key, as the login makes it').to.equal('/admin/users/bob');
       expect(home.body).to.contain('action="/admin/users"');
       const page = await follow(browser, found);
       expect(page.body).to.contain('<h1>User bob</h1>').and.contain('bob&#39;s phone').and.contain('authenticator app');
       expect(page.body).to.contain('127.0.0.1').and.contain('/admin/users/bob/confirm/browser-revoke/');
       expect(page.body).to.contain('Not locked.').and.contain('None unused.');
       expect(page.body).to.contain('event login_finished');
+    });
+
+    it('finds a user typed with a realm under the key the login gives them', async () => {
+      await admin.close();
+      admin = await startAdmin({ users: { realms: 'strip', realmNames: ['EU'] } });
+      const { browser } = await signedIn(admin);
+      const found = await browser.get(`/admin/users?name=${encodeURIComponent('EU\\Bob')}`);
+      expect(found.headers.get('location')).to.equal('/admin/users/bob');
+      expect((await follow(browser, found)).body).to.contain('<h1>User bob</h1>');
+      const refused = await browser.get(`/admin/users?name=${encodeURIComponent('XX\\bob')}`);
+      expect(refused.status).to.equal(400);
+      expect(refused.body).to.contain('is not a user name factorgate accepts');
     });
 
     it('refuses a name the user-name rules do not accept, with a page that says why', async () => {

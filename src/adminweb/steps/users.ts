@@ -14,12 +14,23 @@ import { actionsOf, param, signedIn, userPath, type AdminWeb } from '../web.js';
 /** What may stand in a path as a user name before the user-name rules read it; they refuse the rest. */
 const NAME = /^[^\p{Cc}]{1,256}$/u;
 
-/** GET /admin/users?name=: the search box, sent on to the user's page. */
+/**
+ * GET /admin/users?name=: the search box, sent on to the user's page under the user's key, as the
+ * login makes it: "EU\\alice" finds alice (where users.realms strips EU), and the path carries no
+ * backslash, which the front door refuses in any spelling.
+ */
 export function findUser(web: AdminWeb): RequestHandler {
   return signedIn(web, async (req, res) => {
     const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
     if (!NAME.test(name)) return redirectWith(res, ADMIN);
-    res.redirect(303, userPath(name));
+    let key: string;
+    try {
+      key = web.deps.userNames.fromTyped(name).key;
+    } catch (err) {
+      if (!(err instanceof FactorgateError)) throw err;
+      return void res.status(400).type('html').send(errorPage('That did not work', `"${name}" is not a user name factorgate accepts: ${err.userMessage}`));
+    }
+    res.redirect(303, userPath(key));
   });
 }
 
