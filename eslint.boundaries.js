@@ -36,6 +36,11 @@ const RULES = [
     forbid: ['(^|/)login/(?!record\\.js$)', folder('manage'), folder('proxy'), folder('http'), '(^|/)app\\.js$', '(^|/)factorgate\\.js$', pkg('express')],
   },
   {
+    why: 'the administrator\'s web view works through the administrator\'s actions and the shared pages, never through the login\'s or the portal\'s code or the front door',
+    from: ['adminweb'],
+    forbid: ['(^|/)login/(?!record\\.js$)', folder('manage'), folder('proxy'), '(^|/)app\\.js$', '(^|/)factorgate\\.js$'],
+  },
+  {
     why: 'the edge configuration is written from the configuration and the guard\'s rules alone, never from the login, the portals or the running app',
     from: ['edge'],
     forbid: [folder('login'), folder('manage'), folder('flows'), folder('providers'), folder('state'), '(^|/)app\\.js$', '(^|/)factorgate\\.js$', pkg('express')],
@@ -44,7 +49,7 @@ const RULES = [
 
 /** The folders of src/ the rules speak of, and everything else under src/ as one more part. */
 const PARTS = ['flows', 'providers/anakam', 'providers/linotp', 'providers/totp', 'providers/webauthn', 'providers', 'state', 'ldap', 'otp', 'outbound', 'gateway',
-  'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo', 'edge', 'admin'];
+  'security', 'identity', 'login', 'manage', 'proxy', 'http', 'config', 'ops', 'demo', 'edge', 'admin', 'adminweb'];
 
 const covers = (from, part) => from.some((f) => f === '*' || part === f || part.startsWith(`${f}/`));
 

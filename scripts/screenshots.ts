@@ -16,11 +16,12 @@ import { Secret, TOTP } from 'otpauth';
 import { launchBrowser } from '../test/e2e/browser.js';
 import { startStack, type Stack } from '../test/e2e/stack.js';
 import { PAGE_STATES } from '../test/e2e/page_states.js';
+import { adminSignIn, aliceWaiting, startAdminStack, type AdminStack } from '../test/e2e/admin_stack.js';
 
 const OUT = join(process.cwd(), 'docs', 'screenshots');
 const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }] as const;
 
-type State = { javaScript?: boolean; open(page: Page, stack: Stack): Promise<void> };
+type State = { javaScript?: boolean; /** A stack other than the demo's. */ stack?: () => Promise<Stack>; open(page: Page, stack: Stack): Promise<void> };
 
 const ERIN = { user: 'erin', password: 'erin-demo-pw' };
 
@@ -78,7 +79,26 @@ export const STATES: Record<string, State> = {
       await addApp(page, 'work phone');
     },
   },
+  'admin-user': {
+    stack: async () => (admin = await startAdminStack()).stack,
+    async open(page, stack) {
+      await aliceWaiting(page.context().browser()!, stack);
+      await adminSignIn(page, admin);
+      await page.goto(`${stack.fg.url}/admin/users/alice`);
+    },
+  },
+  'admin-live': {
+    stack: async () => (admin = await startAdminStack()).stack,
+    async open(page, stack) {
+      await aliceWaiting(page.context().browser()!, stack);
+      await adminSignIn(page, admin);
+      await page.goto(`${stack.fg.url}/admin/logins`);
+    },
+  },
 };
+
+/** The /admin states' stack, whose administrator's app gives the codes. */
+let admin: AdminStack;
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -90,7 +110,7 @@ async function main(): Promise<void> {
     for (const [name, state] of Object.entries(STATES)) {
       if (wanted.length > 0 && !wanted.includes(name)) continue;
       for (const size of SIZES) {
-        const stack = await startStack();
+        const stack = await (state.stack ?? startStack)();
         const context = await browser.newContext({ viewport: size, javaScriptEnabled: state.javaScript ?? true });
         try {
           context.setDefaultTimeout(10_000);

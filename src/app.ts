@@ -25,6 +25,8 @@ export type AppDeps = {
   ops: express.Router;
   /** /manageotp, when otp.enabled (src/manage/routes.ts): brings its own headers and body parser. */
   manage?: express.Router;
+  /** /admin, when admin.web.enabled without a listener of its own (src/adminweb/routes.ts): brings its own headers and body parser. */
+  admin?: express.Router;
 };
 
 const BODY_LIMIT = '8kb';
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(MFA, express.urlencoded({ extended: false, inflate: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, inflate: false, strict: true }));
   app.use(loginRoutes(deps.login));
   if (deps.manage) app.use(deps.manage);
+  if (deps.admin) app.use(deps.admin);
 
   app.use((req, res) => {
     sendError(req, res, new FactorgateError('not_found', 'no such factorgate route'), config.gateway.loginPage);

@@ -19,7 +19,6 @@ import { LdapFirstFactor } from './ldap/first_factor.js';
 import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
 import { passwordCheck } from './identity/password_check.js';
-import { MANAGE } from './http/paths.js';
 import { LinotpClient } from './providers/linotp/client.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import { TotpProvider } from './providers/totp/totp_provider.js';
@@ -36,7 +35,7 @@ import { loginIdReader } from './login/handle.js';
 import { pushVerdict } from './login/push_poll.js';
 import { loginFlowOf, providerChoice } from './flows/index.js';
 import { CookiePolicy } from './login/cookies.js';
-import { ownCookieNames } from './http/paths.js';
+import { ownCookieNames, ownPortalPaths } from './http/paths.js';
 import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
 import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
@@ -46,6 +45,9 @@ import { Metrics } from './ops/metrics.js';
 import { DependencyHealth, anyReachable, reachable, type Check } from './ops/dependencies.js';
 import { opsRoutes, metricsHandler } from './ops/routes.js';
 import { observeLoginDurations } from './ops/login_durations.js';
+import { OutcomeCounts } from './ops/outcome_counts.js';
+import { adminApp, adminWebRoutes } from './adminweb/compose.js';
+import { ADMIN } from './http/paths.js';
 import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -55,6 +57,8 @@ export type RunningFactorgate = {
   url: string;
   /** Where /metrics is served (its own listener), when metrics.enabled. */
   metricsUrl?: string;
+  /** Where /admin is served, when admin.web.enabled: its own listener with admin.web.port, else the main one. */
+  adminUrl?: string;
   server: Server;
   logger: Logger;
   metrics: Metrics;
@@ -115,10 +119,12 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const limits = new Limits(store, config.limits);
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
+  // Counted for /admin's live view only when there is one to show them.
+  const outcomes = config.admin.web.enabled ? new OutcomeCounts(store, now) : undefined;
   const login = makeLogin({
     config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring,
     // The login's audit line also feeds factorgate_login_duration_seconds: one source for both.
-    logger: observeLoginDurations(logger, metrics), metrics, now, firstFactor, limits, userNames,
+    logger: observeLoginDurations(logger, metrics, outcomes && ((outcome) => void outcomes.record(outcome))), metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now, heldSessions), verifyPassword,
     browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
     recovery: new RecoveryCodes(store, keyring, now),
@@ -128,7 +134,12 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     verdict: (loginId) => pushVerdict(login, loginId), store, notifier, logger,
     intervalMs: config.linotp?.pollIntervalMs ?? 1000, maxIntervalMs: config.linotp?.pollMaxIntervalMs ?? 5000,
   });
-  const table = routeTable({ ...gw, ownPaths: otp ? [MANAGE] : [] });
+  // The schema refuses admin.web without otp: administrators sign in with their own app's code.
+  const admin = outcomes && otp ? adminWebRoutes(config, {
+    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock,
+  }) : undefined;
+  const adminHere = admin && config.admin.web.port === undefined;
+  const table = routeTable({ ...gw, ownPaths: ownPortalPaths(config) });
   const manage = otp ? manageOtpRoutes({
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
@@ -152,7 +163,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   let stopping = false;
   const ops = opsRoutes({ dependencies, stopping: () => stopping });
   const app = createApp({
-    config, logger, manage, ops,
+    config, logger, manage, ops, ...(adminHere && { admin }),
     login: {
       login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
       responder: { keyring, cookies, loginPage: gw.loginPage, now },
@@ -192,7 +203,19 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     });
   }
   const metricsUrl = metricsServer && `${urlOf(metricsServer, config.metrics.host)}/metrics`;
-  logger.info({ event: 'listening', url, ...(metricsUrl ? { metrics: metricsUrl } : {}), gateway: gw.url, ...(anakamConfig ? { anakam: anakamConfig.baseUrl } : {}) }, 'factorgate is serving');
+  // With admin.web.port, /admin on a listener of its own (loopback unless told otherwise), as /metrics.
+  let adminServer: Server | undefined;
+  if (admin && config.admin.web.port !== undefined) {
+    adminServer = createHttpServer(adminApp(admin, config.trustProxy));
+    await listenOn(adminServer, config.admin.web.host, config.admin.web.port, 'admin.web.port', 'admin.web.host').catch(async (err: unknown) => {
+      await frontDoor.close(0);
+      if (metricsServer) await closeServer(metricsServer);
+      await closeAll();
+      throw err;
+    });
+  }
+  const adminUrl = admin && `${adminServer ? urlOf(adminServer, config.admin.web.host) : url}${ADMIN}`;
+  logger.info({ event: 'listening', url, ...(metricsUrl ? { metrics: metricsUrl } : {}), ...(adminUrl ? { admin: adminUrl } : {}), gateway: gw.url, ...(anakamConfig ? { anakam: anakamConfig.baseUrl } : {}) }, 'factorgate is serving');
 
   async function closeAll() {
     watcher.stop();
@@ -207,6 +230,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   return {
     url,
     ...(metricsUrl ? { metricsUrl } : {}),
+    ...(adminUrl ? { adminUrl } : {}),
     server,
     logger,
     metrics,
@@ -215,11 +239,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
       stopping = true;
       logger.info({ event: 'stopping', graceMs: SHUTDOWN_GRACE_MS }, 'no new connections; requests in flight may finish');
       await frontDoor.close(SHUTDOWN_GRACE_MS);
-      if (metricsServer) {
-        const closed = new Promise((resolve) => metricsServer.close(resolve));
-        metricsServer.closeAllConnections();
-        await closed;
-      }
+      if (metricsServer) await closeServer(metricsServer);
+      if (adminServer) await closeServer(adminServer);
       await closeAll();
       logger.info({ event: 'stopped' }, 'every connection closed');
     },
@@ -239,7 +260,7 @@ function warnEndOfLifeRuntime(logger: Logger): void {
 function listenOn(server: Server, host: string, port: number, portSetting: string, hostSetting: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (err: NodeJS.ErrnoException) => {
-      const env = (setting: string) => `FACTORGATE_${setting.replace('.', '_').toUpperCase()}`;
+      const env = (setting: string) => `FACTORGATE_${setting.replaceAll('.', '_').toUpperCase()}`;
       if (err.code === 'EADDRINUSE') reject(new StartError(`${host}:${port} is already in use by another program: change ${portSetting} (${env(portSetting)}), or stop that program`));
       else if (err.code === 'EADDRNOTAVAIL') reject(new StartError(`${host} is not an address of this machine: change ${hostSetting} (${env(hostSetting)})`));
       else if (err.code === 'EACCES') reject(new StartError(`not allowed to listen on ${host}:${port}: pick a port above 1023 for ${portSetting} (${env(portSetting)})`));
@@ -251,6 +272,13 @@ function listenOn(server: Server, host: string, port: number, portSetting: strin
       resolve(urlOf(server, host));
     });
   });
+}
+
+/** Closes a side listener (metrics, admin) and every connection it holds. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await closed;
 }
 
 function urlOf(server: Server, host: string): string {

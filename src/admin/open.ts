@@ -59,7 +59,7 @@ export function adminDeps(config: Config, opened: { store?: Store; devices?: Dev
  * The audit file, appended to and readable by its owner alone; standard error without one. A file
  * that cannot be written stops the command before it acts: no action goes unaudited.
  */
-function auditWriter(file: string | undefined, writeStderr: (text: string) => void): (line: string) => void {
+export function auditWriter(file: string | undefined, writeStderr: (text: string) => void): (line: string) => void {
   if (file === undefined) return writeStderr;
   appendFileSync(file, '', { mode: 0o600 });
   return (line) => appendFileSync(file, line, { mode: 0o600 });

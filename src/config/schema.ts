@@ -130,10 +130,24 @@ export const configSchema = z.object({
   }).prefault({}),
   admin: z.object({
     auditFile: z.string().min(1).optional()
-      .describe('File every administrator action (factorgate admin ...) is appended to, one JSON line each; without it the line goes to standard error.'),
+      .describe('File every administrator action (factorgate admin ..., and /admin) is appended to, one JSON line each; without it the line goes to standard error (the command) or factorgate\'s log (/admin). /admin lists its last 20 actions from it.'),
     recoveryCodeHours: z.number().int().min(1).max(24).default(24)
       .describe('How long a recovery code from factorgate admin recovery-code stays usable (it is used once, and at most 24 hours).'),
-  }).prefault({}).describe('The help desk\'s tools: factorgate admin on the command line.'),
+    web: z.object({
+      enabled: z.boolean().default(false)
+        .describe('Serve the administrator\'s web view at /admin: users\' devices, remembered browsers, locks, recovery codes and the sign-ins waiting now (docs/admin.md). Needs otp.enabled (administrators sign in with a code from their own authenticator app) and admin.users or admin.ldapGroup.'),
+      port: port.optional()
+        .describe('Serve /admin on a listener of its own at this port (0 picks a free one) instead of under the main listener; the main listener then passes /admin to the gateway like any other path.'),
+      host: z.string().default('127.0.0.1')
+        .describe('Address of the /admin listener when admin.web.port is set: loopback by default, so that only the machine itself (or an SSH tunnel) reaches it.'),
+      sessionIdleMinutes: z.number().int().min(1).max(60).default(15)
+        .describe('An /admin session ends after this many minutes without a request (and after 8 hours in any case).'),
+    }).prefault({}),
+    users: z.array(z.string().min(1).max(128)).max(1000).default([])
+      .describe('Administrators by user name (as they sign in; read as the login reads names). In the environment: FACTORGATE_ADMIN_USERS=ann,ben.'),
+    ldapGroup: z.string().min(3).max(1024).optional()
+      .describe('Administrators by group: the DN of an LDAP group, matched against the administrator\'s ldap.groupAttribute values at sign-in (needs ldap.enabled).'),
+  }).prefault({}).describe('The help desk\'s tools: factorgate admin on the command line, and the web view at /admin.'),
   limits: limitsSchema.prefault({}),
   cookies: z.object({
     handleName: cookieName.default('authkey').describe('Cookie holding the signed handle of the login in progress.'),
@@ -198,6 +212,7 @@ export const configSchema = z.object({
   });
   refusePerHostDevices(config, ctx);
   refusePasskeysWithoutStore(config, ctx);
+  refuseAdminWebWithoutWhatItNeeds(config, ctx);
   if (!config.anakam.configured) {
     if (config.providers.default === 'anakam') ctx.addIssue({ code: 'custom', path: ['providers', 'default'], message: ANAKAM_NEEDED });
     config.providers.policies.forEach((policy, i) => {
@@ -218,6 +233,17 @@ export const configSchema = z.object({
   otp: { ...config.otp, enabled: otpEnabled(config) },
   webauthn: { ...config.webauthn, enabled: webauthnEnabled(config) },
 }));
+
+/**
+ * /admin signs administrators in with their own app's code, so it needs the device store; and it
+ * must know who the administrators are: refused at start-up rather than serving a sign-in no one passes.
+ */
+function refuseAdminWebWithoutWhatItNeeds(config: Choices & { admin: { web: { enabled: boolean }; users: string[]; ldapGroup?: string | undefined }; ldap: { enabled: boolean } }, ctx: z.RefinementCtx): void {
+  if (!config.admin.web.enabled) return;
+  if (!otpEnabled(config)) ctx.addIssue({ code: 'custom', path: ['otp', 'enabled'], message: 'must be true when admin.web.enabled: administrators sign in to /admin with a code from their own authenticator app, kept in the otp device store' });
+  if (config.admin.users.length === 0 && config.admin.ldapGroup === undefined) ctx.addIssue({ code: 'custom', path: ['admin', 'users'], message: 'name at least one administrator (or set admin.ldapGroup) when admin.web.enabled' });
+  if (config.admin.ldapGroup !== undefined && !config.ldap.enabled) ctx.addIssue({ code: 'custom', path: ['admin', 'ldapGroup'], message: 'needs ldap.enabled: group membership is read from the directory at sign-in' });
+}
 
 /**
  * Passkeys live in the device store: SQLite and PostgreSQL hold them, LDAP does not (a credential

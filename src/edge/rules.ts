@@ -9,7 +9,7 @@
 
 import type { Config } from '../config/schema.js';
 import { OWN_COOKIE_PATHS, routeTable } from '../proxy/guard.js';
-import { MANAGE, OPS_PATHS } from '../http/paths.js';
+import { OPS_PATHS, ownPortalPaths } from '../http/paths.js';
 import {
   ABSOLUTE_FORM_AUTHORITY,
   ABSOLUTE_FORM_SCHEMES,
@@ -107,8 +107,8 @@ const PORT = '(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[0-5]?\\d{
 const AUTHORITY = `(?:${HOST})${PORT}`;
 
 /** The rules for factorgate's configuration: its guarded paths, login page and own paths. */
-export function edgeRules(config: Pick<Config, 'gateway' | 'otp'>): EdgeRules {
-  const table = routeTable({ ...config.gateway, ownPaths: config.otp.enabled ? [MANAGE] : [] });
+export function edgeRules(config: Pick<Config, 'gateway' | 'otp' | 'admin'>): EdgeRules {
+  const table = routeTable({ ...config.gateway, ownPaths: ownPortalPaths(config) });
   const refusedLiterals = Object.entries(REFUSED_LITERAL_IN_PATH).map(([char, reason]): EdgeRefusal => ({
     on: 'path', pattern: byteEscape(char.charCodeAt(0)), caseless: false, reason, why: `a literal ${char} in the path`,
   }));

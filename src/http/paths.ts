@@ -35,10 +35,21 @@ export const OPS_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 /** The portal's cookies (src/manage/cookies.ts sets them), scoped to MANAGE. */
 export const MANAGE_COOKIES = { session: 'fg_manage', form: 'fg_manage_csrf' } as const;
 
+/** The administrator's web view (src/adminweb/), when admin.web.enabled. */
+export const ADMIN = '/admin';
+
+/** Its cookies (src/adminweb/session.ts sets them), scoped to ADMIN. */
+export const ADMIN_COOKIES = { session: 'fg_admin', form: 'fg_admin_csrf' } as const;
+
+/** The paths factorgate serves itself beside /mfa, by what is turned on: the portal, and /admin when it has no listener of its own. */
+export function ownPortalPaths(config: { otp: { enabled: boolean }; admin: { web: { enabled: boolean; port?: number | undefined } } }): string[] {
+  return [...(config.otp.enabled ? [MANAGE] : []), ...(config.admin.web.enabled && config.admin.web.port === undefined ? [ADMIN] : [])];
+}
+
 /** The note a refused password leaves for the login page (src/http/retry_note.ts), scoped to that page. */
 export const RETRY_COOKIE = 'fg_retry';
 
-/** Every cookie factorgate sets, the login's (named by cookies.*) and the portal's: never passed to the gateway. */
+/** Every cookie factorgate sets, the login's (named by cookies.*) and the portals': never passed to the gateway. */
 export function ownCookieNames(login: { handleName: string; deviceName: string; csrfName: string }): string[] {
-  return [login.handleName, login.deviceName, login.csrfName, RETRY_COOKIE, MANAGE_COOKIES.session, MANAGE_COOKIES.form];
+  return [login.handleName, login.deviceName, login.csrfName, RETRY_COOKIE, MANAGE_COOKIES.session, MANAGE_COOKIES.form, ADMIN_COOKIES.session, ADMIN_COOKIES.form];
 }

@@ -24,3 +24,10 @@ export function parseCookieHeader(header: string | undefined): Record<string, st
     return {};
   }
 }
+
+/** A cookie of the request; parsed here when the app in front did not (bounded, never throws). */
+export function readCookie(req: Request, name: string): string | undefined {
+  const parsed = (req.cookies as Record<string, string | undefined> | undefined) ?? parseCookieHeader(req.headers.cookie);
+  const value = parsed[name];
+  return typeof value === 'string' && value.length <= 2048 ? value : undefined;
+}

@@ -1,6 +1,5 @@
 import { MANAGE_COOKIES } from '../http/paths.js';
-import type { Request, Response } from 'express';
-import { parseCookieHeader } from '../http/request.js';
+import type { Response } from 'express';
 import { BASE, SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
 // The portal's two cookies, every attribute decided here and nowhere else. Path=/manageotp: neither the
@@ -35,10 +34,5 @@ export class ManageCookies {
   }
 }
 
-/** A cookie of the request; parsed here when the app in front did not (bounded, never throws). */
-export function readCookie(req: Request, name: string): string | undefined {
-  const parsed = (req.cookies as Record<string, string | undefined> | undefined) ?? parseCookieHeader(req.headers.cookie);
-  const value = parsed[name];
-  return typeof value === 'string' && value.length <= 2048 ? value : undefined;
-}
+export { readCookie } from '../http/request.js';
 

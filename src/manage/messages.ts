@@ -1,11 +1,10 @@
-import type { Request, Response } from 'express';
 import { FactorgateError, errorCatalog } from '../errors.js';
+import { pageMessages, type PageMessage } from '../http/page_messages.js';
 
-// What a page says after a redirect (post/redirect/get). Only these codes travel in the query,
-// never a value from the request, so nothing typed is echoed back through a URL. (A refused
+// What a page of the portal says after a redirect (src/http/page_messages.ts). (A refused
 // sign-in is answered with the form itself, the typed name in it, escaped: steps/show_home.ts.)
 
-export type Message = { kind: 'ok' | 'error'; text: string };
+export type Message = PageMessage;
 
 export const MESSAGES = {
   signed_out: { kind: 'ok', text: 'You have signed out.' },
@@ -43,20 +42,11 @@ export const MESSAGES = {
 
 export type MessageCode = keyof typeof MESSAGES;
 
-/** The message named in the query, or undefined for an absent or unknown code. */
-export function messageOf(req: Request): Message | undefined {
-  const code = req.query.m;
-  return typeof code === 'string' && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as MessageCode] : undefined;
-}
+export const { messageOf, redirectWith } = pageMessages<MessageCode>(MESSAGES);
 
 /** The message for a user name refused by its form (src/identity/user_names.ts), or undefined for any other error. */
 export function userNameMessage(err: unknown): 'user_name_realm' | 'user_name_realm_required' | 'user_name_realm_unknown' | 'user_name_characters' | undefined {
   if (!(err instanceof FactorgateError)) return undefined;
   const code = err.code;
   return code === 'user_name_realm' || code === 'user_name_realm_required' || code === 'user_name_realm_unknown' || code === 'user_name_characters' ? code : undefined;
-}
-
-/** 303 to a portal page, with one message code. */
-export function redirectWith(res: Response, path: string, code?: MessageCode): void {
-  res.redirect(303, code ? `${path}?m=${code}` : path);
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
+import { ownPageHeaders } from '../http/page_headers.js';
 import { BASE, type ManageDeps } from './deps.js';
-import { portalHeaders } from './headers.js';
 import { makePortal } from './portal.js';
 import { notFound, refuse } from './refuse.js';
 import { addDevice } from './steps/add_device.js';
@@ -25,7 +25,7 @@ export type { ManageDeps } from './deps.js';
 export function manageOtpRoutes(deps: ManageDeps): Router {
   const portal = makePortal(deps);
   const router = Router({ caseSensitive: true, strict: false });
-  router.use(BASE, ...portalHeaders(deps.cookies.secure));
+  router.use(BASE, ...ownPageHeaders(deps.cookies.secure));
 
   router.get(BASE, showHome(portal));
   router.post(`${BASE}/signin`, signIn(portal));

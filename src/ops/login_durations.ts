@@ -4,15 +4,19 @@ import type { Metrics } from './metrics.js';
 /**
  * The logger the login flow writes through, such that its audit line (event login_finished, with
  * the outcome and the milliseconds since the first factor was posted) also feeds
- * factorgate_login_duration_seconds: the metric and the audit trail cannot tell different stories.
+ * factorgate_login_duration_seconds (and, given `onFinished`, the administrator's counts per
+ * outcome): the metric and the audit trail cannot tell different stories.
  */
-export function observeLoginDurations(logger: Logger, metrics: Metrics): Logger {
+export function observeLoginDurations(logger: Logger, metrics: Metrics, onFinished?: (outcome: string) => void): Logger {
   return new Proxy(logger, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (property !== 'info' || typeof value !== 'function') return value;
       return (entry: unknown, ...rest: unknown[]) => {
-        if (isLoginFinished(entry)) metrics.loginSeconds.observe({ outcome: entry.outcome }, entry.ms / 1000);
+        if (isLoginFinished(entry)) {
+          metrics.loginSeconds.observe({ outcome: entry.outcome }, entry.ms / 1000);
+          onFinished?.(entry.outcome);
+        }
         return (value as (...args: unknown[]) => void).call(target, entry, ...rest);
       };
     },

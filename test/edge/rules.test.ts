@@ -85,6 +85,14 @@ describe('edge rules', () => {
     for (const target of ['/vpn/index.html', '/logon/LogonPoint/index.htmlx', '/mfax', '/healthz/x']) expect(decide(target, overrides), target).to.equal('gateway');
   });
 
+  it('send /admin to factorgate when it serves it on the main listener, and to the gateway when it has a port of its own or is off', () => {
+    const on = { otp: { enabled: true }, admin: { web: { enabled: true }, users: ['ann'] } };
+    for (const target of ['/admin', '/admin/users/ann', '/ADMIN/logins']) expect(decide(target, on), target).to.equal('factorgate');
+    expect(decide('/adminx', on)).to.equal('gateway');
+    expect(decide('/admin/users/ann', { otp: { enabled: true }, admin: { web: { enabled: true, port: 9465 }, users: ['ann'] } })).to.equal('gateway');
+    expect(decide('/admin/users/ann', { otp: { enabled: true } })).to.equal('gateway');
+  });
+
   it('send what a browser sends the login page\'s cookies with (the path and below, as spelled) to factorgate, which keeps them from the gateway', () => {
     const overrides = { gateway: { loginPage: '/logon/LogonPoint/index.html' } };
     for (const target of ['/logon/LogonPoint/index.html/', '/logon/LogonPoint/index.html/x/y?z']) expect(decide(target, overrides), target).to.equal('factorgate');

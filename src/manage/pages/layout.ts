@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../http/html.js';
 import { page } from '../../http/page.js';
+import { csrfField } from '../../http/form_parts.js';
 import { BASE } from '../deps.js';
-import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';
 
 // The portal's frame: factorgate's page (http/page.ts) with a wider card and, for a signed-in
@@ -23,33 +23,5 @@ export function signOutForm(session: PortalSession): SafeHtml {
 </form>`;
 }
 
-export const csrfField = (token: string): SafeHtml => html`<input type="hidden" name="csrf" value="${token}">`;
+export { codeField, csrfField, messageBox, when } from '../../http/form_parts.js';
 
-export function messageBox(message?: Message): SafeHtml | '' {
-  if (!message) return '';
-  return message.kind === 'ok'
-    ? html`<p class="fg-message fg-ok" role="status">${message.text}</p>`
-    : html`<p class="fg-message" role="alert" id="${ERROR_ID}">${message.text}</p>`;
-}
-
-/** The id of a page's error message, which the field to correct points to. */
-const ERROR_ID = 'fg-error';
-
-/**
- * A code field as on the login pages (numeric keyboard, one-time-code autofill). No pattern: a
- * code typed "123 456" or "123-456" is read as 123456 (src/typed_code.ts), so the browser must
- * not refuse it. After an error the field has the focus and names the message, so the user types
- * the next code straight away and a screen reader says why.
- */
-export function codeField(id: string, label: string, message?: Message, focus = false): SafeHtml {
-  const failed = message?.kind === 'error';
-  return html`<label for="${id}">${label}</label>
-  <input id="${id}" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required${failed || focus ? html` autofocus` : ''}${failed ? html` aria-invalid="true" aria-describedby="${ERROR_ID}"` : ''}>`;
-}
-
-/** Epoch ms as a UTC date and time: the server's clock, shown the same to every user. */
-export function when(ms: number | undefined): SafeHtml {
-  if (ms === undefined) return html`never`;
-  const iso = new Date(ms).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
-}

@@ -1,3 +1,4 @@
+import { passwordFields } from '../../http/form_parts.js';
 import { html } from '../../http/html.js';
 import { BASE } from '../deps.js';
 import type { Message } from '../messages.js';
@@ -12,10 +13,7 @@ export function signInPage(formToken: string, message?: Message, username?: stri
 ${messageBox(message)}
 <form method="post" action="${BASE}/signin" class="fg-form">
   ${csrfField(formToken)}
-  <label for="fg-username">User name</label>
-  <input id="fg-username" name="username" autocomplete="username" maxlength="256" required${username ? html` value="${username}"` : html` autofocus`}>
-  <label for="fg-password">Password</label>
-  <input id="fg-password" name="password" type="password" autocomplete="current-password" maxlength="1024" required${username ? html` autofocus` : ''}>
+  ${passwordFields(username)}
   <button type="submit">Sign in</button>
 </form>`);
 }

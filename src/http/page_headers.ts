@@ -1,10 +1,11 @@
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 
-// The portal brings its own security headers and body parser, so it is safe wherever it is
-// mounted: the same policy as factorgate's /mfa pages (src/app.ts), and nothing is cached.
+// The portals (/manageotp, /admin) bring their own security headers and body parser, so each is
+// safe wherever it is mounted: the same policy as factorgate's /mfa pages (src/app.ts), and
+// nothing is cached.
 
-export function portalHeaders(hsts: boolean): RequestHandler[] {
+export function ownPageHeaders(hsts: boolean): RequestHandler[] {
   return [
     helmet({
       contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },

@@ -1,0 +1,54 @@
+import { codeField, csrfField, messageBox, passwordFields } from '../../http/form_parts.js';
+import { html } from '../../http/html.js';
+import { ADMIN, MANAGE } from '../../http/paths.js';
+import type { Message } from '../messages.js';
+import type { AdminSession } from '../session.js';
+import { adminLayout } from './layout.js';
+
+/** Step one: the password. */
+export function signInPage(formToken: string, message?: Message, username?: string): string {
+  return adminLayout('factorgate administration', html`
+<h1>factorgate administration</h1>
+<p>For administrators: sign in with your password, then a code from your own authenticator app.</p>
+${messageBox(message)}
+<form method="post" action="${ADMIN}/signin" class="fg-form">
+  ${csrfField(formToken)}
+  ${passwordFields(username)}
+  <button type="submit">Sign in</button>
+</form>`);
+}
+
+/** Step two: the code from the administrator's own app. A remembered browser or a recovery code does not stand in for it. */
+export function codePage(session: AdminSession, message?: Message): string {
+  return adminLayout('Enter a code from your app', html`
+<h1>Enter a code from your app</h1>
+<p>Enter the code your authenticator app shows now.</p>
+${messageBox(message)}
+<form method="post" action="${ADMIN}/code" class="fg-form">
+  ${csrfField(session.csrf)}
+  ${codeField('fg-code', 'Code', message, true)}
+  <button type="submit">Continue</button>
+</form>
+<form method="post" action="${ADMIN}/signout" class="fg-inline">
+  ${csrfField(session.csrf)}
+  <button type="submit" class="fg-link">Cancel</button>
+</form>`);
+}
+
+/** The password was right but there is no app to ask a code of: set one up first, at the portal. */
+export function noAppPage(): string {
+  return adminLayout('Set up an authenticator app first', html`
+<h1>Set up an authenticator app first</h1>
+<p class="fg-message" role="alert">Signing in here needs a code from your own authenticator app, and you have none set up.
+Set one up at <a href="${MANAGE}">${MANAGE}</a>, then sign in here again.</p>
+<p><a class="fg-button" href="${ADMIN}">Back to sign-in</a></p>`);
+}
+
+/** Both factors right, but this user is no administrator. */
+export function notAdministratorPage(user: string): string {
+  return adminLayout('Not an administrator', html`
+<h1>Not an administrator</h1>
+<p class="fg-message" role="alert">You signed in as <strong>${user}</strong>, who is not an administrator of factorgate.
+If you should be, ask whoever runs factorgate to add you to admin.users (or to the administrators' directory group).</p>
+<p><a class="fg-button" href="${ADMIN}">Back to sign-in</a></p>`);
+}

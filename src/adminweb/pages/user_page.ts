@@ -1,0 +1,55 @@
+import type { UserReport } from '../../admin/actions.js';
+import { messageBox, when } from '../../http/form_parts.js';
+import { html } from '../../http/html.js';
+import type { Message } from '../messages.js';
+import type { AdminSession } from '../session.js';
+import { confirmPath } from '../actions_table.js';
+import { adminLayout } from './layout.js';
+import { loginsTable } from './logins_page.js';
+
+/** One user: devices, remembered browsers, limits, recovery code, sign-ins waiting; each action a link to its confirmation. */
+export function userPage(session: AdminSession, report: UserReport, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }, message?: Message): string {
+  const { user } = report;
+  return adminLayout(`${user}: factorgate administration`, html`
+<h1>User ${user}</h1>
+${messageBox(message)}
+<h2>Authenticator apps and passkeys</h2>
+${report.devices === 'no device store' ? html`<p>There is no device store.</p>` : report.devices.length === 0 ? html`<p>None.</p>` : html`<table class="fg-devices">
+<thead><tr><th scope="col">Device</th><th scope="col">Kind</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
+<tbody>
+${report.devices.map((d) => html`<tr>
+  <td>${d.name}${d.active ? '' : ' (setup not finished)'}</td>
+  <td data-label="Kind">${d.kind === 'totp' ? 'authenticator app' : 'passkey'}</td>
+  <td data-label="Added">${when(d.createdAt)}</td>
+  <td data-label="Last used">${when(d.lastUsedAt)}</td>
+  <td class="fg-actions"><a href="${confirmPath(user, 'device-remove', d.id)}">Remove<span class="fg-sr"> ${d.name}</span></a></td>
+</tr>`)}
+</tbody>
+</table>`}
+<h2>Remembered browsers</h2>
+${report.browsers.length === 0 ? html`<p>None: every sign-in asks for a second factor.</p>` : html`<table class="fg-devices">
+<thead><tr><th scope="col">Browser</th><th scope="col">From</th><th scope="col">Remembered</th><th scope="col">Until</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
+<tbody>
+${report.browsers.map((b) => html`<tr>
+  <td>${b.userAgent}</td>
+  <td data-label="From">${b.clientIp}</td>
+  <td data-label="Remembered">${when(b.issuedAt)}</td>
+  <td data-label="Until">${when(b.expiresAt)}</td>
+  <td class="fg-actions"><a href="${confirmPath(user, 'browser-revoke', b.id)}">Revoke<span class="fg-sr"> ${b.userAgent} from ${b.clientIp}</span></a></td>
+</tr>`)}
+</tbody>
+</table>
+<p><a href="${confirmPath(user, 'browsers-revoke-all')}">Revoke every remembered browser</a></p>`}
+<h2>Locks and limits</h2>
+<p>${report.limits.locked ? html`<strong>Locked.</strong> ` : 'Not locked. '}In the current window: ${report.limits.wrongAnswers} wrong answers (locks at ${limits.wrongAnswersPerUser}),
+${report.limits.starts} sign-ins started (locks at ${limits.loginStartsPerUser}), ${report.limits.pushes} pushes sent.</p>
+${report.limits.locked || report.limits.wrongAnswers + report.limits.starts + report.limits.pushes > 0 ? html`<p><a href="${confirmPath(user, 'unlock')}">Clear the lock and the counters</a></p>` : ''}
+<h2>Recovery code</h2>
+<p>${report.recoveryCode ? html`An unused code was issued ${when(report.recoveryCode.issuedAt)}; it expires ${when(report.recoveryCode.expiresAt)}.` : 'None unused.'}
+A recovery code lets the user sign in once without a second factor and set up a new app.</p>
+<p><a href="${confirmPath(user, 'recovery-code')}">${report.recoveryCode ? 'Issue a new recovery code (the unused one stops working)' : 'Issue a recovery code'}</a></p>
+<h2>Sign-ins waiting now</h2>
+${report.logins.length === 0 ? html`<p>None.</p>` : loginsTable(session, report.logins)}
+<h2>Recent sign-ins</h2>
+<p>Not shown: factorgate writes each finished sign-in to its log (event login_finished, with the user, address and outcome), which this page cannot read back. Search that log for the user name.</p>`, session);
+}
