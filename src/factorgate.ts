@@ -112,7 +112,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   // The login and /manageotp share the first factor, the user names and the limits: the same
   // counters bound both, under the same key for each user.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
-  const limits = new Limits(store, config.limits);
+  const limits = new Limits(store, config.limits, now);
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   const login = makeLogin({

@@ -1,3 +1,4 @@
+import type { FactorgateError } from '../errors.js';
 import type { PasscodeChallenge } from '../providers/provider.js';
 
 /**
@@ -65,4 +66,42 @@ export function durationInWords(hours: number): string {
 export function attemptsLeft(n: number | undefined): string {
   if (n === undefined) return 'Some attempts left';
   return `${n} attempt${n === 1 ? '' : 's'} left`;
+}
+
+/** "15 minutes", "1 minute", "2 hours": a time in whole minutes (rounded up), or whole hours. */
+export function secondsInWords(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes % 60 === 0) return durationInWords(minutes / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/** "a 15-minute lock", "a 1-hour lock": the same time as an adjective. */
+export function lockInWords(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes % 60 === 0 ? `a ${minutes / 60}-hour lock` : `a ${minutes}-minute lock`;
+}
+
+/** What follows the last attempt: a lock of known length, or the end of this sign-in. */
+export type AfterLastAttempt = { then: 'lock'; lockSeconds: number } | { then: 'end' };
+
+/** "1 attempt left before a 15-minute lock", "2 attempts left for this sign-in". */
+export function attemptsLeftBefore(n: number | undefined, after: AfterLastAttempt | undefined): string {
+  const left = attemptsLeft(n);
+  switch (after?.then) {
+    case 'lock':
+      return `${left} before ${lockInWords(after.lockSeconds)}`;
+    case 'end':
+      return `${left} for this sign-in`;
+    default:
+      return left;
+  }
+}
+
+/** The error's message for the user, with what only the error knows (how long a lock lasts). */
+export function errorWords(error: FactorgateError): string {
+  const lockedFor = error.extra.lockedForSeconds;
+  if (error.code === 'rate_limited' && typeof lockedFor === 'number') {
+    return `Too many wrong attempts: this account is locked for ${secondsInWords(lockedFor)}. Try again after that, or ask your help desk to unlock it.`;
+  }
+  return error.userMessage;
 }

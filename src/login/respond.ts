@@ -13,8 +13,8 @@ import { noticeText } from './pages/notices.js';
 import { passcodePage } from './pages/passcode.js';
 import { pushPage } from './pages/push.js';
 import { webauthnPage } from './pages/webauthn.js';
-import { codeWords } from '../http/words.js';
-import type { LoginView, WaitingView } from './views.js';
+import { codeWords, errorWords } from '../http/words.js';
+import type { LoginView, Notice, WaitingView } from './views.js';
 
 // A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
 // script; the handle, device and gateway cookies set or cleared as the view says.
@@ -42,9 +42,9 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
       if (wantsJson(req)) res.json(viewJson(view, r.now()));
       else if (req.method === 'GET') res.type('html').send(viewPage(view, r.now()));
       else {
-        // Post/redirect/get, carrying only the notice code (never a value from the request).
-        const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
-        res.redirect(303, `${MFA_PATHS.step}${notice}`);
+        // Post/redirect/get, carrying only the notice's code, count and what follows the last
+        // attempt (never a value from the request; a lock's length is the configuration's).
+        res.redirect(303, `${MFA_PATHS.step}${noticeQuery(view.notice)}`);
       }
       return;
     case 'done':
@@ -58,6 +58,13 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
       if (!view.keepHandle) r.cookies.clearHandle(res);
       sendError(req, res, view.error, r.loginPage);
   }
+}
+
+function noticeQuery(notice: Notice | undefined): string {
+  if (!notice) return '';
+  const left = notice.attemptsRemaining !== undefined ? `&left=${notice.attemptsRemaining}` : '';
+  const then = notice.after ? `&then=${notice.after.then}` : '';
+  return `?notice=${notice.code}${left}${then}`;
 }
 
 /** What the injected script is told about the open step. */
@@ -114,14 +121,15 @@ export function sendError(req: Request, res: Response, error: FactorgateError, l
   res.set('Cache-Control', 'no-store');
   res.status(error.status);
   if (wantsJson(req)) {
-    res.json({ status: 'failed', code: error.code, message: error.userMessage, restart: loginPage });
+    res.json({ status: 'failed', code: error.code, message: errorWords(error), restart: loginPage });
   } else {
-    res.type('html').send(failurePage(titleFor(error), error.userMessage, loginPage));
+    res.type('html').send(failurePage(titleFor(error), errorWords(error), loginPage));
   }
 }
 
 function titleFor(error: FactorgateError): string {
   if (error.code === 'gateway_refused') return 'Sign-in not accepted';
+  if (error.code === 'locked' || (error.code === 'rate_limited' && error.extra.limit === 'wrong-user')) return 'Account locked';
   if (error.status >= 500) return 'Sign-in is not available right now';
   return 'Sign-in stopped';
 }

@@ -41,7 +41,8 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
     const second = (await startLogin(again, 'alice', 'alice-pw')).json();
     const replayed = await again.postJson('/mfa/passcode', { passcode: code, csrf: second.csrf });
     expect(replayed.json().notice.code).to.equal('code_reused');
-    expect(replayed.json().notice.message).to.match(/^That code was used already\. Wait for the next one\. \d attempts? left\.$/);
+    // Two of the user's three wrong answers are spent: the next wrong one locks.
+    expect(replayed.json().notice.message).to.equal('That code was used already. Wait for the next one. 1 attempt left before a 15-minute lock.');
     expect(h.logs.lines.some((l) => l.event === 'otp_code_reused' && l.user === 'alice')).to.equal(true);
     clock.advance(30_000);
     const next = await again.postJson('/mfa/passcode', { passcode: totp.codeAt(secret, clock.now()), csrf: second.csrf });

@@ -1,4 +1,4 @@
-import { attemptsLeft, GLOSSARY } from '../../http/words.js';
+import { attemptsLeftBefore, GLOSSARY } from '../../http/words.js';
 import type { Notice } from '../views.js';
 
 // What a page or the dialog says after a wrong, expired or resent answer.
@@ -6,11 +6,11 @@ import type { Notice } from '../views.js';
 export function noticeText(notice: Notice | undefined): string | undefined {
   switch (notice?.code) {
     case 'passcode_invalid':
-      return `That ${GLOSSARY.passcode} was not right. ${attemptsLeft(notice.attemptsRemaining)}.`;
+      return `That ${GLOSSARY.passcode} was not right. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}.`;
     case 'code_invalid':
-      return `That ${GLOSSARY.code} was not right. ${attemptsLeft(notice.attemptsRemaining)}: enter the ${GLOSSARY.code} your app shows now.`;
+      return `That ${GLOSSARY.code} was not right. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}: enter the ${GLOSSARY.code} your app shows now.`;
     case 'code_reused':
-      return `That ${GLOSSARY.code} was used already. Wait for the next one. ${attemptsLeft(notice.attemptsRemaining)}.`;
+      return `That ${GLOSSARY.code} was used already. Wait for the next one. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}.`;
     case 'passcode_expired':
       return 'That passcode has expired. Ask for a new one below.';
     case 'device_refused':
@@ -26,7 +26,7 @@ export function noticeText(notice: Notice | undefined): string | undefined {
     case 'push_resent':
       return 'A new notification is on its way to your device.';
     case 'passkey_invalid':
-      return `That key was not accepted. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left: try again, or with another of your keys.`;
+      return `That key was not accepted. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}: try again, or with another of your keys.`;
     case 'recovery_code_invalid':
       return 'That recovery code was not right, or it was used or has expired. Ask your help desk for a new one.';
     default:

@@ -115,6 +115,8 @@ export class AnakamProvider implements SecondFactorProvider {
 
   private passcodeSent(reply: ChallengeReply, state: ProviderState): FactorOutcome {
     if (reply.status === 'deliveryFailed') return { outcome: 'fail', state, reason: 'delivery_failed', canRetry: true };
+    // A locked user is told so, not that the passcode could not be sent.
+    if (reply.status === 'locked') return { outcome: 'fail', state, reason: 'locked', canRetry: false };
     this.expect(reply, ['passcodeSent'], 'getParams');
     const destination = this.options.client.value(reply, 'destination')?.slice(0, 128);
     return { outcome: 'challenge', state, challenge: { kind: 'passcode', destination, canRememberDevice: true, rememberHours: this.options.registrationHours } };
