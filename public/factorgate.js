@@ -149,6 +149,7 @@
     ui.resend.hidden = enrol || (!push && !words.resend);
     // A recovery code leads to this enrolment; it is no way out of it.
     ui.passcodeRecovery.hidden = enrol;
+    ui.portal.hidden = enrol || reply.portal !== '/manageotp';
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -349,7 +350,9 @@
     // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
     var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, 'Lost your device? Use a recovery code'); };
     var passcodeRecovery = recoveryLink();
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, cancel);
+    // Where the user's apps and devices are managed: shown when the server says /manageotp is served.
+    var portal = el('a', { id: 'fg-portal', href: '/manageotp', class: 'fg-link fg-portal', hidden: '' }, 'Manage your devices at /manageotp');
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, portal, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown' });
@@ -382,7 +385,7 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,

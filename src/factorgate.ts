@@ -155,7 +155,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     config, logger, manage, ops,
     login: {
       login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
-      responder: { keyring, cookies, loginPage: gw.loginPage, now },
+      responder: { keyring, cookies, loginPage: gw.loginPage, now, ...(otp ? { portal: MANAGE } : {}) },
     },
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,

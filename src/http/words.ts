@@ -24,6 +24,9 @@ export const GLOSSARY = {
   rememberedBrowser: 'remembered browser',
 } as const;
 
+/** The link to /manageotp on the code pages and in the dialog. */
+export const MANAGE_LINK_TEXT = 'Manage your devices at /manageotp';
+
 /** What a code step shows: its title, the field's label, the line above it, and what it offers. */
 export type CodeWords = {
   title: string;

@@ -30,6 +30,8 @@ export type Responder = {
   loginPage: string;
   /** factorgate's clock: a push's time left is counted on it, as its expiry was. */
   now: () => number;
+  /** /manageotp, when it is served (otp.enabled): the code pages link to it. */
+  portal?: string;
 };
 
 export function sendView(req: Request, res: Response, view: LoginView, r: Responder): void {
@@ -39,8 +41,8 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
     case 'challenge':
     case 'ask':
       r.cookies.setHandle(res, handleOf(r.keyring, view.loginId));
-      if (wantsJson(req)) res.json(viewJson(view, r.now()));
-      else if (req.method === 'GET') res.type('html').send(viewPage(view, r.now()));
+      if (wantsJson(req)) res.json(viewJson(view, r.now(), r.portal));
+      else if (req.method === 'GET') res.type('html').send(viewPage(view, r.now(), r.portal));
       else {
         // Post/redirect/get, carrying only the notice's code, count and what follows the last
         // attempt (never a value from the request; a lock's length is the configuration's).
@@ -68,7 +70,7 @@ function noticeQuery(notice: Notice | undefined): string {
 }
 
 /** What the injected script is told about the open step. */
-function viewJson(view: WaitingView, now: number): Record<string, unknown> {
+function viewJson(view: WaitingView, now: number, portal: string | undefined): Record<string, unknown> {
   const notice = view.notice && { ...view.notice, message: noticeText(view.notice) };
   if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
   return {
@@ -77,6 +79,7 @@ function viewJson(view: WaitingView, now: number): Record<string, unknown> {
     csrf: view.csrf,
     notice,
     ...(view.another ? { another: true } : {}),
+    ...(portal ? { portal } : {}),
   };
 }
 
@@ -91,7 +94,7 @@ function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>, now: num
 }
 
 /** The open step as a page, for browsers without the script. */
-function viewPage(view: WaitingView, now: number): string {
+function viewPage(view: WaitingView, now: number, portal: string | undefined): string {
   if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
   switch (view.challenge.kind) {
     case 'push':
@@ -101,7 +104,7 @@ function viewPage(view: WaitingView, now: number): string {
     case 'webauthn':
       return webauthnPage(view.csrf, view.notice, view.another);
     default:
-      return passcodePage(view.challenge, view.csrf, view.notice, view.another);
+      return passcodePage(view.challenge, view.csrf, { notice: view.notice, another: view.another, portal });
   }
 }
 

@@ -86,18 +86,33 @@ describe('end to end in a real browser', function () {
     await p.waitForSelector('#fg-dialog[open]');
     const code = await passcodeFor('alice');
     const wrong = code === '000000' ? '111111' : '000000';
+    const said: string[] = [];
     for (let i = 0; i < 3; i++) {
       await p.fill('#fg-passcode', wrong);
       await p.click('#fg-verify');
       // The dialog's buttons stay disabled while a post is in flight.
       await p.waitForFunction(`!${inDialog('#fg-verify')}.disabled`);
+      said.push(String(await p.textContent('#fg-message')));
     }
     await p.waitForSelector('#fg-restart:visible');
-    expect(await p.textContent('#fg-message')).to.match(/locked|Too many wrong passcodes/i);
+    // The two-factor server locks after three: the second wrong one says so, the third says for how long.
+    expect(said.slice(0, 2)).to.deep.equal([
+      'That passcode was not right. 2 attempts left before a 15-minute lock.',
+      'That passcode was not right. 1 attempt left before a 15-minute lock.',
+    ]);
+    expect(said[2]).to.equal('Too many wrong attempts: this account is locked for 15 minutes. Try again after that, or ask your help desk to unlock it.');
     // The gateway checked the password first; the session it opened was held, and logged out.
     expect(stack.sims.gateway.sessionCount('alice')).to.equal(0);
     expect(stack.sims.gateway.logoutCount('alice')).to.equal(1);
     expect((await context.cookies()).some((c) => c.name === 'NSC_AAAC')).to.equal(false);
+    // A new sign-in meanwhile says the account is locked, not that a passcode could not be sent.
+    const sent = stack.sims.anakam.outbox();
+    await p.click('#fg-restart');
+    await p.waitForSelector('input[name="login"]');
+    await submitPassword(p);
+    await p.waitForSelector('#fg-restart:visible');
+    expect(await p.textContent('#fg-message')).to.match(/^Too many wrong attempts: this account is locked for 1[45] minutes\./);
+    expect(stack.sims.anakam.outbox()).to.deep.equal(sent);
   });
 
   it('a wrong password is answered on the login form, the user name kept, before any passcode is sent', async () => {

@@ -43,6 +43,7 @@ describe('login with a passcode (unregistered device)', () => {
     const dialog = await browser.get('/mfa/passcode');
     expect(dialog.status).to.equal(200);
     expect(dialog.body).to.include('a***@example.com');
+    expect(dialog.body, '/manageotp is not served without otp.enabled: no link to it').to.not.include('/manageotp');
     const csrf = /name="csrf" value="([^"]+)"/.exec(dialog.body)![1]!;
 
     const answered = await browser.post('/mfa/passcode', { passcode: '123456', remember: 'on', csrf });

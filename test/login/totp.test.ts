@@ -78,6 +78,15 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
     expect(json.notice.message).to.not.match(/passcode/i);
   });
 
+  it('/manageotp is a link on the code page, and the dialog is told it is served', async () => {
+    const browser = h.browser();
+    await startLogin(browser, 'bob', 'bob-pw', false);
+    const page = (await browser.get('/mfa/passcode')).body;
+    expect(page).to.include('No app set up yet? Add one at <a href="/manageotp">/manageotp</a> first.');
+    expect(page).to.include('<a href="/manageotp" class="fg-link">Manage your devices at /manageotp</a>');
+    expect((await startLogin(h.browser(), 'bob', 'bob-pw')).json().portal).to.equal('/manageotp');
+  });
+
   it('wrong codes count toward the same per-user limit as passcodes', async () => {
     for (let i = 0; i < 3; i++) {
       const browser = h.browser();

@@ -4,14 +4,16 @@ import { MFA_PATHS } from '../../http/paths.js';
 import { codeWords } from '../../http/words.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
-import { anotherWay, cancelForm, recoveryLink } from './controls.js';
+import { withPortalLinks } from '../../http/portal_link.js';
+import { anotherWay, cancelForm, portalLink, recoveryLink } from './controls.js';
 import { noticeText } from './notices.js';
 
 /** A passcode sent by e-mail or SMS, or a code from an authenticator app (nothing to send again then). */
-export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?: Notice, another?: boolean): string {
+export function passcodePage(challenge: PasscodeChallenge, csrf: string, options: { notice?: Notice; another?: boolean; portal?: string } = {}): string {
+  const { notice, another, portal } = options;
   const message = noticeText(notice);
   const words = codeWords(challenge);
-  const intro = challenge.destination && !challenge.fromApp ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : words.intro;
+  const intro = challenge.destination && !challenge.fromApp ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : withPortalLinks(words.intro);
   return page(words.title, html`
 <h1>${words.title}</h1>
 <p>${intro}</p>
@@ -29,5 +31,6 @@ ${words.resend ? html`<form method="post" action="${MFA_PATHS.resend}" class="fg
 </form>` : ''}
 ${anotherWay(csrf, another)}
 ${recoveryLink()}
+${portal ? portalLink(portal) : ''}
 ${cancelForm(csrf)}`);
 }
