@@ -87,8 +87,23 @@
     });
   }
 
+  // The whole sign-in has its own clock (login.lifetimeSeconds), longer than a passcode's: a
+  // notice in its last minute, and another once it has ended. Counted from the server's seconds.
+  var loginEndTimers = [];
+  function watchLoginEnd(reply) {
+    loginEndTimers.forEach(clearTimeout);
+    loginEndTimers = [];
+    ui.expiry.hidden = true;
+    var left = Number(reply.loginSecondsLeft);
+    if (reply.status !== 'challenge' || !(left >= 0)) return;
+    var say = function (text) { ui.expiry.textContent = text; ui.expiry.hidden = false; };
+    loginEndTimers.push(setTimeout(function () { say('This sign-in ends in less than a minute: finish it now, or start again from the login page.'); }, Math.max(0, left - 60) * 1000));
+    loginEndTimers.push(setTimeout(function () { say('This sign-in has ended. Start again from the login page.'); }, left * 1000));
+  }
+
   function handle(reply) {
     stopWaiting();
+    watchLoginEnd(reply);
     if (reply.status === 'challenge') {
       csrf = String(reply.csrf || '');
       ui.another.hidden = !reply.another;
@@ -143,7 +158,7 @@
     ui.title.textContent = enrol ? 'Set up your authenticator app' : push ? 'Enter the code from your device' : String(words.title || 'Enter your passcode');
     ui.text.textContent = enrol
       ? 'Your account has no authenticator app yet. Scan this code with one, then enter the 6-digit code it shows.'
-      : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '');
+      : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '') + (words.validity ? ' ' + String(words.validity) : '');
     setMessage(reply);
     ui.enrol.hidden = !enrol;
     ui.resend.hidden = enrol || (!push && !words.resend);
@@ -374,7 +389,8 @@
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
     var progress = el('p', { id: 'fg-progress', class: 'fg-progress', role: 'status' });
-    dialog.append(title, text, message, progress, enrol, askForm, passcodeForm, push, webauthn, failure);
+    var expiry = el('p', { id: 'fg-expiry', class: 'fg-help', role: 'status', hidden: '' });
+    dialog.append(title, text, message, expiry, progress, enrol, askForm, passcodeForm, push, webauthn, failure);
     // A shadow root of its own: the gateway's CSS cannot reach in (its stylesheet is the dialog's
     // only one), and the host resets what would be inherited (factorgate.css, :host).
     var host = el('factorgate-dialog', {});
@@ -385,7 +401,7 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, expiry: expiry, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,

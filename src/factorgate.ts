@@ -85,6 +85,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     method: anakamConfig.method,
     otherMethod: anakamConfig.otherMethod,
     registrationHours: anakamConfig.registrationHours,
+    passcodeValiditySeconds: anakamConfig.passcodeValiditySeconds,
     logger,
     now,
   });

@@ -36,6 +36,8 @@ export type CodeWords = {
   resend?: string;
   /** Absent when the browser cannot be remembered. */
   remember?: string;
+  /** "The passcode is valid for 5 minutes.", when the provider says how long. */
+  validity?: string;
 };
 
 export function codeWords(challenge: PasscodeChallenge): CodeWords {
@@ -52,7 +54,14 @@ export function codeWords(challenge: PasscodeChallenge): CodeWords {
     intro: challenge.destination ? `We sent a ${GLOSSARY.passcode} to ${challenge.destination}.` : challenge.prompt ?? `We sent you a ${GLOSSARY.passcode}.`,
     resend: `Send a new ${GLOSSARY.passcode}`,
     remember: challenge.canRememberDevice ? rememberBrowserFor(challenge.rememberHours) : undefined,
+    validity: challenge.validSeconds === undefined ? undefined : `The ${GLOSSARY.passcode} is valid for ${secondsInWords(challenge.validSeconds)}.`,
   };
+}
+
+/** The whole sign-in's time left, as the code pages say it (a warning in its last minute). */
+export function signInEndsIn(seconds: number): string {
+  if (seconds <= 60) return 'This sign-in ends in less than a minute: finish it now, or start again from the login page.';
+  return `Finish this sign-in within ${secondsInWords(Math.floor(seconds / 60) * 60)}.`;
 }
 
 /** "Remember this browser for 8 hours": the configured time, in words. */

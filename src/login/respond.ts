@@ -80,8 +80,13 @@ function viewJson(view: WaitingView, now: number, portal: string | undefined): R
     notice,
     ...(view.another ? { another: true } : {}),
     ...(portal ? { portal } : {}),
+    loginSecondsLeft: loginSecondsLeft(view, now),
   };
 }
+
+/** The whole login's time left, in seconds, counted on factorgate's clock (the browser's is not ours). */
+const loginSecondsLeft = (view: Extract<LoginView, { kind: 'challenge' }>, now: number): number | undefined =>
+  view.deadline === undefined ? undefined : Math.max(0, Math.floor((view.deadline - now) / 1000));
 
 function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>, now: number): Record<string, unknown> {
   const { challenge } = view;
@@ -104,7 +109,7 @@ function viewPage(view: WaitingView, now: number, portal: string | undefined): s
     case 'webauthn':
       return webauthnPage(view.csrf, view.notice, view.another);
     default:
-      return passcodePage(view.challenge, view.csrf, { notice: view.notice, another: view.another, portal });
+      return passcodePage(view.challenge, view.csrf, { notice: view.notice, another: view.another, portal, secondsLeft: loginSecondsLeft(view, now) });
   }
 }
 

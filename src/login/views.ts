@@ -14,7 +14,9 @@ export type LoginView =
   /** another: a later policy of this factor applies, so the user may give this one up and try it. */
   | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean;
       /** For an enrol challenge: the new device's otpauth:// URI, to show as a QR code (it holds the secret). */
-      setupUri?: string }
+      setupUri?: string;
+      /** When the whole login ends (the record's deadline): the pages warn before it. */
+      deadline?: number }
   /** A factor's form (its login schema): the fields to show. */
   | { kind: 'ask'; loginId: string; csrf: string; factor: string; fields: readonly LoginField[]; notice?: Notice; forgetDevice: boolean }
   | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }

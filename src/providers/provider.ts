@@ -32,6 +32,8 @@ export type PasscodeChallenge = {
   rememberHours?: number;
   /** A code from the user's authenticator app: nothing was sent, and nothing can be sent again. */
   fromApp?: boolean;
+  /** How long a passcode that was sent stays valid, in seconds, when known. */
+  validSeconds?: number;
 };
 
 /** A push to the user's device, approved there by picking `number` (number matching). */

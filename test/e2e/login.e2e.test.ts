@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
+import { FakeClock } from '../helpers/clock.js';
 
 const ALICE = { user: 'alice', password: 'alice-demo-pw' };
 
@@ -64,6 +65,37 @@ describe('end to end in a real browser', function () {
     await p.waitForURL(/\/portal\//);
     expect(await p.textContent('body')).to.include('alice');
     expect(stack.sims.anakam.outbox()).to.deep.equal(sent); // no new passcode was sent
+  });
+
+  it('the passcode and the sign-in have separate clocks: the dialog says how long the passcode is valid, an expired one is replaced, and the sign-in warns in its last minute', async () => {
+    // The two-factor server's clock is the test's: its passcode expires while factorgate's login lives on.
+    const tfaClock = new FakeClock(Date.now());
+    await stack.close();
+    stack = await startStack({ clock: tfaClock });
+    context = await newContext(browser, {});
+    page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`${stack.fg.url}/vpn/index.html`);
+    const p = page;
+    await submitPassword(p);
+    await p.waitForSelector('#fg-dialog[open]');
+    expect(await p.textContent('#fg-text')).to.equal('We sent a passcode to a***@example.com. The passcode is valid for 5 minutes.');
+    const first = await passcodeFor('alice');
+    tfaClock.advance(5 * 60_000 + 1);
+    await p.fill('#fg-passcode', first);
+    await p.click('#fg-verify');
+    await p.waitForSelector('#fg-message:not([hidden])');
+    expect(await p.textContent('#fg-message')).to.equal('That passcode has expired. Ask for a new one below.');
+    await p.click('#fg-resend');
+    const second = await passcodeFor('alice', first);
+    // The sign-in's own clock: a notice in its last minute (the page's clock, run on).
+    expect(await p.isVisible('#fg-expiry')).to.equal(false);
+    await p.clock.runFor(9 * 60_000 + 5_000);
+    await p.waitForSelector('#fg-expiry:visible');
+    expect(await p.textContent('#fg-expiry')).to.equal('This sign-in ends in less than a minute: finish it now, or start again from the login page.');
+    await p.fill('#fg-passcode', second);
+    await p.click('#fg-verify');
+    await p.waitForURL(/\/portal\//);
   });
 
   it('a wrong passcode says so, then the right one lets the user in', async () => {

@@ -9,6 +9,8 @@ export type AnakamProviderOptions = {
   /** When the user has no destination for `method`, send by the other one before giving up. */
   otherMethod: boolean;
   registrationHours: number;
+  /** How long the server keeps a passcode it sent (anakam.passcodeValiditySeconds), told to the user. */
+  passcodeValiditySeconds?: number;
   logger: Logger;
   now: () => number;
 };
@@ -119,7 +121,9 @@ export class AnakamProvider implements SecondFactorProvider {
     if (reply.status === 'locked') return { outcome: 'fail', state, reason: 'locked', canRetry: false };
     this.expect(reply, ['passcodeSent'], 'getParams');
     const destination = this.options.client.value(reply, 'destination')?.slice(0, 128);
-    return { outcome: 'challenge', state, challenge: { kind: 'passcode', destination, canRememberDevice: true, rememberHours: this.options.registrationHours } };
+    const { registrationHours, passcodeValiditySeconds } = this.options;
+    const challenge = { kind: 'passcode' as const, destination, canRememberDevice: true, rememberHours: registrationHours };
+    return { outcome: 'challenge', state, challenge: passcodeValiditySeconds === undefined ? challenge : { ...challenge, validSeconds: passcodeValiditySeconds } };
   }
 
   private async complete(ctx: LoginContext, state: ProviderState, device?: { credential: string; expiresAt: number }): Promise<FactorOutcome> {
