@@ -15,6 +15,27 @@
   var countdown = null;
   var ui = buildDialog();
 
+  // A reload during the sign-in resumes it: this tab notes (in its own sessionStorage, a flag and
+  // nothing secret) that a sign-in is open, and on the next load asks for the open step again.
+  // The handle stays the HttpOnly cookie bound to this browser; asking sends nothing to the user,
+  // so the same passcode or push is shown, not a new one.
+  var OPEN_KEY = 'factorgate-sign-in-open';
+  function noteOpen(open) {
+    try {
+      if (open) window.sessionStorage.setItem(OPEN_KEY, '1'); else window.sessionStorage.removeItem(OPEN_KEY);
+    } catch (e) { /* storage off: a reload starts again, as without this note */ }
+  }
+  function wasOpen() {
+    try { return window.sessionStorage.getItem(OPEN_KEY) === '1'; } catch (e) { return false; }
+  }
+  if (wasOpen()) {
+    fetch('/mfa/passcode', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) { return res.json(); })
+      .then(function (reply) {
+        if (reply.status === 'challenge' || reply.status === 'ask') handle(reply); else noteOpen(false);
+      }, function () { noteOpen(false); });
+  }
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var params = new URLSearchParams(new FormData(form));
@@ -104,6 +125,7 @@
   function handle(reply) {
     stopWaiting();
     watchLoginEnd(reply);
+    noteOpen(reply.status === 'challenge' || reply.status === 'ask');
     if (reply.status === 'challenge') {
       csrf = String(reply.csrf || '');
       ui.another.hidden = !reply.another;
@@ -423,6 +445,7 @@
     var doCancel = function () {
       stopWaiting();
       api.busy(true);
+      noteOpen(false);
       post('/mfa/cancel', new URLSearchParams({ csrf: csrf })).then(function () { api.close(); api.busy(false); });
     };
     passcodeForm.addEventListener('submit', function (event) {

@@ -98,6 +98,35 @@ describe('end to end in a real browser', function () {
     await p.waitForURL(/\/portal\//);
   });
 
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    it(`at ${viewport.width}×${viewport.height}: a reload during the dialog resumes the same sign-in, with no new passcode; a sign-in begun in another tab is named in the first`, async () => {
+      context = await newContext(browser, { viewport });
+      page = await context.newPage();
+      await page.goto(`${stack.fg.url}/vpn/index.html`);
+      const p = page;
+      await submitPassword(p);
+      await p.waitForSelector('#fg-dialog[open]');
+      const code = await passcodeFor('alice');
+      const sent = stack.sims.anakam.outbox();
+      await p.reload();
+      await p.waitForSelector('#fg-dialog[open]');
+      expect(await p.textContent('#fg-text')).to.include('a***@example.com');
+      expect(stack.sims.anakam.outbox()).to.deep.equal(sent);
+      // A second tab of the same browser begins a sign-in of its own: the first tab's has ended.
+      const second = await context.newPage();
+      await second.goto(`${stack.fg.url}/vpn/index.html`);
+      await submitPassword(second);
+      await second.waitForSelector('#fg-dialog[open]');
+      await p.fill('#fg-passcode', code);
+      await p.click('#fg-verify');
+      await p.waitForSelector('#fg-restart:visible');
+      expect(await p.textContent('#fg-message')).to.equal('This sign-in continued in another tab or window. Go on there, or start again from the login page.');
+      await second.fill('#fg-passcode', await passcodeFor('alice', code));
+      await second.click('#fg-verify');
+      await second.waitForURL(/\/portal\//);
+    });
+  }
+
   it('a wrong passcode says so, then the right one lets the user in', async () => {
     const p = await openLogin();
     await submitPassword(p);
