@@ -187,6 +187,18 @@
     // A recovery code leads to this enrolment; it is no way out of it.
     ui.passcodeRecovery.hidden = enrol;
     ui.portal.hidden = enrol || reply.portal !== '/manageotp';
+    ui.ways.replaceChildren();
+    (Array.isArray(words.otherWays) && !enrol && !push ? words.otherWays : []).forEach(function (way) {
+      var via = String(way.via);
+      if (via !== 'EMAIL' && via !== 'SMS') return;
+      var button = el('button', { id: 'fg-via-' + via.toLowerCase(), type: 'button', class: 'fg-link' }, String(way.label));
+      button.addEventListener('click', function () {
+        stopWaiting();
+        ui.busy(true);
+        post('/mfa/resend', new URLSearchParams({ csrf: csrf, via: via })).then(handle);
+      });
+      ui.ways.append(button);
+    });
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -389,7 +401,9 @@
     var passcodeRecovery = recoveryLink();
     // Where the user's apps and devices are managed: shown when the server says /manageotp is served.
     var portal = el('a', { id: 'fg-portal', href: '/manageotp', class: 'fg-link fg-portal', hidden: '' }, 'Manage your devices at /manageotp');
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, portal, cancel);
+    // The other ways to send the passcode (by SMS instead of e-mail), as the server's words list them.
+    var ways = el('div', { id: 'fg-ways' });
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, ways, another, passcodeRecovery, portal, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown' });
@@ -423,13 +437,14 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, expiry: expiry, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, expiry: expiry, ways: ways, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
       busy: function (on) {
         buttons.forEach(function (b) { b.disabled = on; });
+        Array.prototype.forEach.call(ways.querySelectorAll('button'), function (b) { b.disabled = on; });
         if (on) dialog.setAttribute('aria-busy', 'true'); else dialog.removeAttribute('aria-busy');
         progress.textContent = on ? 'Signing in…' : '';
       },

@@ -1,5 +1,5 @@
 import type { FactorgateError } from '../errors.js';
-import type { PasscodeChallenge } from '../providers/provider.js';
+import type { DeliveryMethod, PasscodeChallenge } from '../providers/provider.js';
 
 /**
  * The product's words, in one place: the login's pages, the dialog (through the challenge's
@@ -38,7 +38,11 @@ export type CodeWords = {
   remember?: string;
   /** "The passcode is valid for 5 minutes.", when the provider says how long. */
   validity?: string;
+  /** The other ways to send the passcode the user may pick ("Send it by text message instead"). */
+  otherWays?: { via: DeliveryMethod; label: string }[];
 };
+
+const BY: Record<DeliveryMethod, string> = { EMAIL: 'e-mail', SMS: 'text message' };
 
 export function codeWords(challenge: PasscodeChallenge): CodeWords {
   if (challenge.fromApp) {
@@ -55,6 +59,7 @@ export function codeWords(challenge: PasscodeChallenge): CodeWords {
     resend: `Send a new ${GLOSSARY.passcode}`,
     remember: challenge.canRememberDevice ? rememberBrowserFor(challenge.rememberHours) : undefined,
     validity: challenge.validSeconds === undefined ? undefined : `The ${GLOSSARY.passcode} is valid for ${secondsInWords(challenge.validSeconds)}.`,
+    otherWays: challenge.otherMethods?.length ? challenge.otherMethods.map((via) => ({ via, label: `Send it by ${BY[via]} instead` })) : undefined,
   };
 }
 

@@ -127,6 +127,21 @@ describe('end to end in a real browser', function () {
     });
   }
 
+  it('a user with e-mail and a phone picks the text message instead: the dialog names the phone, and that passcode lets them in', async () => {
+    const p = await openLogin();
+    await submitPassword(p, 'bob', 'bob-demo-pw');
+    await p.waitForSelector('#fg-dialog[open]');
+    expect(await p.textContent('#fg-text')).to.include('b***@example.com');
+    const byMail = await passcodeFor('bob');
+    await p.click('#fg-via-sms');
+    await p.waitForFunction(`${inDialog('#fg-text')}.textContent.includes('2345')`);
+    expect(await p.textContent('#fg-message')).to.equal('A new passcode is on its way.');
+    expect(await p.textContent('#fg-via-email')).to.equal('Send it by e-mail instead');
+    await p.fill('#fg-passcode', await passcodeFor('bob', byMail));
+    await p.click('#fg-verify');
+    await p.waitForURL(/\/portal\//);
+  });
+
   it('a wrong passcode says so, then the right one lets the user in', async () => {
     const p = await openLogin();
     await submitPassword(p);

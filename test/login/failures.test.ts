@@ -91,6 +91,28 @@ describe('login failures fail closed', () => {
     tfa.done();
   });
 
+  it('the passcode by the other way: sent by SMS instead of e-mail when asked, and the old one stands where there is no phone', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY)
+      .step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED').step(KEY, 'GET_PARAMS', 'PASSCODE_SENT', { destination: '***-***-1234' })
+      .step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE').step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expect(started.challenge.words.otherWays).to.deep.equal([{ via: 'SMS', label: 'Send it by text message instead' }]);
+    const bySms = (await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'SMS' })).json();
+    expect(bySms.challenge).to.deep.include({ destination: '***-***-1234', method: 'SMS', otherMethods: ['EMAIL'] });
+    expect(bySms.notice.code).to.equal('passcode_resent');
+    // No e-mail address on file (as the server says now): the SMS passcode stands, the server set back to SMS.
+    const noMail = (await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'EMAIL' })).json();
+    expect(noMail).to.deep.include({ status: 'challenge' });
+    expect(noMail.challenge.destination).to.equal('***-***-1234');
+    expect(noMail.notice.message).to.equal('There is nowhere on file to send a passcode that way, so the one sent before still stands. Your help desk can add one.');
+    const methods = tfa.bodies.filter((b) => b.includes('SELECT_METHOD')).map((b) => /<method>([A-Z]+)<\/method>/.exec(b)?.[1]);
+    expect(methods).to.deep.equal(['EMAIL', 'SMS', 'EMAIL', 'SMS']);
+    // Only a way the step offers is taken.
+    expect((await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'PIGEON' })).json().code).to.equal('invalid_input');
+    tfa.done();
+  });
+
   it('without the script: the passcode page says what the last attempt leads to, and the lock is a styled page saying how long', async () => {
     const tfa = new AnakamScript().passcodeSent('alice', KEY)
       .step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '1' })

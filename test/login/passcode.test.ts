@@ -46,6 +46,7 @@ describe('login with a passcode (unregistered device)', () => {
     expect(dialog.body).to.include('a***@example.com');
     expect(dialog.body).to.include('The passcode is valid for 5 minutes.').and.match(/Finish this sign-in within (9|10) minutes\./);
     expect(dialog.body, '/manageotp is not served without otp.enabled: no link to it').to.not.include('/manageotp');
+    expect(dialog.body).to.match(/<input type="hidden" name="via" value="SMS">\s*<button type="submit" class="fg-link">Send it by text message instead<\/button>/);
     const csrf = /name="csrf" value="([^"]+)"/.exec(dialog.body)![1]!;
 
     const answered = await browser.post('/mfa/passcode', { passcode: '123456', remember: 'on', csrf });
@@ -84,10 +85,10 @@ describe('login with a passcode (unregistered device)', () => {
     const challenge = started.json();
     expect(challenge).to.deep.include({ status: 'challenge' });
     expect(challenge.challenge).to.deep.equal({
-      kind: 'passcode', destination: 'a***@example.com', canRememberDevice: true, rememberHours: 8, validSeconds: 300,
+      kind: 'passcode', destination: 'a***@example.com', canRememberDevice: true, rememberHours: 8, validSeconds: 300, method: 'EMAIL', otherMethods: ['SMS'],
       words: {
         title: 'Enter your passcode', label: 'Passcode', intro: 'We sent a passcode to a***@example.com.', resend: 'Send a new passcode', remember: 'Remember this browser for 8 hours',
-        validity: 'The passcode is valid for 5 minutes.',
+        validity: 'The passcode is valid for 5 minutes.', otherWays: [{ via: 'SMS', label: 'Send it by text message instead' }],
       },
     });
     // The passcode's clock (5 minutes) and the sign-in's (10 minutes) are separate: the dialog is told the sign-in's.

@@ -17,6 +17,8 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return `This browser is no longer remembered, so a ${GLOSSARY.passcode} was sent instead.`;
     case 'passcode_resent':
       return 'A new passcode is on its way.';
+    case 'via_unavailable':
+      return `There is nowhere on file to send a ${GLOSSARY.passcode} that way, so the one sent before still stands. Your help desk can add one.`;
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_wrong_number':

@@ -30,6 +30,10 @@ ${words.resend ? html`<form method="post" action="${MFA_PATHS.resend}" class="fg
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">${words.resend}</button>
 </form>` : ''}
+${(words.otherWays ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="via" value="${way.via}">
+  <button type="submit" class="fg-link">${way.label}</button>
+</form>`)}
 ${anotherWay(csrf, another)}
 ${recoveryLink()}
 ${portal ? portalLink(portal) : ''}
