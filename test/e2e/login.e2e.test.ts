@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
 import { FakeClock } from '../helpers/clock.js';
+import { axeViolations } from './axe.js';
 
 const ALICE = { user: 'alice', password: 'alice-demo-pw' };
 
@@ -93,6 +94,7 @@ describe('end to end in a real browser', function () {
     await p.clock.runFor(9 * 60_000 + 5_000);
     await p.waitForSelector('#fg-expiry:visible');
     expect(await p.textContent('#fg-expiry')).to.equal('This sign-in ends in less than a minute: finish it now, or start again from the login page.');
+    expect(await axeViolations(p)).to.deep.equal([]);
     await p.fill('#fg-passcode', second);
     await p.click('#fg-verify');
     await p.waitForURL(/\/portal\//);
@@ -137,6 +139,7 @@ describe('end to end in a real browser', function () {
     await p.waitForFunction(`${inDialog('#fg-text')}.textContent.includes('2345')`);
     expect(await p.textContent('#fg-message')).to.equal('A new passcode is on its way.');
     expect(await p.textContent('#fg-via-email')).to.equal('Send it by e-mail instead');
+    expect(await axeViolations(p)).to.deep.equal([]);
     await p.fill('#fg-passcode', await passcodeFor('bob', byMail));
     await p.click('#fg-verify');
     await p.waitForURL(/\/portal\//);
@@ -177,6 +180,7 @@ describe('end to end in a real browser', function () {
       'That passcode was not right. 1 attempt left before a 15-minute lock.',
     ]);
     expect(said[2]).to.equal('Too many wrong attempts: this account is locked for 15 minutes. Try again after that, or ask your help desk to unlock it.');
+    expect(await axeViolations(p)).to.deep.equal([]);
     // The gateway checked the password first; the session it opened was held, and logged out.
     expect(stack.sims.gateway.sessionCount('alice')).to.equal(0);
     expect(stack.sims.gateway.logoutCount('alice')).to.equal(1);
