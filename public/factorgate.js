@@ -28,6 +28,9 @@
   function wasOpen() {
     try { return window.sessionStorage.getItem(OPEN_KEY) === '1'; } catch (e) { return false; }
   }
+  // Only a reload resumes: going to the login page again starts a new sign-in, as it did.
+  var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+  if (!navigation || navigation.type !== 'reload') noteOpen(false);
   if (wasOpen()) {
     fetch('/mfa/passcode', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) { return res.json(); })
