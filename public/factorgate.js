@@ -15,6 +15,30 @@
   var countdown = null;
   var ui = buildDialog();
 
+  // A reload during the sign-in resumes it: this tab notes (in its own sessionStorage, a flag and
+  // nothing secret) that a sign-in is open, and on the next load asks for the open step again.
+  // The handle stays the HttpOnly cookie bound to this browser; asking sends nothing to the user,
+  // so the same passcode or push is shown, not a new one.
+  var OPEN_KEY = 'factorgate-sign-in-open';
+  function noteOpen(open) {
+    try {
+      if (open) window.sessionStorage.setItem(OPEN_KEY, '1'); else window.sessionStorage.removeItem(OPEN_KEY);
+    } catch (e) { /* storage off: a reload starts again, as without this note */ }
+  }
+  function wasOpen() {
+    try { return window.sessionStorage.getItem(OPEN_KEY) === '1'; } catch (e) { return false; }
+  }
+  // Only a reload resumes: going to the login page again starts a new sign-in, as it did.
+  var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+  if (!navigation || navigation.type !== 'reload') noteOpen(false);
+  if (wasOpen()) {
+    fetch('/mfa/passcode', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) { return res.json(); })
+      .then(function (reply) {
+        if (reply.status === 'challenge' || reply.status === 'ask') handle(reply); else noteOpen(false);
+      }, function () { noteOpen(false); });
+  }
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var params = new URLSearchParams(new FormData(form));
@@ -87,8 +111,24 @@
     });
   }
 
+  // The whole sign-in has its own clock (login.lifetimeSeconds), longer than a passcode's: a
+  // notice in its last minute, and another once it has ended. Counted from the server's seconds.
+  var loginEndTimers = [];
+  function watchLoginEnd(reply) {
+    loginEndTimers.forEach(clearTimeout);
+    loginEndTimers = [];
+    ui.expiry.hidden = true;
+    var left = Number(reply.loginSecondsLeft);
+    if (reply.status !== 'challenge' || !(left >= 0)) return;
+    var say = function (text) { ui.expiry.textContent = text; ui.expiry.hidden = false; };
+    loginEndTimers.push(setTimeout(function () { say('This sign-in ends in less than a minute: finish it now, or start again from the login page.'); }, Math.max(0, left - 60) * 1000));
+    loginEndTimers.push(setTimeout(function () { say('This sign-in has ended. Start again from the login page.'); }, left * 1000));
+  }
+
   function handle(reply) {
     stopWaiting();
+    watchLoginEnd(reply);
+    noteOpen(reply.status === 'challenge' || reply.status === 'ask');
     if (reply.status === 'challenge') {
       csrf = String(reply.csrf || '');
       ui.another.hidden = !reply.another;
@@ -143,12 +183,25 @@
     ui.title.textContent = enrol ? 'Set up your authenticator app' : push ? 'Enter the code from your device' : String(words.title || 'Enter your passcode');
     ui.text.textContent = enrol
       ? 'Your account has no authenticator app yet. Scan this code with one, then enter the 6-digit code it shows.'
-      : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '');
+      : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '') + (words.validity ? ' ' + String(words.validity) : '');
     setMessage(reply);
     ui.enrol.hidden = !enrol;
     ui.resend.hidden = enrol || (!push && !words.resend);
     // A recovery code leads to this enrolment; it is no way out of it.
     ui.passcodeRecovery.hidden = enrol;
+    ui.portal.hidden = enrol || reply.portal !== '/manageotp';
+    ui.ways.replaceChildren();
+    (Array.isArray(words.otherWays) && !enrol && !push ? words.otherWays : []).forEach(function (way) {
+      var via = String(way.via);
+      if (via !== 'EMAIL' && via !== 'SMS') return;
+      var button = el('button', { id: 'fg-via-' + via.toLowerCase(), type: 'button', class: 'fg-link' }, String(way.label));
+      button.addEventListener('click', function () {
+        stopWaiting();
+        ui.busy(true);
+        post('/mfa/resend', new URLSearchParams({ csrf: csrf, via: via })).then(handle);
+      });
+      ui.ways.append(button);
+    });
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -349,7 +402,11 @@
     // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
     var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, 'Lost your device? Use a recovery code'); };
     var passcodeRecovery = recoveryLink();
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, another, passcodeRecovery, cancel);
+    // Where the user's apps and devices are managed: shown when the server says /manageotp is served.
+    var portal = el('a', { id: 'fg-portal', href: '/manageotp', class: 'fg-link fg-portal', hidden: '' }, 'Manage your devices at /manageotp');
+    // The other ways to send the passcode (by SMS instead of e-mail), as the server's words list them.
+    var ways = el('div', { id: 'fg-ways' });
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, ways, another, passcodeRecovery, portal, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown' });
@@ -371,7 +428,8 @@
     var restart = el('button', { id: 'fg-restart', type: 'button' }, 'Back to the login page');
     var failure = el('div', { class: 'fg-failure' }, [restart]);
     var progress = el('p', { id: 'fg-progress', class: 'fg-progress', role: 'status' });
-    dialog.append(title, text, message, progress, enrol, askForm, passcodeForm, push, webauthn, failure);
+    var expiry = el('p', { id: 'fg-expiry', class: 'fg-help', role: 'status', hidden: '' });
+    dialog.append(title, text, message, expiry, progress, enrol, askForm, passcodeForm, push, webauthn, failure);
     // A shadow root of its own: the gateway's CSS cannot reach in (its stylesheet is the dialog's
     // only one), and the host resets what would be inherited (factorgate.css, :host).
     var host = el('factorgate-dialog', {});
@@ -382,13 +440,14 @@
     var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
-      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
+      passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, expiry: expiry, ways: ways, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
       resend: resend, push: push, number: number, countdown: countdownText, pushResend: pushResend, useCode: useCode,
       pushOptions: pushOptions, pushMore: pushMore, pushCancel: pushCancel, pushStatus: pushStatus,
       failure: failure, restart: restart, pushReply: null,
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
       busy: function (on) {
         buttons.forEach(function (b) { b.disabled = on; });
+        Array.prototype.forEach.call(ways.querySelectorAll('button'), function (b) { b.disabled = on; });
         if (on) dialog.setAttribute('aria-busy', 'true'); else dialog.removeAttribute('aria-busy');
         progress.textContent = on ? 'Signing in…' : '';
       },
@@ -404,6 +463,7 @@
     var doCancel = function () {
       stopWaiting();
       api.busy(true);
+      noteOpen(false);
       post('/mfa/cancel', new URLSearchParams({ csrf: csrf })).then(function () { api.close(); api.busy(false); });
     };
     passcodeForm.addEventListener('submit', function (event) {

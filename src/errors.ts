@@ -8,6 +8,7 @@ export const errorCatalog = {
   bad_request: { status: 400, message: 'The request could not be understood. Go back to the login page and try again.' },
   csrf: { status: 403, message: 'This form has expired or did not come from this site. Reload the login page and try again.' },
   guarded_target: { status: 403, message: 'Sign in through the login page.' },
+  other_tab: { status: 409, message: 'This sign-in continued in another tab or window. Go on there, or start again from the login page.' },
   no_login: { status: 400, message: 'Your sign-in has expired or was already finished. Start again from the login page.' },
   wrong_state: { status: 409, message: 'That step does not fit where your sign-in is. Start again from the login page.' },
   invalid_input: { status: 400, message: 'Please check what you typed and try again.' },

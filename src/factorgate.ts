@@ -47,7 +47,7 @@ import { opsRoutes, metricsHandler } from './ops/routes.js';
 import { observeLoginDurations } from './ops/login_durations.js';
 import { OutcomeCounts } from './ops/outcome_counts.js';
 import { adminApp, adminWebRoutes } from './adminweb/compose.js';
-import { ADMIN } from './http/paths.js';
+import { ADMIN, MANAGE } from './http/paths.js';
 import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -89,6 +89,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     method: anakamConfig.method,
     otherMethod: anakamConfig.otherMethod,
     registrationHours: anakamConfig.registrationHours,
+    passcodeValiditySeconds: anakamConfig.passcodeValiditySeconds,
     logger,
     now,
   });
@@ -116,7 +117,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   // The login and /manageotp share the first factor, the user names and the limits: the same
   // counters bound both, under the same key for each user.
   const firstFactor = config.ldap.enabled ? new LdapFirstFactor(config.ldap, clock) : undefined;
-  const limits = new Limits(store, config.limits);
+  const limits = new Limits(store, config.limits, now);
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   // Counted for /admin's live view only when there is one to show them.
@@ -166,7 +167,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     config, logger, manage, ops, ...(adminHere && { admin }),
     login: {
       login, userNames, watcher, notifier, loginIdOf: loginIdReader(keyring, config.cookies.handleName),
-      responder: { keyring, cookies, loginPage: gw.loginPage, now },
+      responder: { keyring, cookies, loginPage: gw.loginPage, now, ...(otp ? { portal: MANAGE } : {}) },
     },
     loginPage: loginPageHandler({
       gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,

@@ -94,6 +94,8 @@ export const configSchema = z.object({
     method: z.enum(['EMAIL', 'SMS']).default('EMAIL').describe('Delivery method for passcodes.'),
     otherMethod: z.boolean().default(true).describe('A user with no destination for method (only a phone number where method is EMAIL, say) gets the passcode by the other method; false refuses them (method_unavailable).'),
     registrationHours: z.number().int().min(1).max(24 * 90).default(8).describe('How long a remembered device skips the passcode.'),
+    passcodeValiditySeconds: z.number().int().min(30).max(3600).default(300)
+      .describe('How long the two-factor server keeps a passcode it sent: set it to the server\'s own setting. The pages tell users ("valid for 5 minutes"); the server decides, and a later passcode is answered as expired, with a new one offered.'),
     timeoutMs: z.number().int().min(100).max(60_000).default(ANAKAM_TIMEOUT_MS).describe('Time allowed for each whole callout, the reply read to its end (cut short by the login deadline).'),
     maxSockets: z.number().int().min(1).max(1024).default(16).describe('Keep-alive connections kept to the two-factor server.'),
     profile: anakamProfileSchema.prefault({}).describe('Vocabulary of the two-factor server: paths, element names, command and status words.'),
@@ -119,8 +121,8 @@ export const configSchema = z.object({
   users: userNamesSchema.prefault({})
     .describe('How a typed user name becomes the one key factorgate keeps a user\'s devices, limits and sessions under.'),
   login: z.object({
-    lifetimeSeconds: z.number().int().min(30).max(1800).default(300)
-      .describe('Whole-login deadline; the held credentials are wiped after it.'),
+    lifetimeSeconds: z.number().int().min(30).max(1800).default(600)
+      .describe('Whole-login deadline; the held credentials are wiped after it. Keep it longer than anakam.passcodeValiditySeconds, so that a passcode that expired can be replaced within the same sign-in.'),
     maxPasscodeAttempts: z.number().int().min(1).max(20).default(5)
       .describe('Wrong passcodes accepted per login before it ends (the server\'s own lockout also applies).'),
     maxUsernameLength: z.number().int().min(8).max(256).default(128).describe('Longest user name accepted.'),

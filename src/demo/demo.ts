@@ -20,6 +20,9 @@ const DEMO_API_USER = 'factorgate-demo';
 const DEMO_PORT = 8080;
 /** How long a push can be answered, on the phone and on the page alike: LinOTP's default. */
 const DEMO_PUSH_SECONDS = 120;
+// The simulator's auth keys outlive a login (login.lifetimeSeconds, 10 minutes by default), so a
+// passcode that expired (5 minutes) can be replaced within the same sign-in.
+const DEMO_AUTH_KEY_MS = 15 * 60_000;
 /** A newcomer who tries a few times must not be locked out for 15 minutes; wrong-answer limits stay as they are. */
 const RELAXED_LIMITS = { FACTORGATE_LIMITS_LOGIN_STARTS_PER_USER: '1000', FACTORGATE_LIMITS_LOGIN_STARTS_PER_CLIENT: '10000' } as const;
 /** The demo's push user (a push token in fixtures/demo-users.yaml); everyone else gets a passcode. */
@@ -71,7 +74,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, options: { f
   // is valid as long on the phone as on the page (one clock).
   const users = loadDemoUsers();
   const simulators = await startSimulators({
-    anakam: { apiUser: DEMO_API_USER, apiPassword }, linotp: { otppin: 1, validityMs: DEMO_PUSH_SECONDS * 1000 }, ...simulatorPorts(env), portsArePreferences: true,
+    anakam: { apiUser: DEMO_API_USER, apiPassword, authKeyTtlMs: DEMO_AUTH_KEY_MS }, linotp: { otppin: 1, validityMs: DEMO_PUSH_SECONDS * 1000 }, ...simulatorPorts(env), portsArePreferences: true,
   });
   const dir = mkdtempSync(join(tmpdir(), 'factorgate-demo-'));
   const config = demoConfig(env, simulators, apiPassword, flows, dir, edge !== undefined);

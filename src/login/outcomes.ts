@@ -48,6 +48,7 @@ export class LoginOutcomes {
 
   /** An enrol challenge is shown with its device's setup URI; without one it cannot be answered, so it fails closed. */
   async withSetup<V extends LoginView>(record: LoginRecord, view: V): Promise<V> {
+    if (view.kind === 'challenge') view.deadline = record.deadline;
     if (view.kind !== 'challenge' || view.challenge.kind !== 'enrol') return view;
     const setupUri = await this.deps.providers.totp().setupUri(record.username, record.providerState);
     if (!setupUri) throw new FactorgateError('internal', 'the device being enrolled is gone');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Store } from '../state/store.js';
 import type { Challenge, FailReason, ProviderState } from '../providers/provider.js';
 import type { EngineState } from '../flows/index.js';
@@ -89,6 +90,7 @@ export const openChallenge = (record: LoginRecord): Challenge | undefined => (re
 export const openForm = (record: LoginRecord): string | undefined => (record.open?.kind === 'form' ? record.open.factor : undefined);
 
 const key = (id: string) => `login:${id}`;
+const supersededKey = (csrf: string) => `superseded:${createHash('sha256').update(csrf).digest('base64url')}`;
 
 /** Persists login records with a TTL equal to what is left of the login's deadline. */
 export class LoginRecords {
@@ -128,6 +130,20 @@ export class LoginRecords {
     const ids = (await this.store.keys(key(''), max)).map((k) => k.slice(key('').length));
     const records = await Promise.all(ids.map((id) => this.load(id)));
     return records.filter((record): record is LoginRecord => record !== undefined);
+  }
+
+  /**
+   * A login this browser left for a newer one (begun in another tab): its token is kept, hashed,
+   * until its deadline, so that a post still carrying it is told where the sign-in went.
+   */
+  async supersede(record: LoginRecord): Promise<void> {
+    const ttl = record.deadline - this.now();
+    if (ttl > 0) await this.store.set(supersededKey(record.csrf), 1, ttl);
+  }
+
+  async wasSuperseded(csrf: unknown): Promise<boolean> {
+    if (typeof csrf !== 'string' || csrf === '' || csrf.length > 128) return false;
+    return (await this.store.get<number>(supersededKey(csrf))) !== undefined;
   }
 
   /** A short lock so two posts for the same login cannot run its callouts at once. */

@@ -13,8 +13,8 @@ import { noticeText } from './pages/notices.js';
 import { passcodePage } from './pages/passcode.js';
 import { pushPage } from './pages/push.js';
 import { webauthnPage } from './pages/webauthn.js';
-import { codeWords } from '../http/words.js';
-import type { LoginView, WaitingView } from './views.js';
+import { codeWords, errorWords } from '../http/words.js';
+import type { LoginView, Notice, WaitingView } from './views.js';
 
 // A login's view sent to the browser: JSON for the dialog, a page (post/redirect/get) without the
 // script; the handle, device and gateway cookies set or cleared as the view says.
@@ -30,6 +30,8 @@ export type Responder = {
   loginPage: string;
   /** factorgate's clock: a push's time left is counted on it, as its expiry was. */
   now: () => number;
+  /** /manageotp, when it is served (otp.enabled): the code pages link to it. */
+  portal?: string;
 };
 
 export function sendView(req: Request, res: Response, view: LoginView, r: Responder): void {
@@ -39,12 +41,12 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
     case 'challenge':
     case 'ask':
       r.cookies.setHandle(res, handleOf(r.keyring, view.loginId));
-      if (wantsJson(req)) res.json(viewJson(view, r.now()));
-      else if (req.method === 'GET') res.type('html').send(viewPage(view, r.now()));
+      if (wantsJson(req)) res.json(viewJson(view, r.now(), r.portal));
+      else if (req.method === 'GET') res.type('html').send(viewPage(view, r.now(), r.portal));
       else {
-        // Post/redirect/get, carrying only the notice code (never a value from the request).
-        const notice = view.notice ? `?notice=${view.notice.code}${view.notice.attemptsRemaining !== undefined ? `&left=${view.notice.attemptsRemaining}` : ''}` : '';
-        res.redirect(303, `${MFA_PATHS.step}${notice}`);
+        // Post/redirect/get, carrying only the notice's code, count and what follows the last
+        // attempt (never a value from the request; a lock's length is the configuration's).
+        res.redirect(303, `${MFA_PATHS.step}${noticeQuery(view.notice)}`);
       }
       return;
     case 'done':
@@ -60,8 +62,15 @@ export function sendView(req: Request, res: Response, view: LoginView, r: Respon
   }
 }
 
+function noticeQuery(notice: Notice | undefined): string {
+  if (!notice) return '';
+  const left = notice.attemptsRemaining !== undefined ? `&left=${notice.attemptsRemaining}` : '';
+  const then = notice.after ? `&then=${notice.after.then}` : '';
+  return `?notice=${notice.code}${left}${then}`;
+}
+
 /** What the injected script is told about the open step. */
-function viewJson(view: WaitingView, now: number): Record<string, unknown> {
+function viewJson(view: WaitingView, now: number, portal: string | undefined): Record<string, unknown> {
   const notice = view.notice && { ...view.notice, message: noticeText(view.notice) };
   if (view.kind === 'ask') return { status: 'ask', factor: view.factor, fields: view.fields, csrf: view.csrf, notice };
   return {
@@ -70,8 +79,14 @@ function viewJson(view: WaitingView, now: number): Record<string, unknown> {
     csrf: view.csrf,
     notice,
     ...(view.another ? { another: true } : {}),
+    ...(portal ? { portal } : {}),
+    loginSecondsLeft: loginSecondsLeft(view, now),
   };
 }
+
+/** The whole login's time left, in seconds, counted on factorgate's clock (the browser's is not ours). */
+const loginSecondsLeft = (view: Extract<LoginView, { kind: 'challenge' }>, now: number): number | undefined =>
+  view.deadline === undefined ? undefined : Math.max(0, Math.floor((view.deadline - now) / 1000));
 
 function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>, now: number): Record<string, unknown> {
   const { challenge } = view;
@@ -84,7 +99,7 @@ function challengeJson(view: Extract<LoginView, { kind: 'challenge' }>, now: num
 }
 
 /** The open step as a page, for browsers without the script. */
-function viewPage(view: WaitingView, now: number): string {
+function viewPage(view: WaitingView, now: number, portal: string | undefined): string {
   if (view.kind === 'ask') return askPage(view.fields, view.csrf, view.notice);
   switch (view.challenge.kind) {
     case 'push':
@@ -94,7 +109,7 @@ function viewPage(view: WaitingView, now: number): string {
     case 'webauthn':
       return webauthnPage(view.csrf, view.notice, view.another);
     default:
-      return passcodePage(view.challenge, view.csrf, view.notice, view.another);
+      return passcodePage(view.challenge, view.csrf, { notice: view.notice, another: view.another, portal, secondsLeft: loginSecondsLeft(view, now) });
   }
 }
 
@@ -114,14 +129,15 @@ export function sendError(req: Request, res: Response, error: FactorgateError, l
   res.set('Cache-Control', 'no-store');
   res.status(error.status);
   if (wantsJson(req)) {
-    res.json({ status: 'failed', code: error.code, message: error.userMessage, restart: loginPage });
+    res.json({ status: 'failed', code: error.code, message: errorWords(error), restart: loginPage });
   } else {
-    res.type('html').send(failurePage(titleFor(error), error.userMessage, loginPage));
+    res.type('html').send(failurePage(titleFor(error), errorWords(error), loginPage));
   }
 }
 
 function titleFor(error: FactorgateError): string {
   if (error.code === 'gateway_refused') return 'Sign-in not accepted';
+  if (error.code === 'locked' || (error.code === 'rate_limited' && error.extra.limit === 'wrong-user')) return 'Account locked';
   if (error.status >= 500) return 'Sign-in is not available right now';
   return 'Sign-in stopped';
 }

@@ -112,7 +112,7 @@ export class Run implements ActionStep {
     }
   }
 
-  wrongAnswer(outcome: FactorOutcome): Notice | undefined {
+  wrongAnswer(outcome: FactorOutcome): Promise<Notice | undefined> {
     const open = this.record.open?.kind === 'challenge' ? this.record.open.challenge : undefined;
     const fromApp = this.record.provider === 'totp' || (open?.kind === 'passcode' && open.fromApp === true);
     return countWrongAnswer(this.deps, this.record, outcome, fromApp);

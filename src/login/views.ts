@@ -1,18 +1,22 @@
 import type { FactorgateError } from '../errors.js';
 import type { LoginField } from '../flows/index.js';
+import type { AfterLastAttempt } from '../http/words.js';
 import type { Challenge } from '../providers/provider.js';
 
 // What a step of the login hands to the web layer (respond.ts), which renders it as JSON for the
 // dialog or as a page for a browser without the script.
 
-export type NoticeCode = 'passcode_invalid' | 'code_invalid' | 'code_reused' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_wrong_number' | 'push_waiting' | 'push_resent' | 'passkey_invalid' | 'recovery_code_invalid';
-export type Notice = { code: NoticeCode; attemptsRemaining?: number };
+export type NoticeCode = 'passcode_invalid' | 'code_invalid' | 'code_reused' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_wrong_number' | 'push_waiting' | 'push_resent' | 'passkey_invalid' | 'recovery_code_invalid' | 'via_unavailable';
+/** after: what the last of the attempts left leads to (a lock, and for how long, or the end of this sign-in). */
+export type Notice = { code: NoticeCode; attemptsRemaining?: number; after?: AfterLastAttempt };
 
 export type LoginView =
   /** another: a later policy of this factor applies, so the user may give this one up and try it. */
   | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean;
       /** For an enrol challenge: the new device's otpauth:// URI, to show as a QR code (it holds the secret). */
-      setupUri?: string }
+      setupUri?: string;
+      /** When the whole login ends (the record's deadline): the pages warn before it. */
+      deadline?: number }
   /** A factor's form (its login schema): the fields to show. */
   | { kind: 'ask'; loginId: string; csrf: string; factor: string; fields: readonly LoginField[]; notice?: Notice; forgetDevice: boolean }
   | { kind: 'done'; location: string; gatewayCookies: string[]; device?: { value: string; expiresAt: number }; forgetDevice: boolean }

@@ -23,7 +23,11 @@ export async function withLogin(login: Login, loginId: string, csrf: unknown, cl
     return refusedOnly(new FactorgateError('no_login', 'handle presented by another browser'));
   }
   if (!csrfMatches(record, csrf)) {
-    const error = new FactorgateError('csrf', 'per-login CSRF token missing or wrong', { user: record.username });
+    // The token of a login this browser left when it began this one (in another tab): the user
+    // is told where the sign-in went. Refused either way.
+    const error = (await records.wasSuperseded(csrf))
+      ? new FactorgateError('other_tab', 'post for a login this browser left for a newer one (another tab)', { user: record.username })
+      : new FactorgateError('csrf', 'per-login CSRF token missing or wrong', { user: record.username });
     logger.warn({ event: 'request_refused', code: error.code, user: record.username, clientIp: record.clientIp }, error.detail);
     return refusedOnly(error);
   }

@@ -21,6 +21,9 @@ export type LoginContext = {
 /** Provider-private state kept server-side in the login record; never sent to the browser. */
 export type ProviderState = Record<string, string | number | boolean | undefined>;
 
+/** How a passcode is sent. */
+export type DeliveryMethod = 'EMAIL' | 'SMS';
+
 export type PasscodeChallenge = {
   kind: 'passcode';
   /** Where the passcode went, masked by the server (a***@example.com). */
@@ -32,6 +35,11 @@ export type PasscodeChallenge = {
   rememberHours?: number;
   /** A code from the user's authenticator app: nothing was sent, and nothing can be sent again. */
   fromApp?: boolean;
+  /** How long a passcode that was sent stays valid, in seconds, when known. */
+  validSeconds?: number;
+  /** How the passcode was sent, and the other ways the user may ask for it instead. */
+  method?: DeliveryMethod;
+  otherMethods?: DeliveryMethod[];
 };
 
 /** A push to the user's device, approved there by picking `number` (number matching). */
@@ -83,8 +91,11 @@ export interface SecondFactorProvider {
   start(ctx: LoginContext, deviceCredential?: string, prior?: ProviderState): Promise<FactorOutcome>;
   /** Checks the user's answer to the current challenge. */
   answer(ctx: LoginContext, state: ProviderState, answer: ChallengeAnswer): Promise<FactorOutcome>;
-  /** Issues a fresh challenge (a new passcode, a new push) for the same login; the old one is void. */
-  resend(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome>;
+  /**
+   * Issues a fresh challenge (a new passcode, a new push) for the same login; the old one is void.
+   * `via`: another way to send it the user picked, among the challenge's otherMethods.
+   */
+  resend(ctx: LoginContext, state: ProviderState, via?: DeliveryMethod): Promise<FactorOutcome>;
   /**
    * For challenges decided elsewhere (a push): asks where it stands. `challenge` while the user
    * has not acted, `success` once approved, `fail` when denied or expired.

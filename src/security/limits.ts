@@ -10,8 +10,9 @@ import type { Store } from '../state/store.js';
 //   starts-client  login starts and portal sign-ins per client address (an IPv6 client by its /64)
 //   starts-user    login starts and portal sign-ins per user
 //   wrong-user     wrong passwords, passcodes and codes per user, across logins: at its maximum the
-//                  user is locked until the window ends (NIST SP 800-63B allows at most 100); a
-//                  denied push counts here too
+//                  user is locked for a whole window from then (NIST SP 800-63B allows at most
+//                  100); a denied push counts here too, and so does a lock the two-factor server
+//                  reports, so the user is told one lock and its length
 //   pushes-user    push notifications sent to one user's phone (push fatigue: pushes sent until a
 //                  tired user taps Allow)
 //
@@ -38,13 +39,17 @@ export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 type Rule = 'starts-client' | 'starts-user' | 'wrong-user' | 'pushes-user';
 
+// The lock's own entry holds when it ends: the user is told how long it lasts (a fixed window's
+// counter alone would end the lock anywhere from at once to a whole window later).
+const lockKey = (user: string) => `limit:lock:${user}`;
+
 /** What the window holds against one user; locked when no wrong answer or start is left. */
 export type UserCounters = { wrongAnswers: number; starts: number; pushes: number; locked: boolean };
 
 export class Limits {
   private readonly windowMs: number;
 
-  constructor(private readonly store: Store, private readonly config: LimitsConfig) {
+  constructor(private readonly store: Store, private readonly config: LimitsConfig, private readonly now: () => number = Date.now) {
     this.windowMs = config.windowSeconds * 1000;
   }
 
@@ -55,10 +60,23 @@ export class Limits {
     await this.refuseIfLocked(user);
   }
 
-  /** Refused with rate_limited while the user has no wrong answer left in this window. */
+  /** Refused with rate_limited (and how long the lock lasts) while the user is locked. */
   async refuseIfLocked(user: string): Promise<void> {
     const wrong = (await this.store.get<number>(key('wrong-user', user))) ?? 0;
-    if (wrong >= this.config.wrongAnswersPerUser) throw limited('wrong-user', 'user has too many recent wrong answers', wrong);
+    const until = await this.store.get<number>(lockKey(user));
+    if (until !== undefined || wrong >= this.config.wrongAnswersPerUser) throw this.lockedError(wrong, until);
+  }
+
+  /** Wrong answers the user has left before the lock; 0 while locked. */
+  async wrongAnswersLeft(user: string): Promise<number> {
+    if ((await this.store.get<number>(lockKey(user))) !== undefined) return 0;
+    const wrong = (await this.store.get<number>(key('wrong-user', user))) ?? 0;
+    return Math.max(0, this.config.wrongAnswersPerUser - wrong);
+  }
+
+  /** The user is locked for a whole window from now (their last wrong answer was spent, or the two-factor server locked them). */
+  async lock(user: string): Promise<void> {
+    await this.store.setIfAbsent(lockKey(user), this.now() + this.windowMs, this.windowMs);
   }
 
   /**
@@ -68,10 +86,12 @@ export class Limits {
    */
   async guess<T>(user: string, check: () => Promise<T>, wrong: (result: T) => boolean): Promise<T> {
     const slot = key('wrong-user', user);
+    const until = await this.store.get<number>(lockKey(user));
+    if (until !== undefined) throw this.lockedError((await this.store.get<number>(slot)) ?? 0, until);
     const taken = await this.store.increment(slot, this.windowMs);
     if (taken > this.config.wrongAnswersPerUser) {
       await this.store.decrement(slot);
-      throw limited('wrong-user', 'user has too many recent wrong answers', taken - 1);
+      throw this.lockedError(taken - 1, await this.store.get<number>(lockKey(user)));
     }
     let result: T;
     try {
@@ -81,6 +101,7 @@ export class Limits {
       throw err;
     }
     if (!wrong(result)) await this.store.decrement(slot);
+    else if (taken === this.config.wrongAnswersPerUser) await this.lock(user);
     return result;
   }
 
@@ -92,7 +113,8 @@ export class Limits {
   /** The user denied a push: a wrong answer, counted once however often the denial is read (`push` names the push). */
   async pushDenied(user: string, push: string): Promise<void> {
     if (!(await this.store.setIfAbsent(`limit:denied:${push}`, 1, this.windowMs))) return;
-    await this.store.increment(key('wrong-user', user), this.windowMs);
+    const wrong = await this.store.increment(key('wrong-user', user), this.windowMs);
+    if (wrong >= this.config.wrongAnswersPerUser) await this.lock(user);
   }
 
   /** A wrong code at the portal also spends the client's budget of starts. */
@@ -103,13 +125,13 @@ export class Limits {
   /** The user's counters in this window, for the administrator: each rule's count and whether the user is locked. */
   async countersOf(user: string): Promise<UserCounters> {
     const read = async (rule: Rule) => (await this.store.get<number>(key(rule, user))) ?? 0;
-    const [wrongAnswers, starts, pushes] = await Promise.all([read('wrong-user'), read('starts-user'), read('pushes-user')]);
-    return { wrongAnswers, starts, pushes, locked: wrongAnswers >= this.config.wrongAnswersPerUser || starts >= this.config.loginStartsPerUser };
+    const [wrongAnswers, starts, pushes, until] = await Promise.all([read('wrong-user'), read('starts-user'), read('pushes-user'), this.store.get<number>(lockKey(user))]);
+    return { wrongAnswers, starts, pushes, locked: until !== undefined || wrongAnswers >= this.config.wrongAnswersPerUser || starts >= this.config.loginStartsPerUser };
   }
 
   /** An administrator clears the user's lock: the user's wrong answers, starts and pushes count from zero again. */
   async unlock(user: string): Promise<void> {
-    await Promise.all((['wrong-user', 'starts-user', 'pushes-user'] as const).map((rule) => this.store.delete(key(rule, user))));
+    await Promise.all([...(['wrong-user', 'starts-user', 'pushes-user'] as const).map((rule) => this.store.delete(key(rule, user))), this.store.delete(lockKey(user))]);
   }
 
   /**
@@ -124,6 +146,12 @@ export class Limits {
     const bits = this.config.ipv6PrefixLength;
     const network = ipaddr.IPv6.networkAddressFromCIDR(`${address.toNormalizedString()}/${bits}`);
     return `${network.toString()}/${bits}`;
+  }
+
+  /** The lock's refusal, with the seconds it still lasts (a whole window for a counter full without its lock entry). */
+  private lockedError(count: number, until: number | undefined): FactorgateError {
+    const lockedForSeconds = Math.max(1, Math.ceil(((until ?? this.now() + this.windowMs) - this.now()) / 1000));
+    return new FactorgateError('rate_limited', 'user has too many recent wrong answers', { limit: 'wrong-user', count, lockedForSeconds });
   }
 
   private async count(rule: Rule, subject: string, max: number): Promise<void> {

@@ -88,7 +88,8 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       expect(tfaOf(config).registrationHours).to.equal(8);
       expect(tfaOf(config).timeoutMs).to.equal(5000);
       expect(config.gateway.timeoutMs).to.equal(5000);
-      expect(config.login.lifetimeSeconds).to.equal(300);
+      expect(config.login.lifetimeSeconds).to.equal(600);
+      expect(tfaOf(config).passcodeValiditySeconds).to.equal(300);
       expect(config.gateway.loginTarget).to.equal('/cgi/login');
       expect(config.gateway.loginPage).to.equal('/vpn/index.html');
       expect(config.behindTls).to.equal(false);

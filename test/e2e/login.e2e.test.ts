@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inDialog, keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { startStack, type Stack } from './stack.js';
+import { FakeClock } from '../helpers/clock.js';
+import { axeViolations } from './axe.js';
 
 const ALICE = { user: 'alice', password: 'alice-demo-pw' };
 
@@ -66,6 +68,83 @@ describe('end to end in a real browser', function () {
     expect(stack.sims.anakam.outbox()).to.deep.equal(sent); // no new passcode was sent
   });
 
+  it('the passcode and the sign-in have separate clocks: the dialog says how long the passcode is valid, an expired one is replaced, and the sign-in warns in its last minute', async () => {
+    // The two-factor server's clock is the test's: its passcode expires while factorgate's login lives on.
+    const tfaClock = new FakeClock(Date.now());
+    await stack.close();
+    stack = await startStack({ clock: tfaClock });
+    context = await newContext(browser, {});
+    page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`${stack.fg.url}/vpn/index.html`);
+    const p = page;
+    await submitPassword(p);
+    await p.waitForSelector('#fg-dialog[open]');
+    expect(await p.textContent('#fg-text')).to.equal('We sent a passcode to a***@example.com. The passcode is valid for 5 minutes.');
+    const first = await passcodeFor('alice');
+    tfaClock.advance(5 * 60_000 + 1);
+    await p.fill('#fg-passcode', first);
+    await p.click('#fg-verify');
+    await p.waitForSelector('#fg-message:not([hidden])');
+    expect(await p.textContent('#fg-message')).to.equal('That passcode has expired. Ask for a new one below.');
+    await p.click('#fg-resend');
+    const second = await passcodeFor('alice', first);
+    // The sign-in's own clock: a notice in its last minute (the page's clock, run on).
+    expect(await p.isVisible('#fg-expiry')).to.equal(false);
+    await p.clock.runFor(9 * 60_000 + 5_000);
+    await p.waitForSelector('#fg-expiry:visible');
+    expect(await p.textContent('#fg-expiry')).to.equal('This sign-in ends in less than a minute: finish it now, or start again from the login page.');
+    expect(await axeViolations(p)).to.deep.equal([]);
+    await p.fill('#fg-passcode', second);
+    await p.click('#fg-verify');
+    await p.waitForURL(/\/portal\//);
+  });
+
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    it(`at ${viewport.width}×${viewport.height}: a reload during the dialog resumes the same sign-in, with no new passcode; a sign-in begun in another tab is named in the first`, async () => {
+      context = await newContext(browser, { viewport });
+      page = await context.newPage();
+      await page.goto(`${stack.fg.url}/vpn/index.html`);
+      const p = page;
+      await submitPassword(p);
+      await p.waitForSelector('#fg-dialog[open]');
+      const code = await passcodeFor('alice');
+      const sent = stack.sims.anakam.outbox();
+      await p.reload();
+      await p.waitForSelector('#fg-dialog[open]');
+      expect(await p.textContent('#fg-text')).to.include('a***@example.com');
+      expect(stack.sims.anakam.outbox()).to.deep.equal(sent);
+      // A second tab of the same browser begins a sign-in of its own: the first tab's has ended.
+      const second = await context.newPage();
+      await second.goto(`${stack.fg.url}/vpn/index.html`);
+      await submitPassword(second);
+      await second.waitForSelector('#fg-dialog[open]');
+      await p.fill('#fg-passcode', code);
+      await p.click('#fg-verify');
+      await p.waitForSelector('#fg-restart:visible');
+      expect(await p.textContent('#fg-message')).to.equal('This sign-in continued in another tab or window. Go on there, or start again from the login page.');
+      await second.fill('#fg-passcode', await passcodeFor('alice', code));
+      await second.click('#fg-verify');
+      await second.waitForURL(/\/portal\//);
+    });
+  }
+
+  it('a user with e-mail and a phone picks the text message instead: the dialog names the phone, and that passcode lets them in', async () => {
+    const p = await openLogin();
+    await submitPassword(p, 'bob', 'bob-demo-pw');
+    await p.waitForSelector('#fg-dialog[open]');
+    expect(await p.textContent('#fg-text')).to.include('b***@example.com');
+    const byMail = await passcodeFor('bob');
+    await p.click('#fg-via-sms');
+    await p.waitForFunction(`${inDialog('#fg-text')}.textContent.includes('2345')`);
+    expect(await p.textContent('#fg-message')).to.equal('A new passcode is on its way.');
+    expect(await p.textContent('#fg-via-email')).to.equal('Send it by e-mail instead');
+    expect(await axeViolations(p)).to.deep.equal([]);
+    await p.fill('#fg-passcode', await passcodeFor('bob', byMail));
+    await p.click('#fg-verify');
+    await p.waitForURL(/\/portal\//);
+  });
+
   it('a wrong passcode says so, then the right one lets the user in', async () => {
     const p = await openLogin();
     await submitPassword(p);
@@ -86,18 +165,34 @@ describe('end to end in a real browser', function () {
     await p.waitForSelector('#fg-dialog[open]');
     const code = await passcodeFor('alice');
     const wrong = code === '000000' ? '111111' : '000000';
+    const said: string[] = [];
     for (let i = 0; i < 3; i++) {
       await p.fill('#fg-passcode', wrong);
       await p.click('#fg-verify');
       // The dialog's buttons stay disabled while a post is in flight.
       await p.waitForFunction(`!${inDialog('#fg-verify')}.disabled`);
+      said.push(String(await p.textContent('#fg-message')));
     }
     await p.waitForSelector('#fg-restart:visible');
-    expect(await p.textContent('#fg-message')).to.match(/locked|Too many wrong passcodes/i);
+    // The two-factor server locks after three: the second wrong one says so, the third says for how long.
+    expect(said.slice(0, 2)).to.deep.equal([
+      'That passcode was not right. 2 attempts left before a 15-minute lock.',
+      'That passcode was not right. 1 attempt left before a 15-minute lock.',
+    ]);
+    expect(said[2]).to.equal('Too many wrong attempts: this account is locked for 15 minutes. Try again after that, or ask your help desk to unlock it.');
+    expect(await axeViolations(p)).to.deep.equal([]);
     // The gateway checked the password first; the session it opened was held, and logged out.
     expect(stack.sims.gateway.sessionCount('alice')).to.equal(0);
     expect(stack.sims.gateway.logoutCount('alice')).to.equal(1);
     expect((await context.cookies()).some((c) => c.name === 'NSC_AAAC')).to.equal(false);
+    // A new sign-in meanwhile says the account is locked, not that a passcode could not be sent.
+    const sent = stack.sims.anakam.outbox();
+    await p.click('#fg-restart');
+    await p.waitForSelector('input[name="login"]');
+    await submitPassword(p);
+    await p.waitForSelector('#fg-restart:visible');
+    expect(await p.textContent('#fg-message')).to.match(/^Too many wrong attempts: this account is locked for 1[45] minutes\./);
+    expect(stack.sims.anakam.outbox()).to.deep.equal(sent);
   });
 
   it('a wrong password is answered on the login form, the user name kept, before any passcode is sent', async () => {

@@ -149,6 +149,9 @@ describe('end to end in a real browser: the sign-in dialog\'s look and words', f
     expect(await p.textContent('#fg-title')).to.equal('Enter the code from your authenticator app');
     expect(await p.isVisible('#fg-resend')).to.equal(false);
     expect(await p.isVisible('#fg-remember')).to.equal(false);
+    // Where her apps are managed, as a link.
+    expect(await p.isVisible('#fg-portal')).to.equal(true);
+    expect(await p.getAttribute('#fg-portal', 'href')).to.equal('/manageotp');
     const shown = await p.evaluate(`${inDialog('#fg-dialog')}.innerText`) as string;
     expect(shown).to.not.match(/passcode/i);
     await p.fill('#fg-passcode', '000000');

@@ -31,7 +31,7 @@ export type StackOptions = {
 /** The demo's three servers on free localhost ports, as the end-to-end tests use them. */
 export async function startStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   const sims = await startSimulators({
-    anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', ...tfa }, linotp: { otppin: 1, validityMs: (options.pushSeconds ?? 120) * 1000 }, gateway: options.gateway, ...(options.users ? { users: options.users } : {}),
+    anakam: { apiUser: 'e2e', apiPassword: 'e2e-api-password', authKeyTtlMs: 15 * 60_000, ...tfa }, linotp: { otppin: 1, validityMs: (options.pushSeconds ?? 120) * 1000 }, gateway: options.gateway, ...(options.users ? { users: options.users } : {}),
   });
   const logs = captureLogs('info');
   const config = loadConfig({

@@ -10,8 +10,8 @@ import { FakeClock } from '../helpers/clock.js';
 import { captureLogs } from '../helpers/log_capture.js';
 
 const MAX_PASSCODE_ATTEMPTS = 5;
-const config = { login: { maxPasscodeAttempts: MAX_PASSCODE_ATTEMPTS } } as Config;
 const LIMITS: LimitsConfig = { windowSeconds: 60, loginStartsPerUser: 10, loginStartsPerClient: 10, wrongAnswersPerUser: 3, pushesPerUser: 5, resendsPerLogin: 3, ipv6PrefixLength: 64 };
+const config = { login: { maxPasscodeAttempts: MAX_PASSCODE_ATTEMPTS }, limits: LIMITS } as Config;
 
 const state = {};
 const wrong = (extra: Partial<Extract<FactorOutcome, { outcome: 'fail' }>> = {}): FactorOutcome =>
@@ -25,48 +25,69 @@ describe('the login\'s answers (src/login/answers.ts)', () => {
   beforeEach(() => {
     clock = new FakeClock();
     store = new MemoryStore(clock);
-    limits = new Limits(store, LIMITS);
+    limits = new Limits(store, LIMITS, () => clock.now());
   });
   afterEach(() => store.close());
 
   describe('countWrongAnswer', () => {
     const record = (wrongAnswers = 0) => ({ username: 'alice', clientIp: '192.0.2.7', wrongAnswers }) as LoginRecord;
+    const END = { then: 'end' } as const;
+    const LOCK = { then: 'lock', lockSeconds: LIMITS.windowSeconds } as const;
+    // A user limit far off, so the login's and the server's attempts are the nearest.
+    let roomy: Limits;
+    beforeEach(() => { roomy = new Limits(store, { ...LIMITS, wrongAnswersPerUser: 50 }); });
 
-    it('counts a wrong passcode, logs it, and asks again with the attempts left', () => {
+    it('counts a wrong passcode, logs it, and asks again with the attempts left', async () => {
       const { logger, lines } = captureLogs();
       const login = record();
-      expect(countWrongAnswer({ config, limits, logger }, login, wrong())).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: MAX_PASSCODE_ATTEMPTS - 1 });
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, login, wrong())).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: MAX_PASSCODE_ATTEMPTS - 1, after: END });
       expect(login.wrongAnswers).to.equal(1);
       expect(lines).to.have.length(1);
       expect(lines[0]).to.include({ event: 'passcode_invalid', user: 'alice', clientIp: '192.0.2.7', wrongAnswers: 1, msg: 'wrong passcode' });
     });
 
-    it('asks again with the fewer attempts of the login\'s and the two-factor server\'s', () => {
+    it('asks again with the fewer attempts of the login\'s and the two-factor server\'s, a lock following the server\'s', async () => {
       const { logger } = captureLogs();
-      expect(countWrongAnswer({ config, limits, logger }, record(), wrong({ attemptsRemaining: 2 })))
-        .to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 2 });
-      expect(countWrongAnswer({ config, limits, logger }, record(2), wrong({ attemptsRemaining: 4 })))
-        .to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: MAX_PASSCODE_ATTEMPTS - 3 });
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, record(), wrong({ attemptsRemaining: 2 })))
+        .to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 2, after: LOCK });
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, record(2), wrong({ attemptsRemaining: 4 })))
+        .to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: MAX_PASSCODE_ATTEMPTS - 3, after: END });
     });
 
-    it('ends the login (no notice) at the last of the login\'s attempts, or when either side has none left', () => {
+    it('says a lock of the window\'s length follows when the user\'s wrong answers across logins are the nearest limit', async () => {
+      const { logger } = captureLogs();
+      await limits.guess('alice', () => Promise.resolve('wrong'), () => true);
+      expect(await countWrongAnswer({ config, limits, logger }, record(), wrong({ attemptsRemaining: 9 })))
+        .to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: LIMITS.wrongAnswersPerUser - 1, after: LOCK });
+    });
+
+    it('refuses as locked, saying for how long, when the wrong answer spent the user\'s last one', async () => {
+      const { logger } = captureLogs();
+      for (let i = 0; i < LIMITS.wrongAnswersPerUser; i++) await limits.guess('alice', () => Promise.resolve('wrong'), () => true);
+      clock.advance(10_000);
+      const refused = await countWrongAnswer({ config, limits, logger }, record(), wrong()).then(() => undefined, (err: unknown) => err);
+      expect(refused).to.be.instanceOf(FactorgateError).with.property('code', 'rate_limited');
+      expect((refused as FactorgateError).extra).to.include({ limit: 'wrong-user', lockedForSeconds: LIMITS.windowSeconds - 10 });
+    });
+
+    it('ends the login (no notice) at the last of the login\'s attempts, or when either side has none left', async () => {
       const { logger } = captureLogs();
       const last = record(MAX_PASSCODE_ATTEMPTS - 1);
-      expect(countWrongAnswer({ config, limits, logger }, last, wrong())).to.equal(undefined);
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, last, wrong())).to.equal(undefined);
       expect(last.wrongAnswers).to.equal(MAX_PASSCODE_ATTEMPTS);
-      expect(countWrongAnswer({ config, limits, logger }, record(), wrong({ attemptsRemaining: 0 }))).to.equal(undefined);
-      expect(countWrongAnswer({ config, limits, logger }, record(MAX_PASSCODE_ATTEMPTS - 2), wrong())).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 1 });
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, record(), wrong({ attemptsRemaining: 0 }))).to.equal(undefined);
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, record(MAX_PASSCODE_ATTEMPTS - 2), wrong())).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 1, after: END });
     });
 
-    it('ends the login when the two-factor server allows no retry, though the wrong answer still counts', () => {
+    it('ends the login when the two-factor server allows no retry, though the wrong answer still counts', async () => {
       const { logger, lines } = captureLogs();
       const login = record();
-      expect(countWrongAnswer({ config, limits, logger }, login, wrong({ canRetry: false, attemptsRemaining: 3 }))).to.equal(undefined);
+      expect(await countWrongAnswer({ config, limits: roomy, logger }, login, wrong({ canRetry: false, attemptsRemaining: 3 }))).to.equal(undefined);
       expect(login.wrongAnswers).to.equal(1);
       expect(lines.map((line) => line.event)).to.deep.equal(['passcode_invalid']);
     });
 
-    it('counts nothing for an answer that was not wrong: a success, a challenge, or another failure', () => {
+    it('counts nothing for an answer that was not wrong: a success, a challenge, or another failure', async () => {
       const { logger, lines } = captureLogs();
       const outcomes: FactorOutcome[] = [
         { outcome: 'success', state },
@@ -76,7 +97,7 @@ describe('the login\'s answers (src/login/answers.ts)', () => {
       ];
       for (const outcome of outcomes) {
         const login = record();
-        expect(countWrongAnswer({ config, limits, logger }, login, outcome), outcome.outcome).to.equal(undefined);
+        expect(await countWrongAnswer({ config, limits, logger }, login, outcome), outcome.outcome).to.equal(undefined);
         expect(login.wrongAnswers).to.equal(0);
       }
       expect(lines).to.deep.equal([]);
@@ -116,5 +137,22 @@ describe('the login\'s answers (src/login/answers.ts)', () => {
       await checkAnswer({ limits }, other.provider, { username: 'bob' } as LoginContext, state, answer);
       expect(other.calls, 'the count is the user\'s own').to.have.length(1);
     });
+
+    for (const [what, outcome] of [
+      ['LOCKED', { outcome: 'fail', state, reason: 'locked', canRetry: false }],
+      ['no attempt left', wrong({ attemptsRemaining: 0, canRetry: false })],
+    ] as const) {
+      it(`locks the user here for a window when the two-factor server answers ${what}, and says for how long`, async () => {
+        const refused = await checkAnswer({ limits }, providerAnswering(outcome).provider, ctx, state, answer).then(() => undefined, (err: unknown) => err);
+        expect(refused).to.be.instanceOf(FactorgateError).with.property('code', 'rate_limited');
+        expect((refused as FactorgateError).extra).to.include({ limit: 'wrong-user', lockedForSeconds: LIMITS.windowSeconds });
+        clock.advance(LIMITS.windowSeconds * 1000 - 1);
+        const { provider, calls } = providerAnswering({ outcome: 'success', state });
+        await checkAnswer({ limits }, provider, ctx, state, answer).then(() => expect.fail('a locked user was checked'), () => undefined);
+        expect(calls).to.deep.equal([]);
+        clock.advance(1);
+        expect(await checkAnswer({ limits }, provider, ctx, state, answer)).to.deep.equal({ outcome: 'success', state });
+      });
+    }
   });
 });

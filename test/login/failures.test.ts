@@ -34,7 +34,8 @@ describe('login failures fail closed', () => {
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const wrong = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
-    expect(wrong.json().notice).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 2, message: 'That passcode was not right. 2 attempts left.' });
+    // The server's count is the nearest, and its lock locks the user here too: for the configured window.
+    expect(wrong.json().notice).to.deep.equal({ code: 'passcode_invalid', attemptsRemaining: 2, after: { then: 'lock', lockSeconds: 900 }, message: 'That passcode was not right. 2 attempts left before a 15-minute lock.' });
     const right = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
     expect(right.json().status).to.equal('done');
     tfa.done();
@@ -53,11 +54,80 @@ describe('login failures fail closed', () => {
     tfa.done();
   });
 
-  it('LOCKED from the server ends the login with the lockout message', async () => {
+  it('LOCKED from the server ends the login saying for how long the account is locked, and the next login says it is locked', async () => {
     const tfa = new AnakamScript().passcodeSent('alice', KEY).step(KEY, 'VERIFY_PASSCODE', 'LOCKED');
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
-    expectFailedLogin(h, await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf }), 'locked', 403);
+    const locked = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
+    expectFailedLogin(h, locked, 'rate_limited', 429);
+    expect(locked.json().message).to.equal('Too many wrong attempts: this account is locked for 15 minutes. Try again after that, or ask your help desk to unlock it.');
+    tfa.done();
+    // No callout is scripted: a start that reached the two-factor server would fail otherwise.
+    const again = await startLogin(h.browser(), 'alice', 'alice-pw');
+    expect(again.status).to.equal(429);
+    expect(again.json().message).to.equal(locked.json().message);
+  });
+
+  it('a wrong passcode when one attempt is left before the user\'s lock says so, and the next wrong one locks for 15 minutes', async () => {
+    await h.close();
+    h = await startHarness({ limits: { wrongAnswersPerUser: 2 } });
+    const tfa = new AnakamScript().passcodeSent('alice', KEY);
+    for (let i = 0; i < 2; i++) tfa.step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '50' });
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    const first = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
+    expect(first.json().notice.message).to.equal('That passcode was not right. 1 attempt left before a 15-minute lock.');
+    const second = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
+    expectFailedLogin(h, second, 'rate_limited', 429);
+    expect(second.json().message).to.include('locked for 15 minutes');
+    tfa.done();
+  });
+
+  it('a login started while the two-factor server has the user locked says it is locked, not that the passcode could not be sent', async () => {
+    const tfa = new AnakamScript().auth('alice', KEY).step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED').step(KEY, 'GET_PARAMS', 'LOCKED');
+    const reply = await startLogin(h.browser(), 'alice', 'alice-pw');
+    expectFailedLogin(h, reply, 'locked', 403);
+    expect(reply.json().message).to.include('locked');
+    tfa.done();
+  });
+
+  it('the passcode by the other way: sent by SMS instead of e-mail when asked, and the old one stands where there is no phone', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY)
+      .step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED').step(KEY, 'GET_PARAMS', 'PASSCODE_SENT', { destination: '***-***-1234' })
+      .step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE').step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED');
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expect(started.challenge.words.otherWays).to.deep.equal([{ via: 'SMS', label: 'Send it by text message instead' }]);
+    const bySms = (await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'SMS' })).json();
+    expect(bySms.challenge).to.deep.include({ destination: '***-***-1234', method: 'SMS', otherMethods: ['EMAIL'] });
+    expect(bySms.notice.code).to.equal('passcode_resent');
+    // No e-mail address on file (as the server says now): the SMS passcode stands, the server set back to SMS.
+    const noMail = (await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'EMAIL' })).json();
+    expect(noMail).to.deep.include({ status: 'challenge' });
+    expect(noMail.challenge.destination).to.equal('***-***-1234');
+    expect(noMail.notice.message).to.equal('There is nowhere on file to send a passcode that way, so the one sent before still stands. Your help desk can add one.');
+    const methods = tfa.bodies.filter((b) => b.includes('SELECT_METHOD')).map((b) => /<method>([A-Z]+)<\/method>/.exec(b)?.[1]);
+    expect(methods).to.deep.equal(['EMAIL', 'SMS', 'EMAIL', 'SMS']);
+    // Only a way the step offers is taken.
+    expect((await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'PIGEON' })).json().code).to.equal('invalid_input');
+    tfa.done();
+  });
+
+  it('without the script: the passcode page says what the last attempt leads to, and the lock is a styled page saying how long', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', KEY)
+      .step(KEY, 'VERIFY_PASSCODE', 'PASSCODE_INVALID', { attemptsRemaining: '1' })
+      .step(KEY, 'VERIFY_PASSCODE', 'LOCKED');
+    const browser = h.browser();
+    await startLogin(browser, 'alice', 'alice-pw', false);
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await browser.get('/mfa/passcode')).body)![1]!;
+    const wrong = await browser.post('/mfa/passcode', { passcode: '000000', csrf });
+    expect(wrong.headers.get('location')).to.equal('/mfa/passcode?notice=passcode_invalid&left=1&then=lock');
+    expect((await browser.get(wrong.headers.get('location')!)).body).to.include('That passcode was not right. 1 attempt left before a 15-minute lock.');
+    // The lock's length is the configuration's: the query names only what follows.
+    expect((await browser.get('/mfa/passcode?notice=passcode_invalid&left=3&then=end')).body).to.include('3 attempts left for this sign-in.');
+    const locked = await browser.post('/mfa/passcode', { passcode: '000000', csrf });
+    expect(locked.status).to.equal(429);
+    expect(locked.body).to.include('<title>Account locked').and.include('this account is locked for 15 minutes');
     tfa.done();
   });
 

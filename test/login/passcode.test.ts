@@ -3,6 +3,7 @@ import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { AnakamScript } from '../helpers/anakam_script.js';
 import { elementOf } from '../helpers/anakam_replies.js';
 import { TestBrowser } from '../helpers/browser.js';
+import { FakeClock } from '../helpers/clock.js';
 
 const AUTH_KEY = '11f16e1c-ed81-4e22-8018-e4cf70027375';
 
@@ -37,12 +38,15 @@ describe('login with a passcode (unregistered device)', () => {
     expect(started.status).to.equal(303);
     expect(started.headers.get('location')).to.equal('/mfa/passcode');
     const handle = started.setCookies.find((c) => c.startsWith('authkey='))!;
-    expect(handle).to.match(/^authkey=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Max-Age=300; Path=\/mfa; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(handle).to.match(/^authkey=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Max-Age=600; Path=\/mfa; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
     expect(handle).not.to.include(AUTH_KEY);
 
     const dialog = await browser.get('/mfa/passcode');
     expect(dialog.status).to.equal(200);
     expect(dialog.body).to.include('a***@example.com');
+    expect(dialog.body).to.include('The passcode is valid for 5 minutes.').and.match(/Finish this sign-in within (9|10) minutes\./);
+    expect(dialog.body, '/manageotp is not served without otp.enabled: no link to it').to.not.include('/manageotp');
+    expect(dialog.body).to.match(/<input type="hidden" name="via" value="SMS">\s*<button type="submit" class="fg-link">Send it by text message instead<\/button>/);
     const csrf = /name="csrf" value="([^"]+)"/.exec(dialog.body)![1]!;
 
     const answered = await browser.post('/mfa/passcode', { passcode: '123456', remember: 'on', csrf });
@@ -81,9 +85,14 @@ describe('login with a passcode (unregistered device)', () => {
     const challenge = started.json();
     expect(challenge).to.deep.include({ status: 'challenge' });
     expect(challenge.challenge).to.deep.equal({
-      kind: 'passcode', destination: 'a***@example.com', canRememberDevice: true, rememberHours: 8,
-      words: { title: 'Enter your passcode', label: 'Passcode', intro: 'We sent a passcode to a***@example.com.', resend: 'Send a new passcode', remember: 'Remember this browser for 8 hours' },
+      kind: 'passcode', destination: 'a***@example.com', canRememberDevice: true, rememberHours: 8, validSeconds: 300, method: 'EMAIL', otherMethods: ['SMS'],
+      words: {
+        title: 'Enter your passcode', label: 'Passcode', intro: 'We sent a passcode to a***@example.com.', resend: 'Send a new passcode', remember: 'Remember this browser for 8 hours',
+        validity: 'The passcode is valid for 5 minutes.', otherWays: [{ via: 'SMS', label: 'Send it by text message instead' }],
+      },
     });
+    // The passcode's clock (5 minutes) and the sign-in's (10 minutes) are separate: the dialog is told the sign-in's.
+    expect(challenge.loginSecondsLeft).to.be.within(598, 600);
     const done = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: challenge.csrf });
     expect(done.json()).to.deep.equal({ status: 'done', location: '/vpn/portal.html' });
     expect(done.setCookies.some((c) => c.startsWith('DeviceKey='))).to.equal(false);
@@ -151,5 +160,24 @@ describe('login with a passcode (unregistered device)', () => {
     await other.get('/vpn/index.html');
     const reply = await other.postJson('/mfa/login', { login: 'alice', passwd: 'alice-pw', fg_csrf: TestBrowser.formToken(page.body) });
     expect(reply.json().code).to.equal('csrf');
+  });
+});
+
+describe('the passcode\'s clock and the sign-in\'s, without the script', () => {
+  let h: Harness;
+  const clock = new FakeClock();
+  beforeEach(async () => { h = await startHarness({}, { clock }); });
+  afterEach(async () => { await h.close(); });
+
+  it('the code page says how long the passcode is valid, and warns in the sign-in\'s last minute', async () => {
+    const tfa = new AnakamScript().passcodeSent('alice', AUTH_KEY);
+    const browser = h.browser();
+    await startLogin(browser, 'alice', 'alice-pw', false);
+    const fresh = (await browser.get('/mfa/passcode')).body;
+    expect(fresh).to.include('The passcode is valid for 5 minutes.').and.include('Finish this sign-in within 10 minutes.');
+    clock.advance(9 * 60_000 + 30_000);
+    const late = (await browser.get('/mfa/passcode')).body;
+    expect(late).to.include('This sign-in ends in less than a minute: finish it now, or start again from the login page.');
+    tfa.done();
   });
 });

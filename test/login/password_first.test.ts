@@ -43,7 +43,7 @@ describe('the password is proven before any code or push is sent (gateway.passwo
       }
       expect(sent).to.deep.equal([]);
       // 99 guesses refused as such (a form post is sent back to the login form), then the lock (the 100th, a form post)
-      expect([...answers].sort()).to.deep.equal(['303 /vpn/index.html', '429 Sign-in stopped', 'gateway_refused']);
+      expect([...answers].sort()).to.deep.equal(['303 /vpn/index.html', '429 Account locked', 'gateway_refused']);
       expect(h.gateway.sessions.size).to.equal(0);
     });
   }
@@ -57,6 +57,18 @@ describe('the password is proven before any code or push is sent (gateway.passwo
     expect(wrong.json()).to.include({ status: 'failed', code: 'gateway_refused' });
     const refusals = h.logs.lines.filter((l) => l.event === 'first_factor_refused');
     expect(refusals.map((l) => l.firstFactor)).to.deep.equal(['gateway', 'gateway']);
+  });
+
+  it('a locked known user and a locked unknown user get the same answer, saying how long the lock lasts', async () => {
+    h = await startHarness({ ...FIRST, limits: { wrongAnswersPerUser: 2 } });
+    const sent = callouts();
+    for (const user of ['alice', 'nobody-here']) for (let i = 0; i < 2; i++) await startLogin(h.browser(), user, `wrong-${i}`);
+    const known = await startLogin(h.browser(), 'alice', 'alice-pw');
+    const unknown = await startLogin(h.browser(), 'nobody-here', 'alice-pw');
+    expect(unknown.status).to.equal(known.status);
+    expect(unknown.json()).to.deep.equal(known.json());
+    expect(known.json()).to.include({ code: 'rate_limited', message: 'Too many wrong attempts: this account is locked for 15 minutes. Try again after that, or ask your help desk to unlock it.' });
+    expect(sent).to.deep.equal([]);
   });
 
   it('without the script, a refused password leads back to the login form, the refusal above it and the user name kept, once', async () => {

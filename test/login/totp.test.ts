@@ -41,7 +41,8 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
     const second = (await startLogin(again, 'alice', 'alice-pw')).json();
     const replayed = await again.postJson('/mfa/passcode', { passcode: code, csrf: second.csrf });
     expect(replayed.json().notice.code).to.equal('code_reused');
-    expect(replayed.json().notice.message).to.match(/^That code was used already\. Wait for the next one\. \d attempts? left\.$/);
+    // Two of the user's three wrong answers are spent: the next wrong one locks.
+    expect(replayed.json().notice.message).to.equal('That code was used already. Wait for the next one. 1 attempt left before a 15-minute lock.');
     expect(h.logs.lines.some((l) => l.event === 'otp_code_reused' && l.user === 'alice')).to.equal(true);
     clock.advance(30_000);
     const next = await again.postJson('/mfa/passcode', { passcode: totp.codeAt(secret, clock.now()), csrf: second.csrf });
@@ -75,6 +76,15 @@ describe('login with a one-time code from an authenticator app (TOTP)', () => {
     expect(JSON.stringify(json.challenge.words)).to.not.match(/passcode/i);
     expect(json.challenge.words).to.not.have.property('resend');
     expect(json.notice.message).to.not.match(/passcode/i);
+  });
+
+  it('/manageotp is a link on the code page, and the dialog is told it is served', async () => {
+    const browser = h.browser();
+    await startLogin(browser, 'bob', 'bob-pw', false);
+    const page = (await browser.get('/mfa/passcode')).body;
+    expect(page).to.include('No app set up yet? Add one at <a href="/manageotp">/manageotp</a> first.');
+    expect(page).to.include('<a href="/manageotp" class="fg-link">Manage your devices at /manageotp</a>');
+    expect((await startLogin(h.browser(), 'bob', 'bob-pw')).json().portal).to.equal('/manageotp');
   });
 
   it('wrong codes count toward the same per-user limit as passcodes', async () => {

@@ -19,11 +19,12 @@ describe('security: brute force is bounded', () => {
       const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
       await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
       const last = await browser.postJson('/mfa/passcode', { passcode: '000001', csrf: started.csrf });
-      expect(last.json().code).to.equal('attempts_exhausted');
+      // The first login runs out of its own attempts; the second spends the user's last wrong answer and locks them.
+      expect(last.json().code).to.equal(i === 0 ? 'attempts_exhausted' : 'rate_limited');
     }
     const refused = await startLogin(h.browser(), 'alice', 'alice-pw');
     expect(refused.status).to.equal(429);
-    expect(refused.json().message).to.include('Wait a few minutes');
+    expect(refused.json().message).to.include('this account is locked for 15 minutes');
     expect(h.logs.lines.some((l) => l.event === 'login_failed' && l.code === 'rate_limited' && l.limit === 'wrong-user')).to.equal(true);
     tfa.done();
     // The ban is temporary: after the window a login may start again.
@@ -72,7 +73,9 @@ describe('security: brute force is bounded', () => {
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
     const reply = await browser.postJson('/mfa/passcode', { passcode: '000000', csrf: started.csrf });
-    expect(reply.json().code).to.equal('attempts_exhausted');
+    // The server has no attempt left for the user: locked here too, for the configured window.
+    expect(reply.json()).to.include({ code: 'rate_limited', message: 'Too many wrong attempts: this account is locked for 15 minutes. Try again after that, or ask your help desk to unlock it.' });
     tfa.done();
+    expect((await startLogin(h.browser(), 'alice', 'alice-pw')).status, 'the next login is refused before any callout').to.equal(429);
   });
 });

@@ -633,7 +633,9 @@ describe('security: attacks on the login flows (/mfa/step, /mfa/another, rules)'
         const browser = site.browser();
         const asked = (await startLogin(browser, 'alice', 'alice-pw')).json();
         const reply = await browser.postJson('/mfa/step', { code: site.wrong(), csrf: asked.csrf });
-        expect(reply.json().status).to.equal('challenge');
+        // The wrong code that spends the user's last locks them at once, and says so.
+        expect(reply.json().status).to.equal(i < 2 ? 'challenge' : 'failed');
+        if (i === 2) expect(reply.json().message).to.include('this account is locked for 15 minutes');
       }
       expect(wrongAnswersLogged(site)).to.equal(3);
       // The user is at the limit: the next login is refused before any step or callout.

@@ -20,7 +20,7 @@ export const otpCode: Action = async (step) => {
   const typed = step.field('otp');
   if (typed === undefined || started.outcome !== 'challenge') return step.result(started);
   const outcome = await checkAnswer(deps, provider, step.context(), started.state, { passcode: typed, rememberDevice: false });
-  const notice = step.wrongAnswer(outcome);
+  const notice = await step.wrongAnswer(outcome);
   if (notice) {
     // A typo in the form is not the end: the code page asks again, within the same limits.
     step.notice = notice;

@@ -32,7 +32,7 @@ export interface ActionStep {
   /** A provider's outcome, kept in the record, as the engine's result. */
   result(outcome: FactorOutcome): ActResult<Challenge>;
   /** A wrong answer counts toward the login's attempts: the notice to ask again with, or undefined when none is left. */
-  wrongAnswer(outcome: FactorOutcome): Notice | undefined;
+  wrongAnswer(outcome: FactorOutcome): Promise<Notice | undefined>;
   passwordRefused(where: { firstFactor: 'ldap' | 'gateway' } | { before: string }): 'fail';
   /** The gateway's session for this login is held (gateway/held_sessions.ts): the replay hands it over. */
   sessionHeld(): void;

@@ -27,7 +27,7 @@ export function answerEndpoint(web: LoginWeb): RequestHandler {
         record.path = 'code';
       }
       const outcome = await checkAnswer(login.deps, login.deps.providers.get(record.provider), run.context(), record.providerState, answer);
-      const notice = run.wrongAnswer(outcome);
+      const notice = await run.wrongAnswer(outcome);
       if (notice || (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired')) {
         record.providerState = outcome.state;
         return login.outcomes.again(record, notice ?? { code: 'passcode_expired' }, anotherWay(login, record, run));

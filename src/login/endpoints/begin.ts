@@ -87,6 +87,7 @@ async function openDeviceCookie(login: Login, record: LoginRecord, cookie: strin
 async function abandon(login: Login, loginId: string): Promise<void> {
   const record = await login.deps.records.load(loginId);
   if (!record) return;
+  await login.deps.records.supersede(record);
   await login.deps.records.remove(loginId, 'abandoned');
   login.outcomes.audit(record, 'abandoned');
 }

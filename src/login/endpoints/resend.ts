@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { goOn } from '../proceed.js';
+import { body } from '../../http/request.js';
+import type { Challenge, DeliveryMethod } from '../../providers/provider.js';
+import { anotherWay, goOn } from '../proceed.js';
 import { openChallenge } from '../record.js';
 import { sendView } from '../respond.js';
 import { withLogin } from '../with_login.js';
@@ -22,8 +24,20 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
         await login.deps.limits.admitPush(record.username);
         logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
       }
-      const outcome = await providers.get(record.provider).resend(run.context(), record.providerState);
+      // Another way the challenge offers (the passcode by SMS instead of e-mail), or none.
+      const via = readVia(body(req).via, challenge);
+      const outcome = await providers.get(record.provider).resend(run.context(), record.providerState, via);
+      if (via && outcome.outcome === 'fail' && outcome.reason === 'method_unavailable') return login.outcomes.again(record, { code: 'via_unavailable' }, anotherWay(login, record, run));
       return goOn(login, record, run, outcome, { code: push ? 'push_resent' : 'passcode_resent' });
     }), web.responder);
   };
+}
+
+/** The way asked for, only if the open challenge offers it; anything else is refused. */
+function readVia(value: unknown, challenge: Challenge): DeliveryMethod | undefined {
+  if (value === undefined || value === '') return undefined;
+  const offered = challenge.kind === 'passcode' ? challenge.otherMethods ?? [] : [];
+  const via = offered.find((method) => method === value);
+  if (!via) throw new FactorgateError('invalid_input', 'a way to send the passcode that this step does not offer');
+  return via;
 }

@@ -12,7 +12,7 @@ import { clientOf, type LoginWeb } from './web.js';
 export function showStepEndpoint(web: LoginWeb): RequestHandler {
   return async (req, res) => {
     const view = await openStep(web.login, web.loginIdOf(req) ?? '', clientOf(req));
-    if (view.kind === 'challenge') view.notice = noticeFromQuery(req);
+    if (view.kind === 'challenge') view.notice = noticeFromQuery(req, web.login.deps.config.limits.windowSeconds);
     sendView(req, res, view, web.responder);
   };
 }
@@ -26,12 +26,17 @@ export async function openStep(login: Login, loginId: string, client: Client): P
   return openView(login, record, new Run(login.deps, record, client));
 }
 
-const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'code_reused', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_wrong_number', 'push_waiting', 'push_resent', 'recovery_code_invalid']);
+const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'code_reused', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_wrong_number', 'push_waiting', 'push_resent', 'recovery_code_invalid', 'via_unavailable']);
 
-/** Only known notice codes and a small number survive the redirect; nothing else is echoed. */
-function noticeFromQuery(req: Request): Notice | undefined {
+/**
+ * Only known notice codes, a small number and what follows the last attempt survive the redirect;
+ * nothing else is echoed (a lock's length is the configured one, never the query's).
+ */
+function noticeFromQuery(req: Request, lockSeconds: number): Notice | undefined {
   const code = req.query.notice;
   if (typeof code !== 'string' || !NOTICE_CODES.has(code as NoticeCode)) return undefined;
   const left = Number(req.query.left);
-  return { code: code as NoticeCode, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined };
+  const then = req.query.then;
+  const after = then === 'lock' ? { then: 'lock' as const, lockSeconds } : then === 'end' ? { then: 'end' as const } : undefined;
+  return { code: code as NoticeCode, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined, ...(after && { after }) };
 }

@@ -27,7 +27,7 @@ export function webauthnEndpoint(web: LoginWeb): RequestHandler {
       const outcome = await login.deps.limits.guess(ctx.username, () => provider.verify(ctx, record.providerState, assertion), (o) => o.outcome === 'fail' && o.reason === 'passcode_invalid');
       // A counter gone back (a cloned key) ends the whole login, not only this way of signing in.
       if (outcome.outcome === 'fail' && outcome.reason === 'passkey_refused') throw new FactorgateError('passkey_refused', 'the passkey\'s signature counter went back');
-      const notice = run.wrongAnswer(outcome);
+      const notice = await run.wrongAnswer(outcome);
       const expired = outcome.outcome === 'fail' && outcome.reason === 'passcode_expired';
       if (notice || expired) return goOn(login, record, run, await provider.resend(ctx), notice && { ...notice, code: 'passkey_invalid' });
       return goOn(login, record, run, outcome);

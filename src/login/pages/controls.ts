@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../http/html.js';
 import { MFA_PATHS } from '../../http/paths.js';
+import { MANAGE_LINK_TEXT } from '../../http/words.js';
 
 // The controls every page of a login in progress shares.
 
@@ -18,3 +19,6 @@ export const cancelForm = (csrf: string): SafeHtml => html`<form method="post" a
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Cancel</button>
 </form>`;
+
+/** Where the user's devices are managed, in the product's words (the dialog says the same). */
+export const portalLink = (portal: string): SafeHtml => html`<p><a href="${portal}" class="fg-link">${MANAGE_LINK_TEXT}</a></p>`;

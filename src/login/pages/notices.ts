@@ -1,4 +1,4 @@
-import { attemptsLeft, GLOSSARY } from '../../http/words.js';
+import { attemptsLeftBefore, GLOSSARY } from '../../http/words.js';
 import type { Notice } from '../views.js';
 
 // What a page or the dialog says after a wrong, expired or resent answer.
@@ -6,17 +6,19 @@ import type { Notice } from '../views.js';
 export function noticeText(notice: Notice | undefined): string | undefined {
   switch (notice?.code) {
     case 'passcode_invalid':
-      return `That ${GLOSSARY.passcode} was not right. ${attemptsLeft(notice.attemptsRemaining)}.`;
+      return `That ${GLOSSARY.passcode} was not right. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}.`;
     case 'code_invalid':
-      return `That ${GLOSSARY.code} was not right. ${attemptsLeft(notice.attemptsRemaining)}: enter the ${GLOSSARY.code} your app shows now.`;
+      return `That ${GLOSSARY.code} was not right. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}: enter the ${GLOSSARY.code} your app shows now.`;
     case 'code_reused':
-      return `That ${GLOSSARY.code} was used already. Wait for the next one. ${attemptsLeft(notice.attemptsRemaining)}.`;
+      return `That ${GLOSSARY.code} was used already. Wait for the next one. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}.`;
     case 'passcode_expired':
       return 'That passcode has expired. Ask for a new one below.';
     case 'device_refused':
       return `This browser is no longer remembered, so a ${GLOSSARY.passcode} was sent instead.`;
     case 'passcode_resent':
       return 'A new passcode is on its way.';
+    case 'via_unavailable':
+      return `There is nowhere on file to send a ${GLOSSARY.passcode} that way, so the one sent before still stands. Your help desk can add one.`;
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_wrong_number':
@@ -26,7 +28,7 @@ export function noticeText(notice: Notice | undefined): string | undefined {
     case 'push_resent':
       return 'A new notification is on its way to your device.';
     case 'passkey_invalid':
-      return `That key was not accepted. ${notice.attemptsRemaining ?? 'Some'} attempt${notice.attemptsRemaining === 1 ? '' : 's'} left: try again, or with another of your keys.`;
+      return `That key was not accepted. ${attemptsLeftBefore(notice.attemptsRemaining, notice.after)}: try again, or with another of your keys.`;
     case 'recovery_code_invalid':
       return 'That recovery code was not right, or it was used or has expired. Ask your help desk for a new one.';
     default:

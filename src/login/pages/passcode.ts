@@ -1,21 +1,24 @@
 import { html } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import { MFA_PATHS } from '../../http/paths.js';
-import { codeWords } from '../../http/words.js';
+import { codeWords, signInEndsIn } from '../../http/words.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
-import { anotherWay, cancelForm, recoveryLink } from './controls.js';
+import { withPortalLinks } from '../../http/portal_link.js';
+import { anotherWay, cancelForm, portalLink, recoveryLink } from './controls.js';
 import { noticeText } from './notices.js';
 
 /** A passcode sent by e-mail or SMS, or a code from an authenticator app (nothing to send again then). */
-export function passcodePage(challenge: PasscodeChallenge, csrf: string, notice?: Notice, another?: boolean): string {
+export function passcodePage(challenge: PasscodeChallenge, csrf: string, options: { notice?: Notice; another?: boolean; portal?: string; secondsLeft?: number } = {}): string {
+  const { notice, another, portal, secondsLeft } = options;
   const message = noticeText(notice);
   const words = codeWords(challenge);
-  const intro = challenge.destination && !challenge.fromApp ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : words.intro;
+  const intro = challenge.destination && !challenge.fromApp ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : withPortalLinks(words.intro);
   return page(words.title, html`
 <h1>${words.title}</h1>
-<p>${intro}</p>
+<p>${intro}${words.validity ? html` ${words.validity}` : ''}</p>
 ${message ? html`<p class="fg-message" role="alert">${message}</p>` : ''}
+${secondsLeft === undefined ? '' : html`<p class="fg-help">${signInEndsIn(secondsLeft)}</p>`}
 <form method="post" action="${MFA_PATHS.step}" class="fg-form">
   <input type="hidden" name="csrf" value="${csrf}">
   <label for="fg-passcode">${words.label}</label>
@@ -27,7 +30,12 @@ ${words.resend ? html`<form method="post" action="${MFA_PATHS.resend}" class="fg
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">${words.resend}</button>
 </form>` : ''}
+${(words.otherWays ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="via" value="${way.via}">
+  <button type="submit" class="fg-link">${way.label}</button>
+</form>`)}
 ${anotherWay(csrf, another)}
 ${recoveryLink()}
+${portal ? portalLink(portal) : ''}
 ${cancelForm(csrf)}`);
 }

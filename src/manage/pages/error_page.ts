@@ -1,6 +1,7 @@
 import type { FactorgateError } from '../../errors.js';
 import { html } from '../../http/html.js';
 import { withPortalLinks } from '../../http/portal_link.js';
+import { errorWords } from '../../http/words.js';
 import { BASE } from '../deps.js';
 import { layout } from './layout.js';
 
@@ -19,6 +20,6 @@ export function errorPage(error: FactorgateError, signedIn: boolean): string {
   const title = error.status >= 500 ? 'Not available right now' : error.status === 429 ? 'Too many attempts' : 'That did not work';
   return layout(title, html`
 <h1>${title}</h1>
-<p class="fg-message" role="alert">${withPortalLinks(HERE[error.code] ?? error.userMessage)}</p>
+<p class="fg-message" role="alert">${withPortalLinks(HERE[error.code] ?? errorWords(error))}</p>
 <p><a class="fg-button" href="${BASE}">${signedIn ? 'Back to your devices' : 'Back to sign-in'}</a></p>`);
 }

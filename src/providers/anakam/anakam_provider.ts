@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.js';
-import type { ChallengeAnswer, FactorOutcome, LoginContext, ProviderState, SecondFactorProvider } from '../provider.js';
+import type { ChallengeAnswer, DeliveryMethod, FactorOutcome, LoginContext, ProviderState, SecondFactorProvider } from '../provider.js';
 import type { AnakamClient, ChallengeReply } from './client.js';
 import { FactorgateError } from '../../errors.js';
 
@@ -9,6 +9,8 @@ export type AnakamProviderOptions = {
   /** When the user has no destination for `method`, send by the other one before giving up. */
   otherMethod: boolean;
   registrationHours: number;
+  /** How long the server keeps a passcode it sent (anakam.passcodeValiditySeconds), told to the user. */
+  passcodeValiditySeconds?: number;
   logger: Logger;
   now: () => number;
 };
@@ -84,8 +86,26 @@ export class AnakamProvider implements SecondFactorProvider {
     }
   }
 
-  async resend(ctx: LoginContext, state: ProviderState): Promise<FactorOutcome> {
-    const reply = await this.options.client.challenge(this.authKeyOf(state), 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
+  /**
+   * A new passcode, by the same method or, when the user picked another (`via`), by that one if
+   * the server has a destination for it; without one the old passcode stands and the user is told
+   * (method_unavailable, canRetry).
+   */
+  async resend(ctx: LoginContext, state: ProviderState, via?: DeliveryMethod): Promise<FactorOutcome> {
+    const { client } = this.options;
+    const authKey = this.authKeyOf(state);
+    if (via !== undefined && via !== state.method) {
+      if (!this.options.otherMethod) throw new FactorgateError('wrong_state', 'another delivery method asked for where none is offered');
+      const selected = await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method: via }, ctx.deadline);
+      if (selected.status === 'methodUnavailable') {
+        // Back to the method that reached the user, so the passcode sent there still counts.
+        if (typeof state.method === 'string') await client.challenge(authKey, 'selectMethod', { clientIp: ctx.clientIp, method: state.method }, ctx.deadline);
+        return { outcome: 'fail', state, reason: 'method_unavailable', canRetry: true };
+      }
+      this.expect(selected, ['methodSelected'], 'selectMethod');
+      state = { ...state, method: via };
+    }
+    const reply = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
     return this.passcodeSent(reply, state);
   }
 
@@ -108,16 +128,24 @@ export class AnakamProvider implements SecondFactorProvider {
       this.expect(selected, ['methodSelected'], 'selectMethod');
       if (i > 0) this.options.logger.info({ event: 'anakam_other_method', user: ctx.username, method: each, configured: method }, 'no destination for the configured method; the passcode goes by the other');
       const sent = await client.challenge(authKey, 'getParams', { clientIp: ctx.clientIp }, ctx.deadline);
-      return this.passcodeSent(sent, state);
+      return this.passcodeSent(sent, { ...state, method: each });
     }
     return { outcome: 'fail', state, reason: 'method_unavailable', canRetry: false };
   }
 
   private passcodeSent(reply: ChallengeReply, state: ProviderState): FactorOutcome {
     if (reply.status === 'deliveryFailed') return { outcome: 'fail', state, reason: 'delivery_failed', canRetry: true };
+    // A locked user is told so, not that the passcode could not be sent.
+    if (reply.status === 'locked') return { outcome: 'fail', state, reason: 'locked', canRetry: false };
     this.expect(reply, ['passcodeSent'], 'getParams');
     const destination = this.options.client.value(reply, 'destination')?.slice(0, 128);
-    return { outcome: 'challenge', state, challenge: { kind: 'passcode', destination, canRememberDevice: true, rememberHours: this.options.registrationHours } };
+    const { registrationHours, passcodeValiditySeconds, otherMethod } = this.options;
+    const method: DeliveryMethod | undefined = state.method === 'SMS' || state.method === 'EMAIL' ? state.method : undefined;
+    const other: DeliveryMethod = method === 'EMAIL' ? 'SMS' : 'EMAIL';
+    // The other way is offered when otherMethod allows it; whether the server has a destination for it is known only on asking.
+    const ways = method && otherMethod ? { method, otherMethods: [other] } : {};
+    const challenge = { kind: 'passcode' as const, destination, canRememberDevice: true, rememberHours: registrationHours, ...ways };
+    return { outcome: 'challenge', state, challenge: passcodeValiditySeconds === undefined ? challenge : { ...challenge, validSeconds: passcodeValiditySeconds } };
   }
 
   private async complete(ctx: LoginContext, state: ProviderState, device?: { credential: string; expiresAt: number }): Promise<FactorOutcome> {

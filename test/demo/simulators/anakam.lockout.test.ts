@@ -28,7 +28,7 @@ describe('tfa simulator: lockout after wrong passcodes', () => {
 
     const fresh = await client.newKey('alice');
     expect((await client.challenge(fresh, 'SELECT_METHOD', { method: 'EMAIL' })).values.get('status')).to.equal('METHOD_SELECTED');
-    expect((await client.challenge(fresh, 'GET_PARAMS')).values.get('status')).to.equal('DELIVERY_FAILED');
+    expect((await client.challenge(fresh, 'GET_PARAMS')).values.get('status')).to.equal('LOCKED');
     expect(sim.lastPasscode('alice')).to.equal(passcode);
     expect((await verify(fresh, passcode)).get('status')).to.equal('LOCKED');
     expect((await client.challenge(fresh, 'COMPLETE')).values.get('status')).to.equal('NOT_AUTHENTICATED');

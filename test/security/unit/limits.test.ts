@@ -21,7 +21,7 @@ describe('limits (src/security/limits.ts)', () => {
   let store: MemoryStore;
   let limits: Limits;
   const config: LimitsConfig = { windowSeconds: WINDOW_SECONDS, loginStartsPerUser: 3, loginStartsPerClient: 5, wrongAnswersPerUser: 2, pushesPerUser: 2, resendsPerLogin: 3, ipv6PrefixLength: 64 };
-  const make = (overrides: Partial<LimitsConfig> = {}) => new Limits(store, { ...config, ...overrides });
+  const make = (overrides: Partial<LimitsConfig> = {}) => new Limits(store, { ...config, ...overrides }, () => clock.now());
   const wrong = () => Promise.resolve('wrong');
   const isWrong = (r: string) => r === 'wrong';
 
@@ -152,10 +152,47 @@ describe('limits (src/security/limits.ts)', () => {
       for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
       const atStart = await refusal(limits.admitStart('alice', '192.0.2.1'));
       expect(atStart.message).to.equal('user has too many recent wrong answers');
-      expect(atStart.extra).to.deep.equal({ limit: 'wrong-user', count: 2 });
+      expect(atStart.extra).to.deep.equal({ limit: 'wrong-user', count: 2, lockedForSeconds: WINDOW_SECONDS });
       const atGuess = await refusal(limits.guess('alice', wrong, isWrong));
       expect(atGuess.message).to.equal('user has too many recent wrong answers');
-      expect(atGuess.extra).to.deep.equal({ limit: 'wrong-user', count: 2 });
+      expect(atGuess.extra).to.deep.equal({ limit: 'wrong-user', count: 2, lockedForSeconds: WINDOW_SECONDS });
+    });
+  });
+
+  describe('the lock lasts a whole window from the last wrong answer, and says how long is left', () => {
+    it('locks at the last wrong answer of the window for a whole window from then, however late in the window it came', async () => {
+      await limits.guess('alice', wrong, isWrong);
+      clock.advance((WINDOW_SECONDS - 5) * 1000);
+      await limits.guess('alice', wrong, isWrong);
+      clock.advance(10_000); // the counter's window is over, the lock is not
+      expect((await refusal(limits.admitStart('alice', '192.0.2.1'))).extra).to.include({ lockedForSeconds: WINDOW_SECONDS - 10 });
+      expect(await limits.wrongAnswersLeft('alice')).to.equal(0);
+      expect((await limits.countersOf('alice')).locked).to.equal(true);
+      clock.advance((WINDOW_SECONDS - 10) * 1000);
+      await limits.admitStart('alice', '192.0.2.1');
+      expect(await limits.wrongAnswersLeft('alice')).to.equal(2);
+    });
+
+    it('lock() locks a user with wrong answers left, refuses every guess unchecked, and unlock() clears it', async () => {
+      expect(await limits.wrongAnswersLeft('alice')).to.equal(2);
+      await limits.lock('alice');
+      let checked = false;
+      const error = await refusal(limits.guess('alice', async () => { checked = true; return 'right'; }, isWrong));
+      expect(checked).to.equal(false);
+      expect(error.extra).to.include({ limit: 'wrong-user', lockedForSeconds: WINDOW_SECONDS });
+      expect(await limits.wrongAnswersLeft('alice')).to.equal(0);
+      await limits.refuseIfLocked('bob');
+      await limits.unlock('alice');
+      await limits.refuseIfLocked('alice');
+      expect(await limits.wrongAnswersLeft('alice')).to.equal(2);
+    });
+
+    it('a denied push that spends the last wrong answer locks for a whole window too', async () => {
+      await limits.pushDenied('alice', 'p1');
+      clock.advance((WINDOW_SECONDS - 1) * 1000);
+      await limits.pushDenied('alice', 'p2');
+      clock.advance(2000);
+      expect((await refusal(limits.refuseIfLocked('alice'))).extra).to.include({ lockedForSeconds: WINDOW_SECONDS - 2 });
     });
   });
 

@@ -4,12 +4,13 @@ import { destinationOf, reply, type CommandContext, type CommandResult } from '.
 
 /**
  * GET_PARAMS: makes a new passcode (replacing any earlier one, so it also serves as "resend")
- * and "sends" it to the outbox. Nothing is sent without a selected method, after
- * authentication, or to a locked user: those answer DELIVERY_FAILED.
+ * and "sends" it to the outbox. Nothing is sent without a selected method or after
+ * authentication (DELIVERY_FAILED), nor to a locked user (LOCKED, so the user is told why).
  */
 export function getParams({ record, state, outbox, options, now }: CommandContext): CommandResult {
   const { method } = record;
-  if (!method || record.authenticated || state.lockedUntil(record.user, now) !== undefined) return reply('DELIVERY_FAILED');
+  if (state.lockedUntil(record.user, now) !== undefined) return reply('LOCKED');
+  if (!method || record.authenticated) return reply('DELIVERY_FAILED');
   const destination = destinationOf(options.users.get(record.user), method);
   if (!destination) return reply('DELIVERY_FAILED');
   const passcode = String(randomInt(0, 1_000_000)).padStart(6, '0');
