@@ -35,7 +35,7 @@ import { loginIdReader } from './login/handle.js';
 import { pushVerdict } from './login/push_poll.js';
 import { loginFlowOf, providerChoice } from './flows/index.js';
 import { CookiePolicy } from './login/cookies.js';
-import { ownCookieNames, ownPortalPaths } from './http/paths.js';
+import { ADMIN, MANAGE, ownCookieNames, ownPortalPaths } from './http/paths.js';
 import { loginPageHandler } from './proxy/login_page/fetch_login_page.js';
 import { createApp } from './app.js';
 import { gatewayAgent, gatewayProxy } from './proxy/passthrough.js';
@@ -47,7 +47,6 @@ import { opsRoutes, metricsHandler } from './ops/routes.js';
 import { observeLoginDurations } from './ops/login_durations.js';
 import { OutcomeCounts } from './ops/outcome_counts.js';
 import { adminApp, adminWebRoutes } from './adminweb/compose.js';
-import { ADMIN, MANAGE } from './http/paths.js';
 import express from 'express';
 
 /** How long in-flight requests may take to finish on shutdown. */
