@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { policyRule, providerChoice } from '../../src/flows/index.js';
 import type { RuleFacts } from '../../src/flows/index.js';
+import { testConfig } from '../helpers/config.js';
 
 const facts = (name: string, realm = '', ip = '192.0.2.7'): RuleFacts => ({
   client: { ip }, user: { name, realm }, headers: {}, now: 0, device: { presented: false, accepted: false },
@@ -38,8 +39,7 @@ describe('provider policies as rules (src/flows/provider_policies.ts)', () => {
 });
 
 describe('provider policies in the configuration', () => {
-  it('are checked as rules when the configuration loads, each problem at its dotted path', async () => {
-    const { testConfig } = await import('../helpers/config.js');
+  it('are checked as rules when the configuration loads, each problem at its dotted path', () => {
     expect(() => testConfig('http://127.0.0.1:9', { providers: { policies: [{ subnets: ['10.0.0.0/33'], use: 'anakam' }] } }))
       .to.throw(/providers\.policies\.0: not an address or CIDR/);
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { FileResult, MutantStatus } from 'mutation-testing-report-schema';
 import { EquivalentList, judge, keyOf, parseReport, type EquivalentMutant, type Report } from '../../scripts/mutation/gate.js';
 
@@ -151,5 +151,18 @@ describe('mutation gate (scripts/mutation/gate.ts)', () => {
   it('has a committed list of equivalent mutants that parses, each in a file that exists', () => {
     const list = EquivalentList.parse(JSON.parse(readFileSync(new URL('./equivalent.json', import.meta.url), 'utf8')));
     for (const listed of list) expect(existsSync(new URL(`../../${listed.file}`, import.meta.url)), `${listed.file}:${listed.line}`).to.equal(true);
+  });
+
+  it('has no test that loads project code with import(), which under tsx loads a second copy of it', () => {
+    // Mocha require()s the test files, so their static imports load through tsx's CommonJS hooks,
+    // while an import() inside a test loads the ESM copy anew, load-time code included. Stryker
+    // then records a gated module's constants, schemas and regular expressions as covered by that
+    // one test as well as at load, runs their mutants against that test alone, and scores them as
+    // survivors instead of leaving them out as static (stryker.config.mjs, ignoreStatic).
+    const testDir = new URL('../', import.meta.url);
+    const dynamic = readdirSync(testDir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.ts'))
+      .filter((path) => /\bimport\(\s*['"`]\.{1,2}\//.test(readFileSync(new URL(path, testDir), 'utf8')));
+    expect(dynamic).to.deep.equal([]);
   });
 });

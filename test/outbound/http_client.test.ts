@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { callFailure, closeOutbound, outboundClient } from '../../src/outbound/http_client.js';
+import { callFailure, closeOutbound, IDLE_SOCKET_MS, outboundClient } from '../../src/outbound/http_client.js';
 
 // The keep-alive pool to the servers factorgate calls closes idle connections itself, before the
 // server's own keep-alive timeout can close one under a callout being written.
@@ -51,8 +51,7 @@ describe('outbound HTTP client: idle pooled connections', () => {
     }
   });
 
-  it('by default closes idle connections before the 5 s keep-alive of Node and Apache servers', async () => {
-    const { IDLE_SOCKET_MS } = await import('../../src/outbound/http_client.js');
+  it('by default closes idle connections before the 5 s keep-alive of Node and Apache servers', () => {
     expect(IDLE_SOCKET_MS).to.be.below(5000);
     const http = outboundClient({ maxSockets: 1, maxReplyBytes: 1024, timeoutMs: 1000 });
     try {

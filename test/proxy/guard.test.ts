@@ -30,6 +30,8 @@ describe('request path guard (src/proxy/guard.ts, src/proxy/request_target.ts)',
       '/cgi/login%20',
       '/cgi/login.',
       '/cgi/login.%20.',
+      '/cgi/%20login', // a space before the name, which servers that trim names drop too
+      '/%20cgi/login%20',
       '/cg%c4%b1/log%c4%b1n', // dotless i: upper-cased, it is I
       '/cg%c4%b0/login', // dotted capital I: lower-cased, i and a mark
       '/c%ef%bd%87i/login', // full-width g: NFKC makes it g
@@ -173,6 +175,12 @@ describe('request path guard (src/proxy/guard.ts, src/proxy/request_target.ts)',
     it('trims spaces and trailing dots as Windows does', () => {
       const read = readTarget('/a.%20/b');
       expect(read.ok && read.form === 'origin' && [...read.readings].sort()).to.deep.equal(['/a. /b', '/a/b']);
+    });
+
+    it('trims only the dots and spaces at the end of a name, not a dot inside it', () => {
+      const read = readTarget('/vpn/index.html.%20');
+      expect(read.ok && read.form === 'origin' && [...read.readings].sort()).to.deep.equal(['/vpn/index.html', '/vpn/index.html. ']);
+      expect(route('/vpn/index.html.')).to.equal('login_page');
     });
 
     it('forwards the raw path and query of an absolute-form target', () => {

@@ -139,7 +139,7 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     it(`a gateway ${status} at the replay is "gateway not answering" (502, gateway_unavailable), never "password not accepted"`, async () => {
       server = await startScriptedServer(scriptedGateway(() => ({ status, headers: { 'Set-Cookie': 'NSC_AAAC=x; Path=/' } })));
       replayer = replayerFor(server.url);
-      expect(await replayError(replayer, 'alice-pw')).to.include({ code: 'gateway_unavailable' });
+      expect(await replayError(replayer, 'alice-pw')).to.include({ code: 'gateway_unavailable', detail: 'gateway error on replay' });
       h = await startHarness({ gateway: { url: server.url } });
       const reply = await loginThroughReplay(h, 'alice-pw', false);
       expect(reply.status).to.equal(502);
@@ -168,7 +168,9 @@ describe('security: the gateway replay fails closed on a gateway that is down or
   it('a gateway that cannot be reached: the replay, a login and a /manageotp sign-in all fail closed as gateway_unavailable', async () => {
     const nowhere = await closedPortUrl();
     replayer = replayerFor(nowhere);
-    expect(await replayError(replayer, 'alice-pw')).to.include({ code: 'gateway_unavailable' });
+    const unreachable = await replayError(replayer, 'alice-pw');
+    expect(unreachable).to.include({ code: 'gateway_unavailable' });
+    expect(unreachable!.detail).to.match(/^replay to the gateway failed: \S+/);
 
     h = await portalWith(nowhere, { wrongAnswersPerUser: 1 });
     for (let i = 0; i < 2; i++) expect((await postPassword(h.browser(), 'alice', 'alice-pw')).status).to.equal(502);
@@ -258,6 +260,24 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     }
   });
 
+  it('a replay once the login\'s deadline has come fails as no_login, saying so in the log, and never posts the password', async () => {
+    const posts: string[] = [];
+    server = await startScriptedServer(scriptedGateway((req) => {
+      posts.push(req.url ?? '');
+      return SUCCESS;
+    }));
+    replayer = replayerFor(server.url);
+    const late = await replayer.replay('alice', 'alice-pw', CLIENT, Date.now()).then(() => undefined, (err: unknown) => err as FactorgateError);
+    expect(late).to.be.instanceOf(FactorgateError).and.include({ code: 'no_login', detail: 'login deadline passed before the replay' });
+    expect(posts).to.deep.equal([]);
+  });
+
+  it('a success whose Location is no URL sends the browser to /', async () => {
+    server = await startScriptedServer(scriptedGateway(() => ({ ...SUCCESS, headers: { ...SUCCESS.headers, Location: 'http://bad host/vpn/portal.html' } })));
+    replayer = replayerFor(server.url);
+    expect((await replayer.replay('alice', 'alice-pw', CLIENT)).location).to.equal('/');
+  });
+
   it('a success without Location sends the browser to /, never /undefined, with the script and without', async () => {
     server = await startScriptedServer(scriptedGateway(() => ({ status: 200, headers: { 'Set-Cookie': 'NSC_AAAC=good-session; Path=/' }, body: 'welcome' })));
     replayer = replayerFor(server.url);
@@ -336,6 +356,7 @@ describe('security: a held gateway session is checked and ended with its own coo
       const gateway = await gatewayAnswering({ status: 200 }, { status });
       const error = await gateway.logout(SESSION, CLIENT).then(() => undefined, (err: unknown) => err as FactorgateError);
       expect(error).to.be.instanceOf(FactorgateError).and.include({ code: 'gateway_unavailable', detail: 'gateway error on logout' });
+      expect(error!.extra).to.deep.equal({ httpStatus: status });
     });
   }
 
@@ -345,5 +366,6 @@ describe('security: a held gateway session is checked and ended with its own coo
     const error = await gateway.logout(SESSION, CLIENT).then(() => undefined, (err: unknown) => err as FactorgateError);
     expect(error).to.be.instanceOf(FactorgateError).and.include({ code: 'gateway_unavailable' });
     expect(error!.detail).to.match(/^logout at the gateway failed: \S+/);
+    expect(error!.extra).to.deep.equal({ cause: 'ECONNREFUSED' });
   });
 });

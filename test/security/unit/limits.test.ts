@@ -147,6 +147,37 @@ describe('limits (src/security/limits.ts)', () => {
     });
   });
 
+  describe('countersOf and unlock (the administrator\'s view of a user)', () => {
+    it('counts each rule of each user on its own, and says locked once the wrong answers or the starts are spent', async () => {
+      expect(await limits.countersOf('alice')).to.deep.equal({ wrongAnswers: 0, starts: 0, pushes: 0, locked: false });
+      await limits.admitStart('alice', '192.0.2.1');
+      await limits.admitStart('alice', '192.0.2.1');
+      await limits.admitPush('alice');
+      await limits.guess('alice', wrong, isWrong);
+      await limits.admitStart('bob', '192.0.2.2');
+      expect(await limits.countersOf('alice')).to.deep.equal({ wrongAnswers: 1, starts: 2, pushes: 1, locked: false });
+      await limits.guess('alice', wrong, isWrong);
+      expect(await limits.countersOf('alice')).to.deep.equal({ wrongAnswers: 2, starts: 2, pushes: 1, locked: true });
+      await limits.admitStart('bob', '192.0.2.2');
+      expect(await limits.countersOf('bob')).to.deep.equal({ wrongAnswers: 0, starts: 2, pushes: 0, locked: false });
+      await limits.admitStart('bob', '192.0.2.2');
+      expect(await limits.countersOf('bob')).to.deep.equal({ wrongAnswers: 0, starts: 3, pushes: 0, locked: true });
+    });
+
+    it('unlock clears the user\'s wrong answers, starts and pushes, so a locked user may start again, and leaves other users alone', async () => {
+      await limits.admitStart('alice', '192.0.2.1');
+      await limits.admitPush('alice');
+      await limits.guess('alice', wrong, isWrong);
+      await limits.guess('alice', wrong, isWrong);
+      await limits.admitStart('bob', '192.0.2.2');
+      await refusal(limits.admitStart('alice', '192.0.2.1'));
+      await limits.unlock('alice');
+      expect(await limits.countersOf('alice')).to.deep.equal({ wrongAnswers: 0, starts: 0, pushes: 0, locked: false });
+      expect(await limits.countersOf('bob')).to.deep.equal({ wrongAnswers: 0, starts: 1, pushes: 0, locked: false });
+      await limits.admitStart('alice', '192.0.2.1');
+    });
+  });
+
   describe('refusals say which limit and how far it was reached', () => {
     it('a locked user: the wrong answers counted, at admitStart and at a further guess', async () => {
       for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
