@@ -11,6 +11,7 @@ import { freePort } from '../helpers/processes.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { RecoveryCodes } from '../../src/security/recovery_codes.js';
 import { Keyring } from '../../src/security/keyring.js';
+import { Limits } from '../../src/security/limits.js';
 import { systemClock } from '../../src/clock.js';
 import { Secret, TOTP } from 'otpauth';
 import { passkeyFirst } from '../../src/demo/demo.js';
@@ -79,6 +80,10 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
     stack, page: p, origin,
     erinApp: new TOTP({ secret: Secret.fromBase32(erinDevice.secret), digits: 6, period: 30, algorithm: 'SHA1' }),
     recoveryCode: async (user) => (await new RecoveryCodes(store, new Keyring(E2E_SECRET), Date.now).issue(user, 1)).code,
+    unlock: async (user) => {
+      stack.sims.anakam.reset();
+      await new Limits(store, stack.config.limits).unlock(user);
+    },
     passkeys,
   });
 
