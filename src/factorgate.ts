@@ -46,6 +46,7 @@ import { DependencyHealth, anyReachable, reachable, type Check } from './ops/dep
 import { opsRoutes, metricsHandler } from './ops/routes.js';
 import { observeLoginDurations } from './ops/login_durations.js';
 import { OutcomeCounts } from './ops/outcome_counts.js';
+import { RecentSignIns, type FinishedLogin } from './ops/recent_sign_ins.js';
 import { adminApp, adminWebRoutes } from './adminweb/compose.js';
 import { ADMIN } from './http/paths.js';
 import express from 'express';
@@ -121,10 +122,16 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   // Counted for /admin's live view only when there is one to show them.
   const outcomes = config.admin.web.enabled ? new OutcomeCounts(store, now) : undefined;
+  // Each user's recent sign-ins, for /admin and `factorgate admin users show`: one entry per user.
+  const signIns = new RecentSignIns(store, { keepDays: config.admin.recentSignInsDays, now });
+  const onFinished = (line: FinishedLogin & { outcome: string }) => {
+    void outcomes?.record(line.outcome);
+    void signIns.record(line);
+  };
   const login = makeLogin({
     config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring,
     // The login's audit line also feeds factorgate_login_duration_seconds: one source for both.
-    logger: observeLoginDurations(logger, metrics, outcomes && ((outcome) => void outcomes.record(outcome))), metrics, now, firstFactor, limits, userNames,
+    logger: observeLoginDurations(logger, metrics, onFinished), metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now, heldSessions), verifyPassword,
     browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
     recovery: new RecoveryCodes(store, keyring, now),

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { UserNames } from '../identity/user_names.js';
 import { LoginRecords } from '../login/record.js';
+import { RecentSignIns } from '../ops/recent_sign_ins.js';
 import type { DeviceStore } from '../otp/device_store.js';
 import { openDeviceStore } from '../otp/open_device_store.js';
 import { Keyring } from '../security/keyring.js';
@@ -47,6 +48,7 @@ export function adminDeps(config: Config, opened: { store?: Store; devices?: Dev
         limits: new Limits(store, config.limits),
         recovery: new RecoveryCodes(store, new Keyring(config.secret, config.previousSecrets), now),
         logins: new LoginRecords(store, now),
+        signIns: new RecentSignIns(store, { keepDays: config.admin.recentSignInsDays, now }),
       },
     }),
     ...(devices && { devices }),
