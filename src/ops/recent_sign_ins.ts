@@ -3,7 +3,8 @@ import type { Store } from '../state/store.js';
 // Each user's last finished sign-ins (the login's audit line, event login_finished), for the
 // administrator's user page and `factorgate admin users show`: one bounded list per user in the
 // login state store, so that every instance sharing a Redis writes to and reads the same one, and
-// the list expires by itself a while after the user's last sign-in. No secret is in it: when, how
+// the list expires by itself a while after the user's last sign-in. Only sign-ins whose password
+// was proven are kept, so typed names cannot fill the store. No secret is in it: when, how
 // it ended, from where, and which provider and way through the flow.
 
 const key = (user: string) => `signins:${encodeURIComponent(user)}`;
@@ -25,7 +26,7 @@ export type RecentSignIn = {
 };
 
 /** The fields of a login_finished line this list keeps; anything else in the line is left out. */
-export type FinishedLogin = { user?: unknown; outcome?: unknown; clientIp?: unknown; provider?: unknown; flow?: unknown };
+export type FinishedLogin = { user?: unknown; outcome?: unknown; clientIp?: unknown; provider?: unknown; flow?: unknown; passwordChecked?: unknown };
 
 const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_FIELD) : '');
 
@@ -42,6 +43,9 @@ export class RecentSignIns {
    */
   record(line: FinishedLogin): Promise<void> {
     if (typeof line.user !== 'string' || line.user === '' || typeof line.outcome !== 'string') return Promise.resolve();
+    // Only a user whose password was proven (or who got in) is kept: a name anyone can type, with
+    // any password, leaves nothing lasting in the store (test/security/limits.test.ts).
+    if (line.outcome !== 'success' && line.passwordChecked !== true) return Promise.resolve();
     const user = line.user;
     const entry: RecentSignIn = {
       at: this.options.now(), outcome: OUTCOME.test(line.outcome) ? line.outcome : 'other',

@@ -12,7 +12,8 @@ import { bobRemembers, signedIn, startAdmin, type AdminUnderTest } from './helpe
 describe('recent sign-ins per user, on /admin and from factorgate admin', function () {
   this.timeout(20_000);
   let admin: AdminUnderTest;
-  beforeEach(async () => { admin = await startAdmin(); });
+  // The gateway checks the password first (the default outside tests): a wrong code then comes from a proven user.
+  beforeEach(async () => { admin = await startAdmin({ gateway: { passwordCheck: 'first' } }); });
   afterEach(() => admin.close());
 
   async function usersShow(...argv: string[]): Promise<string> {
@@ -57,5 +58,11 @@ describe('recent sign-ins per user, on /admin and from factorgate admin', functi
     expect(JSON.parse(await usersShow('carol', '--json')).recentSignIns).to.deep.equal([]);
     expect((await adminBrowser.get('/admin/users/carol')).body).to.contain('<h2>Recent sign-ins</h2>\n<p>None kept.</p>');
     expect(await usersShow('carol')).to.contain('recent sign-ins (newest first):\n  none');
+  });
+
+  it('keeps nothing for a name typed with a wrong password', async () => {
+    expect((await startLogin(admin.h.browser(), 'carol', 'not-her-password')).json().code).to.equal('gateway_refused');
+    expect(admin.h.logs.lines.filter((l) => l.event === 'login_finished').at(-1)).to.deep.include({ user: 'carol', passwordChecked: false });
+    expect(JSON.parse(await usersShow('carol', '--json')).recentSignIns).to.deep.equal([]);
   });
 });

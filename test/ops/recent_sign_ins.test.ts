@@ -14,7 +14,7 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
   });
   afterEach(() => store.close());
 
-  const finished = (user: string, n: number) => ({ user, outcome: 'success', clientIp: `192.0.2.${n}`, provider: 'totp', flow: 'password>totp', ms: 5, passwd: 'never-kept' });
+  const finished = (user: string, n: number) => ({ user, outcome: 'success', clientIp: `192.0.2.${n}`, provider: 'totp', flow: 'password>totp', passwordChecked: true, ms: 5, passwd: 'never-kept' });
 
   it('keeps the last 20, newest first, and only the fields it names', async () => {
     for (let n = 1; n <= 25; n++) {
@@ -49,5 +49,13 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
     await signIns.record({ outcome: 'success' });
     await signIns.record({ user: 'bob' });
     expect(await signIns.of('bob')).to.deep.equal([]);
+  });
+
+  it('keeps nothing for a name whose password was not proven, unless the sign-in succeeded', async () => {
+    await signIns.record({ ...finished('mallory-typed-this', 1), outcome: 'gateway_refused', passwordChecked: false });
+    await signIns.record({ ...finished('mallory-typed-this', 2), outcome: 'wrong_code', passwordChecked: undefined });
+    expect(await store.get('signins:mallory-typed-this')).to.equal(undefined);
+    await signIns.record({ ...finished('bob', 3), outcome: 'success', passwordChecked: false });
+    expect(await signIns.of('bob')).to.have.length(1);
   });
 });
