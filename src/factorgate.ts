@@ -28,7 +28,7 @@ import type { OtpDeps } from './otp/check_code.js';
 import { MemoryNotifier, type Notifier } from './state/notifier.js';
 import { RedisNotifier } from './state/redis_notifier.js';
 import { PushWatcher } from './login/push_watcher.js';
-import { GatewayReplayer } from './gateway/replay.js';
+import { replayerFor } from './gateway/replayer_for.js';
 import { HeldSessions } from './gateway/held_sessions.js';
 import { makeLogin } from './login/login.js';
 import { loginIdReader } from './login/handle.js';
@@ -46,6 +46,7 @@ import { DependencyHealth, anyReachable, reachable, type Check } from './ops/dep
 import { opsRoutes, metricsHandler } from './ops/routes.js';
 import { observeLoginDurations } from './ops/login_durations.js';
 import { OutcomeCounts } from './ops/outcome_counts.js';
+import { RecentSignIns, type FinishedLogin } from './ops/recent_sign_ins.js';
 import { adminApp, adminWebRoutes } from './adminweb/compose.js';
 import express from 'express';
 
@@ -99,19 +100,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
   }
   const gw = config.gateway;
-  const replayer = new GatewayReplayer({
-    gatewayUrl: gw.url,
-    loginTarget: gw.loginTarget,
-    loginPage: gw.loginPage,
-    usernameField: gw.usernameField,
-    passwordField: gw.passwordField,
-    sessionCookie: gw.sessionCookie,
-    timeoutMs: gw.timeoutMs,
-    secretHeader: gw.secretHeader.value ? { name: gw.secretHeader.name, value: gw.secretHeader.value } : undefined,
-    sessionCheckPath: gw.sessionCheckPath,
-    logoutPath: gw.logoutPath,
-    now,
-  });
+  const replayer = replayerFor(gw, now);
   const heldSessions = new HeldSessions({ store, keyring, replayer, logger, now });
   // The login and /manageotp share the first factor, the user names and the limits: the same
   // counters bound both, under the same key for each user.
@@ -121,10 +110,16 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   // Counted for /admin's live view only when there is one to show them.
   const outcomes = config.admin.web.enabled ? new OutcomeCounts(store, now) : undefined;
+  // Each user's recent sign-ins, for /admin and `factorgate admin users show`: one entry per user.
+  const signIns = new RecentSignIns(store, { keepDays: config.admin.recentSignInsDays, now });
+  const onFinished = (line: FinishedLogin & { outcome: string }) => {
+    void outcomes?.record(line.outcome);
+    void signIns.record(line);
+  };
   const login = makeLogin({
     config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring,
     // The login's audit line also feeds factorgate_login_duration_seconds: one source for both.
-    logger: observeLoginDurations(logger, metrics, outcomes && ((outcome) => void outcomes.record(outcome))), metrics, now, firstFactor, limits, userNames,
+    logger: observeLoginDurations(logger, metrics, onFinished), metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now, heldSessions), verifyPassword,
     browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
     recovery: new RecoveryCodes(store, keyring, now),
@@ -136,7 +131,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   // The schema refuses admin.web without otp: administrators sign in with their own app's code.
   const admin = outcomes && otp ? adminWebRoutes(config, {
-    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock,
+    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock, heldSessions,
   }) : undefined;
   const adminHere = admin && config.admin.web.port === undefined;
   const table = routeTable({ ...gw, ownPaths: ownPortalPaths(config) });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LoginRecord } from '../login/record.js';
+import type { RecentSignIn } from '../ops/recent_sign_ins.js';
 import type { RememberedBrowser } from '../security/remembered_browsers.js';
 import type { UserCounters } from '../security/limits.js';
 import type { AdminDeps } from './deps.js';
@@ -27,15 +28,17 @@ export type UserReport = {
   limits: UserCounters;
   recoveryCode: { issuedAt: number; expiresAt: number } | null;
   logins: LiveLogin[];
+  /** Finished sign-ins, newest first (at most 20). */
+  recentSignIns: RecentSignIn[];
 };
 
 export async function showUser(deps: AdminDeps, typed: string): Promise<UserReport> {
   const user = userKey(deps, typed);
   const state = stateOf(deps);
-  const [devices, browsers, limits, recoveryCode, logins] = await Promise.all([
-    devicesOf(deps, user), state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps),
+  const [devices, browsers, limits, recoveryCode, logins, recentSignIns] = await Promise.all([
+    devicesOf(deps, user), state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps), state.signIns.of(user),
   ]);
-  return { user, devices, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user) };
+  return { user, devices, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user), recentSignIns };
 }
 
 export async function removeDevice(deps: AdminDeps, typed: string, deviceId: string): Promise<{ user: string; device: string; removed: boolean }> {

@@ -11,7 +11,8 @@ import type { AdminDeps } from './deps.js';
 
 export const ADMIN_USAGE = `factorgate admin COMMAND [--config FILE] [--json] [--actor NAME]
   users show NAME                 the user's devices, remembered browsers, locks and limit
-                                  counters, unused recovery code, and sign-ins waiting now
+                                  counters, unused recovery code, sign-ins waiting now, and
+                                  the last 20 finished, newest first
   devices remove NAME DEVICE      remove an authenticator app or passkey (its id, from users show)
   browsers revoke NAME ID|--all   revoke one remembered browser, or all of the user's
   unlock NAME                     clear the user's lock and limit counters
@@ -110,6 +111,9 @@ function userText(report: UserReport): string {
   lines.push('sign-ins waiting now:');
   if (report.logins.length === 0) lines.push('  none');
   for (const login of report.logins) lines.push(`  ${loginLine(login)}`);
+  lines.push('recent sign-ins (newest first):');
+  if (report.recentSignIns.length === 0) lines.push('  none');
+  for (const s of report.recentSignIns) lines.push(`  ${when(s.at)}  ${s.outcome}  from ${printable(s.clientIp)}  ${printable(s.provider)}  ${printable(s.way)}`);
   return lines.join('\n');
 }
 

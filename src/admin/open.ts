@@ -1,7 +1,12 @@
 import { appendFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import type { Config } from '../config/schema.js';
+import { HeldSessions } from '../gateway/held_sessions.js';
+import { replayerFor } from '../gateway/replayer_for.js';
 import { UserNames } from '../identity/user_names.js';
+import { createLogger } from '../log.js';
 import { LoginRecords } from '../login/record.js';
+import { RecentSignIns } from '../ops/recent_sign_ins.js';
 import type { DeviceStore } from '../otp/device_store.js';
 import { openDeviceStore } from '../otp/open_device_store.js';
 import { Keyring } from '../security/keyring.js';
@@ -28,9 +33,17 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
     }
   }
   const devices = config.otp.enabled ? await openDeviceStore(config.otp) : undefined;
+  // `logins end` logs out at the gateway the session a password-first login holds, as its deadline
+  // would; the log line saying so goes to standard error.
+  const replayer = replayerFor(config.gateway, Date.now);
+  const heldSessions = store && new HeldSessions({
+    store, keyring: new Keyring(config.secret, config.previousSecrets), replayer, logger: createLogger(config.log.level, lineWriter(writeStderr)), now: Date.now,
+  });
   return {
-    deps: adminDeps(config, { store, devices, audit, now: Date.now }),
+    deps: adminDeps(config, { store, devices, audit, now: Date.now, heldSessions }),
     async close() {
+      heldSessions?.close();
+      replayer.close();
       await store?.close();
       await devices?.close();
     },
@@ -38,15 +51,17 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
 }
 
 /** The commands' view of the stores, as the running factorgate builds its own over the same ones. */
-export function adminDeps(config: Config, opened: { store?: Store; devices?: DeviceStore; audit: AdminAudit; now: () => number }): AdminDeps {
-  const { store, devices, audit, now } = opened;
+export function adminDeps(config: Config, opened: { store?: Store; devices?: DeviceStore; audit: AdminAudit; now: () => number; heldSessions?: HeldSessions | undefined }): AdminDeps {
+  const { store, devices, audit, now, heldSessions } = opened;
   return {
     ...(store && {
       state: {
         browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
         limits: new Limits(store, config.limits),
         recovery: new RecoveryCodes(store, new Keyring(config.secret, config.previousSecrets), now),
-        logins: new LoginRecords(store, now),
+        // Ending a login also logs out the gateway session it holds (password-first mode).
+        logins: new LoginRecords(store, now, heldSessions),
+        signIns: new RecentSignIns(store, { keepDays: config.admin.recentSignInsDays, now }),
       },
     }),
     ...(devices && { devices }),
@@ -63,4 +78,9 @@ export function auditWriter(file: string | undefined, writeStderr: (text: string
   if (file === undefined) return writeStderr;
   appendFileSync(file, '', { mode: 0o600 });
   return (line) => appendFileSync(file, line, { mode: 0o600 });
+}
+
+/** A stream onto `write` (the command's standard error), for the log. */
+function lineWriter(write: (text: string) => void): Writable {
+  return new Writable({ write(chunk: Buffer | string, _encoding, done) { write(String(chunk)); done(); } });
 }

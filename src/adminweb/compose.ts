@@ -4,6 +4,7 @@ import { adminDeps, auditWriter } from '../admin/open.js';
 import { RecentActions } from '../admin/recent_actions.js';
 import type { Config } from '../config/schema.js';
 import type { VerifyPassword } from '../identity/verify_password.js';
+import type { HeldSessions } from '../gateway/held_sessions.js';
 import type { FirstFactorOutcome } from '../ldap/first_factor.js';
 import { administrators } from './administrators.js';
 import type { AdminWebDeps } from './deps.js';
@@ -17,10 +18,12 @@ export type AdminWebParts = Pick<AdminWebDeps, 'store' | 'devices' | 'keyring' |
   verifyPassword: VerifyPassword;
   /** The directory, when ldap.enabled: its bind gives the groups admin.ldapGroup is looked for in. */
   ldap?: { verify(username: unknown, password: unknown): Promise<FirstFactorOutcome> } | undefined;
+  /** The gateway sessions password-first logins hold: "End this sign-in" logs out the one it held. */
+  heldSessions: HeldSessions;
 };
 
 export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
-  const { store, devices, userNames, logger, clock } = parts;
+  const { store, devices, userNames, logger, clock, heldSessions } = parts;
   const now = () => clock.now();
   const recentActions = new RecentActions(config.admin.auditFile);
   // The audit file when there is one (an unwritable one stops start-up: no action goes unaudited), else the log.
@@ -30,7 +33,7 @@ export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
     login: config.login,
     checkPassword: adminPasswordCheck({ ldap: parts.ldap, verifyPassword: parts.verifyPassword, userNames }),
     isAdministrator: administrators(config.admin, userNames),
-    actionsFor: (actor) => adminDeps(config, { store, devices, audit: new AdminAudit(actor, write, now), now }),
+    actionsFor: (actor) => adminDeps(config, { store, devices, audit: new AdminAudit(actor, write, now), now, heldSessions }),
     recentActions,
     cookies: { secure: config.behindTls },
     idleMinutes: config.admin.web.sessionIdleMinutes,

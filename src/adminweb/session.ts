@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { ADMIN, ADMIN_COOKIES } from '../http/paths.js';
-import { client, readCookie } from '../http/request.js';
+import { browserOf, otherBrowser } from '../http/browser_binding.js';
+import { readCookie } from '../http/request.js';
 import { sameToken } from '../security/csrf.js';
 import { randomToken } from '../security/keyring.js';
 import type { AdminWebDeps } from './deps.js';
@@ -16,7 +17,6 @@ const key = (id: string) => `admin:session:${id}`;
 
 /** However busy, a session ends after a working day: a new sign-in, both factors again. */
 export const ABSOLUTE_MS = 8 * 3_600_000;
-const MAX_USER_AGENT = 512;
 
 export type AdminStage = 'second_factor' | 'ready';
 
@@ -36,11 +36,6 @@ export type AdminSession = {
 };
 
 type Stored = Omit<AdminSession, 'id'>;
-
-const browserOf = (req: Request) => {
-  const { ip, userAgent } = client(req);
-  return { clientIp: ip, userAgent: (userAgent ?? '').slice(0, MAX_USER_AGENT) };
-};
 
 export class AdminSessions {
   private readonly idleMs: number;
@@ -69,14 +64,12 @@ export class AdminSessions {
     const now = this.deps.clock.now();
     // The store's TTL runs on its own clock; the deadlines are checked on ours too.
     if (!record || now - record.lastSeenAt >= this.idleMs || now - record.startedAt >= ABSOLUTE_MS) return undefined;
-    const here = browserOf(req);
-    if (record.clientIp !== here.clientIp || record.userAgent !== here.userAgent) {
+    const elsewhere = otherBrowser(record, req);
+    if (elsewhere) {
       // A copied cookie: whoever holds it may hold the password too. The session ends for both.
       await this.deps.store.delete(key(id));
-      this.deps.logger.warn({
-        event: 'admin_session_refused', user: record.user, why: 'other_browser', clientIp: here.clientIp, sessionClientIp: record.clientIp,
-        sameUserAgent: record.userAgent === here.userAgent,
-      }, 'an /admin session cookie came from another browser or address: the session is ended');
+      this.deps.logger.warn({ event: 'admin_session_refused', user: record.user, why: 'other_browser', ...elsewhere },
+        'an /admin session cookie came from another browser or address: the session is ended');
       return undefined;
     }
     const session = { ...record, id, lastSeenAt: now };

@@ -135,6 +135,8 @@ export const configSchema = z.object({
       .describe('File every administrator action (factorgate admin ..., and /admin) is appended to, one JSON line each; without it the line goes to standard error (the command) or factorgate\'s log (/admin). /admin lists its last 20 actions from it.'),
     recoveryCodeHours: z.number().int().min(1).max(24).default(24)
       .describe('How long a recovery code from factorgate admin recovery-code stays usable (it is used once, and at most 24 hours).'),
+    recentSignInsDays: z.number().int().min(1).max(365).default(30)
+      .describe('Each user\'s last 20 finished sign-ins (time, outcome, client address, provider, way) are kept in the login state store this many days after the user\'s last one, for factorgate admin users show and /admin.'),
     web: z.object({
       enabled: z.boolean().default(false)
         .describe('Serve the administrator\'s web view at /admin: users\' devices, remembered browsers, locks, recovery codes and the sign-ins waiting now (docs/admin.md). Needs otp.enabled (administrators sign in with a code from their own authenticator app) and admin.users or admin.ldapGroup.'),

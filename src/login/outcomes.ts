@@ -81,7 +81,7 @@ export class LoginOutcomes {
     metrics.loginEnded(record.id);
     logger.info({
       event: 'login_finished', user: record.username, clientIp: record.clientIp, provider: record.provider,
-      path: record.path, flow: record.flowPath ?? this.partialPath(record), outcome, ms: now() - record.createdAt,
+      path: record.path, flow: record.flowPath ?? this.partialPath(record), outcome, passwordChecked: record.passwordChecked === true, ms: now() - record.createdAt,
     }, 'login finished');
   }
 

@@ -20,7 +20,7 @@ export function withSession(portal: Portal, stage: Stage, step: Step): RequestHa
   return async (req, res) => {
     const session = await portal.sessions.read(req);
     if (!session) {
-      // Missing, expired or ended: back to sign-in, whatever was asked (nothing was done).
+      // Missing, expired, ended or another browser's: back to sign-in, whatever was asked (nothing was done).
       portal.sessions.clearCookie(res);
       return redirectWith(res, BASE, 'session_expired');
     }

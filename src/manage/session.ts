@@ -1,11 +1,13 @@
 import type { Request, Response } from 'express';
+import { browserOf, otherBrowser } from '../http/browser_binding.js';
 import { randomToken } from '../security/keyring.js';
 import { sameToken } from '../security/csrf.js';
 import { ManageCookies, SESSION_COOKIE, readCookie } from './cookies.js';
 import { SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
 // A portal session: a random id in a signed cookie, the record in the state store (so several
-// instances share it). `second_factor`: the password was right and a code from one of the user's
+// instances share it). It holds only for the browser that started it (src/http/browser_binding.ts):
+// a cookie from another address or User-Agent opens nothing and ends the session. `second_factor`: the password was right and a code from one of the user's
 // devices is still owed; only `ready` may see or change devices.
 
 const PURPOSE = 'manageotp-session';
@@ -22,6 +24,8 @@ export type PortalSession = {
   /** Per-session CSRF token, in a hidden field of every form. */
   csrf: string;
   clientIp: string;
+  /** The User-Agent that started the session, bounded; with clientIp, the browser it is bound to. */
+  userAgent: string;
   /** Epoch ms; absolute (ASVS 3.3.2). */
   expiresAt: number;
   /** The pending device this session added, whose QR code it alone may show. */
@@ -45,26 +49,34 @@ type StoredSession = Omit<PortalSession, 'id'>;
 export class PortalSessions {
   private readonly cookies: ManageCookies;
 
-  constructor(private readonly deps: Pick<ManageDeps, 'sessions' | 'keyring' | 'clock' | 'cookies'>) {
+  constructor(private readonly deps: Pick<ManageDeps, 'sessions' | 'keyring' | 'clock' | 'cookies' | 'logger'>) {
     this.cookies = new ManageCookies(deps.cookies);
   }
 
   /** A new session under a new id (ASVS 3.2.1: a new token at each authentication step). */
-  async start(res: Response, user: string, stage: Stage, clientIp: string): Promise<PortalSession> {
+  async start(req: Request, res: Response, user: string, stage: Stage): Promise<PortalSession> {
     const id = randomToken();
-    const session: PortalSession = { id, user, stage, csrf: randomToken(18), clientIp, expiresAt: this.deps.clock.now() + SESSION_TTL_MS };
+    const session: PortalSession = { id, user, stage, csrf: randomToken(18), ...browserOf(req), expiresAt: this.deps.clock.now() + SESSION_TTL_MS };
     await this.save(session);
     this.cookies.setSession(res, this.deps.keyring.sign(PURPOSE, id));
     return session;
   }
 
-  /** The live session of the request, or undefined (no cookie, not ours, expired, ended). */
+  /** The live session of the request, or undefined (no cookie, not ours, expired, ended, or another browser's). */
   async read(req: Request): Promise<PortalSession | undefined> {
     const id = this.idOf(req);
     if (!id) return undefined;
     const record = await this.deps.sessions.get<StoredSession>(key(id));
     // The store's TTL runs on its own clock; the record's deadline is checked on ours too.
     if (!record || record.expiresAt <= this.deps.clock.now()) return undefined;
+    const elsewhere = otherBrowser(record, req);
+    if (elsewhere) {
+      // A copied cookie: whoever holds it may hold the password too. The session ends for both.
+      await this.deps.sessions.delete(key(id));
+      this.deps.logger.warn({ event: 'manageotp_session_refused', user: record.user, why: 'other_browser', ...elsewhere },
+        'a /manageotp session cookie came from another browser or address: the session is ended');
+      return undefined;
+    }
     return { ...record, id };
   }
 

@@ -16,6 +16,7 @@ import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { RedisStore } from '../../src/state/redis_store.js';
 import type { Store } from '../../src/state/store.js';
+import { AnakamScript } from '../helpers/anakam_script.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
@@ -221,6 +222,38 @@ describe('on a real redis-server', () => {
     const store = new RedisStore({ url: server.url, keyPrefix: `fg-${Math.random().toString(36).slice(2)}:` });
     expect(await store.ready()).to.equal(true);
     return store;
+  });
+
+  it('logins end, on the configured Redis, also logs out the gateway session a password-first login holds', async function () {
+    this.timeout(60_000);
+    const keyPrefix = `held-${Math.random().toString(36).slice(2)}:`;
+    const h = await startHarness({ gateway: { passwordCheck: 'first' }, store: { type: 'redis', redis: { url: server.url, keyPrefix } } });
+    const stderr: string[] = [];
+    const opened = await openAdmin(h.config, { actor: 'helpdesk-bo', from: 'cli@test' }, (t) => stderr.push(t));
+    try {
+      const key = 'dddddddd-4444-4e22-8018-e4cf70027375';
+      const tfa = new AnakamScript().passcodeSent('alice', key);
+      expect((await startLogin(h.browser(), 'alice', 'alice-pw')).json().status).to.equal('challenge');
+      tfa.done();
+      const alicesSessions = () => [...h.gateway.sessions.values()].filter((user) => user === 'alice');
+      expect(alicesSessions(), 'the password opened a gateway session, held for the login').to.have.length(1);
+      const run = async (...argv: string[]) => {
+        const read = readAdminArgs(argv);
+        if (typeof read === 'string') throw new Error(read);
+        let out = '';
+        const code = await runAdminCommand(read.args, opened.deps, (t) => (out += t), (t) => stderr.push(t));
+        return { code, out };
+      };
+      const [login] = JSON.parse((await run('logins', 'list', '--json')).out) as Array<{ ref: string }>;
+      const ended = await run('logins', 'end', login!.ref, '--json');
+      expect(ended.code, stderr.join('')).to.equal(0);
+      expect(alicesSessions(), 'no gateway session made for that login is alive').to.deep.equal([]);
+      expect(h.gateway.logouts).to.deep.equal(['alice']);
+      expect(stderr.join(''), 'the log line, on standard error').to.contain('"event":"gateway_session_ended","why":"ended_by_admin"');
+    } finally {
+      await opened.close();
+      await h.close();
+    }
   });
 
   it('the command itself (src/cli.ts) works on the configured Redis, audits to admin.auditFile, and prints the code once', async function () {

@@ -153,6 +153,24 @@ describe('/admin, the administrator\'s web view', function () {
       expect((await later.browser.get('/admin/logins')).body).not.to.contain('<td>success</td>');
     });
 
+    it('"End this sign-in" also logs out the gateway session a password-first sign-in holds', async () => {
+      await admin.close();
+      admin = await startAdmin({ gateway: { passwordCheck: 'first' } });
+      const tfa = new AnakamScript().passcodeSent('bob', SECOND);
+      const started = (await startLogin(admin.h.browser(), 'bob', 'bob-pw')).json();
+      expect(started.status).to.equal('challenge');
+      tfa.done();
+      const bobsSessions = () => [...admin.h.gateway.sessions.values()].filter((user) => user === 'bob');
+      expect(bobsSessions(), 'the password opened a gateway session, held for the login').to.have.length(1);
+      const { browser } = await signedIn(admin);
+      const live = await browser.get('/admin/logins');
+      const end = /action="(\/admin\/logins\/[0-9a-f]{16}\/end)"/.exec(live.body)![1]!;
+      expect((await browser.post(end, { csrf: csrfOf(live.body) })).headers.get('location')).to.equal('/admin/logins?m=login_ended');
+      expect(bobsSessions(), 'no gateway session made for that login is alive').to.deep.equal([]);
+      expect(admin.h.gateway.logouts).to.include('bob');
+      expect(admin.h.logs.lines.find((l) => l.event === 'gateway_session_ended')).to.deep.include({ why: 'ended_by_admin' });
+    });
+
     it('lists every action on the home page, newest first, with who did it and from where', async () => {
       const { browser } = await signedIn(admin);
       await act(browser, '/admin/users/bob/confirm/unlock');

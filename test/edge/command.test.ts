@@ -58,6 +58,14 @@ describe('factorgate edge', function () {
     expect(test.status, test.stderr).to.equal(0);
   });
 
+  it('its head names the portals factorgate serves on the listener the edge sends them to: /admin only without a port of its own', () => {
+    const third = (env: Record<string, string>) => edge(['nginx'], { ...BASE_ENV, ...env }).stdout.split('\n').find((line) => line.startsWith('#   3.'));
+    expect(third({})).to.contain('/mfa/ and factorgate\'s health');
+    const withAdmin = { FACTORGATE_OTP_ENABLED: 'true', FACTORGATE_ADMIN_WEB_ENABLED: 'true', FACTORGATE_ADMIN_USERS: 'ann' };
+    expect(third(withAdmin)).to.contain('/mfa/, /manageotp/, /admin/ and factorgate\'s health');
+    expect(third({ ...withAdmin, FACTORGATE_ADMIN_WEB_PORT: '9443' })).to.contain('/mfa/, /manageotp/ and factorgate\'s health');
+  });
+
   it('is a command of the CLI: `factorgate edge nginx` prints the configuration, `--help` the options', () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FACTORGATE_')));
     const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'edge', ...args], { env: { ...clean, ...BASE_ENV }, encoding: 'utf8' });

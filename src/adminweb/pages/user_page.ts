@@ -51,5 +51,17 @@ A recovery code lets the user sign in once without a second factor and set up a 
 <h2>Sign-ins waiting now</h2>
 ${report.logins.length === 0 ? html`<p>None.</p>` : loginsTable(session, report.logins)}
 <h2>Recent sign-ins</h2>
-<p>Not shown: factorgate writes each finished sign-in to its log (event login_finished, with the user, address and outcome), which this page cannot read back. Search that log for the user name.</p>`, session);
+${report.recentSignIns.length === 0 ? html`<p>None kept.</p>` : html`<table class="fg-devices">
+<thead><tr><th scope="col">Ended</th><th scope="col">Outcome</th><th scope="col">From</th><th scope="col">Provider</th><th scope="col">Way</th></tr></thead>
+<tbody>
+${report.recentSignIns.map((s) => html`<tr>
+  <td>${when(s.at)}</td>
+  <td data-label="Outcome">${s.outcome.replaceAll('_', ' ')}</td>
+  <td data-label="From">${s.clientIp}</td>
+  <td data-label="Provider">${s.provider}</td>
+  <td data-label="Way">${s.way}</td>
+</tr>`)}
+</tbody>
+</table>`}
+<p>The last 20, newest first. Every sign-in is also in factorgate's log (event login_finished).</p>`, session);
 }

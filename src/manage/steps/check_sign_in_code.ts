@@ -15,7 +15,7 @@ export function checkSignInCode(portal: Portal): RequestHandler {
     if (result.outcome === 'success') {
       // ASVS 3.2.1: a new session id once both factors are in.
       await sessions.end(req, res);
-      await sessions.start(res, user, 'ready', ip);
+      await sessions.start(req, res, user, 'ready');
       deps.logger.info({ event: 'manageotp_signin', user, clientIp: ip, secondFactor: true, deviceId: result.deviceId }, 'portal sign-in with password and code');
       return redirectWith(res, BASE, 'signed_in');
     }

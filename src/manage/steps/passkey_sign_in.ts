@@ -45,7 +45,7 @@ export function passkeySignIn(portal: Portal): RequestHandler {
     if (outcome.outcome === 'success') {
       // ASVS 3.2.1: a new session id once both factors are in.
       await sessions.end(req, res);
-      await sessions.start(res, session.user, 'ready', ip);
+      await sessions.start(req, res, session.user, 'ready');
       deps.logger.info({ event: 'manageotp_signin', user: session.user, clientIp: ip, secondFactor: true, via: 'passkey' }, 'portal sign-in with password and passkey');
       return void res.json({ location: `${BASE}?m=signed_in` });
     }

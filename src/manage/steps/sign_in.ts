@@ -49,7 +49,7 @@ export function signIn(portal: Portal): RequestHandler {
     // A passkey is a second factor too: its holder is not signed in by the password alone. (The
     // portal asks for an app's code; a user with passkeys only cannot sign in here yet.)
     const hasDevice = (await deps.store.list(user)).some((d) => d.active) || (await deps.store.passkeys?.listPasskeys(user) ?? []).length > 0;
-    await sessions.start(res, user, hasDevice ? 'second_factor' : 'ready', who.ip);
+    await sessions.start(req, res, user, hasDevice ? 'second_factor' : 'ready');
     if (hasDevice) {
       deps.logger.info({ event: 'manageotp_password_ok', user, clientIp: who.ip }, 'portal password right; a code from a device is owed');
       return redirectWith(res, BASE);

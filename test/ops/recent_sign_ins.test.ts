@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { RECENT_SIGN_INS, RecentSignIns } from '../../src/ops/recent_sign_ins.js';
+import { MemoryStore } from '../../src/state/memory_store.js';
+import { FakeClock } from '../helpers/clock.js';
+
+describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
+  let clock: FakeClock;
+  let store: MemoryStore;
+  let signIns: RecentSignIns;
+  beforeEach(() => {
+    clock = new FakeClock();
+    store = new MemoryStore(clock);
+    signIns = new RecentSignIns(store, { keepDays: 30, now: () => clock.now() });
+  });
+  afterEach(() => store.close());
+
+  const finished = (user: string, n: number) => ({ user, outcome: 'success', clientIp: `192.0.2.${n}`, provider: 'totp', flow: 'password>totp', passwordChecked: true, ms: 5, passwd: 'never-kept' });
+
+  it('keeps the last 20, newest first, and only the fields it names', async () => {
+    for (let n = 1; n <= 25; n++) {
+      await signIns.record(finished('bob', n));
+      clock.advance(1000);
+    }
+    const list = await signIns.of('bob');
+    expect(list).to.have.length(RECENT_SIGN_INS);
+    expect(list.map((s) => s.clientIp)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `192.0.2.${25 - i}`));
+    expect(Object.keys(list[0]!).sort()).to.deep.equal(['at', 'clientIp', 'outcome', 'provider', 'way']);
+    expect(await signIns.of('alice')).to.deep.equal([]);
+  });
+
+  it('keeps both of two sign-ins of one user that finish at once', async () => {
+    await Promise.all([signIns.record(finished('bob', 1)), signIns.record(finished('bob', 2)), signIns.record(finished('alice', 3))]);
+    expect((await signIns.of('bob')).map((s) => s.clientIp)).to.have.members(['192.0.2.1', '192.0.2.2']);
+    expect(await signIns.of('alice')).to.have.length(1);
+  });
+
+  it('forgets them keepDays after they ended, and bounds what a line carries', async () => {
+    await signIns.record({ ...finished('bob', 1), outcome: 'Not An Outcome', provider: 'x'.repeat(1000) });
+    const [entry] = await signIns.of('bob');
+    expect(entry).to.deep.include({ outcome: 'other' });
+    expect(entry!.provider).to.have.length(128);
+    clock.advance(29 * 86_400_000);
+    await signIns.record(finished('bob', 2));
+    clock.advance(86_400_000);
+    expect((await signIns.of('bob')).map((s) => s.clientIp), 'the first is 30 days old').to.deep.equal(['192.0.2.2']);
+  });
+
+  it('ignores a line without a user or an outcome', async () => {
+    await signIns.record({ outcome: 'success' });
+    await signIns.record({ user: 'bob' });
+    expect(await signIns.of('bob')).to.deep.equal([]);
+  });
+
+  it('keeps nothing for a name whose password was not proven, unless the sign-in succeeded', async () => {
+    await signIns.record({ ...finished('mallory-typed-this', 1), outcome: 'gateway_refused', passwordChecked: false });
+    await signIns.record({ ...finished('mallory-typed-this', 2), outcome: 'wrong_code', passwordChecked: undefined });
+    expect(await store.get('signins:mallory-typed-this')).to.equal(undefined);
+    await signIns.record({ ...finished('bob', 3), outcome: 'success', passwordChecked: false });
+    expect(await signIns.of('bob')).to.have.length(1);
+  });
+});
