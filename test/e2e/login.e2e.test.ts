@@ -129,6 +129,18 @@ describe('end to end in a real browser', function () {
     });
   }
 
+  it('two login pages open in one browser: the password typed into the first one still signs in', async () => {
+    const first = await openLogin();
+    const second = await context.newPage();
+    await second.goto(`${stack.fg.url}/vpn/index.html`);
+    await submitPassword(first);
+    await first.waitForSelector('#fg-dialog[open]');
+    expect(await first.textContent('#fg-text')).to.include('a***@example.com');
+    await first.fill('#fg-passcode', await passcodeFor('alice'));
+    await first.click('#fg-verify');
+    await first.waitForURL(/\/portal\//);
+  });
+
   it('a user with e-mail and a phone picks the text message instead: the dialog names the phone, and that passcode lets them in', async () => {
     const p = await openLogin();
     await submitPassword(p, 'bob', 'bob-demo-pw');
