@@ -354,6 +354,7 @@ export const PAGE_STATES: readonly PageState[] = [
     name: 'recovery code page', javaScript: true,
     async reach(w) {
       await dialog(w, 'alice', '#fg-passcode:visible');
+      await w.page.click('#fg-code-options');
       await w.page.click('#fg-passcode-form a.fg-recovery');
       await w.page.waitForURL(/\/mfa\/recovery$/);
     },
