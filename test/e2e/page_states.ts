@@ -272,7 +272,7 @@ export const PAGE_STATES: readonly PageState[] = [
     async reach(w) {
       await plain(w, 'bob');
       await w.page.click('summary');
-      await w.page.waitForSelector('form[action="/mfa/resend"] input[name="via"]');
+      await w.page.waitForSelector('form[action="/mfa/resend"]:has(input[name="via"]) button');
     },
   },
   {
