@@ -131,9 +131,8 @@
     noteOpen(reply.status === 'challenge' || reply.status === 'ask');
     if (reply.status === 'challenge') {
       csrf = String(reply.csrf || '');
-      ui.another.hidden = !reply.another;
-      ui.pushAnother.hidden = !reply.another;
-      ui.webauthnAnother.hidden = !reply.another;
+      // The flow's later ways, by name, on every step: each is run only once it is chosen.
+      ui.fillWays(reply.another ? reply.ways : []);
       if (reply.challenge && reply.challenge.kind === 'push') showPush(reply);
       else if (reply.challenge && reply.challenge.kind === 'webauthn') showWebauthn(reply);
       else showPasscode(reply);
@@ -202,6 +201,10 @@
       });
       ui.ways.append(button);
     });
+    // Closed on each step; nothing to offer while a new app is set up (a recovery code led here).
+    ui.codeMore.hidden = true;
+    ui.codeOptions.setAttribute('aria-expanded', 'false');
+    ui.codeOptions.hidden = enrol;
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -265,7 +268,6 @@
     ui.pushOptions.hidden = void_;
     ui.pushOptions.setAttribute('aria-expanded', 'false');
     ui.pushMore.hidden = true;
-    ui.pushAnother.hidden = !reply.another;
     ui.pushMore.appendChild(ui.pushAnother);
     if (void_) ui.push.insertBefore(ui.pushAnother, ui.pushCancel);
     ui.pushStatus.textContent = '';
@@ -396,7 +398,8 @@
     var rememberRow = el('label', { class: 'fg-check' }, [remember, rememberText]);
     var verify = el('button', { id: 'fg-verify', type: 'submit' }, 'Verify');
     var resend = el('button', { id: 'fg-resend', type: 'button', class: 'fg-link' }, 'Send a new passcode');
-    var another = el('button', { id: 'fg-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
+    // The flow's other ways (POST /mfa/another with the way's policy), filled in from the reply on each step.
+    var another = el('div', { id: 'fg-another', class: 'fg-ways' });
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var passcodeLabel = el('label', { for: 'fg-passcode' }, 'Passcode');
     // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
@@ -406,7 +409,10 @@
     var portal = el('a', { id: 'fg-portal', href: '/manageotp', class: 'fg-link fg-portal', hidden: '' }, 'Manage your devices at /manageotp');
     // The other ways to send the passcode (by SMS instead of e-mail), as the server's words list them.
     var ways = el('div', { id: 'fg-ways' });
-    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, ways, another, passcodeRecovery, portal, cancel);
+    // Every other way the user has sits behind one "Other options", as on the push step.
+    var codeOptions = el('button', { id: 'fg-code-options', type: 'button', class: 'fg-link', 'aria-expanded': 'false', 'aria-controls': 'fg-code-more' }, 'Other options');
+    var codeMore = el('div', { id: 'fg-code-more', class: 'fg-push-more', hidden: '' }, [ways, another, passcodeRecovery]);
+    passcodeForm.append(passcodeLabel, passcode, rememberRow, verify, resend, codeOptions, codeMore, portal, cancel);
 
     var number = el('p', { id: 'fg-number', class: 'fg-number', 'aria-label': 'number to pick' });
     var countdownText = el('p', { id: 'fg-countdown', class: 'fg-countdown' });
@@ -415,13 +421,13 @@
     var pushOptions = el('button', { id: 'fg-push-options', type: 'button', class: 'fg-link', 'aria-expanded': 'false', 'aria-controls': 'fg-push-more' }, 'Other options');
     var useCode = el('button', { id: 'fg-use-code', type: 'button', class: 'fg-link' }, 'Enter the code from your device instead');
     var pushResendEarly = el('button', { id: 'fg-push-resend-early', type: 'button', class: 'fg-link' }, 'Send a new notification');
-    var pushAnother = el('button', { id: 'fg-push-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
+    var pushAnother = el('div', { id: 'fg-push-another', class: 'fg-ways' });
     var pushMore = el('div', { id: 'fg-push-more', class: 'fg-push-more', hidden: '' }, [useCode, pushResendEarly, pushAnother, recoveryLink()]);
     var pushCancel = el('button', { id: 'fg-push-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var push = el('div', { id: 'fg-push', class: 'fg-push' }, [number, countdownText, pushStatus, pushResend, pushOptions, pushMore, pushCancel]);
 
     var webauthnRetry = el('button', { id: 'fg-webauthn-retry', type: 'button' }, 'Use your key');
-    var webauthnAnother = el('button', { id: 'fg-webauthn-another', type: 'button', class: 'fg-link' }, 'Use another way to sign in');
+    var webauthnAnother = el('div', { id: 'fg-webauthn-another', class: 'fg-ways' });
     var webauthnCancel = el('button', { id: 'fg-webauthn-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var webauthn = el('div', { id: 'fg-webauthn', class: 'fg-webauthn', hidden: '' }, [webauthnRetry, webauthnAnother, recoveryLink(), webauthnCancel]);
 
@@ -437,7 +443,8 @@
     root.append(el('link', { rel: 'stylesheet', href: '/mfa/static/factorgate.css' }), dialog);
     document.body.appendChild(host);
 
-    var buttons = [askSubmit, askCancel, verify, resend, another, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushAnother, pushCancel, webauthnRetry, webauthnAnother, webauthnCancel];
+    var buttons = [askSubmit, askCancel, verify, resend, codeOptions, cancel, restart, pushResend, pushOptions, useCode, pushResendEarly, pushCancel, webauthnRetry, webauthnCancel];
+    var wayLists = [ways, another, pushAnother, webauthnAnother];
     var api = {
       title: title, text: text, message: message, enrol: enrol, qr: qr, setupLink: setupLink, setupKey: setupKey, askForm: askForm, askFields: askFields, another: another, pushAnother: pushAnother,
       passcodeForm: passcodeForm, passcodeRecovery: passcodeRecovery, portal: portal, expiry: expiry, ways: ways, passcodeLabel: passcodeLabel, verify: verify, passcode: passcode, rememberRow: rememberRow, rememberText: rememberText,
@@ -447,9 +454,23 @@
       webauthn: webauthn, webauthnRetry: webauthnRetry, webauthnAnother: webauthnAnother, webauthnReply: null,
       busy: function (on) {
         buttons.forEach(function (b) { b.disabled = on; });
-        Array.prototype.forEach.call(ways.querySelectorAll('button'), function (b) { b.disabled = on; });
+        wayLists.forEach(function (list) { Array.prototype.forEach.call(list.querySelectorAll('button'), function (b) { b.disabled = on; }); });
         if (on) dialog.setAttribute('aria-busy', 'true'); else dialog.removeAttribute('aria-busy');
         progress.textContent = on ? 'Signing in…' : '';
+      },
+      codeOptions: codeOptions, codeMore: codeMore,
+      fillWays: function (offered) {
+        [another, pushAnother, webauthnAnother].forEach(function (list) {
+          list.replaceChildren();
+          (Array.isArray(offered) ? offered : []).forEach(function (way) {
+            var policy = String(way.policy);
+            if (!/^[0-9]{1,3}$/.test(policy)) return;
+            var button = el('button', { type: 'button', class: 'fg-link', 'data-way': policy }, String(way.label));
+            button.addEventListener('click', function () { doAnother(policy); });
+            list.append(button);
+          });
+          list.hidden = !list.firstChild;
+        });
       },
       open: function () { if (!dialog.open) { if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', ''); } },
       close: function () { if (dialog.close) dialog.close(); else dialog.removeAttribute('open'); },
@@ -480,14 +501,17 @@
       params.set('csrf', csrf);
       post('/mfa/step', params).then(handle);
     });
-    var doAnother = function () {
+    var doAnother = function (policy) {
       stopWaiting();
       api.busy(true);
-      post('/mfa/another', new URLSearchParams({ csrf: csrf })).then(handle);
+      post('/mfa/another', new URLSearchParams({ csrf: csrf, way: policy })).then(handle);
     };
-    another.addEventListener('click', doAnother);
-    pushAnother.addEventListener('click', doAnother);
-    webauthnAnother.addEventListener('click', doAnother);
+    codeOptions.addEventListener('click', function () {
+      var open = codeMore.hidden;
+      codeMore.hidden = !open;
+      codeOptions.setAttribute('aria-expanded', String(open));
+      if (open) codeMore.querySelector('button:not([hidden]), a:not([hidden])').focus();
+    });
     webauthnCancel.addEventListener('click', doCancel);
     webauthnRetry.addEventListener('click', function () { runWebauthn(); });
     askCancel.addEventListener('click', doCancel);

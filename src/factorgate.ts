@@ -164,7 +164,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
       responder: { keyring, cookies, loginPage: gw.loginPage, now, ...(otp ? { portal: MANAGE } : {}) },
     },
     loginPage: loginPageHandler({
-      gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token), csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
+      gatewayUrl: gw.url, agent, table, keyring, setFormToken: (res, token) => cookies.setFormToken(res, token),
+      formTokenCookie: config.cookies.csrfName, formTokenLifeMs: cookies.formTokenLifeMs, csrfFieldName: config.cookies.csrfName, logger, loginPage: gw.loginPage,
       ownCookies: ownCookieNames(config.cookies), timeoutMs: gw.timeoutMs,
       usernameField: gw.usernameField, clearRetryNote: (res) => cookies.clearRetryNote(res),
       tokenPinAfter: config.linotp?.otppin === 0 ? gw.passwordField : undefined,

@@ -93,6 +93,22 @@ export async function resumeFlow<C>(flow: CompiledFlow, state: EngineState, fact
   }
 }
 
+/**
+ * Leaves the open challenge for a later policy of its factor that the user chose ("Other options"):
+ * the open one counts as failed, those in between are passed over without running, and the chosen
+ * one's rule is tested again. A state that waits for no challenge, or a policy that is not a later
+ * one of this factor, fails closed without calling act.
+ */
+export async function switchToPolicy<C>(flow: CompiledFlow, state: EngineState, index: number, facts: Facts, act: Act<C>): Promise<EngineStep<C>> {
+  const policies = waitingFor(flow, state) === 'challenge' ? flow.factors.get(state.factor)!.policies : [];
+  if (!Number.isInteger(index) || index <= state.policy || index >= policies.length) {
+    const known = isState(state);
+    return { kind: 'failed', state, reason: 'stale_state', factor: known ? state.factor : '?', tried: [], path: known ? state.path : [] };
+  }
+  const tried: Tried[] = [...state.tried, { index: state.policy, outcome: 'failed' }];
+  return drive(flow, { ...state, policy: index, waiting: 'none', tried }, facts, act, false);
+}
+
 /** What the stored state waits for, if it fits this flow; a state from another flow (a reload) fits nothing. */
 function waitingFor(flow: CompiledFlow, state: unknown): 'input' | 'challenge' | undefined {
   if (!isState(state) || state.flow !== flow.fingerprint) return undefined;

@@ -4,7 +4,7 @@ export { checkFlows, checkedFlowsSchema, flowProblems, formatPath, type FlowChec
 export type { CompiledFactor, CompiledFlow, CompiledPolicy } from './compile.js';
 export { compileRule, describeRuleError, evaluateRule, type Rule, type RuleContext, type RuleError, type RuleFacts } from './rules.js';
 export { paths, pathLabel, stepLabel, type FlowPath } from './graph.js';
-export { resumeFlow, runFactor, startFlow, succeededFactors, type Act, type ActAt, type ActResult, type EngineState, type EngineStep, type Facts, type PathStep, type Tried } from './engine.js';
+export { resumeFlow, switchToPolicy, runFactor, startFlow, succeededFactors, type Act, type ActAt, type ActResult, type EngineState, type EngineStep, type Facts, type PathStep, type Tried } from './engine.js';
 export { flowGraph, flowsCheckReport } from './render.js';
 export { readLoginFields, type FieldsRead, type LoginFields } from './fields.js';
 export { defaultFlow, loginFlowOf, type DefaultFlowInput } from './default_flow.js';

@@ -37,8 +37,19 @@ export class CookiePolicy {
     res.clearCookie(this.config.cookies.deviceName, this.base());
   }
 
+  /** How long a login form token lives: a login page may stay open a while before the password is typed. */
+  get formTokenLifeMs(): number {
+    return this.config.login.lifetimeSeconds * 1000 * 6;
+  }
+
+  /**
+   * The login form's token, twice: under /mfa for the post it guards, and under the login page's own
+   * path so that the next login page of this browser sees it and hands out the same token
+   * (two open login pages both post). Both are dropped before anything goes to the gateway.
+   */
   setFormToken(res: Response, value: string): void {
-    res.cookie(this.config.cookies.csrfName, value, this.base(this.config.login.lifetimeSeconds * 1000 * 6));
+    res.cookie(this.config.cookies.csrfName, value, this.base(this.formTokenLifeMs));
+    res.cookie(this.config.cookies.csrfName, value, { ...this.base(this.formTokenLifeMs), path: this.config.gateway.loginPage });
   }
 
   /** The refused password's note (src/http/retry_note.ts): for the login page alone, so its Path is that page. */

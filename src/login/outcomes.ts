@@ -6,6 +6,7 @@ import type { LoginDeps } from './deps.js';
 import { openChallenge, type LoginRecord } from './record.js';
 import { openPassword } from './sealed_credentials.js';
 import type { LoginView, Notice, WaitingView } from './views.js';
+import type { Way } from './ways.js';
 
 // How a login waits for its user, and how it ends: replayed to the gateway, or failed and wiped.
 // Every ending writes one audit line (login_finished) and the metrics.
@@ -40,7 +41,7 @@ export class LoginOutcomes {
   }
 
   /** The open challenge again, with a notice (a wrong or expired answer that leaves the login open). */
-  again(record: LoginRecord, notice: Notice, another: boolean): Promise<LoginView> {
+  again(record: LoginRecord, notice: Notice, another: Way[] | undefined): Promise<LoginView> {
     const challenge = openChallenge(record);
     if (!challenge) throw new FactorgateError('wrong_state', 'no challenge to ask again');
     return this.waiting(record, { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge, notice, forgetDevice: false, another });

@@ -5,6 +5,7 @@ import type { Login } from './login.js';
 import { openChallenge, openForm, type LoginRecord } from './record.js';
 import type { Run } from './run.js';
 import type { LoginView, Notice } from './views.js';
+import { wayLabel, type Way } from './ways.js';
 
 // How a login moves on from what the flow engine or a provider did: wait for the user (a form, a
 // challenge), replay to the gateway (done), or fail.
@@ -43,13 +44,17 @@ export async function goOn(login: Login, record: LoginRecord, run: Run, outcome:
   return settle(login, record, await resumeFlow(login.deps.flow, record.flow!, run.facts, run.resumeWith(result).act), run);
 }
 
-/** Whether a later policy of the open challenge's factor applies now, so the user may try it instead ("use another way"). */
-export function anotherWay(login: Login, record: LoginRecord, run: Run): boolean {
+/**
+ * The later policies of the open challenge's factor that apply now, each a way the user may choose
+ * instead ("Other options"); undefined when there is none.
+ */
+export function anotherWay(login: Login, record: LoginRecord, run: Run): Way[] | undefined {
   const state = record.flow;
-  if (!state || state.waiting !== 'challenge') return false;
+  if (!state || state.waiting !== 'challenge') return undefined;
   const later = login.deps.flow.factors.get(state.factor)?.policies.slice(state.policy + 1) ?? [];
   const context = { ...run.facts(), succeeded: succeededFactors(state) };
-  return later.some((policy) => evaluateRule(policy.rule, context));
+  const ways = later.filter((policy) => evaluateRule(policy.rule, context)).map((policy) => ({ policy: policy.index, label: wayLabel(login.deps.flow, state.factor, policy.index) }));
+  return ways.length ? ways : undefined;
 }
 
 /** The open step of a waiting login as a view, for showing it again (a GET after a redirect). */

@@ -78,7 +78,7 @@ function viewJson(view: WaitingView, now: number, portal: string | undefined): R
     challenge: challengeJson(view, now),
     csrf: view.csrf,
     notice,
-    ...(view.another ? { another: true } : {}),
+    ...(view.another ? { another: true, ways: view.another } : {}),
     ...(portal ? { portal } : {}),
     loginSecondsLeft: loginSecondsLeft(view, now),
   };

@@ -2,6 +2,7 @@ import type { FactorgateError } from '../errors.js';
 import type { LoginField } from '../flows/index.js';
 import type { AfterLastAttempt } from '../http/words.js';
 import type { Challenge } from '../providers/provider.js';
+import type { Way } from './ways.js';
 
 // What a step of the login hands to the web layer (respond.ts), which renders it as JSON for the
 // dialog or as a page for a browser without the script.
@@ -11,8 +12,8 @@ export type NoticeCode = 'passcode_invalid' | 'code_invalid' | 'code_reused' | '
 export type Notice = { code: NoticeCode; attemptsRemaining?: number; after?: AfterLastAttempt };
 
 export type LoginView =
-  /** another: a later policy of this factor applies, so the user may give this one up and try it. */
-  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: boolean;
+  /** another: the later policies of this factor that apply, so the user may give this one up for one of them. */
+  | { kind: 'challenge'; loginId: string; csrf: string; challenge: Challenge; notice?: Notice; forgetDevice: boolean; another?: Way[];
       /** For an enrol challenge: the new device's otpauth:// URI, to show as a QR code (it holds the secret). */
       setupUri?: string;
       /** When the whole login ends (the record's deadline): the pages warn before it. */

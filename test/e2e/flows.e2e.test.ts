@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { parse as parseYaml } from 'yaml';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
+import { axeViolations } from './axe.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 import { directory, startSlapd, type Slapd } from '../helpers/slapd.js';
 
@@ -182,14 +183,17 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
       expect(paths(stack!).at(-1)).to.equal('dave success: password:GATEWAY_PASSWORD → push:NO_AUTHN → code:OTP_CODE → done');
     });
 
-    it('"Use another way to sign in" in the dialog while the push waits: the code form, a typo, then the portal', async () => {
+    it('"Other options" in the dialog while the push waits names the app\'s code: the code form, a typo, then the portal', async () => {
       const p = await open(example('push-otp-fallback'), otp());
       const nextCode = await registerDave(p);
       await submitPassword(p, 'dave', 'dave-demo-pw');
       // While the push can be answered, another way waits under "Other options".
       await p.click('#fg-push-options');
       await p.waitForSelector('#fg-push-another:visible');
-      await p.click('#fg-push-another');
+      // The way by what it asks for: the flow's NO_AUTHN leads on to the app's code.
+      expect(await p.textContent('#fg-push-another')).to.equal('Enter a code from your authenticator app');
+      expect(await axeViolations(p)).to.deep.equal([]);
+      await p.click('#fg-push-another button');
       await p.waitForSelector('#fg-ask-form:visible');
       const right = nextCode();
       await p.fill('#fg-field-code', right === '000000' ? '111111' : '000000');
@@ -203,13 +207,13 @@ describe('end to end in a real browser: login flows (fixtures/flows/)', function
       expect(await p.textContent('body')).to.include('dave');
     });
 
-    it('"Use another way to sign in" while the push waits, with JavaScript off: the form page, then the portal', async () => {
+    it('"Other options" while the push waits, with JavaScript off: the app\'s code by name, the form page, then the portal', async () => {
       const p = await open(example('push-otp-fallback'), { ...otp(), javaScriptEnabled: false });
       const nextCode = await registerDave(p);
       await submitPassword(p, 'dave', 'dave-demo-pw');
       await p.waitForURL(/\/mfa\/passcode/);
       await p.click('summary:has-text("Other options")');
-      await p.click('button:has-text("Use another way to sign in")');
+      await p.click('button:has-text("Enter a code from your authenticator app")');
       await p.waitForSelector('form[action="/mfa/step"]');
       await p.fill('input[name="code"]', nextCode());
       await p.click('form[action="/mfa/step"] button[type="submit"]');

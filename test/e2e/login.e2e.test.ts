@@ -129,15 +129,34 @@ describe('end to end in a real browser', function () {
     });
   }
 
+  it('two login pages open in one browser: the password typed into the first one still signs in', async () => {
+    const first = await openLogin();
+    const second = await context.newPage();
+    await second.goto(`${stack.fg.url}/vpn/index.html`);
+    await submitPassword(first);
+    await first.waitForSelector('#fg-dialog[open]');
+    expect(await first.textContent('#fg-text')).to.include('a***@example.com');
+    await first.fill('#fg-passcode', await passcodeFor('alice'));
+    await first.click('#fg-verify');
+    await first.waitForURL(/\/portal\//);
+  });
+
   it('a user with e-mail and a phone picks the text message instead: the dialog names the phone, and that passcode lets them in', async () => {
     const p = await openLogin();
     await submitPassword(p, 'bob', 'bob-demo-pw');
     await p.waitForSelector('#fg-dialog[open]');
     expect(await p.textContent('#fg-text')).to.include('b***@example.com');
     const byMail = await passcodeFor('bob');
+    // The other method waits under "Other options" with the recovery code; nothing is sent until it is chosen.
+    expect(await p.isVisible('#fg-via-sms')).to.equal(false);
+    await p.click('#fg-code-options');
+    expect(await p.getAttribute('#fg-code-options', 'aria-expanded')).to.equal('true');
+    expect(await axeViolations(p)).to.deep.equal([]);
+    expect(stack.sims.anakam.outbox().bob).to.include({ method: 'EMAIL' });
     await p.click('#fg-via-sms');
     await p.waitForFunction(`${inDialog('#fg-text')}.textContent.includes('2345')`);
     expect(await p.textContent('#fg-message')).to.equal('A new passcode is on its way.');
+    await p.click('#fg-code-options');
     expect(await p.textContent('#fg-via-email')).to.equal('Send it by e-mail instead');
     expect(await axeViolations(p)).to.deep.equal([]);
     await p.fill('#fg-passcode', await passcodeFor('bob', byMail));

@@ -155,6 +155,14 @@ export const PAGE_STATES: readonly PageState[] = [
   { name: 'dialog: passcode by SMS', javaScript: true, reach: (w) => dialog(w, 'carol', '#fg-passcode:visible') },
   { name: 'dialog: code from an authenticator app', javaScript: true, reach: (w) => dialog(w, 'erin', '#fg-passcode:visible') },
   {
+    name: 'dialog: passcode, other options open', javaScript: true,
+    async reach(w) {
+      await dialog(w, 'bob', '#fg-passcode:visible');
+      await w.page.click('#fg-code-options');
+      await w.page.waitForSelector('#fg-via-sms:visible');
+    },
+  },
+  {
     name: 'dialog: wrong passcode', javaScript: true,
     async reach(w) {
       await dialog(w, 'alice', '#fg-passcode:visible');
@@ -262,6 +270,14 @@ export const PAGE_STATES: readonly PageState[] = [
   { name: 'no script: passcode by SMS', javaScript: false, reach: (w) => plain(w, 'carol') },
   { name: 'no script: code from an authenticator app', javaScript: false, reach: (w) => plain(w, 'erin') },
   {
+    name: 'no script: passcode, other options open', javaScript: false,
+    async reach(w) {
+      await plain(w, 'bob');
+      await w.page.click('summary');
+      await w.page.waitForSelector('form[action="/mfa/resend"]:has(input[name="via"]) button');
+    },
+  },
+  {
     name: 'no script: wrong passcode', javaScript: false,
     async reach(w) {
       await plain(w, 'alice');
@@ -340,6 +356,7 @@ export const PAGE_STATES: readonly PageState[] = [
     name: 'recovery code page', javaScript: true,
     async reach(w) {
       await dialog(w, 'alice', '#fg-passcode:visible');
+      await w.page.click('#fg-code-options');
       await w.page.click('#fg-passcode-form a.fg-recovery');
       await w.page.waitForURL(/\/mfa\/recovery$/);
     },
@@ -456,6 +473,23 @@ export const PAGE_STATES: readonly PageState[] = [
     async reach(w) {
       await virtualAuthenticator(w.page, false, w.passkeys);
       await dialog(w, 'erin', '#fg-webauthn:not([hidden])');
+    },
+  },
+  {
+    // erin's passkey first, her app's code as the other way, named.
+    name: 'dialog: passkey asked for, no key answered, the other way offered', javaScript: true,
+    async reach(w) {
+      await virtualAuthenticator(w.page, false, w.passkeys);
+      await dialog(w, 'erin', '#fg-webauthn:not([hidden])');
+      await w.page.waitForFunction(`window.SimpleWebAuthnBrowser?.WebAuthnAbortService.cancelCeremony(), ${inDialog('#fg-message')}.textContent.length > 0`);
+      await w.page.waitForSelector('#fg-webauthn-another button');
+    },
+  },
+  {
+    name: 'no script: passkey needs JavaScript, the other way offered', javaScript: false,
+    async reach(w) {
+      await plain(w, 'erin');
+      await w.page.waitForSelector('form[action="/mfa/another"] input[name="way"]', { state: 'attached' });
     },
   },
   { name: '/manageotp: page not found', javaScript: false, reach: async (w) => { await w.page.goto(`${w.origin}/manageotp/no-such-page`); } },

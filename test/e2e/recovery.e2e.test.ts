@@ -42,6 +42,7 @@ describe('end to end in a real browser: a recovery code signs in once and sets u
     const { code } = await new RecoveryCodes(store, new Keyring(stack.config.secret), Date.now).issue('alice', 1);
 
     await signInUpToPasscode();
+    await page.click('#fg-code-options'); // the recovery code is one of the other options
     await page.click('#fg-passcode-form a.fg-recovery');
     await page.waitForURL(/\/mfa\/recovery$/);
     await page.fill('input[name="code"]', code);
@@ -56,6 +57,7 @@ describe('end to end in a real browser: a recovery code signs in once and sets u
     await context.close();
 
     await signInUpToPasscode();
+    await page.click('#fg-code-options'); // the recovery code is one of the other options
     await page.click('#fg-passcode-form a.fg-recovery');
     await page.fill('input[name="code"]', code);
     await page.click('form[action="/mfa/recovery"] [type="submit"]');

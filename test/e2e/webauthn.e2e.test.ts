@@ -242,7 +242,8 @@ describe('end to end in a real browser: passkeys and security keys (WebAuthn)', 
     await login('dave');
     // Polled until the dialog says so: a cancel before the prompt opened would cancel nothing.
     await page.waitForFunction(`window.SimpleWebAuthnBrowser?.WebAuthnAbortService.cancelCeremony(), ${inDialog('#fg-message')}.textContent.includes('No key answered')`);
-    await page.click('#fg-webauthn-another');
+    expect(await page.textContent('#fg-webauthn-another')).to.equal('Enter a code from your authenticator app');
+    await page.click('#fg-webauthn-another button');
     await page.waitForSelector('#fg-passcode');
     await nextStep(); // the code that confirmed the app was of this step, perhaps
     await page.fill('#fg-passcode', codeFrom(uri));
@@ -263,7 +264,7 @@ describe('end to end in a real browser: passkeys and security keys (WebAuthn)', 
       await tab.waitForSelector('h1:has-text("Use your passkey or security key")');
       expect(await tab.textContent('body')).to.include('needs JavaScript');
       // The flow's next way is an authenticator app, which carol has not set up: the page says so.
-      await tab.click('button:has-text("Use another way to sign in")');
+      await tab.click('button:has-text("Enter a code from your authenticator app")');
       await tab.waitForSelector('text=No authenticator app is registered');
     } finally {
       await noScript.close();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { compileChecked } from '../../src/flows/compile.js';
-import { pathLabel, resumeFlow, runFactor, startFlow, type EngineState, type EngineStep } from '../../src/flows/index.js';
+import { pathLabel, resumeFlow, runFactor, startFlow, switchToPolicy, type EngineState, type EngineStep } from '../../src/flows/index.js';
 import type { FlowsConfig } from '../../src/flows/schema.js';
 import { facts, flowFrom, flowOf, scriptedAct } from './helpers.js';
 
@@ -162,6 +162,29 @@ describe('flow engine (src/flows/engine.ts)', () => {
       const asked = await startFlow(flow, facts({ user: { name: 'bob', groups: ['admins'] } }), scriptedAct({ LDAP_BIND: ['success'] }));
       const step = await resumeFlow(flow, stored(asked), facts(), scriptedAct({ OTP_CODE: ['fail'] }));
       expect(step).to.deep.include({ kind: 'failed', reason: 'no_winner', factor: 'code' });
+    });
+  });
+
+  describe('switchToPolicy: a later way the user chose instead of the open challenge', () => {
+    const flow = flowOf(flowFrom({ password: [['true', 'GATEWAY_PASSWORD', 'second']], second: [['true', 'PUSH'], ['true', 'OTP_CODE'], ['true', 'ANAKAM_PASSCODE']] }));
+    const waiting = async () => stored(await startFlow(flow, facts(), scriptedAct({ GATEWAY_PASSWORD: ['success'], PUSH: [{ challenge: 1 }] })));
+
+    it('runs the chosen policy alone: the open one counts as failed, the one in between is never called', async () => {
+      const act = scriptedAct({ ANAKAM_PASSCODE: [{ challenge: 2 }] });
+      const step = await switchToPolicy(flow, await waiting(), 2, facts(), act);
+      expect(act.calls.map((c) => [c.action, c.at.index, c.at.resumed])).to.deep.equal([['ANAKAM_PASSCODE', 2, false]]);
+      expect(step).to.deep.include({ kind: 'challenge', index: 2, action: 'ANAKAM_PASSCODE', challenge: 2 });
+      expect(step.state.tried).to.deep.equal([{ index: 0, outcome: 'failed' }]);
+    });
+
+    it('fails closed without calling act for the open policy, an earlier one, one past the end, or a state not waiting for a challenge', async () => {
+      const base = await waiting();
+      for (const [state, index] of [[base, 0], [base, 3], [base, -1], [base, 1.5], [{ ...base, waiting: 'none' }, 2]] as const) {
+        const act = scriptedAct({});
+        const step = await switchToPolicy(flow, state as EngineState, index, facts(), act);
+        expect(step, `${index}`).to.deep.include({ kind: 'failed', reason: 'stale_state' });
+        expect(act.calls).to.deep.equal([]);
+      }
     });
   });
 

@@ -61,7 +61,9 @@ describe('login: WEBAUTHN over HTTP (src/login/actions/webauthn.ts, endpoints/we
     const reply = await startLogin(browser, 'alice', 'alice-pw', false);
     expect(reply.status).to.equal(303);
     const page = await browser.get(reply.headers.get('location')!);
-    expect(page.body).to.include('needs JavaScript').and.include('Use another way to sign in').and.not.include('alice-credential');
+    expect(page.body).to.include('needs JavaScript').and.include('or use another way to sign in').and.not.include('alice-credential');
+    // The next way by name, and the policy it runs.
+    expect(page.body).to.match(/<input type="hidden" name="way" value="1">\s*<button type="submit" class="fg-link">Enter a code from your authenticator app<\/button>/);
   });
 
   it('refuses an assertion posted without a login', async () => {

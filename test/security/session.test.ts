@@ -48,7 +48,9 @@ describe('security: sessions, CSRF and cookie attributes', () => {
     });
     const all = [...page.setCookies, ...started.setCookies, ...done.setCookies].filter((c) => /^(authkey|DeviceKey|fg_csrf)=/.test(c));
     expect(all.length).to.be.greaterThanOrEqual(4);
-    for (const cookie of all) expect(cookie).to.match(/; Path=\/mfa;.*HttpOnly; Secure; SameSite=Strict$/);
+    // The form token is also kept under the login page's own path, for the next login page to reuse.
+    for (const cookie of all) expect(cookie).to.match(/; Path=(\/mfa|\/vpn\/index\.html);.*HttpOnly; Secure; SameSite=Strict$/);
+    expect(all.filter((c) => /^fg_csrf=.*Path=\/vpn\/index\.html;/.test(c))).to.have.length(1);
     tfa.done();
   });
 

@@ -1,16 +1,23 @@
 import { html, type SafeHtml } from '../../http/html.js';
 import { MFA_PATHS } from '../../http/paths.js';
 import { MANAGE_LINK_TEXT } from '../../http/words.js';
+import type { Way } from '../ways.js';
 
 // The controls every page of a login in progress shares.
 
-/** "Use another way to sign in": shown when a later policy of the factor applies. */
-export function anotherWay(csrf: string, another: boolean | undefined): SafeHtml | '' {
-  return another ? html`<form method="post" action="${MFA_PATHS.another}" class="fg-inline">
-  <input type="hidden" name="csrf" value="${csrf}">
-  <button type="submit" class="fg-link">Use another way to sign in</button>
-</form>` : '';
+/** The flow's other ways, one button each: a later policy of the factor, run only once chosen. */
+export function anotherWay(csrf: string, ways: readonly Way[] | undefined): SafeHtml[] {
+  return (ways ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.another}" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="way" value="${String(way.policy)}">
+  <button type="submit" class="fg-link">${way.label}</button>
+</form>`);
 }
+
+/** "Other options": every way the user has besides the open step, behind one control, as the dialog shows them. */
+export const otherOptions = (options: Array<SafeHtml | ''>): SafeHtml => html`<details class="fg-more">
+<summary>Other options</summary>
+${options}
+</details>`;
 
 /** Offered on every challenge: whether the user has a recovery code is not told here. */
 export const recoveryLink = (): SafeHtml => html`<p><a href="${MFA_PATHS.recovery}" class="fg-link">Lost your device? Use a recovery code</a></p>`;

@@ -5,11 +5,12 @@ import { codeWords, signInEndsIn } from '../../http/words.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
 import { withPortalLinks } from '../../http/portal_link.js';
-import { anotherWay, cancelForm, portalLink, recoveryLink } from './controls.js';
+import { anotherWay, cancelForm, otherOptions, portalLink, recoveryLink } from './controls.js';
+import type { Way } from '../ways.js';
 import { noticeText } from './notices.js';
 
 /** A passcode sent by e-mail or SMS, or a code from an authenticator app (nothing to send again then). */
-export function passcodePage(challenge: PasscodeChallenge, csrf: string, options: { notice?: Notice; another?: boolean; portal?: string; secondsLeft?: number } = {}): string {
+export function passcodePage(challenge: PasscodeChallenge, csrf: string, options: { notice?: Notice; another?: readonly Way[]; portal?: string; secondsLeft?: number } = {}): string {
   const { notice, another, portal, secondsLeft } = options;
   const message = noticeText(notice);
   const words = codeWords(challenge);
@@ -30,12 +31,14 @@ ${words.resend ? html`<form method="post" action="${MFA_PATHS.resend}" class="fg
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">${words.resend}</button>
 </form>` : ''}
-${(words.otherWays ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
+${otherOptions([
+  ...(words.otherWays ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="via" value="${way.via}">
   <button type="submit" class="fg-link">${way.label}</button>
-</form>`)}
-${anotherWay(csrf, another)}
-${recoveryLink()}
+</form>`),
+  ...anotherWay(csrf, another),
+  recoveryLink(),
+])}
 ${portal ? portalLink(portal) : ''}
 ${cancelForm(csrf)}`);
 }

@@ -4,6 +4,7 @@ import { MFA_PATHS } from '../../http/paths.js';
 import type { PushChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
 import { anotherWay, cancelForm, recoveryLink } from './controls.js';
+import type { Way } from '../ways.js';
 import { noticeText } from './notices.js';
 
 /**
@@ -12,7 +13,7 @@ import { noticeText } from './notices.js';
  * never shows a push that can no longer be answered. While the push can be answered, nothing but
  * Continue invites a click: a new push, the code and another way wait under "Other options".
  */
-export function pushPage(challenge: PushChallenge, csrf: string, now: number, notice?: Notice, another?: boolean): string {
+export function pushPage(challenge: PushChallenge, csrf: string, now: number, notice?: Notice, another?: readonly Way[]): string {
   const secondsLeft = Math.max(0, Math.ceil((challenge.expiresAt - now) / 1000));
   const isVoid = notice?.code === 'push_expired' || notice?.code === 'push_wrong_number' || secondsLeft === 0;
   const message = noticeText(notice) ?? (secondsLeft === 0 ? noticeText({ code: 'push_expired' }) : undefined);

@@ -2,13 +2,15 @@ import { html } from '../../http/html.js';
 import { page } from '../../http/page.js';
 import type { Notice } from '../views.js';
 import { anotherWay, cancelForm, recoveryLink } from './controls.js';
+import type { Way } from '../ways.js';
 import { noticeText } from './notices.js';
 
 /**
  * A passkey asked for, in a browser without the script: WebAuthn runs only in JavaScript, so the
- * page says so and offers the user's other ways, when the flow has one.
+ * page says so and offers the user's other ways, when the flow has one: shown at once, not behind
+ * "Other options", since they are all this browser can do.
  */
-export function webauthnPage(csrf: string, notice?: Notice, another?: boolean): string {
+export function webauthnPage(csrf: string, notice?: Notice, another?: readonly Way[]): string {
   const message = noticeText(notice);
   return page('Use your passkey or security key', html`
 <h1>Use your passkey or security key</h1>

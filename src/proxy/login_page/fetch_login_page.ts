@@ -6,7 +6,7 @@ import { errorCatalog } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { RouteTable } from '../guard.js';
 import { gatewayProxy } from '../passthrough.js';
-import { issueFormToken } from '../../security/csrf.js';
+import { loginFormToken } from '../../security/csrf.js';
 import type { Keyring } from '../../security/keyring.js';
 import { cachedLoginPageInjector, injectIntoLoginPage } from './inject_login_page.js';
 import { RETRY_COOKIE } from '../../http/paths.js';
@@ -18,6 +18,8 @@ type Deps = {
   gatewayUrl: string; agent: Agent; table: RouteTable; keyring: Keyring; csrfFieldName: string;
   /** Sets the login form's token cookie (the login's cookie policy decides its attributes). */
   setFormToken: (res: Response, token: string) => void; logger: Logger;
+  /** The form token's cookie: its name, and how long a token lives. */
+  formTokenCookie: string; formTokenLifeMs: number;
   /** The login page's path as configured, where a failure page sends the user back to. */
   loginPage: string;
   /** The password field after which a token PIN field is added (LinOTP otppin 0), if any. */
@@ -100,7 +102,8 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     } catch (err) {
       return fail(req, res, err instanceof UnreadablePage ? err.reason : (err as NodeJS.ErrnoException).code ?? 'error');
     }
-    const token = issueFormToken(deps.keyring);
+    // This browser's token while it is young, so a login page opened in a second tab leaves the first one's working.
+    const { token, reused } = loginFormToken(deps.keyring, cookie(req, deps.formTokenCookie), Date.now(), deps.formTokenLifeMs);
     const noteCookie = cookie(req, RETRY_COOKIE);
     const note = openRetryNote(deps.keyring, noteCookie, Date.now());
     // A refused password's note is rare and this browser's alone: that page is rewritten in full, not from the cache.
@@ -115,7 +118,7 @@ export function loginPageHandler(deps: Deps): RequestHandler {
     fetch.over = true;
     if (formsRewritten === 0) deps.logger.warn({ event: 'login_form_not_found' }, 'no form posting to the login target on the login page');
     res.status(200).set(withPageGuards(forwardable(gatewayRes.headers, REWRITTEN)) as Record<string, string>);
-    deps.setFormToken(res, token);
+    if (!reused) deps.setFormToken(res, token);
     if (noteCookie !== undefined) deps.clearRetryNote(res);
     res.set('Cache-Control', 'no-store');
     res.set('Content-Length', String(Buffer.byteLength(html)));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { Keyring } from '../../../src/security/keyring.js';
-import { formTokenMatches, issueFormToken, sameToken } from '../../../src/security/csrf.js';
+import { formTokenMatches, issueFormToken, loginFormToken, sameToken } from '../../../src/security/csrf.js';
 
 const keyring = new Keyring('csrf-test-secret-0123456789-abcdefghij');
 
@@ -54,6 +54,37 @@ describe('login form CSRF token (src/security/csrf.ts)', () => {
       for (const bad of [undefined, null, 1, [token], { token }, true]) {
         expect(formTokenMatches(keyring, token, bad), `field ${JSON.stringify(bad)}`).to.equal(false);
         expect(formTokenMatches(keyring, bad, token), `cookie ${JSON.stringify(bad)}`).to.equal(false);
+      }
+    });
+  });
+
+  describe('loginFormToken: the token a login page hands out', () => {
+    const LIFE = 60_000;
+    const NOW = 1_800_000_000_000;
+
+    it('hands this browser\'s own genuine token out again while it has more than half its life ahead', () => {
+      const held = issueFormToken(keyring, NOW - LIFE / 2 + 1);
+      expect(loginFormToken(keyring, held, NOW, LIFE)).to.deep.equal({ token: held, reused: true });
+    });
+
+    it('issues a new one, which still matches, once the held token is half its life old', () => {
+      const held = issueFormToken(keyring, NOW - LIFE / 2);
+      const { token, reused } = loginFormToken(keyring, held, NOW, LIFE);
+      expect(reused).to.equal(false);
+      expect(token).not.to.equal(held);
+      expect(formTokenMatches(keyring, token, token)).to.equal(true);
+    });
+
+    it('never hands out a token it did not issue: forged, another keyring\'s, another purpose\'s, dated ahead, or from before issue times', () => {
+      const foreign = issueFormToken(new Keyring('another-csrf-secret-0123456789-abcdef'), NOW);
+      const otherPurpose = keyring.sign('manageotp-form-csrf', `abc~${NOW.toString(36)}`);
+      const ahead = issueFormToken(keyring, NOW + 1000);
+      const unsignedTime = `abc~${NOW.toString(36)}.forged`;
+      const undated = keyring.sign('login-form-csrf', 'abcdefghijklmnopqrstuvwx');
+      for (const held of [foreign, otherPurpose, ahead, unsignedTime, undated, 'chosen-by-attacker', undefined, ['x'], 42]) {
+        const { token, reused } = loginFormToken(keyring, held, NOW, LIFE);
+        expect(reused, String(held)).to.equal(false);
+        expect(token).not.to.equal(held);
       }
     });
   });
