@@ -109,9 +109,11 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const userNames = new UserNames(config.users);
   const verifyPassword = passwordCheck({ ldap: firstFactor, replayer, userNames });
   // Counted for /admin's live view only when there is one to show them.
-  const outcomes = config.admin.web.enabled ? new OutcomeCounts(store, now) : undefined;
+  // A store that cannot keep either loses that line of history, never the login: one warning each.
+  const notRecorded = (what: string) => (err: unknown) => logger.warn({ event: 'history_not_recorded', what, reason: err instanceof Error ? err.message : String(err) }, `a finished login was not recorded in ${what}`);
+  const outcomes = config.admin.web.enabled ? new OutcomeCounts(store, now, notRecorded('outcome counts')) : undefined;
   // Each user's recent sign-ins, for /admin and `factorgate admin users show`: one entry per user.
-  const signIns = new RecentSignIns(store, { keepDays: config.admin.recentSignInsDays, now });
+  const signIns = new RecentSignIns(store, { keepDays: config.admin.recentSignInsDays, now, onFailure: notRecorded('recent sign-ins') });
   const onFinished = (line: FinishedLogin & { outcome: string }) => {
     void outcomes?.record(line.outcome);
     void signIns.record(line);

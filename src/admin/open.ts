@@ -57,7 +57,7 @@ export function adminDeps(config: Config, opened: { store?: Store; devices?: Dev
     ...(store && {
       state: {
         browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
-        limits: new Limits(store, config.limits),
+        limits: new Limits(store, config.limits, now),
         recovery: new RecoveryCodes(store, new Keyring(config.secret, config.previousSecrets), now),
         // Ending a login also logs out the gateway session it holds (password-first mode).
         logins: new LoginRecords(store, now, heldSessions),

@@ -13,13 +13,13 @@ const OUTCOME = /^[a-z0-9_]{1,48}$/;
 const MAX_KEYS = 5000;
 
 export class OutcomeCounts {
-  constructor(private readonly store: Store, private readonly now: () => number) {}
+  constructor(private readonly store: Store, private readonly now: () => number, private readonly onFailure?: (err: unknown) => void) {}
 
-  /** Counts one finished login; a store that cannot count loses the count, never the login. */
+  /** Counts one finished login; a store that cannot count loses the count (and says so through onFailure), never the login. */
   record(outcome: string): Promise<void> {
     const minute = Math.floor(this.now() / MINUTE_MS);
     const name = OUTCOME.test(outcome) ? outcome : 'other';
-    return this.store.increment(`${PREFIX}${minute}:${name}`, (HOUR_MINUTES + 1) * MINUTE_MS).then(() => undefined, () => undefined);
+    return this.store.increment(`${PREFIX}${minute}:${name}`, (HOUR_MINUTES + 1) * MINUTE_MS).then(() => undefined, (err: unknown) => this.onFailure?.(err));
   }
 
   /** Each outcome's count over the last 60 minutes (this one included), most frequent first. */

@@ -34,11 +34,11 @@ export class RecentSignIns {
   /** Per-user writes of this process in turn: two sign-ins of one user finishing at once both stay. */
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: Store, private readonly options: { keepDays: number; now: () => number }) {}
+  constructor(private readonly store: Store, private readonly options: { keepDays: number; now: () => number; onFailure?: (err: unknown) => void }) {}
 
   /**
-   * Adds one finished login to its user's list. A store that cannot keep it loses the line, never
-   * the login. (Instances sharing a Redis each add in turn for themselves; two finishing for one
+   * Adds one finished login to its user's list. A store that cannot keep it loses the line (and
+   * says so through onFailure), never the login. (Instances sharing a Redis each add in turn for themselves; two finishing for one
    * user at the very same moment on two instances may keep one of the two.)
    */
   record(line: FinishedLogin): Promise<void> {
@@ -52,7 +52,7 @@ export class RecentSignIns {
       clientIp: text(line.clientIp), provider: text(line.provider), way: text(line.flow),
     };
     const previous = this.pending.get(user) ?? Promise.resolve();
-    const done = previous.then(() => this.add(user, entry)).catch(() => undefined);
+    const done = previous.then(() => this.add(user, entry)).catch((err: unknown) => this.options.onFailure?.(err));
     this.pending.set(user, done);
     void done.then(() => { if (this.pending.get(user) === done) this.pending.delete(user); });
     return done;

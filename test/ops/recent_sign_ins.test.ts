@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { RECENT_SIGN_INS, RecentSignIns } from '../../src/ops/recent_sign_ins.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
+import { OutcomeCounts } from '../../src/ops/outcome_counts.js';
 import { FakeClock } from '../helpers/clock.js';
 
 describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
@@ -57,5 +58,45 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
     expect(await store.get('signins:mallory-typed-this')).to.equal(undefined);
     await signIns.record({ ...finished('bob', 3), outcome: 'success', passwordChecked: false });
     expect(await signIns.of('bob')).to.have.length(1);
+  });
+
+  it('a store that cannot keep a line loses that line, says so once, and the next line is kept', async () => {
+    const failures: unknown[] = [];
+    let refuse = true;
+    const flaky = new (class extends MemoryStore {
+      override set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+        return refuse ? Promise.reject(new Error('store down')) : super.set(key, value, ttlMs);
+      }
+    })(clock);
+    const list = new RecentSignIns(flaky, { keepDays: 30, now: () => clock.now(), onFailure: (err) => failures.push(err) });
+    await list.record(finished('bob', 1));
+    expect(failures.map((err) => (err as Error).message)).to.deep.equal(['store down']);
+    refuse = false;
+    await list.record(finished('bob', 2));
+    expect((await list.of('bob')).map((s) => s.clientIp)).to.deep.equal(['192.0.2.2']);
+    expect(failures).to.have.length(1);
+    await flaky.close();
+  });
+});
+
+describe('outcome counts of the last hour (src/ops/outcome_counts.ts)', () => {
+  it('counts by outcome; a store that cannot count loses the count and says so', async () => {
+    const clock = new FakeClock();
+    const failures: unknown[] = [];
+    let refuse = false;
+    const store = new (class extends MemoryStore {
+      override increment(key: string, ttlMs: number): Promise<number> {
+        return refuse ? Promise.reject(new Error('store down')) : super.increment(key, ttlMs);
+      }
+    })(clock);
+    const counts = new OutcomeCounts(store, () => clock.now(), (err) => failures.push(err));
+    await counts.record('success');
+    await counts.record('success');
+    await counts.record('wrong_code');
+    refuse = true;
+    await counts.record('success');
+    expect(failures.map((err) => (err as Error).message)).to.deep.equal(['store down']);
+    expect(await counts.lastHour()).to.deep.equal([{ outcome: 'success', count: 2 }, { outcome: 'wrong_code', count: 1 }]);
+    await store.close();
   });
 });
