@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { boundaries } from './eslint.boundaries.js';
 
 // Lint with the types (typescript-eslint's recommended type-checked rules) for the product, its
-// tests and its bench; and the architecture's boundaries (eslint.boundaries.js). Run by npm test.
+// tests, its bench and its scripts; and the architecture's boundaries (eslint.boundaries.js). Run by npm test.
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'public/**', '*.config.js', 'eslint.boundaries.js'] },
   js.configs.recommended,
@@ -33,6 +33,21 @@ export default tseslint.config(
       // It reads some tests' narrowing differently from tsc (which needs these assertions).
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
+  },
+  {
+    // Stryker's plugins and hooks (scripts/mutation) are plain JavaScript that Stryker and mocha
+    // load as they are: linted, but without the type-aware rules, which need a TypeScript project.
+    files: ['**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', console: 'readonly' },
+    },
+  },
+  {
+    // CommonJS: require() is how it imports.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...boundaries,
 );

@@ -13,7 +13,7 @@ if [ -z "${CI_TESTS_ONLY:-}" ]; then
   npx tsc -p test/tsconfig.json --noEmit
   npx tsc -p bench/tsconfig.json --noEmit
   # typescript-eslint's type-aware rules and the architecture's import boundaries (eslint.boundaries.js)
-  npx eslint src test bench
+  npx eslint src test bench scripts
 fi
 # The spec is given here, not in .mocharc.json: mocha adds the files named on its command line to
 # a configured spec, so `npx mocha test/unit/x.test.ts` would otherwise run the whole suite.
