@@ -40,8 +40,10 @@ export function issueFormToken(keyring: Keyring, now = Date.now()): string {
  * token's life. A token from before issue times were signed in is replaced, never reused.
  */
 export function loginFormToken(keyring: Keyring, held: unknown, now: number, lifeMs: number): { token: string; reused: boolean } {
-  const issuedAt = typeof held === 'string' ? issueTime(keyring.verify(LOGIN_FORM, held)) : undefined;
-  if (typeof held === 'string' && issuedAt !== undefined && issuedAt <= now && now - issuedAt < lifeMs / 2) return { token: held, reused: true };
+  if (typeof held === 'string') {
+    const issuedAt = issueTime(keyring.verify(LOGIN_FORM, held));
+    if (issuedAt !== undefined && issuedAt <= now && now - issuedAt < lifeMs / 2) return { token: held, reused: true };
+  }
   return { token: issueFormToken(keyring, now), reused: false };
 }
 

@@ -67,6 +67,17 @@ describe('login form CSRF token (src/security/csrf.ts)', () => {
       expect(loginFormToken(keyring, held, NOW, LIFE)).to.deep.equal({ token: held, reused: true });
     });
 
+    it('hands out a token issued in this very millisecond again (a second page opened at once)', () => {
+      const held = issueFormToken(keyring, NOW);
+      expect(loginFormToken(keyring, held, NOW, LIFE)).to.deep.equal({ token: held, reused: true });
+    });
+
+    it('reads the issue time only at the end of the signed value, so no other "~" in it passes for one', () => {
+      const trailing = keyring.sign('login-form-csrf', `abc~${NOW.toString(36)}~not-a-time`);
+      const { reused } = loginFormToken(keyring, trailing, NOW, LIFE);
+      expect(reused).to.equal(false);
+    });
+
     it('issues a new one, which still matches, once the held token is half its life old', () => {
       const held = issueFormToken(keyring, NOW - LIFE / 2);
       const { token, reused } = loginFormToken(keyring, held, NOW, LIFE);
