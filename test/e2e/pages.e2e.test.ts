@@ -108,37 +108,6 @@ describe('end to end in a real browser: the sign-in dialog\'s look and words', f
     });
   }
 
-  for (const viewport of VIEWPORTS) {
-    it(`at ${viewport.width}×${viewport.height}: the push dialog while it waits, its other options open, and the page without a script: no axe-core violation, nothing wider than the screen`, async () => {
-      const p = await openLogin(viewport);
-      await signIn(p, 'dave', 'dave-demo-pw');
-      await p.waitForSelector('#fg-number:not([hidden])');
-      expect(await axeViolations(p)).to.deep.equal([]);
-      await p.click('#fg-push-options');
-      expect(await axeViolations(p)).to.deep.equal([]);
-      expect(await p.evaluate('document.documentElement.scrollWidth')).to.be.at.most(viewport.width);
-
-      const context = await newContext(browser, { viewport, javaScriptEnabled: false });
-      contexts.push(context);
-      const plain = last = await context.newPage();
-      await plain.goto(`${stack.fg.url}/vpn/index.html`);
-      await plain.fill('input[name="login"]', 'dave');
-      await plain.fill('input[name="passwd"]', 'dave-demo-pw');
-      await plain.click('form [type="submit"]');
-      await plain.waitForSelector('text=I approved it, continue');
-      expect(await plain.getAttribute('meta[http-equiv="refresh"]', 'content')).to.match(/^1[12]\d; url=\/mfa\/passcode$/);
-      // axe-core needs a script, which this context runs none of: the same page, in a tab that does.
-      const viewer = await p.context().newPage();
-      await viewer.goto(`${stack.fg.url}/mfa/static/factorgate.css`); // the origin its stylesheet comes from
-      await viewer.setContent(await plain.content());
-      // The one rule set aside: meta-refresh (WCAG 2.2.1). The page reloads once, when the push
-      // expires at the push server, a time limit that is essential (a security bound no user can
-      // extend); the reload only shows that it expired and offers a new one, and nothing typed is lost.
-      expect(await axeViolations(viewer, ['meta-refresh'])).to.deep.equal([]);
-      expect(await viewer.evaluate('document.documentElement.scrollWidth')).to.be.at.most(viewport.width);
-    });
-  }
-
   it('an authenticator app\'s code: the dialog asks for "the code from your authenticator app", never a passcode, and offers nothing to resend', async () => {
     // erin with an app registered, as /manageotp would have left her.
     const device = await registeredDevice(systemClock, 'erin', stack.config.secret);
