@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { EquivalentList, judge, parseReport, type Verdict } from './gate.js';
 
-// `npm run test:mutation` runs this after Stryker: it reads Stryker's JSON report and the list of
-// equivalent mutants, prints each gated module's score and exits 1 naming every module under the
-// threshold and every stale equivalent entry.
+// `npm run test:mutation` runs this after Stryker: it reads Stryker's JSON report (or the report
+// named as its argument: CI names the committed incremental results when nothing they depend on
+// changed) and the list of equivalent mutants, prints each gated module's score and exits 1 naming
+// every module under the threshold and every stale equivalent entry.
 
 const EQUIVALENTS = 'test/mutation/equivalent.json';
 
@@ -18,7 +19,8 @@ const StrykerConfig = z.object({
 
 const root = resolve(import.meta.dirname, '../..');
 const config = StrykerConfig.parse(await import(pathToFileURL(resolve(root, 'stryker.config.mjs')).href));
-const report = parseReport(JSON.parse(readFileSync(resolve(root, config.default.jsonReporter.fileName), 'utf8')));
+const reportFile = process.argv[2] ?? config.default.jsonReporter.fileName;
+const report = parseReport(JSON.parse(readFileSync(resolve(root, reportFile), 'utf8')));
 const equivalents = EquivalentList.parse(JSON.parse(readFileSync(resolve(root, EQUIVALENTS), 'utf8')));
 
 const verdict = judge(report, config.SECURITY_MODULES, equivalents, config.MODULE_BREAK);
