@@ -26,15 +26,16 @@ const MEASURE = `(() => {
 })()`;
 
 /**
- * factorgate's card or open dialog where it comes closer than `margin` px to a side of the
- * viewport: on a phone it should not touch the screen's edges. Empty when it keeps its margin.
+ * factorgate's card or open dialog, or the demo gateway's own card (the first page a person
+ * trying the demo sees), where it comes closer than `margin` px to a side of the viewport: on a
+ * phone it should not touch the screen's edges. Empty when it keeps its margin.
  */
 export async function cardsAtTheEdge(page: Page, margin = 8): Promise<string[]> {
   return page.evaluate<string[]>(`(() => {
     const width = document.documentElement.clientWidth;
     const dialog = document.querySelector('factorgate-dialog')?.shadowRoot?.querySelector('#fg-dialog[open]');
     const out = [];
-    for (const el of [...document.querySelectorAll('.fg-card'), ...(dialog ? [dialog] : [])]) {
+    for (const el of [...document.querySelectorAll('.fg-card, body > main'), ...(dialog ? [dialog] : [])]) {
       const box = el.getBoundingClientRect();
       if (box.width <= 1) continue;
       if (box.left < ${margin} || box.right > width - ${margin}) out.push('<' + el.tagName.toLowerCase() + '.' + el.className.split(' ').join('.') + '> spans ' + Math.round(box.left) + ' to ' + Math.round(box.right) + ' px of ' + width + ' px');

@@ -5,8 +5,8 @@ import escapeHtml from 'escape-html';
 // action /cgi/login, fields login and passwd.
 
 const STYLE = `
-  body { font: 15px/1.5 system-ui, sans-serif; background: #1d3557; margin: 0; color: #222; }
-  main { background: #fff; max-width: 22rem; margin: 4rem auto; padding: 1.5rem 2rem 2rem; border-radius: 6px; }
+  body { font: 15px/1.5 system-ui, sans-serif; background: #1d3557; margin: 0; padding: 0 1rem; color: #222; }
+  main { background: #fff; box-sizing: border-box; max-width: 24rem; margin: 4rem auto; padding: 1.5rem 2rem 2rem; border-radius: 6px; }
   h1 { font-size: 1.3rem; margin: 0 0 1rem; }
   label { display: block; margin-top: .8rem; font-weight: 600; }
   input { width: 100%; box-sizing: border-box; padding: .45rem; font-size: 1rem; }
