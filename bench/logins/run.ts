@@ -15,7 +15,7 @@ import type { ParkJob, ParkResult, RunJob, RunResult } from './driver.js';
 // factorgate with listen.workers 2 (Redis store, its redis-server's CPU counted as factorgate's);
 // the same through nginx and HAProxy in edge mode in front of that same factorgate process, each
 // compared with the logins straight to factorgate of the same round; the same through a factorgate
-// that checks the password at the replay (gateway.passwordCheck: at_replay, the seed's order),
+// that checks the password at the replay (gateway.passwordCheck: at_replay, the original order),
 // against the default order (the gateway checks the password first and its session is held) of the
 // same round; and the TCP connections factorgate opened to the two-factor server per 1,000 logins.
 
