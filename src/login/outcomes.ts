@@ -7,6 +7,7 @@ import { openChallenge, type LoginRecord } from './record.js';
 import { openPassword } from './sealed_credentials.js';
 import type { LoginView, Notice, WaitingView } from './views.js';
 import type { Way } from './ways.js';
+import { withdrawOpenPush } from './withdraw_push.js';
 
 // How a login waits for its user, and how it ends: replayed to the gateway, or failed and wiped.
 // Every ending writes one audit line (login_finished) and the metrics.
@@ -65,6 +66,8 @@ export class LoginOutcomes {
   }
 
   async fail(record: LoginRecord, error: FactorgateError, forgetDevice: boolean): Promise<LoginView> {
+    // However it ends (a refused post, wrong_state, an error), a push it waited for is void at the push server too.
+    await withdrawOpenPush(this.deps, record);
     // If the store itself is what failed, the record cannot be deleted now; its TTL ends it.
     await this.deps.records.remove(record.id, error.code).catch(() => undefined);
     if (error.code === 'rate_limited') this.deps.metrics.rateLimitRefusals.inc({ limit: typeof error.extra.limit === 'string' ? error.extra.limit : 'unknown' });

@@ -2,7 +2,7 @@ import { FactorgateError } from '../errors.js';
 import type { FactorOutcome } from '../providers/provider.js';
 import type { Login } from './login.js';
 import { openChallenge, type LoginRecord } from './record.js';
-import { providerContext } from './run.js';
+import { providerContext } from './provider_context.js';
 import type { PushVerdict } from './views.js';
 import { withdrawOpenPush } from './withdraw_push.js';
 
@@ -18,7 +18,7 @@ export async function poll(login: Login, record: LoginRecord): Promise<FactorOut
   if (outcome.outcome === 'fail' && (outcome.reason === 'push_denied' || outcome.reason === 'push_wrong_number')) await login.deps.limits.pushDenied(record.username, `${record.id}:${record.resends}`);
   // The page gives up when the push server does (one clock); withdrawing as well leaves nothing to
   // chance, a server whose clock runs slow included.
-  if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') await withdrawOpenPush(login, record);
+  if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') await withdrawOpenPush(login.deps, record);
   return outcome;
 }
 

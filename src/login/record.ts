@@ -91,6 +91,9 @@ export const openForm = (record: LoginRecord): string | undefined => (record.ope
 
 const key = (id: string) => `login:${id}`;
 const supersededKey = (csrf: string) => `superseded:${createHash('sha256').update(csrf).digest('base64url')}`;
+const openPushesKey = (user: string) => `pushes:${createHash('sha256').update(user).digest('base64url')}`;
+/** A user's logins with a push open that are remembered; the pushes per user are limited well below this. */
+const MAX_OPEN_PUSHES = 16;
 
 /** Persists login records with a TTL equal to what is left of the login's deadline. */
 export class LoginRecords {
@@ -144,6 +147,24 @@ export class LoginRecords {
   async wasSuperseded(csrf: unknown): Promise<boolean> {
     if (typeof csrf !== 'string' || csrf === '' || csrf.length > 128) return false;
     return (await this.store.get<number>(supersededKey(csrf))) !== undefined;
+  }
+
+  /** This login has a push open: a later login of the same user finds it (takeOpenPushes). */
+  async notePush(record: Readonly<LoginRecord>): Promise<void> {
+    const ttl = record.deadline - this.now();
+    if (ttl <= 0) return;
+    const ids = (await this.store.get<string[]>(openPushesKey(record.username))) ?? [];
+    // Every login lives as long, so the newest one's deadline is the list's.
+    await this.store.set(openPushesKey(record.username), [...ids.filter((id) => id !== record.id), record.id].slice(-MAX_OPEN_PUSHES), ttl);
+  }
+
+  /**
+   * The ids of the user's other logins noted with a push, and the list emptied: each is looked at
+   * once (the login asking notes its own push again once sent).
+   */
+  async takeOpenPushes(user: string, exceptId: string): Promise<string[]> {
+    const ids = await this.store.take<string[]>(openPushesKey(user)) ?? [];
+    return ids.filter((id) => id !== exceptId);
   }
 
   /** A short lock so two posts for the same login cannot run its callouts at once. */

@@ -8,9 +8,9 @@ import type { ActionStep } from './actions/step.js';
 import type { Client } from './client.js';
 import type { LoginDeps } from './deps.js';
 import type { LoginPath, LoginRecord } from './record.js';
-import { openDevice, openPassword, openPin } from './sealed_credentials.js';
+import { providerContext } from './provider_context.js';
+import { openDevice } from './sealed_credentials.js';
 import type { Notice } from './views.js';
-import type { Keyring } from '../security/keyring.js';
 
 /** How each action shows in the coarse `path` of the audit line and the metrics. */
 const PATH_OF: Partial<Record<ActionName, LoginPath>> = {
@@ -155,12 +155,3 @@ export class Run implements ActionStep {
 }
 
 const MAX_GROUPS = 200;
-
-/** What providers see of a login: who, from where, until when, and its secrets opened on demand. */
-export function providerContext(record: LoginRecord, keyring: Keyring): LoginContext {
-  return {
-    username: record.username, clientIp: record.clientIp, deadline: record.deadline, passwordChecked: record.passwordChecked === true,
-    password: () => openPassword(record, keyring),
-    tokenPin: () => openPin(record, keyring),
-  };
-}

@@ -1,14 +1,15 @@
-import type { Login } from './login.js';
+import type { LoginDeps } from './deps.js';
+import { providerContext } from './provider_context.js';
 import { openChallenge, type LoginRecord } from './record.js';
-import { providerContext } from './run.js';
 
 /**
- * The login stops waiting for its open push (cancelled, given up for another way, timed out):
- * withdraw it at the push server, where the server allows, so the phone no longer offers it. A
- * resend withdraws inside the provider. Never throws; the record's state is left as it was.
+ * The login stops waiting for its open push (cancelled, given up for another way, timed out,
+ * left for a new login, or ended by any failure): withdraw it at the push server, where the
+ * server allows, so the phone no longer offers it. A resend withdraws inside the provider.
+ * Never throws; the record's state is left as it was.
  */
-export async function withdrawOpenPush(login: Login, record: LoginRecord): Promise<void> {
+export async function withdrawOpenPush(deps: LoginDeps, record: LoginRecord): Promise<void> {
   if (openChallenge(record)?.kind !== 'push') return;
-  const provider = login.deps.providers.get(record.provider);
-  await provider.withdraw?.(providerContext(record, login.deps.keyring), record.providerState);
+  const provider = deps.providers.get(record.provider);
+  await provider.withdraw?.(providerContext(record, deps.keyring), record.providerState);
 }

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, markupWithoutScripts, showMarkup } from './axe.js';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
 import { VIEWPORTS, cardsAtTheEdge, widerThanViewport } from './fit.js';
-import { PAGE_STATES, type Walk } from './page_states.js';
-import { E2E_SECRET, startStack, type Stack } from './stack.js';
+import { PAGE_STATES, type StackVariant, type Walk } from './page_states.js';
+import { E2E_SECRET, startStack, type Stack, type StackOptions } from './stack.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 import { freePort } from '../helpers/processes.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
@@ -39,6 +40,15 @@ const DEMO_FLOW = passkeyFirst(defaultFlow({
   ldap: false, passwordCheck: 'first', providers: { default: 'anakam', policies: [{ use: 'push_with_code' }, { use: 'totp' }] },
 }));
 
+// The stacks beside the walk's own (page_states.ts, StackVariant): each started when a state first needs it.
+const PUSH_OR_CODE = (parseYaml(readFileSync(new URL('../../fixtures/flows/push-otp-fallback.yaml', import.meta.url), 'utf8')) as { flows: unknown }).flows;
+const VARIANTS: Record<StackVariant, { env?: Record<string, string>; options: StackOptions }> = {
+  // The shortest validity the configuration takes (linotp.challengeValiditySeconds): the walk waits it out.
+  shortPush: { options: { pushSeconds: 10 } },
+  enrolAtLogin: { env: { FACTORGATE_OTP_WITHOUT_DEVICE: 'enrol' }, options: {} },
+  flowForm: { options: { overrides: { flows: PUSH_OR_CODE } } },
+};
+
 describe('end to end in a real browser: every page and dialog state, axe-core and the width of the screen', function () {
   this.timeout(30_000);
   let browser: Browser;
@@ -66,10 +76,12 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
     contexts.none = await newContext(browser, { viewport: VIEWPORTS[0], javaScriptEnabled: false });
     viewer = await contexts.script.newPage();
   });
+  const variants = new Map<StackVariant, Promise<Stack>>();
   after(async () => {
     for (const context of Object.values(contexts)) await context.close();
     await browser?.close();
     await stack?.close();
+    for (const variant of variants.values()) await variant.then((other) => other.close(), () => undefined);
     if (erinDevice) rmSync(erinDevice.dir, { recursive: true, force: true });
   });
   afterEach(async function () {
@@ -85,6 +97,11 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
       await new Limits(store, stack.config.limits).unlock(user);
     },
     passkeys,
+    async on(variant) {
+      if (!variants.has(variant)) variants.set(variant, startStack({}, { ...ROOMY_LIMITS, ...VARIANTS[variant].env }, VARIANTS[variant].options));
+      const other = await variants.get(variant)!;
+      return { ...walk(p), stack: other, origin: other.fg.url };
+    },
   });
 
   for (const state of PAGE_STATES) {

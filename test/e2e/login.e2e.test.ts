@@ -164,6 +164,19 @@ describe('end to end in a real browser', function () {
     await p.waitForURL(/\/portal\//);
   });
 
+  for (const [user, has] of [['alice', 'a***@example.com'], ['carol', '9876']] as const) {
+    it(`${user}, who has only one way to get a passcode, is offered no other under "Other options"`, async () => {
+      const p = await openLogin();
+      await submitPassword(p, user, `${user}-demo-pw`);
+      await p.waitForSelector('#fg-dialog[open]');
+      expect(await p.textContent('#fg-text')).to.include(has);
+      await p.click('#fg-code-options');
+      expect(await p.getAttribute('#fg-code-options', 'aria-expanded')).to.equal('true');
+      expect(await p.locator('#fg-via-sms, #fg-via-email').count()).to.equal(0);
+      expect(await axeViolations(p)).to.deep.equal([]);
+    });
+  }
+
   it('a wrong passcode says so, then the right one lets the user in', async () => {
     const p = await openLogin();
     await submitPassword(p);

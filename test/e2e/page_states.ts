@@ -25,7 +25,16 @@ export type Walk = {
   unlock(user: string): Promise<void>;
   /** Passkeys a state made (the virtual authenticator's credentials), for the states after it. */
   passkeys: unknown[];
+  /** The same walk against a stack configured otherwise (started on first use, kept for the walk). */
+  on(variant: StackVariant): Promise<Walk>;
 };
+
+/**
+ * Stacks beside the walk's own, for the states its configuration cannot reach: pushes that expire
+ * within seconds, an authenticator app set up at sign-in (otp.withoutDevice: enrol, erin with no
+ * app yet), and a flow whose factor asks with a form (fixtures/flows/push-otp-fallback.yaml).
+ */
+export type StackVariant = 'shortPush' | 'enrolAtLogin' | 'flowForm';
 
 export type PageState = {
   name: string;
@@ -86,7 +95,7 @@ const dialogAnswered = (page: Page) => page.waitForFunction(`!${inDialog('#fg-ve
 /** dave's push, as the push simulator holds it. */
 function davesPush(walk: Walk): { transactionid: string; number?: number; choices: number[] } {
   // The newest (the simulator lists newest first): the logins of the states before were left, not
-  // cancelled, and their pushes wait on.
+  // cancelled, and each new push ended them and withdrew theirs: the newest is the one open.
   const newest = walk.stack.sims.linotp.pending('dave')[0];
   if (!newest) throw new Error('dave has no push pending');
   return newest;
@@ -348,6 +357,89 @@ export const PAGE_STATES: readonly PageState[] = [
       w.stack.sims.linotp.deny(davesPush(w).transactionid);
       await w.page.click('form[action="/mfa/push/confirm"] [type="submit"]');
       await w.page.waitForSelector('.fg-message');
+    },
+  },
+
+  // A push that expired before it was answered (pushes last seconds on this stack).
+  {
+    name: 'dialog: push expired', javaScript: true,
+    async reach(w) {
+      await dialog(await w.on('shortPush'), 'dave', '#fg-number:not([hidden])');
+      // Told by the server the moment the push server lets it go.
+      await w.page.waitForSelector('#fg-push-resend:visible', { timeout: 20_000 });
+    },
+  },
+  {
+    name: 'no script: push expired', javaScript: false,
+    async reach(w) {
+      await plain(await w.on('shortPush'), 'dave');
+      // The page reloads itself at the push's expiry and then offers a new one; no refresh is left to run.
+      await w.page.waitForSelector('form[action="/mfa/resend"]:not(details form)', { timeout: 20_000 });
+    },
+  },
+
+  // An authenticator app set up at sign-in: erin has none on this stack, and otp.withoutDevice is enrol.
+  {
+    name: 'dialog: set up an authenticator app at sign-in', javaScript: true,
+    async reach(w) {
+      await dialog(await w.on('enrolAtLogin'), 'erin', '#fg-enrol:visible');
+      await w.page.waitForFunction(`${inDialog('#fg-qr')}.naturalWidth > 0`);
+    },
+  },
+  {
+    name: 'dialog: set up an authenticator app at sign-in, wrong code', javaScript: true,
+    async reach(w) {
+      await dialog(await w.on('enrolAtLogin'), 'erin', '#fg-enrol:visible');
+      await w.page.fill('#fg-passcode', '000000');
+      await w.page.click('#fg-verify');
+      await w.page.waitForSelector('#fg-message:not([hidden])');
+    },
+  },
+  {
+    name: 'no script: set up an authenticator app at sign-in', javaScript: false,
+    async reach(w) {
+      await plain(await w.on('enrolAtLogin'), 'erin');
+      await w.page.waitForSelector('.fg-key');
+    },
+  },
+  {
+    name: 'no script: set up an authenticator app at sign-in, wrong code', javaScript: false,
+    async reach(w) {
+      await plain(await w.on('enrolAtLogin'), 'erin');
+      await w.page.fill('#fg-passcode', '000000');
+      await w.page.click('form:has(#fg-passcode) [type="submit"]');
+      await w.page.waitForSelector('.fg-message');
+    },
+  },
+  {
+    name: 'no script: a flow\'s form answered, no app registered', javaScript: false,
+    async reach(w) {
+      await plain(await w.on('flowForm'), 'dave');
+      await w.page.click('summary');
+      await w.page.click('form[action="/mfa/another"] button');
+      await w.page.fill('form[action="/mfa/step"] input[name="code"]', '000000');
+      await w.page.click('form[action="/mfa/step"] [type="submit"]');
+      await w.page.waitForLoadState('load');
+    },
+  },
+
+  // A flow's own form ("ask"): the app's code asked for by the flow, chosen under "Other options" while dave's push waits.
+  {
+    name: 'dialog: a flow\'s form (the app\'s code)', javaScript: true,
+    async reach(w) {
+      await dialog(await w.on('flowForm'), 'dave', '#fg-number:not([hidden])');
+      await w.page.click('#fg-push-options');
+      await w.page.click('#fg-push-another button');
+      await w.page.waitForSelector('#fg-ask-form:visible');
+    },
+  },
+  {
+    name: 'no script: a flow\'s form (the app\'s code)', javaScript: false,
+    async reach(w) {
+      await plain(await w.on('flowForm'), 'dave');
+      await w.page.click('summary');
+      await w.page.click('form[action="/mfa/another"] button');
+      await w.page.waitForSelector('form[action="/mfa/step"]');
     },
   },
 

@@ -4,6 +4,8 @@ import { authReply, challengeReply, commandOf } from './anakam_replies.js';
 
 const BASE = '/tfa/api/5.5/default';
 const XML = { 'Content-Type': 'application/xml' };
+/** What the server holds for a user with both ways, as GET_PARAMS reports it (masked). */
+export const ON_FILE = { email: 'a***@example.com', phone: '***-***-1234' };
 const BASIC = `Basic ${Buffer.from(`${API_USER}:${API_PASSWORD}`).toString('base64')}`;
 
 /** Scripted answers of the two-factor server, one nock interceptor per expected callout. */
@@ -28,11 +30,14 @@ export class AnakamScript {
     return this;
   }
 
-  /** The passcode path up to the dialog. */
-  passcodeSent(user: string, authKey: string): this {
+  /**
+   * The passcode path up to the dialog, by e-mail; the server reports the destinations `onFile`
+   * (by default an e-mail address and a phone number, so the text message is offered too).
+   */
+  passcodeSent(user: string, authKey: string, onFile: Record<string, string> = ON_FILE): this {
     return this.auth(user, authKey)
       .step(authKey, 'SELECT_METHOD', 'METHOD_SELECTED')
-      .step(authKey, 'GET_PARAMS', 'PASSCODE_SENT', { destination: 'a***@example.com' });
+      .step(authKey, 'GET_PARAMS', 'PASSCODE_SENT', { destination: 'a***@example.com', ...onFile });
   }
 
   done(): void {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { closedPortUrl, startHarness, startLogin, type Harness } from '../helpers/harness.js';
-import { AnakamScript } from '../helpers/anakam_script.js';
+import { AnakamScript, ON_FILE } from '../helpers/anakam_script.js';
 import { ANAKAM_URL } from '../helpers/config.js';
 import { challengeReply } from '../helpers/anakam_replies.js';
 
@@ -93,7 +93,7 @@ describe('login failures fail closed', () => {
 
   it('the passcode by the other way: sent by SMS instead of e-mail when asked, and the old one stands where there is no phone', async () => {
     const tfa = new AnakamScript().passcodeSent('alice', KEY)
-      .step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED').step(KEY, 'GET_PARAMS', 'PASSCODE_SENT', { destination: '***-***-1234' })
+      .step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED').step(KEY, 'GET_PARAMS', 'PASSCODE_SENT', { destination: '***-***-1234', ...ON_FILE })
       .step(KEY, 'SELECT_METHOD', 'METHOD_UNAVAILABLE').step(KEY, 'SELECT_METHOD', 'METHOD_SELECTED');
     const browser = h.browser();
     const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
@@ -101,7 +101,7 @@ describe('login failures fail closed', () => {
     const bySms = (await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'SMS' })).json();
     expect(bySms.challenge).to.deep.include({ destination: '***-***-1234', method: 'SMS', otherMethods: ['EMAIL'] });
     expect(bySms.notice.code).to.equal('passcode_resent');
-    // No e-mail address on file (as the server says now): the SMS passcode stands, the server set back to SMS.
+    // The address went between the two replies: the SMS passcode stands, the server set back to SMS.
     const noMail = (await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'EMAIL' })).json();
     expect(noMail).to.deep.include({ status: 'challenge' });
     expect(noMail.challenge.destination).to.equal('***-***-1234');
@@ -110,6 +110,27 @@ describe('login failures fail closed', () => {
     expect(methods).to.deep.equal(['EMAIL', 'SMS', 'EMAIL', 'SMS']);
     // Only a way the step offers is taken.
     expect((await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'PIGEON' })).json().code).to.equal('invalid_input');
+    tfa.done();
+  });
+
+  it('only the ways the server reports are offered: with no phone on file, no text message is offered, and a forged one sends nothing and says why', async () => {
+    // GET_PARAMS names an e-mail address and no phone: nothing else is called after it.
+    const tfa = new AnakamScript().passcodeSent('alice', KEY, { email: 'a***@example.com' });
+    const browser = h.browser();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expect(started.challenge).to.deep.include({ method: 'EMAIL', otherMethods: [] });
+    expect(started.challenge.words.otherWays).to.equal(undefined);
+    const forged = await browser.postJson('/mfa/resend', { csrf: started.csrf, via: 'SMS' });
+    expect(forged.json()).to.deep.include({ status: 'challenge' });
+    expect(forged.json().notice).to.deep.include({ code: 'no_phone_on_file' });
+    expect(forged.json().notice.message).to.include('no phone number on file').and.include('sent before still stands');
+    expect(h.logs.lines.find((l) => l.event === 'via_not_offered')).to.include({ user: 'alice', via: 'SMS' });
+    // Nothing was sent and no resend was used: the login goes on with the passcode sent first.
+    tfa.done();
+    expect(tfa.bodies.filter((b) => b.includes('GET_PARAMS'))).to.have.length(1);
+    tfa.step(KEY, 'VERIFY_PASSCODE', 'AUTHENTICATED').step(KEY, 'COMPLETE', 'COMPLETE');
+    const done = await browser.postJson('/mfa/passcode', { passcode: '123456', csrf: started.csrf });
+    expect(done.json()).to.include({ status: 'done' });
     tfa.done();
   });
 

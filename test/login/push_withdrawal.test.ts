@@ -86,6 +86,48 @@ describe('push: one clock, and every push the login stops waiting for is withdra
     expect(sim.pending('alice')).to.deep.equal([]);
     expect(approvable()).to.deep.equal([]);
   });
+
+  it('a tab closed without cancelling: the same browser\'s next login withdraws the push the earlier one left on the phone', async () => {
+    const browser = await start();
+    await startLogin(browser, 'alice', 'alice-pw');
+    const [earlier] = sim.pending('alice');
+    const again = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expect(again.status).to.equal('challenge');
+    const pending = sim.pending('alice');
+    expect(pending).to.have.length(1);
+    expect(pending[0]!.transactionid).to.not.equal(earlier!.transactionid);
+    expect(sim.approve(earlier!.transactionid), 'the left push, approved late').to.equal('expired');
+    expect(approvable(pending[0]!.transactionid)).to.deep.equal([]);
+    expect(sim.approve(pending[0]!.transactionid)).to.equal('accepted');
+    expect((await browser.postJson('/mfa/push/confirm', { csrf: again.csrf })).json().status).to.equal('done');
+  });
+
+  it('a new login of the same user in another browser ends the earlier login and withdraws its push', async () => {
+    const first = await start();
+    const left = (await startLogin(first, 'alice', 'alice-pw')).json();
+    const [earlier] = sim.pending('alice');
+    const second = h.browser();
+    const now = (await startLogin(second, 'alice', 'alice-pw')).json();
+    expect(now.status).to.equal('challenge');
+    expect(sim.pending('alice')).to.have.length(1);
+    expect(sim.approve(earlier!.transactionid)).to.equal('expired');
+    expect(h.logs.lines.find((l) => l.event === 'push_superseded')).to.include({ user: 'alice' });
+    const stale = (await first.postJson('/mfa/push/confirm', { csrf: left.csrf })).json();
+    expect(stale).to.include({ status: 'failed', code: 'no_login' });
+    expect(h.logs.lines.find((l) => l.event === 'login_finished' && l.outcome === 'superseded')).to.include({ user: 'alice' });
+    expect(approvable(sim.pending('alice')[0]!.transactionid)).to.deep.equal([]);
+  });
+
+  it('a login ended by wrong_state (a bad "Other options" post) withdraws its push like any other ending', async () => {
+    const browser = await start();
+    const started = (await startLogin(browser, 'alice', 'alice-pw')).json();
+    expect(sim.pending('alice')).to.have.length(1);
+    const refused = (await browser.postJson('/mfa/another', { csrf: started.csrf, way: '7' })).json();
+    expect(refused).to.include({ status: 'failed', code: 'wrong_state' });
+    expect(sim.pending('alice')).to.deep.equal([]);
+    expect(approvable()).to.deep.equal([]);
+    expect(h.logs.lines.find((l) => l.event === 'push_withdrawn')).to.include({ user: 'alice', withdrawn: true });
+  });
 });
 
 describe('push withdrawal that fails', () => {

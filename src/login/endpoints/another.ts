@@ -25,7 +25,7 @@ export function anotherEndpoint(web: LoginWeb): RequestHandler {
       if (chosen !== undefined && !ways.some((way) => way.policy === chosen)) throw new FactorgateError('wrong_state', 'that way is not offered here');
       login.deps.logger.info({ event: 'another_way', user: record.username, clientIp: record.clientIp, provider: record.provider, ...(chosen === undefined ? {} : { policy: chosen }) },
         'user gave up the open challenge for another policy');
-      await withdrawOpenPush(login, record);
+      await withdrawOpenPush(login.deps, record);
       record.open = undefined;
       const step = chosen === undefined
         ? await resumeFlow(login.deps.flow, record.flow, run.facts, run.resumeWith('fail').act)

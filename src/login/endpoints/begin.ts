@@ -15,6 +15,7 @@ import { sendBackToForm, sendView, wantsJson } from '../respond.js';
 import { Run } from '../run.js';
 import { sealDevice, sealPassword, sealPin } from '../sealed_credentials.js';
 import type { LoginView } from '../views.js';
+import { withdrawOpenPush } from '../withdraw_push.js';
 import { clientOf, type LoginWeb } from './web.js';
 import type { UserName } from '../../identity/user_names.js';
 
@@ -83,10 +84,14 @@ async function openDeviceCookie(login: Login, record: LoginRecord, cookie: strin
   logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why }, 'remembered-device cookie not usable');
 }
 
-/** Ends a login this browser left behind when it starts a new one (no fixation, ASVS 3.2.1). */
+/**
+ * Ends a login this browser left behind when it starts a new one (no fixation, ASVS 3.2.1); the
+ * push it waited for (a tab closed without cancelling) is withdrawn like a cancelled one's.
+ */
 async function abandon(login: Login, loginId: string): Promise<void> {
   const record = await login.deps.records.load(loginId);
   if (!record) return;
+  await withdrawOpenPush(login.deps, record);
   await login.deps.records.supersede(record);
   await login.deps.records.remove(loginId, 'abandoned');
   login.outcomes.audit(record, 'abandoned');

@@ -23,7 +23,7 @@ async function cancel(login: Login, loginId: string, csrf: unknown, client: Clie
   const record = await login.deps.records.load(loginId);
   if (!record) return true;
   if (!csrfMatches(record, csrf) || !sameBrowser(record, client)) return false;
-  await withdrawOpenPush(login, record);
+  await withdrawOpenPush(login.deps, record);
   await login.deps.records.remove(loginId, 'cancelled');
   login.outcomes.audit(record, 'cancelled');
   return true;

@@ -17,6 +17,13 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
       const { config, logger, providers } = login.deps;
       const challenge = openChallenge(record);
       if (!challenge || challenge.kind === 'enrol') throw new FactorgateError('wrong_state', 'nothing to send again in this step');
+      // Another way the challenge offers (the passcode by SMS instead of e-mail), or none. A way
+      // this user was not offered (no phone on file, a forged post) sends nothing and costs no resend.
+      const via = readVia(body(req).via, challenge);
+      if (via?.offered === false) {
+        logger.warn({ event: 'via_not_offered', user: record.username, clientIp: record.clientIp, via: via.method }, 'a way to send the passcode this user was not offered; nothing sent');
+        return login.outcomes.again(record, { code: via.method === 'SMS' ? 'no_phone_on_file' : 'no_email_on_file' }, anotherWay(login, record, run));
+      }
       if (record.resends >= config.limits.resendsPerLogin) throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       record.resends += 1;
       const push = challenge.kind === 'push';
@@ -24,20 +31,23 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
         await login.deps.limits.admitPush(record.username);
         logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
       }
-      // Another way the challenge offers (the passcode by SMS instead of e-mail), or none.
-      const via = readVia(body(req).via, challenge);
-      const outcome = await providers.get(record.provider).resend(run.context(), record.providerState, via);
+      const outcome = await providers.get(record.provider).resend(run.context(), record.providerState, via?.method);
       if (via && outcome.outcome === 'fail' && outcome.reason === 'method_unavailable') return login.outcomes.again(record, { code: 'via_unavailable' }, anotherWay(login, record, run));
       return goOn(login, record, run, outcome, { code: push ? 'push_resent' : 'passcode_resent' });
     }), web.responder);
   };
 }
 
-/** The way asked for, only if the open challenge offers it; anything else is refused. */
-function readVia(value: unknown, challenge: Challenge): DeliveryMethod | undefined {
+const METHODS: readonly DeliveryMethod[] = ['EMAIL', 'SMS'];
+
+/**
+ * The way asked for, and whether the open challenge offers it. Only a passcode sent by the
+ * two-factor server has other ways; a word that names no way at all, or a way asked of any other
+ * step, is refused.
+ */
+function readVia(value: unknown, challenge: Challenge): { method: DeliveryMethod; offered: boolean } | undefined {
   if (value === undefined || value === '') return undefined;
-  const offered = challenge.kind === 'passcode' ? challenge.otherMethods ?? [] : [];
-  const via = offered.find((method) => method === value);
-  if (!via) throw new FactorgateError('invalid_input', 'a way to send the passcode that this step does not offer');
-  return via;
+  const method = METHODS.find((each) => each === value);
+  if (!method || challenge.kind !== 'passcode' || challenge.fromApp) throw new FactorgateError('invalid_input', 'a way to send the passcode that this step does not offer');
+  return { method, offered: challenge.otherMethods?.includes(method) ?? false };
 }

@@ -142,10 +142,18 @@ export class AnakamProvider implements SecondFactorProvider {
     const { registrationHours, passcodeValiditySeconds, otherMethod } = this.options;
     const method: DeliveryMethod | undefined = state.method === 'SMS' || state.method === 'EMAIL' ? state.method : undefined;
     const other: DeliveryMethod = method === 'EMAIL' ? 'SMS' : 'EMAIL';
-    // The other way is offered when otherMethod allows it; whether the server has a destination for it is known only on asking.
-    const ways = method && otherMethod ? { method, otherMethods: [other] } : {};
+    // The other way is offered only when otherMethod allows it and the server's reply names a
+    // destination for it: a user with no phone is never offered a text message. A server that
+    // names none offers nothing (fail closed).
+    const otherMethods = otherMethod && this.hasDestination(reply, other) ? [other] : [];
+    const ways = method ? { method, otherMethods } : {};
     const challenge = { kind: 'passcode' as const, destination, canRememberDevice: true, rememberHours: registrationHours, ...ways };
     return { outcome: 'challenge', state, challenge: passcodeValiditySeconds === undefined ? challenge : { ...challenge, validSeconds: passcodeValiditySeconds } };
+  }
+
+  private hasDestination(reply: ChallengeReply, method: DeliveryMethod): boolean {
+    const held = this.options.client.value(reply, method === 'EMAIL' ? 'email' : 'phone');
+    return held !== undefined && held.trim() !== '';
   }
 
   private async complete(ctx: LoginContext, state: ProviderState, device?: { credential: string; expiresAt: number }): Promise<FactorOutcome> {

@@ -23,6 +23,10 @@ export const anakamProfileSchema = z.object({
     clientIp: word.default('clientIp'),
     method: word.default('method'),
     destination: word.default('destination'),
+    // In the GET_PARAMS reply: the user's e-mail address and phone number as the server holds them
+    // (masked); only a way named here is offered to the user.
+    email: word.default('email'),
+    phone: word.default('phone'),
     passcode: word.default('passcode'),
     registerDevice: word.default('registerDevice'),
     registrationHours: word.default('registrationHours'),

@@ -8,6 +8,18 @@ describe('tfa simulator: the passcode path', () => {
   beforeEach(async () => ({ sim, client } = await startAnakam()));
   afterEach(() => sim.close());
 
+  it('GET_PARAMS names every destination the user has, masked, whichever method sent the passcode', async () => {
+    const bob = await client.newKey('bob');
+    await client.challenge(bob, 'SELECT_METHOD', { method: 'SMS' });
+    const both = await client.challenge(bob, 'GET_PARAMS');
+    expect(Object.fromEntries(both.values)).to.deep.include({ destination: '***-***-2345', email: 'b***@example.com', phone: '***-***-2345' });
+    const carol = await client.newKey('carol');
+    await client.challenge(carol, 'SELECT_METHOD', { method: 'SMS' });
+    const phoneOnly = await client.challenge(carol, 'GET_PARAMS');
+    expect(phoneOnly.order).to.deep.equal(['authKey', 'status', 'destination', 'phone']);
+    expect(phoneOnly.values.get('phone')).to.equal('***-***-9876');
+  });
+
   it('selects, sends, verifies and completes; the completed key is used up', async () => {
     const authKey = await client.newKey('alice');
     const selected = await client.challenge(authKey, 'SELECT_METHOD', { method: 'EMAIL' });
@@ -18,8 +30,9 @@ describe('tfa simulator: the passcode path', () => {
     expect(Object.fromEntries(selected.values)).to.deep.equal({ authKey, status: 'METHOD_SELECTED' });
 
     const sent = await client.challenge(authKey, 'GET_PARAMS');
-    expect(sent.order).to.deep.equal(['authKey', 'status', 'destination']);
-    expect(Object.fromEntries(sent.values)).to.deep.equal({ authKey, status: 'PASSCODE_SENT', destination: 'a***@example.com' });
+    // The destinations the user has (alice: only an e-mail address), so a client offers no other.
+    expect(sent.order).to.deep.equal(['authKey', 'status', 'destination', 'email']);
+    expect(Object.fromEntries(sent.values)).to.deep.equal({ authKey, status: 'PASSCODE_SENT', destination: 'a***@example.com', email: 'a***@example.com' });
     const passcode = sim.lastPasscode('alice');
     expect(passcode).to.match(/^\d{6}$/);
     expect(sim.outbox().alice).to.deep.equal({ passcode, destination: 'a***@example.com', method: 'EMAIL', sentAt: new Date(T0).toISOString() });
