@@ -16,7 +16,8 @@ export const ERIN = { user: 'erin', password: 'erin-demo-pw' };
 
 export type AdminStack = { stack: Stack; /** The code erin's app shows now, one never given before. */ code(): Promise<string> };
 
-export async function startAdminStack(): Promise<AdminStack> {
+/** `tfa`, `env`: the two-factor simulator's options and configuration, on top of the demo's. */
+export async function startAdminStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<AdminStack> {
   const path = join(mkdtempSync(join(tmpdir(), 'fg-e2e-admin-')), 'otp.sqlite');
   const devices = await SqliteDeviceStore.open({ path });
   const totp = new Totp();
@@ -25,7 +26,7 @@ export async function startAdminStack(): Promise<AdminStack> {
   await devices.add(ERIN.user, { id, name: 'work phone', sealedSecret: sealSecret(new Keyring(E2E_SECRET), ERIN.user, id, secret) });
   await devices.activate(ERIN.user, id);
   await devices.close();
-  const stack = await startStack({}, { FACTORGATE_OTP_SQLITE_PATH: path, FACTORGATE_ADMIN_WEB_ENABLED: 'true', FACTORGATE_ADMIN_USERS: ERIN.user });
+  const stack = await startStack(tfa, { FACTORGATE_OTP_SQLITE_PATH: path, FACTORGATE_ADMIN_WEB_ENABLED: 'true', FACTORGATE_ADMIN_USERS: ERIN.user, ...env });
   let lastStep = -1;
   return {
     stack,
