@@ -1,11 +1,13 @@
 import express, { type Router } from 'express';
 import { AdminAudit } from '../admin/audit.js';
 import { adminDeps, auditWriter } from '../admin/open.js';
+import { pushTokenLister } from '../admin/push_tokens.js';
 import { RecentActions } from '../admin/recent_actions.js';
 import type { Config } from '../config/schema.js';
 import type { VerifyPassword } from '../identity/verify_password.js';
 import type { HeldSessions } from '../gateway/held_sessions.js';
 import type { FirstFactorOutcome } from '../ldap/first_factor.js';
+import type { LinotpClient } from '../providers/linotp/client.js';
 import { administrators } from './administrators.js';
 import type { AdminWebDeps } from './deps.js';
 import { adminPasswordCheck } from './password.js';
@@ -20,11 +22,14 @@ export type AdminWebParts = Pick<AdminWebDeps, 'store' | 'devices' | 'keyring' |
   ldap?: { verify(username: unknown, password: unknown): Promise<FirstFactorOutcome> } | undefined;
   /** The gateway sessions password-first logins hold: "End this sign-in" logs out the one it held. */
   heldSessions: HeldSessions;
+  /** The push server's client, when linotp is configured: a user's page lists their push tokens through it. */
+  linotp?: LinotpClient | undefined;
 };
 
 export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
-  const { store, devices, userNames, logger, clock, heldSessions } = parts;
+  const { store, devices, userNames, logger, clock, heldSessions, linotp } = parts;
   const now = () => clock.now();
+  const pushTokens = linotp && config.linotp ? pushTokenLister(linotp, { timeoutMs: config.linotp.timeoutMs, logger, now }) : undefined;
   const recentActions = new RecentActions(config.admin.auditFile);
   // The audit file when there is one (an unwritable one stops start-up: no action goes unaudited), else the log.
   const write = recentActions.writer(auditWriter(config.admin.auditFile, (line) => logger.info(JSON.parse(line) as object, 'administrator action')));
@@ -33,7 +38,7 @@ export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
     login: config.login,
     checkPassword: adminPasswordCheck({ ldap: parts.ldap, verifyPassword: parts.verifyPassword, userNames }),
     isAdministrator: administrators(config.admin, userNames),
-    actionsFor: (actor) => adminDeps(config, { store, devices, audit: new AdminAudit(actor, write, now), now, heldSessions }),
+    actionsFor: (actor) => adminDeps(config, { store, devices, audit: new AdminAudit(actor, write, now), now, heldSessions, pushTokens }),
     recentActions,
     cookies: { secure: config.behindTls },
     idleMinutes: config.admin.web.sessionIdleMinutes,
