@@ -132,7 +132,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   // The schema refuses admin.web without otp: administrators sign in with their own app's code.
   const admin = outcomes && otp ? adminWebRoutes(config, {
-    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock, heldSessions, linotp,
+    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock, heldSessions, linotp, webauthn,
   }) : undefined;
   const adminHere = admin && config.admin.web.port === undefined;
   const table = routeTable({ ...gw, ownPaths: ownPortalPaths(config) });

@@ -8,6 +8,8 @@ import type { VerifyPassword } from '../identity/verify_password.js';
 import type { HeldSessions } from '../gateway/held_sessions.js';
 import type { FirstFactorOutcome } from '../ldap/first_factor.js';
 import type { LinotpClient } from '../providers/linotp/client.js';
+import { PasskeyPortalSignIn } from '../providers/webauthn/portal_sign_in.js';
+import type { WebauthnProvider } from '../providers/webauthn/webauthn_provider.js';
 import { administrators } from './administrators.js';
 import type { AdminWebDeps } from './deps.js';
 import { adminPasswordCheck } from './password.js';
@@ -24,6 +26,8 @@ export type AdminWebParts = Pick<AdminWebDeps, 'store' | 'devices' | 'keyring' |
   heldSessions: HeldSessions;
   /** The push server's client, when linotp is configured: a user's page lists their push tokens through it. */
   linotp?: LinotpClient | undefined;
+  /** The login's WebAuthn provider, when webauthn.enabled: administrators may answer with their own passkey. */
+  webauthn?: WebauthnProvider | undefined;
 };
 
 export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
@@ -37,6 +41,7 @@ export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
     ...parts,
     login: config.login,
     checkPassword: adminPasswordCheck({ ldap: parts.ldap, verifyPassword: parts.verifyPassword, userNames }),
+    passkeys: parts.webauthn && new PasskeyPortalSignIn(parts.webauthn, parts.limits),
     isAdministrator: administrators(config.admin, userNames),
     actionsFor: (actor) => adminDeps(config, { store, devices, audit: new AdminAudit(actor, write, now), now, heldSessions, pushTokens }),
     recentActions,

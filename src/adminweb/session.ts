@@ -4,6 +4,7 @@ import { browserOf, otherBrowser } from '../http/browser_binding.js';
 import { readCookie } from '../http/request.js';
 import { sameToken } from '../security/csrf.js';
 import { randomToken } from '../security/keyring.js';
+import type { ProviderState } from '../providers/provider.js';
 import type { AdminWebDeps } from './deps.js';
 
 // An /admin session: a random id in a signed cookie (Path=/admin, HttpOnly, SameSite=Strict), the
@@ -14,6 +15,7 @@ import type { AdminWebDeps } from './deps.js';
 
 const PURPOSE = 'admin-session';
 const key = (id: string) => `admin:session:${id}`;
+const challengeKey = (id: string) => `admin:passkey-signIn:${id}`;
 
 /** However busy, a session ends after a working day: a new sign-in, both factors again. */
 export const ABSOLUTE_MS = 8 * 3_600_000;
@@ -77,6 +79,20 @@ export class AdminSessions {
     return session;
   }
 
+  /**
+   * Keeps the passkey challenge of the second step beside the session (a new one replaces the
+   * old), living no longer than `ttlMs` nor the session's idle time, so that an answer takes it
+   * with one store operation: of two answers to one challenge only one finds it.
+   */
+  async holdChallenge(session: AdminSession, state: ProviderState, ttlMs: number): Promise<void> {
+    await this.deps.store.set(challengeKey(session.id), state, Math.min(ttlMs, this.idleMs));
+  }
+
+  /** The session's passkey challenge, gone from the store as it is read: single-use. */
+  takeChallenge(session: AdminSession): Promise<ProviderState | undefined> {
+    return this.deps.store.take<ProviderState>(challengeKey(session.id));
+  }
+
   /** Ends the request's session, if any, and clears its cookie. */
   async end(req: Request, res: Response): Promise<void> {
     const id = this.idOf(req);
@@ -86,6 +102,11 @@ export class AdminSessions {
 
   clearCookie(res: Response): void {
     res.clearCookie(ADMIN_COOKIES.session, this.cookieOptions());
+  }
+
+  /** When the session ends at the latest if nothing else happens: idle from now, or its absolute end. */
+  deadlineOf(session: AdminSession): number {
+    return Math.min(this.deps.clock.now() + this.idleMs, session.startedAt + ABSOLUTE_MS);
   }
 
   csrfMatches(session: AdminSession, given: unknown): boolean {

@@ -11,8 +11,9 @@ import { homePage } from '../pages/home_page.js';
 import { codePage, noAppPage, notAdministratorPage, signInPage } from '../pages/sign_in_pages.js';
 import type { AdminWeb } from '../web.js';
 
-// Signing in to /admin: the password, then a code from the administrator's own authenticator app.
-// Nothing else stands in for the second factor: /admin reads no remembered-browser cookie and
+// Signing in to /admin: the password, then a code from the administrator's own authenticator app
+// or, where webauthn is enabled, their own passkey (steps/passkey_sign_in.ts). Nothing else stands
+// in for the second factor: /admin reads no remembered-browser cookie and
 // takes no recovery code. Whether the user is an administrator is told only once both are right.
 
 // The sign-in form's CSRF token, before there is a session to hold one (signed double-submit).
@@ -24,7 +25,7 @@ export function showHome(web: AdminWeb): RequestHandler {
     const session = await web.sessions.read(req);
     const message = messageOf(req);
     if (!session) return sendSignInPage(web, req, res, message);
-    if (session.stage === 'second_factor') return void res.type('html').send(codePage(session, message));
+    if (session.stage === 'second_factor') return void res.type('html').send(codePage(session, message, await hasPasskey(web, session.user)));
     const recent = web.deps.recentActions;
     res.type('html').send(homePage(session, await recent.list(), recent.source, message));
   };
@@ -64,12 +65,12 @@ export function signIn(web: AdminWeb): RequestHandler {
     }
     const { user } = checked;
     if (user !== typed.key) await deps.limits.refuseIfLocked(user);
-    if (!(await deps.devices.list(user)).some((d) => d.active)) {
-      deps.logger.info({ event: 'admin_signin_failed', user, clientIp: who.ip, reason: 'no_app' }, 'admin sign-in refused: no authenticator app to ask a code of');
+    if (!(await deps.devices.list(user)).some((d) => d.active) && !(await hasPasskey(web, user))) {
+      deps.logger.info({ event: 'admin_signin_failed', user, clientIp: who.ip, reason: 'no_app' }, 'admin sign-in refused: no authenticator app or passkey to ask of');
       return void res.status(403).type('html').send(noAppPage());
     }
     await sessions.start(req, res, user, 'second_factor', deps.isAdministrator(user, checked.groups));
-    deps.logger.info({ event: 'admin_password_ok', user, clientIp: who.ip }, 'admin password right; a code from the app is owed');
+    deps.logger.info({ event: 'admin_password_ok', user, clientIp: who.ip }, 'admin password right; a code from the app or a passkey is owed');
     redirectWith(res, ADMIN);
   };
 }
@@ -122,4 +123,9 @@ export function signOut(web: AdminWeb): RequestHandler {
     if (session) deps.logger.info({ event: 'admin_signout', user: session.user, clientIp: client(req).ip }, 'administrator signed out');
     redirectWith(res, ADMIN, 'signed_out');
   };
+}
+
+/** Whether the user has a passkey to answer with, where passkeys are on. */
+async function hasPasskey(web: AdminWeb, user: string): Promise<boolean> {
+  return (await web.deps.passkeys?.has(user)) ?? false;
 }
