@@ -37,7 +37,7 @@ export function passkeyOptions(web: AdminWeb): RequestHandler {
     if (!(req.get('accept') ?? '').includes('application/json')) return redirectWith(res, ADMIN, 'passkey_needs_js');
     const started = await web.deps.passkeys!.options(signerOf(web, session, req));
     if (!started) return void res.json({ location: `${ADMIN}?m=passkey_refused` });
-    await web.sessions.holdChallenge(session, started.state, web.sessions.deadlineOf(session) - web.deps.clock.now());
+    await web.sessions.holdChallenge(session, 'signIn', started.state, web.sessions.deadlineOf(session) - web.deps.clock.now());
     res.json({ options: started.options });
   });
 }
@@ -47,7 +47,7 @@ export function passkeySignIn(web: AdminWeb): RequestHandler {
   const { deps, sessions } = web;
   return owingSecondFactor(web, async (req, res, session) => {
     // Taken (read and deleted in one store operation) before it is checked: one challenge, one answer.
-    const state = await sessions.takeChallenge(session) ?? {};
+    const state = await sessions.takeChallenge(session, 'signIn') ?? {};
     const { ip } = client(req);
     const { user } = session;
     if (!(await deps.passkeys!.verify(signerOf(web, session, req), state, field(req, 'response') ?? ''))) {
@@ -60,7 +60,7 @@ export function passkeySignIn(web: AdminWeb): RequestHandler {
       deps.logger.warn({ event: 'admin_signin_refused', user, clientIp: ip, reason: 'not_administrator' }, 'both factors right, but the user is no administrator: /admin refused');
       return void res.json({ location: `${ADMIN}?m=not_administrator` });
     }
-    await sessions.start(req, res, user, 'ready', true);
+    await sessions.start(req, res, user, 'ready', { administrator: true });
     deps.logger.info({ event: 'admin_signin', user, clientIp: ip, via: 'passkey' }, 'administrator signed in with password and passkey');
     res.json({ location: ADMIN });
   });

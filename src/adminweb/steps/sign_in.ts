@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FactorgateError } from '../../errors.js';
 import { ADMIN, ADMIN_COOKIES } from '../../http/paths.js';
+import { portalSignOut } from '../../http/portal_session.js';
 import { body, client, readCookie } from '../../http/request.js';
 import { readCredentials } from '../../identity/read_credentials.js';
 import { checkCode, wrongCode } from '../../otp/check_code.js';
@@ -69,7 +70,7 @@ export function signIn(web: AdminWeb): RequestHandler {
       deps.logger.info({ event: 'admin_signin_failed', user, clientIp: who.ip, reason: 'no_app' }, 'admin sign-in refused: no authenticator app or passkey to ask of');
       return void res.status(403).type('html').send(noAppPage());
     }
-    await sessions.start(req, res, user, 'second_factor', deps.isAdministrator(user, checked.groups));
+    await sessions.start(req, res, user, 'second_factor', { administrator: deps.isAdministrator(user, checked.groups) });
     deps.logger.info({ event: 'admin_password_ok', user, clientIp: who.ip }, 'admin password right; a code from the app or a passkey is owed');
     redirectWith(res, ADMIN);
   };
@@ -105,7 +106,7 @@ export function checkSignInCode(web: AdminWeb): RequestHandler {
       deps.logger.warn({ event: 'admin_signin_refused', user, clientIp: ip, reason: 'not_administrator' }, 'both factors right, but the user is no administrator: /admin refused');
       return void res.status(403).type('html').send(notAdministratorPage(user));
     }
-    await sessions.start(req, res, user, 'ready', true);
+    await sessions.start(req, res, user, 'ready', { administrator: true });
     deps.logger.info({ event: 'admin_signin', user, clientIp: ip, deviceId: result.deviceId }, 'administrator signed in with password and code');
     redirectWith(res, ADMIN);
   };
@@ -113,16 +114,7 @@ export function checkSignInCode(web: AdminWeb): RequestHandler {
 
 /** POST /admin/signout, from either stage. */
 export function signOut(web: AdminWeb): RequestHandler {
-  const { sessions, deps } = web;
-  return async (req, res) => {
-    const session = await sessions.read(req);
-    if (session && !sessions.csrfMatches(session, body(req).csrf)) {
-      throw new FactorgateError('csrf', 'admin sign-out without the session\'s token', { user: session.user });
-    }
-    await sessions.end(req, res);
-    if (session) deps.logger.info({ event: 'admin_signout', user: session.user, clientIp: client(req).ip }, 'administrator signed out');
-    redirectWith(res, ADMIN, 'signed_out');
-  };
+  return portalSignOut(web.sessions, { name: 'admin', logger: web.deps.logger, done: (res) => redirectWith(res, ADMIN, 'signed_out') });
 }
 
 /** Whether the user has a passkey to answer with, where passkeys are on. */
