@@ -100,6 +100,10 @@ describe('end to end in a real browser: /admin', function () {
     await page.waitForSelector('h1:has-text("User alice")');
     expect(await page.textContent('main')).to.contain('Sign-ins waiting now').and.contain('anakam');
     await checkAtEverySize('the user page');
+    // bob has a push token on the push simulator: listed from it, in a table that fits too.
+    await page.goto(`${admin.stack.fg.url}/admin/users/bob`);
+    expect(await page.textContent('main')).to.contain('PUSH0001').and.contain('demo push token');
+    await checkAtEverySize('the user page with a push token');
 
     await page.click('a:has-text("Sign-ins now")');
     await page.waitForSelector('h1:has-text("Sign-ins waiting now")');
