@@ -14,6 +14,7 @@ import { administrators } from './administrators.js';
 import type { AdminWebDeps } from './deps.js';
 import { adminPasswordCheck } from './password.js';
 import { adminRoutes } from './routes.js';
+import { staticFiles } from '../http/static_files.js';
 
 // /admin from the configuration and the parts the running factorgate already has (src/factorgate.ts).
 
@@ -50,12 +51,13 @@ export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
   }, config.limits);
 }
 
-/** The app of /admin's own listener (admin.web.port): the routes alone, behind the same proxies as the main one. */
+/** The app of /admin's own listener (admin.web.port): the routes, and the style sheet and scripts its pages load from /mfa/static, behind the same proxies as the main one. */
 export function adminApp(routes: Router, trustProxy: readonly string[]): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy.length ? trustProxy : false);
   app.set('etag', false);
+  app.use(staticFiles());
   app.use(routes);
   app.use((_req, res) => void res.status(404).type('text').send('Not here: the administrator\'s view is at /admin.\n'));
   return app;
