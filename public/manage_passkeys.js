@@ -1,4 +1,4 @@
-// /manageotp: adds a passkey or security key, or signs in with one. The portal's other steps are
+// /manageotp: adds a passkey or security key, or signs in with one; /admin: signs in with one. The portal's other steps are
 // plain forms; these need navigator.credentials, driven by @simplewebauthn/browser (webauthn.js,
 // loaded before this). Without the script the forms post anyway and the portal says JavaScript
 // is needed.
@@ -15,9 +15,9 @@
     }).then(function (res) { return res.json(); });
   }
 
-  // Only a page of the portal's own.
+  // Only a page of the portals' own.
   function go(reply) {
-    if (reply && typeof reply.location === 'string' && /^\/manageotp(\?m=[a-z_]+)?$/.test(reply.location)) window.location.assign(reply.location);
+    if (reply && typeof reply.location === 'string' && /^\/(manageotp|admin)(\?m=[a-z_]+)?$/.test(reply.location)) window.location.assign(reply.location);
   }
 
   /** A form whose submit asks the server for options, runs the ceremony, and posts its response. */
@@ -52,7 +52,10 @@
   drive(document.querySelector('form[data-factorgate="add-passkey"]'), lib.startRegistration, '/manageotp/passkeys', function (code) {
     return code === 'name_invalid' ? 'A name must be 1 to 64 characters, without control characters.' : 'You have as many keys as allowed. Remove one first.';
   });
-  drive(document.querySelector('form[data-factorgate="passkey-signin"]'), lib.startAuthentication, '/manageotp/passkey-signin', function () {
+  // /admin's code step uses the same sign-in form, and names where its answer goes (data-finish).
+  var signIn = document.querySelector('form[data-factorgate="passkey-signin"]');
+  var finish = signIn && signIn.getAttribute('data-finish') === '/admin/passkey' ? '/admin/passkey' : '/manageotp/passkey-signin';
+  drive(signIn, lib.startAuthentication, finish, function () {
     return 'Your keys cannot be used right now. Enter a code instead.';
   });
 })();

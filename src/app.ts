@@ -1,18 +1,16 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
 import type { Logger } from './log.js';
 import { FactorgateError, asFactorgateError } from './errors.js';
-import { MFA, MFA_PATHS } from './http/paths.js';
+import { MFA } from './http/paths.js';
 import { parseCookieHeader } from './http/request.js';
+import { staticFiles } from './http/static_files.js';
 import { loginRoutes, type LoginWeb } from './login/routes.js';
 import { sendError } from './login/respond.js';
 
-export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+export { PUBLIC_DIR } from './http/static_files.js';
 
 export type AppDeps = {
   config: Config;
@@ -56,8 +54,6 @@ export function securityHeaders(options: HelmetOptions): express.RequestHandler 
     next();
   };
 }
-/** @simplewebauthn/browser's plain-script bundle (it sets window.SimpleWebAuthnBrowser), served as /mfa/static/webauthn.js. */
-const WEBAUTHN_BUNDLE = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
 
 /** factorgate's own routes: /mfa/*, the login page and health. Pass-through never comes here. */
 export function createApp(deps: AppDeps): express.Express {
@@ -79,8 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
     hsts: config.behindTls,
   }));
-  app.get(`${MFA_PATHS.static}/webauthn.js`, (_req, res) => res.sendFile(WEBAUTHN_BUNDLE, { maxAge: '10m' }));
-  app.use(MFA_PATHS.static, express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '10m', etag: true }));
+  app.use(staticFiles());
   // No browser compresses a form post: a Content-Encoding is refused (415), never inflated.
   app.use(MFA, express.urlencoded({ extended: false, inflate: false, limit: BODY_LIMIT, parameterLimit: 20 }), express.json({ limit: BODY_LIMIT, inflate: false, strict: true }));
   app.use(loginRoutes(deps.login));

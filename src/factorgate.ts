@@ -95,7 +95,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
   const webauthn = config.webauthn.enabled ? webauthnProvider(config, otp?.deps, logger, now) : undefined;
-  const providers = new ProviderRegistry({ anakam, ...pushProviders(config, logger, metrics, now), totp: otp?.provider, webauthn });
+  const linotp = linotpClient(config, logger, metrics, now);
+  const providers = new ProviderRegistry({ anakam, ...pushProviders(config, linotp, logger, now), totp: otp?.provider, webauthn });
   for (const name of [config.providers.default, ...config.providers.policies.map((p) => p.use)]) {
     if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
   }
@@ -133,7 +134,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   // The schema refuses admin.web without otp: administrators sign in with their own app's code.
   const admin = outcomes && otp ? adminWebRoutes(config, {
-    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock, heldSessions,
+    store, devices: otp.deps.store, keyring, totp: otp.deps.totp, limits, userNames, verifyPassword, ldap: firstFactor, outcomes, logger, clock, heldSessions, linotp, webauthn,
   }) : undefined;
   const adminHere = admin && config.admin.web.port === undefined;
   const table = routeTable({ ...gw, ownPaths: ownPortalPaths(config) });
@@ -313,14 +314,18 @@ function evictionReporter(logger: Logger, metrics: Metrics, clock: Clock): () =>
   };
 }
 
-/** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */
-function pushProviders(config: Config, logger: Logger, metrics: Metrics, now: () => number): Pick<Providers, 'push' | 'pushWithCode'> {
-  const linotp = config.linotp;
-  if (!linotp) return {};
-  const client = new LinotpClient({
-    ...linotp, logger, now,
+/** The LinOTP-style server's client, when one is configured: the push providers' and /admin's (its token listing). */
+function linotpClient(config: Config, logger: Logger, metrics: Metrics, now: () => number): LinotpClient | undefined {
+  return config.linotp && new LinotpClient({
+    ...config.linotp, logger, now,
     onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
   });
+}
+
+/** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */
+function pushProviders(config: Config, client: LinotpClient | undefined, logger: Logger, now: () => number): Pick<Providers, 'push' | 'pushWithCode'> {
+  const linotp = config.linotp;
+  if (!linotp || !client) return {};
   const common = {
     client, otppin: linotp.otppin, validitySeconds: linotp.challengeValiditySeconds, withdrawPushes: linotp.withdrawPushes,
     gatewayName: new URL(config.gateway.url).host, logger, now,

@@ -4,6 +4,7 @@ import type { RecentSignIn } from '../ops/recent_sign_ins.js';
 import type { RememberedBrowser } from '../security/remembered_browsers.js';
 import type { UserCounters } from '../security/limits.js';
 import type { AdminDeps } from './deps.js';
+import { NO_PUSH_SERVER, type PushEnrolment } from './push_tokens.js';
 
 // Each thing an administrator can do, as a function of the stores: no argument parsing and no
 // printing (command.ts does both), so that a test, or a web view later, calls the same code.
@@ -24,6 +25,8 @@ export type LiveLogin = { ref: string; user: string; clientIp: string; provider:
 export type UserReport = {
   user: string;
   devices: DeviceSummary[] | 'no device store';
+  /** Push tokens as the push server lists them, or why there is no list. */
+  pushTokens: PushEnrolment;
   browsers: RememberedBrowser[];
   limits: UserCounters;
   recoveryCode: { issuedAt: number; expiresAt: number } | null;
@@ -35,10 +38,10 @@ export type UserReport = {
 export async function showUser(deps: AdminDeps, typed: string): Promise<UserReport> {
   const user = userKey(deps, typed);
   const state = stateOf(deps);
-  const [devices, browsers, limits, recoveryCode, logins, recentSignIns] = await Promise.all([
-    devicesOf(deps, user), state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps), state.signIns.of(user),
+  const [devices, pushTokens, browsers, limits, recoveryCode, logins, recentSignIns] = await Promise.all([
+    devicesOf(deps, user), deps.pushTokens?.(user) ?? NO_PUSH_SERVER, state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps), state.signIns.of(user),
   ]);
-  return { user, devices, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user), recentSignIns };
+  return { user, devices, pushTokens, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user), recentSignIns };
 }
 
 export async function removeDevice(deps: AdminDeps, typed: string, deviceId: string): Promise<{ user: string; device: string; removed: boolean }> {

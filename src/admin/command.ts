@@ -10,7 +10,8 @@ import type { AdminDeps } from './deps.js';
 // failed, 2 asked wrongly.
 
 export const ADMIN_USAGE = `factorgate admin COMMAND [--config FILE] [--json] [--actor NAME]
-  users show NAME                 the user's devices, remembered browsers, locks and limit
+  users show NAME                 the user's devices, push tokens (where the push server lists
+                                  them), remembered browsers, locks and limit
                                   counters, unused recovery code, sign-ins waiting now, and
                                   the last 20 finished, newest first
   devices remove NAME DEVICE      remove an authenticator app or passkey (its id, from users show)
@@ -102,6 +103,10 @@ function userText(report: UserReport): string {
   if (report.devices === 'no device store') lines.push('  (otp is not enabled: no device store)');
   else if (report.devices.length === 0) lines.push('  none');
   else for (const d of report.devices) lines.push(`  ${d.id}  ${d.kind}  "${printable(d.name)}"  ${d.active ? 'active' : 'not confirmed'}  added ${when(d.createdAt)}${d.lastUsedAt ? `  last used ${when(d.lastUsedAt)}` : ''}`);
+  lines.push('push tokens (as the push server lists them):');
+  if (typeof report.pushTokens === 'string') lines.push(`  ${report.pushTokens}`);
+  else if (report.pushTokens.length === 0) lines.push('  none');
+  else for (const t of report.pushTokens) lines.push(`  ${printable(t.serial)}  "${printable(t.description)}"${t.active === undefined ? '' : t.active ? '  active' : '  disabled'}${t.failCount === undefined ? '' : `  ${t.failCount} failed`}`);
   lines.push('remembered browsers:');
   if (report.browsers.length === 0) lines.push('  none');
   for (const b of report.browsers) lines.push(`  ${b.id}  ${b.userAgent}  from ${printable(b.clientIp)}  issued ${when(b.issuedAt)}  expires ${when(b.expiresAt)}`);

@@ -6,6 +6,7 @@ import type { Limits } from '../security/limits.js';
 import type { RecoveryCodes } from '../security/recovery_codes.js';
 import type { RememberedBrowsers } from '../security/remembered_browsers.js';
 import type { AdminAudit } from './audit.js';
+import type { PushTokenLister } from './push_tokens.js';
 
 // What the administrator's commands work on: the stores the running factorgate uses, opened
 // from the same configuration (open.ts), or handed in by a test.
@@ -21,6 +22,8 @@ export type AdminDeps = {
   };
   /** The TOTP device store (and its passkeys), when otp is enabled. */
   devices?: DeviceStore;
+  /** The user's push tokens from the push server, when linotp is configured. */
+  pushTokens?: PushTokenLister;
   userNames: UserNames;
   audit: AdminAudit;
   recoveryCodeHours: number;

@@ -17,6 +17,8 @@ import { RedisStore } from '../state/redis_store.js';
 import type { Store } from '../state/store.js';
 import { AdminAudit, type Actor } from './audit.js';
 import type { AdminDeps } from './deps.js';
+import { pushTokenLister, type PushTokenLister } from './push_tokens.js';
+import { LinotpClient } from '../providers/linotp/client.js';
 
 // The stores the running factorgate uses, opened from the same configuration for one command.
 
@@ -36,12 +38,15 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
   // `logins end` logs out at the gateway the session a password-first login holds, as its deadline
   // would; the log line saying so goes to standard error.
   const replayer = replayerFor(config.gateway, Date.now);
-  const heldSessions = store && new HeldSessions({
-    store, keyring: new Keyring(config.secret, config.previousSecrets), replayer, logger: createLogger(config.log.level, lineWriter(writeStderr)), now: Date.now,
-  });
+  const logger = createLogger(config.log.level, lineWriter(writeStderr));
+  const heldSessions = store && new HeldSessions({ store, keyring: new Keyring(config.secret, config.previousSecrets), replayer, logger, now: Date.now });
+  // `users show` asks the push server for the user's push tokens, as the running factorgate's /admin does.
+  const linotp = config.linotp && new LinotpClient({ ...config.linotp, logger, now: Date.now });
+  const pushTokens = linotp && config.linotp && pushTokenLister(linotp, { timeoutMs: config.linotp.timeoutMs, logger, now: Date.now });
   return {
-    deps: adminDeps(config, { store, devices, audit, now: Date.now, heldSessions }),
+    deps: adminDeps(config, { store, devices, audit, now: Date.now, heldSessions, pushTokens }),
     async close() {
+      linotp?.close();
       heldSessions?.close();
       replayer.close();
       await store?.close();
@@ -51,8 +56,8 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
 }
 
 /** The commands' view of the stores, as the running factorgate builds its own over the same ones. */
-export function adminDeps(config: Config, opened: { store?: Store; devices?: DeviceStore; audit: AdminAudit; now: () => number; heldSessions?: HeldSessions | undefined }): AdminDeps {
-  const { store, devices, audit, now, heldSessions } = opened;
+export function adminDeps(config: Config, opened: { store?: Store; devices?: DeviceStore; audit: AdminAudit; now: () => number; heldSessions?: HeldSessions | undefined; pushTokens?: PushTokenLister | undefined }): AdminDeps {
+  const { store, devices, audit, now, heldSessions, pushTokens } = opened;
   return {
     ...(store && {
       state: {
@@ -65,6 +70,7 @@ export function adminDeps(config: Config, opened: { store?: Store; devices?: Dev
       },
     }),
     ...(devices && { devices }),
+    ...(pushTokens && { pushTokens }),
     userNames: new UserNames(config.users),
     audit, recoveryCodeHours: config.admin.recoveryCodeHours, now,
   };

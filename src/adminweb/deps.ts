@@ -11,6 +11,7 @@ import type { DeviceStore } from '../otp/device_store.js';
 import type { Totp } from '../otp/totp.js';
 import type { Keyring } from '../security/keyring.js';
 import type { Limits } from '../security/limits.js';
+import type { PasskeyPortalSignIn } from '../providers/webauthn/portal_sign_in.js';
 import type { Store } from '../state/store.js';
 
 // What the administrator's web view needs from the rest of factorgate, built in src/factorgate.ts.
@@ -30,6 +31,8 @@ export type AdminWebDeps = {
   userNames: UserNames;
   login: Pick<Config['login'], 'maxUsernameLength' | 'maxPasswordLength'>;
   checkPassword: AdminPasswordCheck;
+  /** Passkeys as the administrator's second factor, beside the app's code, when webauthn.enabled. */
+  passkeys?: PasskeyPortalSignIn | undefined;
   /** Is this user (key, and groups from the directory) an administrator? */
   isAdministrator: (user: string, groups: readonly string[]) => boolean;
   /** The actions (src/admin/actions.ts) over the running stores, audited as done by `actor`. */

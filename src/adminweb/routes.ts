@@ -5,6 +5,7 @@ import { ADMIN } from '../http/paths.js';
 import type { AdminWebDeps } from './deps.js';
 import { failurePage } from './pages/error_page.js';
 import { endOneLogin, showLogins } from './steps/logins.js';
+import { passkeyOptions, passkeySignIn } from './steps/passkey_sign_in.js';
 import { checkSignInCode, showHome, signIn, signOut } from './steps/sign_in.js';
 import { confirmAction, doAction, findUser, showUserPage } from './steps/users.js';
 import { makeAdminWeb } from './web.js';
@@ -13,7 +14,7 @@ export type { AdminWebDeps } from './deps.js';
 
 /**
  * /admin, the administrator's web view (docs/admin.md): sign in with password and a code from
- * one's own app; find a user and see and change their devices, remembered browsers, lock and
+ * one's own app (or one's own passkey); find a user and see and change their devices, remembered browsers, lock and
  * recovery code; see and end the sign-ins waiting now. Plain forms, no script. Mount at the root.
  */
 export function adminRoutes(deps: AdminWebDeps, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }): Router {
@@ -24,6 +25,8 @@ export function adminRoutes(deps: AdminWebDeps, limits: { wrongAnswersPerUser: n
   router.get(ADMIN, showHome(web));
   router.post(`${ADMIN}/signin`, signIn(web));
   router.post(`${ADMIN}/code`, checkSignInCode(web));
+  router.post(`${ADMIN}/passkey/options`, passkeyOptions(web));
+  router.post(`${ADMIN}/passkey`, passkeySignIn(web));
   router.post(`${ADMIN}/signout`, signOut(web));
   router.get(`${ADMIN}/users`, findUser(web));
   router.get(`${ADMIN}/users/:name`, showUserPage(web, limits));

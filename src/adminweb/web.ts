@@ -5,14 +5,14 @@ import { ADMIN } from '../http/paths.js';
 import { body, client } from '../http/request.js';
 import type { AdminWebDeps } from './deps.js';
 import { redirectWith } from './messages.js';
-import { AdminSessions, type AdminSession } from './session.js';
+import { adminSessions, type AdminSession, type AdminSessions } from './session.js';
 
 // What every step of /admin shares, and the one gate in front of each: a signed-in
 // administrator's session, and for a post its CSRF token.
 
 export type AdminWeb = { deps: AdminWebDeps; sessions: AdminSessions };
 
-export const makeAdminWeb = (deps: AdminWebDeps): AdminWeb => ({ deps, sessions: new AdminSessions(deps) });
+export const makeAdminWeb = (deps: AdminWebDeps): AdminWeb => ({ deps, sessions: adminSessions(deps) });
 
 type Step = (req: Request, res: Response, session: AdminSession) => Promise<void>;
 

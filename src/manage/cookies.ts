@@ -2,8 +2,9 @@ import { MANAGE_COOKIES } from '../http/paths.js';
 import type { Response } from 'express';
 import { BASE, SESSION_TTL_MS, type ManageDeps } from './deps.js';
 
-// The portal's two cookies, every attribute decided here and nowhere else. Path=/manageotp: neither the
-// gateway nor the login pages under /mfa ever receive them; HttpOnly: no script reads them.
+// The portal's form-token cookie, with the session cookie's attributes (the session's are set in
+// src/http/portal_session.ts). Path=/manageotp: neither the gateway nor the login pages under /mfa
+// ever receive them; HttpOnly: no script reads them.
 
 export const SESSION_COOKIE = MANAGE_COOKIES.session;
 export const FORM_COOKIE = MANAGE_COOKIES.form;
@@ -19,14 +20,6 @@ export class ManageCookies {
       sameSite: this.policy.sameSite,
       ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
     } as const;
-  }
-
-  setSession(res: Response, value: string): void {
-    res.cookie(SESSION_COOKIE, value, this.base(SESSION_TTL_MS));
-  }
-
-  clearSession(res: Response): void {
-    res.clearCookie(SESSION_COOKIE, this.base());
   }
 
   setFormToken(res: Response, value: string): void {

@@ -5,14 +5,14 @@ import { readTypedCode } from '../typed_code.js';
 import { ManageCookies } from './cookies.js';
 import { BASE, type ManageDeps } from './deps.js';
 import { redirectWith } from './messages.js';
-import { PortalSessions, type PortalSession, type Stage } from './session.js';
+import { portalSessions, type PortalSession, type PortalSessions, type Stage } from './session.js';
 
 // What every step of the portal shares, and the one gate in front of each: a live session at the
 // right stage, and for a post its CSRF token.
 
 export type Portal = { deps: ManageDeps; sessions: PortalSessions; cookies: ManageCookies };
 
-export const makePortal = (deps: ManageDeps): Portal => ({ deps, sessions: new PortalSessions(deps), cookies: new ManageCookies(deps.cookies) });
+export const makePortal = (deps: ManageDeps): Portal => ({ deps, sessions: portalSessions(deps), cookies: new ManageCookies(deps.cookies) });
 
 type Step = (req: Request, res: Response, session: PortalSession) => Promise<void>;
 

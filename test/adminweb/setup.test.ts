@@ -51,6 +51,10 @@ describe('/admin set-up', () => {
       const own = new TestBrowser(new URL(adminUrl).origin);
       const page = await own.get('/admin');
       expect(page.body).to.contain('action="/admin/signin"');
+      // What its pages load is served there too: the style sheet, and the passkey step's scripts.
+      for (const file of ['factorgate.css', 'webauthn.js', 'manage_passkeys.js']) {
+        expect((await own.get(`/mfa/static/${file}`)).status, file).to.equal(200);
+      }
       expect((await own.post('/admin/signin', { username: 'alice', password: 'alice-pw', csrf: csrfOf(page.body) })).headers.get('location')).to.equal('/admin');
       const main = await admin.h.browser().get('/admin');
       expect(main.body).not.to.contain('action="/admin/signin"');

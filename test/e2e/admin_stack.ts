@@ -7,7 +7,7 @@ import { sealSecret } from '../../src/otp/secrets.js';
 import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
 import { Totp } from '../../src/otp/totp.js';
 import { Keyring } from '../../src/security/keyring.js';
-import { E2E_SECRET, startStack, type Stack } from './stack.js';
+import { E2E_SECRET, startStack, type Stack, type StackOptions } from './stack.js';
 
 // The demo's stack with /admin on and erin its administrator, her authenticator app set up
 // already (as /manageotp would have left it): for the end-to-end test and the screenshots.
@@ -16,7 +16,8 @@ export const ERIN = { user: 'erin', password: 'erin-demo-pw' };
 
 export type AdminStack = { stack: Stack; /** The code erin's app shows now, one never given before. */ code(): Promise<string> };
 
-export async function startAdminStack(): Promise<AdminStack> {
+/** `tfa`, `env`, `options`: the two-factor simulator's options, configuration and stack options, on top of the demo's. */
+export async function startAdminStack(tfa: Record<string, unknown> = {}, env: Record<string, string> = {}, options: StackOptions = {}): Promise<AdminStack> {
   const path = join(mkdtempSync(join(tmpdir(), 'fg-e2e-admin-')), 'otp.sqlite');
   const devices = await SqliteDeviceStore.open({ path });
   const totp = new Totp();
@@ -25,7 +26,7 @@ export async function startAdminStack(): Promise<AdminStack> {
   await devices.add(ERIN.user, { id, name: 'work phone', sealedSecret: sealSecret(new Keyring(E2E_SECRET), ERIN.user, id, secret) });
   await devices.activate(ERIN.user, id);
   await devices.close();
-  const stack = await startStack({}, { FACTORGATE_OTP_SQLITE_PATH: path, FACTORGATE_ADMIN_WEB_ENABLED: 'true', FACTORGATE_ADMIN_USERS: ERIN.user });
+  const stack = await startStack(tfa, { FACTORGATE_OTP_SQLITE_PATH: path, FACTORGATE_ADMIN_WEB_ENABLED: 'true', FACTORGATE_ADMIN_USERS: ERIN.user, ...env }, options);
   let lastStep = -1;
   return {
     stack,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { Limits } from '../../src/security/limits.js';
+import { newDeviceId } from '../../src/otp/device_store.js';
 import { AnakamScript } from '../helpers/anakam_script.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { startLogin } from '../helpers/harness.js';
@@ -143,5 +144,58 @@ describe('/admin under attack', function () {
       expect(out.headers.get('location')).to.equal('/admin?m=signed_out');
       expect((await new TestBrowser(admin.h.url).get('/admin/logins', { Cookie: cookie })).status).to.equal(303);
     });
+  });
+});
+
+describe('/admin under attack: the administrator\'s passkey as the second factor', function () {
+  this.timeout(20_000);
+  let admin: AdminUnderTest;
+  afterEach(() => admin.close());
+
+  const JSON_ACCEPT = { Accept: 'application/json' };
+  const addPasskey = (user: string) => admin.devices.passkeys!.addPasskey(user, {
+    id: newDeviceId(), name: 'Blue key', credentialId: `cred-${user}`, publicKey: 'pQECAyYg', counter: 0, transports: ['usb'], aaguid: '00000000-0000-0000-0000-000000000000',
+  });
+
+  it('is offered only to an administrator with a passkey, and an administrator with a passkey and no app reaches the step', async () => {
+    admin = await startAdmin({ webauthn: { enabled: true, rpId: 'localhost', origins: ['https://localhost'] } });
+    const browser = admin.h.browser();
+    const plain = await follow(browser, await postPassword(browser, 'alice', 'alice-pw'));
+    expect(plain.body).to.contain('Enter a code from your app').and.not.contain('data-factorgate="passkey-signin"').and.not.contain('manage_passkeys.js');
+    await addPasskey('alice');
+    for (const device of await admin.devices.list('alice')) await admin.devices.remove('alice', device.id);
+    const other = admin.h.browser();
+    const step = await follow(other, await postPassword(other, 'alice', 'alice-pw'));
+    expect(step.body).to.contain('data-factorgate="passkey-signin"').and.contain('data-finish="/admin/passkey"').and.contain('/mfa/static/manage_passkeys.js');
+  });
+
+  it('needs the session\'s CSRF token; an assertion with no challenge, a wrong one, or a replayed one opens nothing and counts as a wrong answer', async () => {
+    admin = await startAdmin({ webauthn: { enabled: true, rpId: 'localhost', origins: ['https://localhost'] } });
+    await addPasskey('alice');
+    const browser = admin.h.browser();
+    const step = await follow(browser, await postPassword(browser, 'alice', 'alice-pw'));
+    const csrf = csrfOf(step.body);
+    expect((await browser.post('/admin/passkey/options', {}, JSON_ACCEPT)).status).to.equal(403);
+    expect((await browser.post('/admin/passkey', { response: '{}' }, JSON_ACCEPT)).status).to.equal(403);
+    const noChallenge = await browser.post('/admin/passkey', { csrf, response: '{}' }, JSON_ACCEPT);
+    expect(noChallenge.json()).to.deep.equal({ location: '/admin?m=passkey_refused' });
+    const options = (await browser.post('/admin/passkey/options', { csrf }, JSON_ACCEPT)).json();
+    expect(options.options.allowCredentials.map((c: { id: string }) => c.id)).to.deep.equal(['cred-alice']);
+    const wrong = await browser.post('/admin/passkey', { csrf, response: JSON.stringify({ id: 'cred-alice', rawId: 'cred-alice', type: 'public-key', response: {} }) }, JSON_ACCEPT);
+    expect(wrong.json()).to.deep.equal({ location: '/admin?m=passkey_refused' });
+    const replayed = await browser.post('/admin/passkey', { csrf, response: JSON.stringify({ id: 'cred-alice', rawId: 'cred-alice', type: 'public-key', response: {} }) }, JSON_ACCEPT);
+    expect(replayed.json()).to.deep.equal({ location: '/admin?m=passkey_refused' });
+    expect((await new Limits(admin.store, admin.h.config.limits).countersOf('alice')).wrongAnswers).to.equal(3);
+    expect((await browser.get('/admin/users/bob')).headers.get('location')).to.equal('/admin');
+    expect(admin.h.logs.lines.filter((l) => l.event === 'admin_signin_failed' && l.reason === 'passkey')).to.have.length(3);
+    expect(admin.h.logs.lines.some((l) => l.event === 'admin_signin')).to.equal(false);
+  });
+
+  it('is not there when passkeys are off', async () => {
+    admin = await startAdmin();
+    const browser = admin.h.browser();
+    const step = await follow(browser, await postPassword(browser, 'alice', 'alice-pw'));
+    const reply = await browser.post('/admin/passkey/options', { csrf: csrfOf(step.body) }, JSON_ACCEPT);
+    expect(reply.status).to.equal(404);
   });
 });

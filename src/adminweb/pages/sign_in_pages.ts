@@ -18,12 +18,20 @@ ${messageBox(message)}
 </form>`);
 }
 
-/** Step two: the code from the administrator's own app. A remembered browser or a recovery code does not stand in for it. */
-export function codePage(session: AdminSession, message?: Message): string {
+/**
+ * Step two: the code from the administrator's own app, or their own passkey (which needs the
+ * portal's passkey script). A remembered browser or a recovery code does not stand in for either.
+ */
+export function codePage(session: AdminSession, message?: Message, passkey = false): string {
   return adminLayout('Enter a code from your app', html`
 <h1>Enter a code from your app</h1>
-<p>Enter the code your authenticator app shows now.</p>
+<p>${passkey ? 'Use your passkey or security key, or enter' : 'Enter'} the code your authenticator app shows now.</p>
 ${messageBox(message)}
+${passkey ? html`<form method="post" action="${ADMIN}/passkey/options" class="fg-form" data-factorgate="passkey-signin" data-finish="${ADMIN}/passkey">
+  ${csrfField(session.csrf)}
+  <p class="fg-message" role="alert" id="fg-passkey-error" hidden></p>
+  <button type="submit">Use your passkey or security key</button>
+</form>` : ''}
 <form method="post" action="${ADMIN}/code" class="fg-form">
   ${csrfField(session.csrf)}
   ${codeField('fg-code', 'Code', message, true)}
@@ -32,8 +40,11 @@ ${messageBox(message)}
 <form method="post" action="${ADMIN}/signout" class="fg-inline">
   ${csrfField(session.csrf)}
   <button type="submit" class="fg-link">Cancel</button>
-</form>`);
+</form>`, undefined, passkey ? PASSKEY_SCRIPTS : undefined);
 }
+
+/** @simplewebauthn/browser, and the portals' script that drives it (public/manage_passkeys.js). */
+const PASSKEY_SCRIPTS = ['webauthn.js', 'manage_passkeys.js'] as const;
 
 /** The password was right but there is no app to ask a code of: set one up first, at the portal. */
 export function noAppPage(): string {

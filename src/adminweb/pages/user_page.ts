@@ -26,6 +26,19 @@ ${report.devices.map((d) => html`<tr>
 </tr>`)}
 </tbody>
 </table>`}
+<h2>Push enrolment</h2>
+${typeof report.pushTokens === 'string' ? html`<p>${report.pushTokens === 'no push server' ? 'There is no push server.' : 'Not available from the push server: it does not let factorgate list tokens, or did not answer (the log says which: push_tokens_unavailable).'}</p>` : report.pushTokens.length === 0 ? html`<p>None: the push server lists no push token for this user.</p>` : html`<table class="fg-devices">
+<thead><tr><th scope="col">Token</th><th scope="col">Description</th><th scope="col">State</th><th scope="col">Failed</th></tr></thead>
+<tbody>
+${report.pushTokens.map((t) => html`<tr>
+  <td>${t.serial}</td>
+  <td data-label="Description">${t.description}</td>
+  <td data-label="State">${t.active === undefined ? 'not said' : t.active ? 'active' : 'disabled'}</td>
+  <td data-label="Failed">${t.failCount === undefined ? 'not said' : String(t.failCount)}</td>
+</tr>`)}
+</tbody>
+</table>
+<p>As the push server lists them; they are managed there.</p>`}
 <h2>Remembered browsers</h2>
 ${report.browsers.length === 0 ? html`<p>None: every sign-in asks for a second factor.</p>` : html`<table class="fg-devices">
 <thead><tr><th scope="col">Browser</th><th scope="col">From</th><th scope="col">Remembered</th><th scope="col">Until</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FactorgateError } from '../../errors.js';
 import { ADMIN, ADMIN_COOKIES } from '../../http/paths.js';
+import { portalSignOut } from '../../http/portal_session.js';
 import { body, client, readCookie } from '../../http/request.js';
 import { readCredentials } from '../../identity/read_credentials.js';
 import { checkCode, wrongCode } from '../../otp/check_code.js';
@@ -11,8 +12,9 @@ import { homePage } from '../pages/home_page.js';
 import { codePage, noAppPage, notAdministratorPage, signInPage } from '../pages/sign_in_pages.js';
 import type { AdminWeb } from '../web.js';
 
-// Signing in to /admin: the password, then a code from the administrator's own authenticator app.
-// Nothing else stands in for the second factor: /admin reads no remembered-browser cookie and
+// Signing in to /admin: the password, then a code from the administrator's own authenticator app
+// or, where webauthn is enabled, their own passkey (steps/passkey_sign_in.ts). Nothing else stands
+// in for the second factor: /admin reads no remembered-browser cookie and
 // takes no recovery code. Whether the user is an administrator is told only once both are right.
 
 // The sign-in form's CSRF token, before there is a session to hold one (signed double-submit).
@@ -24,7 +26,7 @@ export function showHome(web: AdminWeb): RequestHandler {
     const session = await web.sessions.read(req);
     const message = messageOf(req);
     if (!session) return sendSignInPage(web, req, res, message);
-    if (session.stage === 'second_factor') return void res.type('html').send(codePage(session, message));
+    if (session.stage === 'second_factor') return void res.type('html').send(codePage(session, message, await hasPasskey(web, session.user)));
     const recent = web.deps.recentActions;
     res.type('html').send(homePage(session, await recent.list(), recent.source, message));
   };
@@ -64,12 +66,12 @@ export function signIn(web: AdminWeb): RequestHandler {
     }
     const { user } = checked;
     if (user !== typed.key) await deps.limits.refuseIfLocked(user);
-    if (!(await deps.devices.list(user)).some((d) => d.active)) {
-      deps.logger.info({ event: 'admin_signin_failed', user, clientIp: who.ip, reason: 'no_app' }, 'admin sign-in refused: no authenticator app to ask a code of');
+    if (!(await deps.devices.list(user)).some((d) => d.active) && !(await hasPasskey(web, user))) {
+      deps.logger.info({ event: 'admin_signin_failed', user, clientIp: who.ip, reason: 'no_app' }, 'admin sign-in refused: no authenticator app or passkey to ask of');
       return void res.status(403).type('html').send(noAppPage());
     }
-    await sessions.start(req, res, user, 'second_factor', deps.isAdministrator(user, checked.groups));
-    deps.logger.info({ event: 'admin_password_ok', user, clientIp: who.ip }, 'admin password right; a code from the app is owed');
+    await sessions.start(req, res, user, 'second_factor', { administrator: deps.isAdministrator(user, checked.groups) });
+    deps.logger.info({ event: 'admin_password_ok', user, clientIp: who.ip }, 'admin password right; a code from the app or a passkey is owed');
     redirectWith(res, ADMIN);
   };
 }
@@ -104,7 +106,7 @@ export function checkSignInCode(web: AdminWeb): RequestHandler {
       deps.logger.warn({ event: 'admin_signin_refused', user, clientIp: ip, reason: 'not_administrator' }, 'both factors right, but the user is no administrator: /admin refused');
       return void res.status(403).type('html').send(notAdministratorPage(user));
     }
-    await sessions.start(req, res, user, 'ready', true);
+    await sessions.start(req, res, user, 'ready', { administrator: true });
     deps.logger.info({ event: 'admin_signin', user, clientIp: ip, deviceId: result.deviceId }, 'administrator signed in with password and code');
     redirectWith(res, ADMIN);
   };
@@ -112,14 +114,10 @@ export function checkSignInCode(web: AdminWeb): RequestHandler {
 
 /** POST /admin/signout, from either stage. */
 export function signOut(web: AdminWeb): RequestHandler {
-  const { sessions, deps } = web;
-  return async (req, res) => {
-    const session = await sessions.read(req);
-    if (session && !sessions.csrfMatches(session, body(req).csrf)) {
-      throw new FactorgateError('csrf', 'admin sign-out without the session\'s token', { user: session.user });
-    }
-    await sessions.end(req, res);
-    if (session) deps.logger.info({ event: 'admin_signout', user: session.user, clientIp: client(req).ip }, 'administrator signed out');
-    redirectWith(res, ADMIN, 'signed_out');
-  };
+  return portalSignOut(web.sessions, { name: 'admin', logger: web.deps.logger, done: (res) => redirectWith(res, ADMIN, 'signed_out') });
+}
+
+/** Whether the user has a passkey to answer with, where passkeys are on. */
+async function hasPasskey(web: AdminWeb, user: string): Promise<boolean> {
+  return (await web.deps.passkeys?.has(user)) ?? false;
 }

@@ -7,7 +7,7 @@ import { callFailure, closeOutbound, outboundClient } from '../../outbound/http_
 import { ConfigError, FactorgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { LinotpConfig } from './config.js';
-import { readCodeReply, readPushReply, readStatusReply, TRANSACTION_ID, type PushStart, type PushStatus } from './replies.js';
+import { MAX_TOKENS_LISTED, readCodeReply, readPushReply, readStatusReply, readTokenList, TRANSACTION_ID, type ListedPushToken, type PushStart, type PushStatus } from './replies.js';
 
 export type LinotpClientOptions = Pick<LinotpConfig, 'urls' | 'timeoutMs' | 'maxSockets' | 'tls'> & {
   logger: Logger;
@@ -20,11 +20,18 @@ export type PushRequest = { user: string; pass: string; data: string; number: nu
 export type StatusRequest = { user: string; pass: string; transactionId: string };
 /** With transactionId the code is checked against that challenge; without, LinOTP gets pass + code (PIN then OTP). */
 export type CodeRequest = { user: string; pass: string; code: string; transactionId?: string };
-export type { PushStart, PushStatus };
+export type { ListedPushToken, PushStart, PushStatus };
 
 const MAX_REPLY_BYTES = 64 * 1024;
 const MAX_DATA_CHARS = 512;
 const MAX_FIELD_CHARS = 1024;
+
+/** How a command goes: validate commands are POSTed forms; the admin listing a GET with a query. */
+type Request = {
+  command: string; method: 'get' | 'post'; path: string; form: Record<string, string>;
+  /** False when the caller logs the failure itself, in one line (the admin listing). */
+  logUnreachable?: boolean;
+};
 
 type Attempt = { kind: 'answer'; status: number; body: unknown } | { kind: 'unreachable'; cause: string };
 
@@ -77,6 +84,17 @@ export class LinotpClient {
     return readCodeReply(await this.call('check_code', '/validate/check', form, deadline), 'check_code', [pass, code]);
   }
 
+  /**
+   * The user's push tokens as LinOTP's admin API lists them (GET /admin/show), for the
+   * administrator's view. Sent as the validate calls are (same servers, TLS and client
+   * certificate); a server that does not allow it answers 401/403 or 404, which throw.
+   */
+  async listPushTokens(user: string, deadline: number): Promise<ListedPushToken[]> {
+    assertFields({ user });
+    const form = { user, pagesize: String(MAX_TOKENS_LISTED) };
+    return readTokenList(await this.send({ command: 'admin_show', method: 'get', path: '/admin/show', form, logUnreachable: false }, deadline), 'admin_show');
+  }
+
   close(): void {
     closeOutbound(this.http);
   }
@@ -89,7 +107,12 @@ export class LinotpClient {
    * A timeout is the one ambiguous case (server n may have started a push): it fails over all the
    * same, so the login survives a hung server; only the transaction id we get back is ever polled.
    */
-  private async call(command: string, path: string, form: Record<string, string>, deadline: number): Promise<unknown> {
+  private call(command: string, path: string, form: Record<string, string>, deadline: number): Promise<unknown> {
+    return this.send({ command, method: 'post', path, form }, deadline);
+  }
+
+  private async send(request: Request, deadline: number): Promise<unknown> {
+    const { command } = request;
     if (deadline - this.options.now() <= 0) throw new FactorgateError('no_login', 'login deadline passed before the callout', { command });
     let cause = 'deadline';
     let tried = 0;
@@ -98,22 +121,23 @@ export class LinotpClient {
       const left = deadline - this.options.now();
       if (left <= 0) break;
       tried += 1;
-      const attempt = await this.attempt(command, urlIndex, `${base}${path}`, form, Math.min(this.options.timeoutMs, left));
+      const attempt = await this.attempt(request, urlIndex, base, Math.min(this.options.timeoutMs, left));
       if (attempt.kind === 'answer') return definite(command, urlIndex, attempt.status, attempt.body);
       cause = attempt.cause;
-      this.options.logger.warn({ event: 'callout_unreachable', command, urlIndex, cause }, 'LinOTP server did not answer');
+      if (request.logUnreachable !== false) this.options.logger.warn({ event: 'callout_unreachable', command, urlIndex, cause }, 'LinOTP server did not answer');
     }
     throw new FactorgateError('tfa_unavailable', 'no LinOTP server answered', { command, cause, tried });
   }
 
-  private async attempt(command: string, urlIndex: number, url: string, form: Record<string, string>, timeout: number): Promise<Attempt> {
+  private async attempt(request: Request, urlIndex: number, base: string, timeout: number): Promise<Attempt> {
+    const { command, method, path, form } = request;
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    const query = new URLSearchParams(form).toString();
     try {
-      const response = await this.http.post(url, new URLSearchParams(form).toString(), {
-        timeout,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      });
+      const response = method === 'get'
+        ? await this.http.get(`${base}${path}?${query}`, { timeout, headers: { Accept: 'application/json' } })
+        : await this.http.post(`${base}${path}`, query, { timeout, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } });
       const { status } = response;
       this.options.onCallout?.(command, `${Math.floor(status / 100)}xx`, seconds());
       this.options.logger.debug({ event: 'callout', command, httpStatus: status, urlIndex, ms: Math.round(seconds() * 1000) }, 'LinOTP callout');

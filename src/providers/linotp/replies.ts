@@ -108,3 +108,42 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, command: string): 
   const where = parsed.error.issues.slice(0, 3).map((issue) => issue.path.join('.') || '(root)');
   throw new FactorgateError('tfa_protocol', 'reply does not match the LinOTP schema', { command, where });
 }
+
+/** A push token as LinOTP's admin API lists it, in the words the administrator reads. */
+export type ListedPushToken = { serial: string; description: string; active?: boolean; failCount?: number };
+
+/** Tokens listed for one user at most: more than a person reads, fewer than a reply could hold. */
+export const MAX_TOKENS_LISTED = 50;
+
+/** Server text for a page or a terminal: no control characters (no escape sequences), cut short. */
+const listedText = z.string().max(4096).transform((text) => text.replace(/\p{Cc}/gu, '?').slice(0, MESSAGE_CHARS));
+
+const listedTokenSchema = z.object({
+  'LinOtp.TokenSerial': listedText.pipe(z.string().min(1)),
+  'LinOtp.TokenType': z.string().max(64).optional(),
+  'LinOtp.TokenDesc': listedText.optional(),
+  'LinOtp.Isactive': z.boolean().optional(),
+  'LinOtp.FailCount': z.number().int().min(0).optional(),
+});
+
+export const tokenListReplySchema = z.object({
+  result: z.discriminatedUnion('status', [
+    z.object({ status: z.literal(true), value: z.object({ data: z.array(listedTokenSchema).max(1000) }) }),
+    errorResult,
+  ]),
+});
+
+/** Reply to GET /admin/show: the push tokens among the user's (LinOTP lists every type), the first MAX_TOKENS_LISTED. */
+export function readTokenList(body: unknown, command: string): ListedPushToken[] {
+  const { result: listed } = parse(tokenListReplySchema, body, command);
+  if (!listed.status) throw new FactorgateError('tfa_protocol', 'server refused the token listing', { command, serverCode: listed.error?.code });
+  return listed.value.data
+    .filter((token) => token['LinOtp.TokenType']?.toLowerCase() === 'push')
+    .slice(0, MAX_TOKENS_LISTED)
+    .map((token) => ({
+      serial: token['LinOtp.TokenSerial'],
+      description: token['LinOtp.TokenDesc'] ?? '',
+      ...(token['LinOtp.Isactive'] !== undefined && { active: token['LinOtp.Isactive'] }),
+      ...(token['LinOtp.FailCount'] !== undefined && { failCount: token['LinOtp.FailCount'] }),
+    }));
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import { applyFault as applyFaultOf } from '../fault_core.js';
 import type { ActiveFault, GarbageVariant } from './faults.js';
 import { buildXml } from './xml.js';
@@ -7,7 +8,7 @@ import { buildXml } from './xml.js';
  * Runs before Basic auth on the /tfa/api routes only: a broken server is broken for everyone,
  * while the outbox and control pages keep working so a test can clear the fault.
  */
-export const applyFault = (current: () => ActiveFault | undefined) =>
+export const applyFault = (current: () => ActiveFault | undefined): RequestHandler =>
   applyFaultOf(current, (req, _res, variant) => ({ type: 'application/xml', body: garbage(req.path, variant) }));
 
 /** XML that must not be trusted, shaped like the reply the route would give. */

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { applyFault as applyFaultOf } from '../fault_core.js';
 import type { ActiveFault, GarbageVariant } from './faults.js';
 import { readParams } from './params.js';
@@ -9,7 +9,7 @@ import { VERSION } from './replies.js';
  * Runs before Basic auth on /validate only: a broken server is broken for everyone, while the
  * phone and control pages keep working so a person or a test can clear the fault.
  */
-export const applyFault = (current: () => ActiveFault | undefined) =>
+export const applyFault = (current: () => ActiveFault | undefined): RequestHandler =>
   applyFaultOf(current, (req, res, variant) => ({ type: 'application/json', body: JSON.stringify(garbage(req, res, variant)) }));
 
 /**

@@ -6,7 +6,7 @@ import { oneOutcome, readFault, type ActiveFault as CoreActiveFault } from '../f
 // answering badly, optionally after added latency:
 //   latencyMs  wait this long before answering (alone: then answer normally)
 //   timeout    never answer; the request hangs until the client gives up or the simulator closes
-//   status     answer every /validate call with this HTTP status and a plain-text body
+//   status     answer every /validate and /admin call with this HTTP status and a plain-text body
 //   notJson    200 with an HTML page (a proxy's or load balancer's error page)
 //   garbage    200 with JSON that must not be trusted: 'types' (true) has the success reply's
 //              shape with every value of the wrong JSON type ("true" for true, a number for the

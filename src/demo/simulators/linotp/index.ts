@@ -11,6 +11,7 @@ import { phoneRoutes } from './phone_routes.js';
 import { PinCheck } from './pin_check.js';
 import { Transactions, type PhoneOutcome } from './transactions.js';
 import { validateRoutes } from './validate_routes.js';
+import { adminRoutes } from './admin_routes.js';
 import { phoneEntry, transactionView, type LinotpTransaction, type PhoneEntry } from './views.js';
 
 export type { LinotpSimulatorOptions, LinotpUser, OtpPin } from './options.js';
@@ -22,7 +23,7 @@ export { ERROR_CODES } from './replies.js';
 
 /**
  * The LinOTP-style push server of docs/design.md, in memory: /validate/check and
- * /validate/check_status, a phone page in place of the push app, and faults on demand.
+ * /validate/check_status, /admin/show (the token listing), a phone page in place of the push app, and faults on demand.
  * See src/demo/simulators/README.md.
  */
 export function createLinotpSimulator(options: LinotpSimulatorOptions = {}): LinotpSimulator {
@@ -42,6 +43,8 @@ export class LinotpSimulator {
     const pins = new PinCheck(options.users, options.otppin);
     const auth = options.basicAuth ? [basicAuth(options.basicAuth.user, options.basicAuth.password, 'linotp')] : [];
     app.use('/validate', readBody(), applyFault(() => this.active), ...auth, validateRoutes({ transactions: this.store, pins, options }));
+    // The token listing has the same faults, so a test can refuse it (status 403, 404) or hold it (timeout).
+    app.use('/admin', readBody(), applyFault(() => this.active), ...auth, adminRoutes(options));
     app.use(localOnly());
     app.get('/', (_req, res) => res.redirect(302, '/phone'));
     app.use(phoneRoutes({ transactions: this.store, options }));

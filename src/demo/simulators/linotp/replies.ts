@@ -15,9 +15,12 @@ export const ERROR_CODES = {
 export type Reply = {
   version: string;
   jsonrpc: string;
-  result: { status: true; value: boolean } | { status: false; error: { code: number; message: string } };
+  result: { status: true; value: boolean | TokenListing } | { status: false; error: { code: number; message: string } };
   detail?: Record<string, unknown>;
 };
+
+/** What GET /admin/show answers in result.value: a page of tokens, each with LinOTP's field names. */
+export type TokenListing = { resultset: { tokens: number; pages: number; pagesize: number; page: number }; data: Array<Record<string, unknown>> };
 
 /** The entry check_status gives for one transaction. accept/reject appear only once decided. */
 export type TransactionStatus = {
@@ -55,4 +58,13 @@ export const codeRefused = (message: string): Reply => answer(false, { message }
 
 export function statusOf(transactionid: string, status: TransactionStatus): Reply {
   return answer(true, { transactions: { [transactionid]: status } });
+}
+
+/** GET /admin/show: the tokens listed, one page, as LinOTP names their fields. */
+export function tokenList(tokens: Array<{ user: string; serial: string }>): Reply {
+  const data = tokens.map(({ user, serial }) => ({
+    'LinOtp.TokenSerial': serial, 'LinOtp.TokenType': TOKEN_TYPE, 'LinOtp.TokenDesc': 'demo push token',
+    'LinOtp.Isactive': true, 'LinOtp.FailCount': 0, 'LinOtp.Username': user,
+  }));
+  return { version: VERSION, jsonrpc: '2.0', result: { status: true, value: { resultset: { tokens: data.length, pages: 1, pagesize: 50, page: 1 }, data } } };
 }
