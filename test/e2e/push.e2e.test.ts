@@ -93,8 +93,10 @@ describe('end to end in a real browser: push approval', function () {
     expect(await page.isVisible('#fg-use-code')).to.equal(true);
     expect(stack.sims.linotp.pending('dave')).to.have.length(1); // opening the options voided nothing
     // The page's clock, not the test's, runs on, and only when told (paused first: an installed
-    // clock otherwise keeps real time too): one announcement at 30 s, none in between.
-    await page.clock.pauseAt(await page.evaluate('Date.now()') as number + 10);
+    // clock otherwise keeps real time too): one announcement at 30 s, none in between. It pauses
+    // a few seconds ahead of the page's now: a time already past when the pause arrives (a busy
+    // machine between the two calls) is refused.
+    await page.clock.pauseAt(await page.evaluate('Date.now()') as number + 5000);
     const secondsLeft = await page.textContent('#fg-countdown').then((t) => t!.split(/[: ]/).map(Number)).then(([m, s]) => m! * 60 + s!);
     await page.clock.runFor((secondsLeft - 31) * 1000);
     expect(await page.textContent('#fg-push-status')).to.equal('');
