@@ -32,7 +32,7 @@ function revocationContract(name: string, open: () => Promise<Store>): void {
       expect(listed[0]).to.deep.include({ user: 'alice', clientIp: '127.0.0.1' });
     });
 
-    it('is asked for a code at its next login: no VERIFY_DEVICE, the cookie dropped, the refusal logged', async () => {
+    it('is asked for a code at its next login, told why: no VERIFY_DEVICE, the cookie dropped, the refusal logged', async () => {
       const browser = h.browser();
       await rememberDevice(browser);
       const [remembered] = await browsers.list('alice');
@@ -40,6 +40,7 @@ function revocationContract(name: string, open: () => Promise<Store>): void {
       const tfa = new AnakamScript().passcodeSent('alice', SECOND);
       const reply = await startLogin(browser, 'alice', 'alice-pw');
       expect(reply.json().status).to.equal('challenge');
+      expect(reply.json().notice).to.deep.include({ code: 'device_refused', message: 'This browser is no longer remembered, so it is asked for the second step again.' });
       expect(tfa.bodies.some((b) => b.includes('VERIFY_DEVICE'))).to.equal(false);
       expect(reply.setCookies.some((c) => c.startsWith('DeviceKey=;'))).to.equal(true);
       expect(h.logs.lines.some((l) => l.event === 'device_cookie_refused' && l.why === 'not_listed' && l.user === 'alice')).to.equal(true);
@@ -53,6 +54,17 @@ function revocationContract(name: string, open: () => Promise<Store>): void {
       const tfa = new AnakamScript().passcodeSent('alice', SECOND);
       expect((await startLogin(browser, 'alice', 'alice-pw')).json().status).to.equal('challenge');
       expect(tfa.bodies.some((b) => b.includes('VERIFY_DEVICE'))).to.equal(false);
+      tfa.done();
+    });
+
+    it('another user\'s cookie in this browser is dropped without a word: it was never this user\'s to lose', async () => {
+      const browser = h.browser();
+      const bobs = sealDeviceCredential(new Keyring(TEST_SECRET), 'bob', 'bob-device-key-0001', Date.now() + 3_600_000, 'C'.repeat(22));
+      await browser.jar.setCookie(`DeviceKey=${bobs}; Path=/mfa`, `${h.fg.url}/mfa/`);
+      const tfa = new AnakamScript().passcodeSent('alice', SECOND);
+      const reply = (await startLogin(browser, 'alice', 'alice-pw')).json();
+      expect(reply.status).to.equal('challenge');
+      expect(reply.notice).to.equal(undefined);
       tfa.done();
     });
   });

@@ -81,6 +81,8 @@ async function openDeviceCookie(login: Login, record: LoginRecord, cookie: strin
     return;
   }
   run.forgetDevice = true;
+  // This user's own cookie, revoked by an administrator or past its time: the next step says why it is asked for.
+  if (why === 'not_listed' || why === 'expired') run.notice = { code: 'device_refused' };
   logger.warn({ event: 'device_cookie_refused', user: record.username, clientIp: record.clientIp, why }, 'remembered-device cookie not usable');
 }
 

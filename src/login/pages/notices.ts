@@ -14,7 +14,7 @@ export function noticeText(notice: Notice | undefined): string | undefined {
     case 'passcode_expired':
       return 'That passcode has expired. Ask for a new one below.';
     case 'device_refused':
-      return `This browser is no longer remembered, so a ${GLOSSARY.passcode} was sent instead.`;
+      return 'This browser is no longer remembered, so it is asked for the second step again.';
     case 'passcode_resent':
       return 'A new passcode is on its way.';
     case 'via_unavailable':
