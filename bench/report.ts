@@ -176,6 +176,8 @@ function requestsTable(q: RequestCountResults): string[] {
   for (const row of SERVER_ROWS) out.push(`| ${row} | ${columns.map(([path, via]) => q[path][via].byServer[row]).join(' | ')} |`);
   const commands = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.startsWith('two-factor command ')).map(([k, v]) => `${k.slice('two-factor command '.length)}${v === 1 ? '' : ` ×${v}`}`).join(', ');
   out.push('', `Two-factor commands per login through factorgate: ${commands(q.passcode.factorgate.perLogin)} (passcode), ${commands(q.device.factorgate.perLogin)} (device); baseline: ${commands(q.passcode.baseline.perLogin)}, ${commands(q.device.baseline.perLogin)}.`);
+  const opened = columns.map(([path, via]) => Object.entries(q[path][via].perLogin).filter(([k]) => k.endsWith(' connections')).reduce((sum, [, v]) => sum + v, 0));
+  out.push('', `Connections the simulators accepted per login while counted: ${columns.map(([path, via], i) => `${path} ${head[via]} ${opened[i]}`).join(', ')} (0: every request went over a kept-alive connection).`);
   const failed = columns.reduce((sum, [path, via]) => sum + q[path][via].failures, 0);
   if (failed) out.push('', `**${failed} counted logins failed**: the counts above are not whole logins.`);
   return out;
