@@ -3,16 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './lib/machine.js';
 import { startOutsideLoadMeter } from './lib/cpu_meter.js';
-import { killAllChildren, startChild } from './lib/proc.js';
+import { killAllChildren, startChild, type Child } from './lib/proc.js';
 import { LOGIN_LAYOUT, PASSTHROUGH_LAYOUT } from './layout.js';
 import { runPassthrough, type PassthroughSettings } from './passthrough/run.js';
 import { runLogins, type LoginSettings } from './logins/run.js';
+import { countAllRequests } from './logins/request_counts.js';
+import { startFactorgateProcess } from './lib/factorgate_process.js';
 import { runWaiting, type WaitingSettings } from './waiting/run.js';
 import { runPush, type PushSettings } from './push/run.js';
 import { markdown, targetsOf, type Results } from './report.js';
 import { runProfiles } from './profile.js';
 
-// npm run bench [-- --quick] [-- --only passthrough,logins,waiting,waiting_redis,push] [-- --redis-logins N] [-- --profile]
+// npm run bench [-- --quick] [-- --only passthrough,logins,requests,waiting,waiting_redis,push] [-- --redis-logins N] [-- --profile]
 // A full run writes bench/results/latest.json and latest.md; --quick or --only write *-partial.*.
 
 const { values } = parseArgs({
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     partial.passthrough = await runPassthrough(PASSTHROUGH_LAYOUT, passthrough, log, true);
     outside.passthrough = meter();
   }
-  if (only.has('logins') || only.has('waiting') || only.has('waiting_redis') || only.has('push')) {
+  if (only.has('logins') || only.has('requests') || only.has('waiting') || only.has('waiting_redis') || only.has('push')) {
     const users = waitingRedis.firstUser + waitingRedis.warmup + waitingRedis.count;
     const sims = await startChild(process.execPath, ['--import', 'tsx', SIMS], {
       name: 'simulators', cpus: LOGIN_LAYOUT.upstream, ipc: true, env: { BENCH_USERS: String(users) },
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
         const meter = startOutsideLoadMeter();
         partial.logins = await runLogins(LOGIN_LAYOUT, logins, sims, log, true);
         outside.logins = meter();
+      } else if (only.has('requests')) {
+        partial.requests = await countRequestsOnly(sims);
       }
       if (only.has('waiting')) {
         const meter = startOutsideLoadMeter();
@@ -95,6 +99,20 @@ async function main(): Promise<void> {
   writeFileSync(`${RESULTS}${name}.md`, table);
   console.log(`\n${table}`);
   log(`written to bench/results/${name}.json and ${name}.md`);
+}
+
+/** --only requests: the requests per login alone (the logins section counts them too), in a few seconds. */
+async function countRequestsOnly(sims: Child) {
+  const [anakamUrl, gwUrl] = sims.ready.split(' ') as [string, string];
+  const trust = { FACTORGATE_TRUST_PROXY: '127.0.0.1' };
+  const fg = await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, extra: trust });
+  const atReplay = await startFactorgateProcess({ gatewayUrl: gwUrl, anakamUrl, extra: { ...trust, FACTORGATE_GATEWAY_PASSWORD_CHECK: 'at_replay' } });
+  try {
+    return await countAllRequests({ fgUrl: fg.url, atReplayUrl: atReplay.url, anakamUrl, gwUrl, sims });
+  } finally {
+    await fg.stop();
+    await atReplay.stop();
+  }
 }
 
 main().then(

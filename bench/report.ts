@@ -3,6 +3,7 @@ import type { PushResults } from './push/run.js';
 import type { PassthroughResults, TargetName } from './passthrough/run.js';
 import type { LoginResults, MeasuredRun, PathResult } from './logins/run.js';
 import type { WaitingResults } from './waiting/run.js';
+import { SERVER_ROWS, type RequestCountResults } from './logins/request_counts.js';
 import type { Layout } from './layout.js';
 
 // The results as one JSON document (bench/results/latest.json) and as Markdown tables (printed,
@@ -15,6 +16,8 @@ export type Results = {
   layout: { passthrough: Layout; logins: Layout };
   passthrough?: PassthroughResults;
   logins?: LoginResults;
+  /** HTTP requests per login at each server (also in logins.requests when the logins section ran). */
+  requests?: RequestCountResults;
   waiting?: WaitingResults;
   /** The same with the Redis store, and what the logins take in Redis. */
   waitingRedis?: WaitingResults;
@@ -140,6 +143,8 @@ export function markdown(r: Results): string {
     const c = l.connections;
     out.push('', `Connections opened to the two-factor server's API per 1,000 logins: factorgate ${c.factorgate.per1000Logins} while measured (${c.factorgate.tfaConnections} for ${n(c.factorgate.logins)} logins), ${c.factorgate.per1000AllLogins} including start-up and warm-up; baseline ${c.baseline.per1000Logins} / ${c.baseline.per1000AllLogins}.`);
   }
+  const q = r.logins?.requests ?? r.requests;
+  if (q) out.push('', ...requestsTable(q));
   for (const w of [r.waiting, r.waitingRedis]) {
     if (!w) continue;
     const inRedis = w.redis ? `; in Redis: ${n(w.redis.usedMemoryBytesPerLogin)} bytes of used_memory and ${w.redis.keysPerLogin} keys per waiting login, the login record itself ${n(w.redis.loginRecordBytes.mean)} bytes (MEMORY USAGE, mean of ${n(w.redis.loginRecordBytes.sampled)}, max ${n(w.redis.loginRecordBytes.max)})` : '';
@@ -156,4 +161,24 @@ export function markdown(r: Results): string {
   out.push('', '| target | goal | measured | met |', '|---|---|---|---|');
   for (const t of r.targets) out.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
   return out.join('\n') + '\n';
+}
+
+/** Requests per login at each server, counted (not timed): a login that costs an extra request shows here on any machine. */
+function requestsTable(q: RequestCountResults): string[] {
+  const columns = [
+    ['passcode', 'factorgate'], ['passcode', 'at_replay'], ['passcode', 'baseline'], ['device', 'factorgate'], ['device', 'at_replay'], ['device', 'baseline'],
+  ] as const;
+  const head = { factorgate: 'through factorgate', at_replay: 'through factorgate, `at_replay`', baseline: 'baseline' } as const;
+  const out = [
+    `**Requests per login** at each server, counted over ${q.passcode.factorgate.logins + q.passcode.factorgate.failures} logins of one virtual user per column (the full list by route and two-factor command is in the JSON)`, '',
+    `| server | ${columns.map(([path, via]) => `${path}: ${head[via]}`).join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`,
+  ];
+  for (const row of SERVER_ROWS) out.push(`| ${row} | ${columns.map(([path, via]) => q[path][via].byServer[row]).join(' | ')} |`);
+  const commands = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.startsWith('two-factor command ')).map(([k, v]) => `${k.slice('two-factor command '.length)}${v === 1 ? '' : ` ×${v}`}`).join(', ');
+  out.push('', `Two-factor commands per login through factorgate: ${commands(q.passcode.factorgate.perLogin)} (passcode), ${commands(q.device.factorgate.perLogin)} (device); baseline: ${commands(q.passcode.baseline.perLogin)}, ${commands(q.device.baseline.perLogin)}.`);
+  const opened = columns.map(([path, via]) => Object.entries(q[path][via].perLogin).filter(([k]) => k.endsWith(' connections')).reduce((sum, [, v]) => sum + v, 0));
+  out.push('', `Connections the simulators accepted per login while counted: ${columns.map(([path, via], i) => `${path} ${head[via]} ${opened[i]}`).join(', ')} (0: every request went over a kept-alive connection).`);
+  const failed = columns.reduce((sum, [path, via]) => sum + q[path][via].failures, 0);
+  if (failed) out.push('', `**${failed} counted logins failed**: the counts above are not whole logins.`);
+  return out;
 }

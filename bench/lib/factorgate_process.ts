@@ -5,7 +5,8 @@ import { freePort, httpReady } from './net.js';
 // factorgate under test: the built CLI (dist/cli.js) as its own process, configured only through
 // FACTORGATE_* variables, logging at warn (no line per request).
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// BENCH_FACTORGATE_ROOT: another checkout's build (dist/) to run instead, e.g. to count an older commit's requests.
+export const ROOT = process.env.BENCH_FACTORGATE_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 export const BENCH_API = { user: 'bench', password: 'bench-api-password' };
 

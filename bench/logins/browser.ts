@@ -1,11 +1,15 @@
 import { IDLE_SOCKET_MS } from '../../src/outbound/http_client.js';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { Tally, routeOf } from './request_routes.js';
 
 // The browser side of a login, as little as a browser needs: one keep-alive connection per
 // virtual user, a cookie jar without paths (factorgate's cookies all live under /mfa, where every
 // request that needs them goes), JSON in and out.
 
 export type Reply = { status: number; headers: IncomingHttpHeaders; body: string };
+
+/** Every request the browsers of this process sent, by origin and route (for the bench's request counts). */
+export const sent = new Tally();
 
 export class Browser {
   readonly cookies = new Map<string, string>();
@@ -31,6 +35,8 @@ export class Browser {
       headers['Content-Type'] = type!;
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
+    const { origin, pathname } = new URL(url);
+    sent.add(`${origin} ${routeOf(method, pathname)}`);
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { percentile, round } from '../lib/stats.js';
 import { baselineClients, baselineLogin } from './baseline.js';
-import { Browser, browserAgent } from './browser.js';
+import { Browser, browserAgent, sent } from './browser.js';
+import { Tally } from './request_routes.js';
 import { loginThroughFactorgate, startLogin } from './through_factorgate.js';
 import { clientIpOf } from './users.js';
 
@@ -22,9 +23,13 @@ export type RunJob = {
    */
   bindClientAddress?: boolean;
 };
+/** count: one virtual user makes `logins` logins one after the other, between two phases at which the parent reads the servers' counts. */
+export type CountJob = { kind: 'count'; via: 'factorgate' | 'baseline'; path: 'passcode' | 'device'; logins: number; firstUser: number; fgUrl: string; anakamUrl: string; gwUrl: string };
 export type ParkJob = { kind: 'park'; fgUrl: string; anakamUrl: string; count: number; concurrency: number; firstUser: number };
 
 export type RunResult = { logins: number; failures: number; seconds: number; loginsPerSecond: number; p50Ms: number; p99Ms: number; allLogins: number; firstErrors: string[] };
+/** The requests this driver sent to factorgate during the counted logins, by route (the simulators count their own). */
+export type CountResult = { logins: number; failures: number; factorgateRequests: Record<string, number>; firstErrors: string[] };
 export type ParkResult = { parked: number; failures: number; seconds: number; firstErrors: string[] };
 
 /** Tells the parent where the measured part begins and ends, and waits until it has taken note. */
@@ -33,7 +38,7 @@ function phase(name: string): Promise<void> {
   return new Promise((resolve) => process.stdin.once('data', () => resolve()));
 }
 
-const job = JSON.parse(process.env.BENCH_JOB!) as RunJob | ParkJob;
+const job = JSON.parse(process.env.BENCH_JOB!) as RunJob | CountJob | ParkJob;
 const errors: string[] = [];
 const note = (err: unknown) => { if (errors.length < 5) errors.push(String((err as Error)?.message ?? err)); };
 
@@ -91,6 +96,27 @@ async function run(j: RunJob): Promise<RunResult> {
   };
 }
 
+async function count(j: CountJob): Promise<CountResult> {
+  const agent = browserAgent(1);
+  const clients = baselineClients(j.anakamUrl, j.gwUrl);
+  const login = (device: string | undefined, register = false) => j.via === 'factorgate'
+    ? loginThroughFactorgate({ fgUrl: j.fgUrl, anakamUrl: j.anakamUrl, agent }, 0, j.firstUser, device, register)
+    : baselineLogin(clients, 0, j.firstUser, device, register);
+  // One login before the count, as the runs' warm-up does: connections opened, a device registered.
+  const device = await login(undefined, j.path === 'device');
+  const fg = new URL(j.fgUrl).origin;
+  const before = sent.copy();
+  await phase('count-start');
+  let failures = 0;
+  for (let i = 0; i < j.logins; i++) await login(device).catch((err: unknown) => { failures += 1; note(err); });
+  await phase('count-end');
+  const factorgateRequests: Record<string, number> = {};
+  for (const [label, n] of Object.entries(Tally.since(sent.copy(), before))) {
+    if (label.startsWith(`${fg} `)) factorgateRequests[`factorgate ${label.slice(fg.length + 1)}`] = n;
+  }
+  return { logins: j.logins - failures, failures, factorgateRequests, firstErrors: errors };
+}
+
 async function park(j: ParkJob): Promise<ParkResult> {
   const agent = browserAgent(j.concurrency);
   let next = 0;
@@ -114,6 +140,6 @@ async function park(j: ParkJob): Promise<ParkResult> {
   return { parked, failures, seconds: round((performance.now() - started) / 1000, 2), firstErrors: errors };
 }
 
-const result = job.kind === 'run' ? await run(job) : await park(job);
+const result = job.kind === 'run' ? await run(job) : job.kind === 'count' ? await count(job) : await park(job);
 console.log(`RESULT ${JSON.stringify(result)}`);
 process.exit(0);

@@ -8,7 +8,8 @@ import { startFactorgateProcess, workersEnv } from '../lib/factorgate_process.js
 import { startRedis } from '../lib/redis.js';
 import { startBenchEdge, type BenchEdge } from '../lib/edge.js';
 import type { Layout } from '../layout.js';
-import type { ParkJob, ParkResult, RunJob, RunResult } from './driver.js';
+import type { CountJob, CountResult, ParkJob, ParkResult, RunJob, RunResult } from './driver.js';
+import { countAllRequests, type RequestCountResults } from './request_counts.js';
 
 // Logins per second through factorgate against the simulators (no added latency), for both
 // paths, against the baseline client making the same exchanges directly; the same through
@@ -43,10 +44,12 @@ export type LoginResults = {
   passcode: PathResult;
   device: PathResult;
   connections: { factorgate: ConnectionResult; baseline: ConnectionResult };
+  /** HTTP requests per login at each server, counted before the timed runs. */
+  requests: RequestCountResults;
 };
 
 /** Runs a driver to its end; `onPhase` is awaited at each PHASE line before the driver goes on. */
-export async function runDriver<T extends RunResult | ParkResult>(job: RunJob | ParkJob, cpus: string | undefined, onPhase?: (name: string, driverPid: number) => Promise<void>): Promise<T> {
+export async function runDriver<T extends RunResult | CountResult | ParkResult>(job: RunJob | CountJob | ParkJob, cpus: string | undefined, onPhase?: (name: string, driverPid: number) => Promise<void>): Promise<T> {
   const [cmd, argv] = pinned(cpus, process.execPath, ['--import', 'tsx', DRIVER]);
   const proc = spawn(cmd, argv, { env: { ...process.env, BENCH_JOB: JSON.stringify(job) }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -83,12 +86,15 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
   const tfaConnections = async () => (await ask<{ tfa: number }>(sims.proc, 'connections')).tfa;
   const empty = (): Record<Via, MeasuredRun[]> => ({ factorgate: [], baseline: [], at_replay: [], workers2: [], nginx_edge: [], haproxy_edge: [] });
   const runs = { passcode: empty(), device: empty() };
+  let requests: RequestCountResults | undefined;
   const vias: Via[] = ['factorgate', 'at_replay', 'baseline', ...(fg2 ? ['workers2' as const] : []), 'nginx_edge', 'haproxy_edge'];
   // factorgate's CPU: the process and its workers, and with workers the redis-server they use.
   const fgTicks = (via: Via) => via === 'workers2' ? cpuTicksOfTree(fg2!.pid) + cpuTicksOfTree(redis!.pid) : via === 'at_replay' ? cpuTicksOfTree(fgAtReplay.pid) : cpuTicksOfTree(fg.pid);
   const edgeTicks = (via: Via) => isEdge(via) ? cpuTicksOfTree(edges[via]!.pid) : 0;
   const urlOf = (via: Via) => via === 'workers2' ? fg2!.url : via === 'at_replay' ? fgAtReplay.url : isEdge(via) ? edges[via]!.url : fg.url;
   try {
+    requests = await countAllRequests({ fgUrl: fg.url, atReplayUrl: fgAtReplay.url, anakamUrl, gwUrl, sims, cpus: layout.loadgen });
+    log(`logins: requests per login counted: ${JSON.stringify(requests.passcode.factorgate.byServer)} (passcode), ${JSON.stringify(requests.device.factorgate.byServer)} (device)`);
     for (const via of Object.keys(EDGE_VIAS) as EdgeVia[]) edges[via] = await startBenchEdge(EDGE_VIAS[via], { gatewayUrl: gwUrl, factorgateUrl: fg.url, anakamUrl, cpus: layout.proxy });
     // A factorgate process runs its first seconds under load slower (the JIT still at work, and
     // every process around it slower with it), which took a third off factorgate's first measured
@@ -171,5 +177,6 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
     passcode: pathResult('passcode'),
     device: pathResult('device'),
     connections: { factorgate: per1000(connections.factorgate), baseline: per1000(connections.baseline) },
+    requests: requests!,
   };
 }

@@ -54,23 +54,40 @@ export function outboundClient(options: OutboundOptions): AxiosInstance {
     if (requestId !== undefined) config.headers.set('X-Request-Id', requestId);
     return withDeadline(config, options.timeoutMs);
   });
+  client.interceptors.response.use(
+    (response) => { endDeadline(response.config); return response; },
+    (err: unknown) => { if (err instanceof AxiosError && err.config) endDeadline(err.config); throw err; },
+  );
   return client;
 }
+
+/** Each call's deadline timer, until the call settles. */
+const deadlines = new WeakMap<InternalAxiosRequestConfig, NodeJS.Timeout>();
 
 /**
  * axios's `timeout` is, in Node, how long the socket may sit idle: a server that sends its headers
  * and then one byte a second never trips it. So every call also gets an abort signal that fires
  * when its whole budget is spent, the wait for a pooled connection included. The abort destroys
- * the socket, which gives its place in the pool back.
+ * the socket, which gives its place in the pool back. The timer is cleared when the call settles
+ * (AbortSignal.timeout's cannot be: it fired for every call, long after its reply, and built an
+ * abort error each time).
  */
 function withDeadline(config: InternalAxiosRequestConfig, ceilingMs: number): InternalAxiosRequestConfig {
   const asked = typeof config.timeout === 'number' && config.timeout > 0 ? config.timeout : ceilingMs;
   const budgetMs = Math.max(1, Math.min(asked, ceilingMs));
-  const deadline = AbortSignal.timeout(budgetMs);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('the call\'s deadline passed', 'TimeoutError')), budgetMs);
+  timer.unref();
+  deadlines.set(config, timer);
   const own = config.signal as AbortSignal | undefined;
   config.timeout = budgetMs;
-  config.signal = own ? AbortSignal.any([own, deadline]) : deadline;
+  config.signal = own ? AbortSignal.any([own, deadline.signal]) : deadline.signal;
   return config;
+}
+
+function endDeadline(config: InternalAxiosRequestConfig): void {
+  clearTimeout(deadlines.get(config));
+  deadlines.delete(config);
 }
 
 /** Why a call brought back no reply to read: out of time, a reply too large or cut off, or no connection. */

@@ -112,4 +112,21 @@ describe('outbound HTTP client: a deadline on every whole call', () => {
       closeOutbound(http);
     }
   });
+
+  it('a call that has its reply leaves no deadline behind: its signal never fires afterwards', async () => {
+    const http = outboundClient({ maxSockets: 4, maxReplyBytes: 1 << 20, timeoutMs: 100 });
+    const signals: AbortSignal[] = [];
+    http.interceptors.response.use((response) => { signals.push(response.config.signal as AbortSignal); return response; });
+    try {
+      drip = false;
+      expect((await http.get(url)).data).to.equal('ok');
+      // A later call with the same budget runs out of time: timers of one length fire in the
+      // order they were set, so the first call's deadline, had it stayed, fired before this one.
+      drip = true;
+      expect(await outcome(http.get(url))).to.equal('timeout');
+      expect(signals[0]!.aborted).to.equal(false);
+    } finally {
+      closeOutbound(http);
+    }
+  });
 });
