@@ -22,6 +22,14 @@ import { follow, postPassword } from '../manage/helpers/portal_app.js';
 const USERS = { alice: { password: 'alice-pw' } };
 const KEY = 'eeeeeeee-5555-4e22-8018-e4cf70027375';
 const REFUSALS: Array<Exclude<Refusal, 'loginPage'>> = ['errorPage', 'loginPageWithCookie', 'emptyCookie', 'expiredCookie', 'errorStatusWithCookie'];
+/** The way of saying no that the log line names, for each of the simulator's refusals (with the gateway's status). */
+const LOGGED_AS: Record<(typeof REFUSALS)[number], { refusal: string; httpStatus: number }> = {
+  errorPage: { refusal: 'no_session_cookie', httpStatus: 200 },
+  loginPageWithCookie: { refusal: 'back_to_login', httpStatus: 302 },
+  emptyCookie: { refusal: 'no_session_cookie', httpStatus: 302 },
+  expiredCookie: { refusal: 'no_session_cookie', httpStatus: 302 },
+  errorStatusWithCookie: { refusal: 'error_status', httpStatus: 403 },
+};
 const CLIENT = { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (factorgate test browser)' };
 
 const replayerFor = (url: string, timeoutMs = 2000) => new GatewayReplayer({
@@ -85,14 +93,14 @@ describe('security: the gateway replay reads every way a gateway refuses', () =>
         }
       });
 
-      it('a full login with the wrong password ends refused after the second factor: no gateway cookie, one log line', async () => {
+      it('a full login with the wrong password ends refused after the second factor: no gateway cookie, one log line that says how the gateway said no', async () => {
         const h = await startHarness({ gateway: { url: gateway.url } });
         try {
           const reply = await loginThroughReplay(h, 'wrong-pw');
           expect(reply.status).to.equal(401);
           expect(reply.json()).to.deep.include({ status: 'failed', code: 'gateway_refused', message: 'The user name or password was not accepted. Try again.' });
           expect(reply.setCookies.filter((c) => c.startsWith('NSC_AAAC='))).to.deep.equal([]);
-          expectOneFailure(h, 'gateway_refused');
+          expect(expectOneFailure(h, 'gateway_refused')).to.include({ detail: 'gateway did not accept the credentials', ...LOGGED_AS[refuseAs] });
         } finally {
           await h.close();
         }
@@ -260,6 +268,18 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     }
   });
 
+  it('an empty Location is the URL posted to, as a browser reads it: from a gateway whose login form posts to its own page, that is back to the login page, refused', async () => {
+    server = await startScriptedServer((req) => (req.method === 'POST' && req.url === '/login'
+      ? { status: 302, headers: { Location: '', 'Set-Cookie': 'NSC_AAAC=s; Path=/' } }
+      : { status: 404 }));
+    replayer = new GatewayReplayer({
+      gatewayUrl: server.url, loginTarget: '/login', loginPage: '/login', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/logout',
+    });
+    const refused = await replayError(replayer, 'alice-pw');
+    expect(refused).to.include({ code: 'gateway_refused' });
+    expect(refused!.extra).to.include({ refusal: 'back_to_login' });
+  });
+
   it('a replay once the login\'s deadline has come fails as no_login, saying so in the log, and never posts the password', async () => {
     const posts: string[] = [];
     server = await startScriptedServer(scriptedGateway((req) => {
@@ -343,6 +363,14 @@ describe('security: a held gateway session is checked and ended with its own coo
     const gateway = replayerFor(await closedPortUrl());
     replayer = gateway;
     expect(await gateway.accepts(SESSION, CLIENT, future())).to.equal(false);
+  });
+
+  it('a held cookie that cannot be read as one (a damaged stored session) is left out: the others reach the gateway as they are', async () => {
+    const gateway = await gatewayAnswering({ status: 200 });
+    const damaged = { cookies: ['=no-name', 'NSC_AAAC=held-session; Path=/; HttpOnly', 'NSC_TMAS=1; Path=/'], location: '/' };
+    expect(await gateway.accepts(damaged, CLIENT, future())).to.equal(true);
+    await gateway.logout(damaged, CLIENT);
+    expect(seen.map((s) => s.cookie)).to.deep.equal(['NSC_AAAC=held-session; NSC_TMAS=1', 'NSC_AAAC=held-session; NSC_TMAS=1']);
   });
 
   it('logout sends the session\'s cookie to the logout path', async () => {
