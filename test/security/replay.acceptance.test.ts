@@ -231,6 +231,22 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     expect(posts[2]).to.include({ 'user-agent': 'node', 'x-forwarded-for': '127.0.0.1' });
   });
 
+  it('the configured secret header reaches the gateway on the replay, the session check and the logout', async () => {
+    const seen: Array<string | string[] | undefined> = [];
+    server = await startScriptedServer((req) => {
+      seen.push(req.headers['x-factorgate-secret']);
+      return req.method === 'POST' ? SUCCESS : { status: 200 };
+    });
+    replayer = new GatewayReplayer({
+      gatewayUrl: server.url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout',
+      secretHeader: { name: 'X-Factorgate-Secret', value: 'shared-with-the-gateway' },
+    });
+    const session = await replayer.replay('alice', 'alice-pw', CLIENT);
+    expect(await replayer.accepts(session, CLIENT, Date.now() + 60_000)).to.equal(true);
+    await replayer.logout(session, CLIENT);
+    expect(seen).to.deep.equal(Array(3).fill('shared-with-the-gateway'));
+  });
+
   it('a gateway cookie for another domain, or otherwise invalid for the gateway\'s URL, is dropped: the session cookie still counts', async () => {
     const cookies = ['tracker=1; Domain=other.example; Path=/', 'wide=1; Domain=com; Path=/', '=no-name', 'NSC_AAAC=good-session; Path=/; HttpOnly', 'NSC_TMAS=1; Path=/'];
     server = await startScriptedServer(scriptedGateway(() => ({ status: 302, headers: { Location: '/vpn/portal.html', 'Set-Cookie': cookies } })));
@@ -295,6 +311,12 @@ describe('security: the gateway replay fails closed on a gateway that is down or
   it('a success whose Location is no URL sends the browser to /', async () => {
     server = await startScriptedServer(scriptedGateway(() => ({ ...SUCCESS, headers: { ...SUCCESS.headers, Location: 'http://bad host/vpn/portal.html' } })));
     replayer = replayerFor(server.url);
+    expect((await replayer.replay('alice', 'alice-pw', CLIENT)).location).to.equal('/');
+  });
+
+  it('a success with an empty Location sends the browser to /, not to the gateway URL\'s own path', async () => {
+    server = await startScriptedServer(scriptedGateway(() => ({ ...SUCCESS, headers: { ...SUCCESS.headers, Location: '' } })));
+    replayer = replayerFor(`${server.url}/gateway/root/`);
     expect((await replayer.replay('alice', 'alice-pw', CLIENT)).location).to.equal('/');
   });
 
