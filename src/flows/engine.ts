@@ -100,8 +100,8 @@ export async function resumeFlow<C>(flow: CompiledFlow, state: EngineState, fact
  * one of this factor, fails closed without calling act.
  */
 export async function switchToPolicy<C>(flow: CompiledFlow, state: EngineState, index: number, facts: Facts, act: Act<C>): Promise<EngineStep<C>> {
-  const policies = waitingFor(flow, state) === 'challenge' ? flow.factors.get(state.factor)!.policies : [];
-  if (!Number.isInteger(index) || index <= state.policy || index >= policies.length) {
+  const waitsForChallenge = waitingFor(flow, state) === 'challenge';
+  if (!waitsForChallenge || !Number.isInteger(index) || index <= state.policy || index >= flow.factors.get(state.factor)!.policies.length) {
     const known = isState(state);
     return { kind: 'failed', state, reason: 'stale_state', factor: known ? state.factor : '?', tried: [], path: known ? state.path : [] };
   }

@@ -170,9 +170,12 @@ async function gatewayCookies(setCookie: string[] | undefined, url: string): Pro
   return jar.getCookies(url);
 }
 
-/** The path a Location names, resolved as a browser would; undefined when it is no URL. */
+/**
+ * The path a Location names, resolved as a browser would (an empty one is the URL asked for);
+ * undefined when there is none or it is no URL.
+ */
 function pathOf(raw: unknown, base: string): string | undefined {
-  if (typeof raw !== 'string' || raw === '') return undefined;
+  if (typeof raw !== 'string') return undefined;
   try {
     return new URL(raw, base).pathname;
   } catch {
@@ -185,9 +188,11 @@ function cookieHeader(setCookies: readonly string[]): string {
   return setCookies.map((header) => Cookie.parse(header)?.cookieString()).filter(Boolean).join('; ');
 }
 
-/** Host-only on factorgate's host: the browser never sees the gateway's internal name. */
+/**
+ * Host-only on factorgate's host: the browser never sees the gateway's internal name. The cookie
+ * is changed in place: it comes from gatewayCookies' jar, which is this replay's alone.
+ */
 function forBrowser(cookie: Cookie): string {
-  const copy = cookie.clone() ?? cookie;
-  copy.domain = null;
-  return copy.toString();
+  cookie.domain = null;
+  return cookie.toString();
 }

@@ -217,11 +217,14 @@ describe('flow engine (src/flows/engine.ts)', () => {
       expect(await resumeFlow(flow, { ...base, waiting: 'none' }, facts(), scriptedAct({}))).to.deep.include({
         reason: 'stale_state', factor: 'second', tried: [], path: [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }],
       });
-      const notStates = [null, 'state', {}, { ...base, flow: 42 }, { ...base, factor: 42 }, { ...base, policy: -1 }, { ...base, policy: 0.5 }, { ...base, path: 'x' }, { ...base, tried: {} }];
+      expect(await switchToPolicy(flow, { ...base, waiting: 'none' }, 1, facts(), scriptedAct({}))).to.deep.include({
+        reason: 'stale_state', factor: 'second', tried: [], path: [{ factor: 'password', index: 0, action: 'GATEWAY_PASSWORD' }],
+      });
+      const notStates = [undefined, null, 'state', {}, { ...base, flow: 42 }, { ...base, factor: 42 }, { ...base, policy: -1 }, { ...base, policy: 0.5 }, { ...base, path: 'x' }, { ...base, tried: {} }];
       for (const state of notStates) {
-        expect(await resumeFlow(flow, state as EngineState, facts(), scriptedAct({})), JSON.stringify(state)).to.deep.include({
-          reason: 'stale_state', factor: '?', tried: [], path: [],
-        });
+        const stale = { reason: 'stale_state', factor: '?', tried: [], path: [] };
+        expect(await resumeFlow(flow, state as EngineState, facts(), scriptedAct({})), String(JSON.stringify(state))).to.deep.include(stale);
+        expect(await switchToPolicy(flow, state as EngineState, 1, facts(), scriptedAct({})), String(JSON.stringify(state))).to.deep.include(stale);
       }
     });
 

@@ -35,12 +35,18 @@ describe('request path guard (src/proxy/guard.ts, src/proxy/request_target.ts)',
       '/cg%c4%b1/log%c4%b1n', // dotless i: upper-cased, it is I
       '/cg%c4%b0/login', // dotted capital I: lower-cased, i and a mark
       '/c%ef%bd%87i/login', // full-width g: NFKC makes it g
+      '/cgi/log%cd%85in', // a combining mark (ypogegrammeni), lower-cased and dropped: a server that ignores marks reads login
     ];
     for (const target of spellings) {
       it(`classifies ${JSON.stringify(target)} as guarded`, () => {
         expect(route(target)).to.equal('guarded');
       });
     }
+    it('guards a configured ß against the capital ẞ, whose lower case it is (and against ss, its upper case\'s)', () => {
+      const t = routeTable({ guardedPaths: ['/stra%c3%9fe'], loginTarget: '/cgi/login', loginPage: '/vpn/index.html' });
+      for (const target of ['/stra%e1%ba%9ee', '/STRA%E1%BA%9EE', '/strasse', '/STRASSE']) expect(route(target, t), target).to.equal('guarded');
+    });
+
     it('reads the Kelvin sign as k', () => {
       const read = readTarget('/%e2%84%aa');
       expect(read.ok && read.form === 'origin' && read.readings).to.include('/k');
@@ -221,6 +227,7 @@ describe('request path guard (src/proxy/guard.ts, src/proxy/request_target.ts)',
 
     it('refuses a configured path that is not plain', () => {
       expect(() => routeTable({ guardedPaths: ['/a/../cgi'], loginTarget: '/cgi/login', loginPage: '/vpn/index.html' })).to.throw(/not a plain path/);
+      expect(() => routeTable({ guardedPaths: ['*'], loginTarget: '/cgi/login', loginPage: '/vpn/index.html' })).to.throw('not a plain path: *');
     });
   });
 

@@ -22,6 +22,14 @@ import { follow, postPassword } from '../manage/helpers/portal_app.js';
 const USERS = { alice: { password: 'alice-pw' } };
 const KEY = 'eeeeeeee-5555-4e22-8018-e4cf70027375';
 const REFUSALS: Array<Exclude<Refusal, 'loginPage'>> = ['errorPage', 'loginPageWithCookie', 'emptyCookie', 'expiredCookie', 'errorStatusWithCookie'];
+/** The way of saying no that the log line names, for each of the simulator's refusals (with the gateway's status). */
+const LOGGED_AS: Record<(typeof REFUSALS)[number], { refusal: string; httpStatus: number }> = {
+  errorPage: { refusal: 'no_session_cookie', httpStatus: 200 },
+  loginPageWithCookie: { refusal: 'back_to_login', httpStatus: 302 },
+  emptyCookie: { refusal: 'no_session_cookie', httpStatus: 302 },
+  expiredCookie: { refusal: 'no_session_cookie', httpStatus: 302 },
+  errorStatusWithCookie: { refusal: 'error_status', httpStatus: 403 },
+};
 const CLIENT = { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (factorgate test browser)' };
 
 const replayerFor = (url: string, timeoutMs = 2000) => new GatewayReplayer({
@@ -85,14 +93,14 @@ describe('security: the gateway replay reads every way a gateway refuses', () =>
         }
       });
 
-      it('a full login with the wrong password ends refused after the second factor: no gateway cookie, one log line', async () => {
+      it('a full login with the wrong password ends refused after the second factor: no gateway cookie, one log line that says how the gateway said no', async () => {
         const h = await startHarness({ gateway: { url: gateway.url } });
         try {
           const reply = await loginThroughReplay(h, 'wrong-pw');
           expect(reply.status).to.equal(401);
           expect(reply.json()).to.deep.include({ status: 'failed', code: 'gateway_refused', message: 'The user name or password was not accepted. Try again.' });
           expect(reply.setCookies.filter((c) => c.startsWith('NSC_AAAC='))).to.deep.equal([]);
-          expectOneFailure(h, 'gateway_refused');
+          expect(expectOneFailure(h, 'gateway_refused')).to.include({ detail: 'gateway did not accept the credentials', ...LOGGED_AS[refuseAs] });
         } finally {
           await h.close();
         }
@@ -223,6 +231,22 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     expect(posts[2]).to.include({ 'user-agent': 'node', 'x-forwarded-for': '127.0.0.1' });
   });
 
+  it('the configured secret header reaches the gateway on the replay, the session check and the logout', async () => {
+    const seen: Array<string | string[] | undefined> = [];
+    server = await startScriptedServer((req) => {
+      seen.push(req.headers['x-factorgate-secret']);
+      return req.method === 'POST' ? SUCCESS : { status: 200 };
+    });
+    replayer = new GatewayReplayer({
+      gatewayUrl: server.url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout',
+      secretHeader: { name: 'X-Factorgate-Secret', value: 'shared-with-the-gateway' },
+    });
+    const session = await replayer.replay('alice', 'alice-pw', CLIENT);
+    expect(await replayer.accepts(session, CLIENT, Date.now() + 60_000)).to.equal(true);
+    await replayer.logout(session, CLIENT);
+    expect(seen).to.deep.equal(Array(3).fill('shared-with-the-gateway'));
+  });
+
   it('a gateway cookie for another domain, or otherwise invalid for the gateway\'s URL, is dropped: the session cookie still counts', async () => {
     const cookies = ['tracker=1; Domain=other.example; Path=/', 'wide=1; Domain=com; Path=/', '=no-name', 'NSC_AAAC=good-session; Path=/; HttpOnly', 'NSC_TMAS=1; Path=/'];
     server = await startScriptedServer(scriptedGateway(() => ({ status: 302, headers: { Location: '/vpn/portal.html', 'Set-Cookie': cookies } })));
@@ -260,6 +284,18 @@ describe('security: the gateway replay fails closed on a gateway that is down or
     }
   });
 
+  it('an empty Location is the URL posted to, as a browser reads it: from a gateway whose login form posts to its own page, that is back to the login page, refused', async () => {
+    server = await startScriptedServer((req) => (req.method === 'POST' && req.url === '/login'
+      ? { status: 302, headers: { Location: '', 'Set-Cookie': 'NSC_AAAC=s; Path=/' } }
+      : { status: 404 }));
+    replayer = new GatewayReplayer({
+      gatewayUrl: server.url, loginTarget: '/login', loginPage: '/login', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/logout',
+    });
+    const refused = await replayError(replayer, 'alice-pw');
+    expect(refused).to.include({ code: 'gateway_refused' });
+    expect(refused!.extra).to.include({ refusal: 'back_to_login' });
+  });
+
   it('a replay once the login\'s deadline has come fails as no_login, saying so in the log, and never posts the password', async () => {
     const posts: string[] = [];
     server = await startScriptedServer(scriptedGateway((req) => {
@@ -275,6 +311,12 @@ describe('security: the gateway replay fails closed on a gateway that is down or
   it('a success whose Location is no URL sends the browser to /', async () => {
     server = await startScriptedServer(scriptedGateway(() => ({ ...SUCCESS, headers: { ...SUCCESS.headers, Location: 'http://bad host/vpn/portal.html' } })));
     replayer = replayerFor(server.url);
+    expect((await replayer.replay('alice', 'alice-pw', CLIENT)).location).to.equal('/');
+  });
+
+  it('a success with an empty Location sends the browser to /, not to the gateway URL\'s own path', async () => {
+    server = await startScriptedServer(scriptedGateway(() => ({ ...SUCCESS, headers: { ...SUCCESS.headers, Location: '' } })));
+    replayer = replayerFor(`${server.url}/gateway/root/`);
     expect((await replayer.replay('alice', 'alice-pw', CLIENT)).location).to.equal('/');
   });
 
@@ -343,6 +385,14 @@ describe('security: a held gateway session is checked and ended with its own coo
     const gateway = replayerFor(await closedPortUrl());
     replayer = gateway;
     expect(await gateway.accepts(SESSION, CLIENT, future())).to.equal(false);
+  });
+
+  it('a held cookie that cannot be read as one (a damaged stored session) is left out: the others reach the gateway as they are', async () => {
+    const gateway = await gatewayAnswering({ status: 200 });
+    const damaged = { cookies: ['=no-name', 'NSC_AAAC=held-session; Path=/; HttpOnly', 'NSC_TMAS=1; Path=/'], location: '/' };
+    expect(await gateway.accepts(damaged, CLIENT, future())).to.equal(true);
+    await gateway.logout(damaged, CLIENT);
+    expect(seen.map((s) => s.cookie)).to.deep.equal(['NSC_AAAC=held-session; NSC_TMAS=1', 'NSC_AAAC=held-session; NSC_TMAS=1']);
   });
 
   it('logout sends the session\'s cookie to the logout path', async () => {

@@ -247,6 +247,22 @@ describe('keyring (src/security/keyring.ts)', () => {
     });
   });
 
+  describe('digest and matchesDigest', () => {
+    it('matches the digest of the same value and purpose, and no other', () => {
+      const digest = keyring.digest('code', 'alice:123456');
+      expect(keyring.matchesDigest('code', 'alice:123456', digest)).to.equal(true);
+      expect(keyring.matchesDigest('code', 'alice:123457', digest)).to.equal(false);
+      expect(keyring.matchesDigest('other', 'alice:123456', digest)).to.equal(false);
+    });
+
+    it('a stored digest of another length (cut short, lengthened, empty) is no match, never an error', () => {
+      const digest = keyring.digest('code', 'alice:123456');
+      for (const stored of [digest.slice(0, -1), `${digest}A`, '']) {
+        expect(keyring.matchesDigest('code', 'alice:123456', stored), JSON.stringify(stored)).to.equal(false);
+      }
+    });
+  });
+
   describe('randomToken', () => {
     it('gives URL-safe tokens of the requested entropy, different each time', () => {
       const a = randomToken();

@@ -132,6 +132,13 @@ describe('limits (src/security/limits.ts)', () => {
       expect(error.extra).to.include({ limit: 'wrong-user' });
       await limits.refuseIfLocked('bob');
     });
+
+    it('counts a denied push with the wrong passcodes: one of each spends a limit of two', async () => {
+      await limits.guess('alice', wrong, isWrong);
+      await limits.pushDenied('alice', 'login-1:0');
+      expect((await refusal(limits.refuseIfLocked('alice'))).extra).to.include({ limit: 'wrong-user', count: 2 });
+      expect(await limits.countersOf('alice')).to.include({ wrongAnswers: 2, locked: true });
+    });
   });
 
   describe('countClient', () => {
@@ -216,6 +223,19 @@ describe('limits (src/security/limits.ts)', () => {
       await limits.unlock('alice');
       await limits.refuseIfLocked('alice');
       expect(await limits.wrongAnswersLeft('alice')).to.equal(2);
+    });
+
+    it('wrong answers that reach the limit without a lock entry (the limit lowered since, or the entry lost) lock all the same, for a whole window', async () => {
+      limits = make({ wrongAnswersPerUser: 5 });
+      for (let i = 0; i < 2; i++) await limits.guess('alice', wrong, isWrong);
+      limits = make(); // two wrong answers per user now: alice has spent them, and holds no lock entry
+      expect(await store.get('limit:lock:alice')).to.equal(undefined);
+      expect((await refusal(limits.refuseIfLocked('alice'))).extra).to.deep.equal({ limit: 'wrong-user', count: 2, lockedForSeconds: WINDOW_SECONDS });
+      let checked = false;
+      const atGuess = await refusal(limits.guess('alice', async () => { checked = true; return 'right'; }, isWrong));
+      expect(checked).to.equal(false);
+      expect(atGuess.extra).to.deep.equal({ limit: 'wrong-user', count: 2, lockedForSeconds: WINDOW_SECONDS });
+      expect(await limits.countersOf('alice')).to.deep.equal({ wrongAnswers: 2, starts: 0, pushes: 0, locked: true });
     });
 
     it('a denied push that spends the last wrong answer locks for a whole window too', async () => {
