@@ -133,6 +133,7 @@ describe('end to end in a real browser: /admin', function () {
     await submitPassword(alice, 'alice');
     // Remembered, it would have gone to the portal with no passcode sent.
     await alice.waitForURL(/\/mfa\/passcode/);
+    expect(await alice.textContent('body')).to.contain('This browser is no longer remembered');
     await answerPasscode(alice, await passcodeFor('alice', sent));
     await alice.waitForURL(/\/portal\//);
   });

@@ -121,7 +121,7 @@ for (const viewport of VIEWPORTS) {
     });
 
     it('no page was wider than the viewport', () => {
-      expect(visited.length).to.be.greaterThan(10);
+      expect(visited.length, 'the walk reached each of its pages').to.be.at.least(10);
       expect(visited.filter((v) => v.tooWide.length > 0)).to.deep.equal([]);
     });
   });
