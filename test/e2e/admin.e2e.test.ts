@@ -181,6 +181,24 @@ describe('end to end in a real browser: /admin', function () {
     expect(await page.textContent('main')).to.contain('None unused.');
   });
 
+  // Last on purpose: it removes the app erin, the administrator, signed in with (her session
+  // here goes on; a later sign-in to /admin would have no code to give).
+  it('a device the administrator removes no longer signs its user in: the next sign-in finds no app', async () => {
+    await page.goto(`${admin.stack.fg.url}/admin/users/erin`);
+    expect(await page.textContent('main')).to.contain('work phone');
+    await adminDoes('erin', 'Remove', 'Remove the device');
+    expect(await page.textContent('main')).not.to.contain('work phone');
+
+    const erin = await userBrowser();
+    await erin.goto(`${admin.stack.fg.url}/vpn/index.html`);
+    await erin.fill('input[name="login"]', 'erin');
+    await erin.fill('input[name="passwd"]', 'erin-demo-pw');
+    await erin.click('form [type="submit"]');
+    await erin.waitForLoadState('load');
+    expect(await erin.textContent('body')).to.contain('No authenticator app is registered for your account');
+    expect(erin.url()).not.to.match(/\/portal\//);
+  });
+
   /** carol, at the passcode page, chooses "Use a recovery code" and types `code`. */
   async function useRecoveryCode(p: Page, code: string): Promise<void> {
     await submitPassword(p, 'carol');
