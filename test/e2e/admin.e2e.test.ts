@@ -138,6 +138,24 @@ describe('end to end in a real browser: /admin', function () {
     await alice.waitForURL(/\/portal\//);
   });
 
+  it('every remembered browser of a user, revoked at once, is asked for a passcode at its next sign-in', async () => {
+    const alice = await userBrowser();
+    await submitPassword(alice, 'alice');
+    await answerPasscode(alice, await passcodeFor('alice'), { remember: true });
+    await alice.waitForURL(/\/portal\//);
+    await alice.click('button:has-text("Log Off")');
+    await alice.waitForURL(/\/vpn\/index\.html/);
+
+    const sent = admin.stack.sims.anakam.lastPasscode('alice');
+    await adminDoes('alice', 'Revoke every remembered browser', 'Revoke every browser');
+    expect(await page.textContent('main')).to.contain('None: every sign-in asks for a second factor');
+
+    await submitPassword(alice, 'alice');
+    await alice.waitForURL(/\/mfa\/passcode/);
+    await answerPasscode(alice, await passcodeFor('alice', sent));
+    await alice.waitForURL(/\/portal\//);
+  });
+
   it('a user locked by wrong passcodes signs in once the administrator clears the lock', async () => {
     const alice = await userBrowser();
     await submitPassword(alice, 'alice');
