@@ -46,11 +46,12 @@ ${passkey ? html`<form method="post" action="${ADMIN}/passkey/options" class="fg
 /** @simplewebauthn/browser, and the portals' script that drives it (public/manage_passkeys.js). */
 const PASSKEY_SCRIPTS = ['webauthn.js', 'manage_passkeys.js'] as const;
 
-/** The password was right but there is no app to ask a code of: set one up first, at the portal. */
-export function noAppPage(): string {
+/** The password was right but there is no app (nor passkey, where passkeys are on) to ask of: set one up first, at the portal. */
+export function noAppPage(passkeys: boolean): string {
+  const needs = passkeys ? 'a code from your own authenticator app or your own passkey, and you have neither' : 'a code from your own authenticator app, and you have none';
   return adminLayout('Set up an authenticator app first', html`
 <h1>Set up an authenticator app first</h1>
-<p class="fg-message" role="alert">Signing in here needs a code from your own authenticator app, and you have none set up.
+<p class="fg-message" role="alert">Signing in here needs ${needs} set up.
 Set one up at <a href="${MANAGE}">${MANAGE}</a>, then sign in here again.</p>
 <p><a class="fg-button" href="${ADMIN}">Back to sign-in</a></p>`);
 }

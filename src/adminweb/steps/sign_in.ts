@@ -68,7 +68,7 @@ export function signIn(web: AdminWeb): RequestHandler {
     if (user !== typed.key) await deps.limits.refuseIfLocked(user);
     if (!(await deps.devices.list(user)).some((d) => d.active) && !(await hasPasskey(web, user))) {
       deps.logger.info({ event: 'admin_signin_failed', user, clientIp: who.ip, reason: 'no_app' }, 'admin sign-in refused: no authenticator app or passkey to ask of');
-      return void res.status(403).type('html').send(noAppPage());
+      return void res.status(403).type('html').send(noAppPage(web.deps.passkeys !== undefined));
     }
     await sessions.start(req, res, user, 'second_factor', { administrator: deps.isAdministrator(user, checked.groups) });
     deps.logger.info({ event: 'admin_password_ok', user, clientIp: who.ip }, 'admin password right; a code from the app or a passkey is owed');
