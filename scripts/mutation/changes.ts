@@ -11,16 +11,24 @@ export type IncrementalResults = {
   files: Record<string, { source: string }>;
   testFiles?: Record<string, { source?: string }>;
   config?: Record<string, unknown>;
+  /** Where the run that wrote them was checked out. */
+  projectRoot?: string;
 };
 
 /** The settings that decide which mutants exist and how they are tested (not how they are reported). */
 export const DECIDING_SETTINGS = ['mutate', 'testRunner', 'coverageAnalysis', 'mochaOptions', 'testRunnerNodeArgs', 'ignoreStatic', 'timeoutFactor', 'ignorePatterns'] as const;
 
+/** A setting as JSON with its checkout's path taken out (the settings name files by absolute path). */
+const settingText = (value: unknown, root: string | undefined): string => {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return root ? text.split(JSON.stringify(root).slice(1, -1)).join('<root>') : text;
+};
+
 /**
  * Each change since `results` were written, one line each; none when they still hold.
- * `read` gives a file's text now, or undefined when it is gone.
+ * `read` gives a file's text now, or undefined when it is gone; `root` is this checkout's path.
  */
-export function changesSince(results: IncrementalResults, config: Record<string, unknown>, modules: readonly string[], read: (path: string) => string | undefined): string[] {
+export function changesSince(results: IncrementalResults, config: Record<string, unknown>, modules: readonly string[], read: (path: string) => string | undefined, root?: string): string[] {
   const changes: string[] = [];
   for (const module of modules) {
     const before = results.files[module]?.source;
@@ -33,7 +41,7 @@ export function changesSince(results: IncrementalResults, config: Record<string,
     else if (test.source === undefined || now !== test.source) changes.push(`${path}: changed`);
   }
   for (const setting of DECIDING_SETTINGS) {
-    if (JSON.stringify(config[setting]) !== JSON.stringify(results.config?.[setting])) changes.push(`stryker.config.mjs: ${setting} changed`);
+    if (settingText(config[setting], root) !== settingText(results.config?.[setting], results.projectRoot)) changes.push(`stryker.config.mjs: ${setting} changed`);
   }
   return changes;
 }

@@ -18,7 +18,7 @@ const read = (path: string): string | undefined => {
   }
 };
 
-const changes = changesSince(results, config, SECURITY_MODULES, read);
+const changes = changesSince(results, config, SECURITY_MODULES, read, root);
 if (changes.length === 0) {
   console.log(`mutation gate: no gated module, test file or setting changed since ${config.incrementalFile} was written; checking its results`);
 } else {

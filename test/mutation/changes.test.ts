@@ -41,6 +41,14 @@ describe('mutation gate: what changed since the committed results (scripts/mutat
     }
   });
 
+  it('the same settings in another checkout are no change: a file named by absolute path is compared below its checkout', () => {
+    const results = { ...RESULTS, projectRoot: '/ci/one', config: { ...CONFIG, testRunnerNodeArgs: ['--require', '/ci/one/scripts/x.cjs'] } };
+    const here = { ...CONFIG, testRunnerNodeArgs: ['--require', '/home/me/fg/scripts/x.cjs'] };
+    expect(changesSince(results, here, MODULES, (path) => DISK[path], '/home/me/fg')).to.deep.equal([]);
+    const other = { ...CONFIG, testRunnerNodeArgs: ['--require', '/home/me/fg/scripts/y.cjs'] };
+    expect(changesSince(results, other, MODULES, (path) => DISK[path], '/home/me/fg')).to.deep.equal(['stryker.config.mjs: testRunnerNodeArgs changed']);
+  });
+
   it('results without test files or settings (an older format) are never taken as current for the settings', () => {
     expect(changesSince({ files: RESULTS.files }, CONFIG, MODULES, (path) => DISK[path])).to.include('stryker.config.mjs: mutate changed');
   });
