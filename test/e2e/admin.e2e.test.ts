@@ -85,6 +85,29 @@ describe('end to end in a real browser: /admin', function () {
     await p.waitForLoadState('load');
   }
 
+  /** alice signs in with "remember this browser" ticked, then logs off: her browser is remembered. */
+  async function rememberedAlice(): Promise<Page> {
+    const alice = await userBrowser();
+    await submitPassword(alice, 'alice');
+    await answerPasscode(alice, await passcodeFor('alice'), { remember: true });
+    await alice.waitForURL(/\/portal\//);
+    await alice.click('button:has-text("Log Off")');
+    await alice.waitForURL(/\/vpn\/index\.html/);
+    return alice;
+  }
+
+  /**
+   * alice types her password, is asked for a passcode (a new one, not `previous`; the page saying
+   * `told` when given), and reaches the portal with it.
+   */
+  async function signsInWithPasscode(alice: Page, previous: string | undefined, told?: string): Promise<void> {
+    await submitPassword(alice, 'alice');
+    await alice.waitForURL(/\/mfa\/passcode/);
+    if (told !== undefined) expect(await alice.textContent('body')).to.contain(told);
+    await answerPasscode(alice, await passcodeFor('alice', previous));
+    await alice.waitForURL(/\/portal\//);
+  }
+
   /** The administrator opens `user`'s page, follows `link` to its confirmation, and confirms. */
   async function adminDoes(user: string, link: string, button: string): Promise<void> {
     await page.goto(`${admin.stack.fg.url}/admin/users/${user}`);
@@ -117,12 +140,7 @@ describe('end to end in a real browser: /admin', function () {
   });
 
   it('a remembered browser the administrator revokes is asked for a passcode at its very next sign-in', async () => {
-    const alice = await userBrowser();
-    await submitPassword(alice, 'alice');
-    await answerPasscode(alice, await passcodeFor('alice'), { remember: true });
-    await alice.waitForURL(/\/portal\//);
-    await alice.click('button:has-text("Log Off")');
-    await alice.waitForURL(/\/vpn\/index\.html/);
+    const alice = await rememberedAlice();
 
     await page.goto(`${admin.stack.fg.url}/admin/users/alice`);
     expect(await page.textContent('main')).not.to.contain('None: every sign-in asks for a second factor');
@@ -130,30 +148,18 @@ describe('end to end in a real browser: /admin', function () {
     await adminDoes('alice', 'Revoke', 'Revoke the browser');
     expect(await page.textContent('main')).to.contain('None: every sign-in asks for a second factor');
 
-    await submitPassword(alice, 'alice');
     // Remembered, it would have gone to the portal with no passcode sent.
-    await alice.waitForURL(/\/mfa\/passcode/);
-    expect(await alice.textContent('body')).to.contain('This browser is no longer remembered');
-    await answerPasscode(alice, await passcodeFor('alice', sent));
-    await alice.waitForURL(/\/portal\//);
+    await signsInWithPasscode(alice, sent, 'This browser is no longer remembered');
   });
 
   it('every remembered browser of a user, revoked at once, is asked for a passcode at its next sign-in', async () => {
-    const alice = await userBrowser();
-    await submitPassword(alice, 'alice');
-    await answerPasscode(alice, await passcodeFor('alice'), { remember: true });
-    await alice.waitForURL(/\/portal\//);
-    await alice.click('button:has-text("Log Off")');
-    await alice.waitForURL(/\/vpn\/index\.html/);
+    const alice = await rememberedAlice();
 
     const sent = admin.stack.sims.anakam.lastPasscode('alice');
     await adminDoes('alice', 'Revoke every remembered browser', 'Revoke every browser');
     expect(await page.textContent('main')).to.contain('None: every sign-in asks for a second factor');
 
-    await submitPassword(alice, 'alice');
-    await alice.waitForURL(/\/mfa\/passcode/);
-    await answerPasscode(alice, await passcodeFor('alice', sent));
-    await alice.waitForURL(/\/portal\//);
+    await signsInWithPasscode(alice, sent);
   });
 
   it('a user locked by wrong passcodes signs in once the administrator clears the lock', async () => {
@@ -173,10 +179,7 @@ describe('end to end in a real browser: /admin', function () {
     await adminDoes('alice', 'Clear the lock', 'Clear the lock');
     expect(await page.textContent('main')).to.contain('Not locked.');
 
-    await submitPassword(alice, 'alice');
-    await alice.waitForURL(/\/mfa\/passcode/);
-    await answerPasscode(alice, await passcodeFor('alice', right));
-    await alice.waitForURL(/\/portal\//);
+    await signsInWithPasscode(alice, right);
   });
 
   it('a recovery code issued on the user page signs the user in once, and is refused the next time', async () => {
