@@ -91,7 +91,9 @@ export const openForm = (record: LoginRecord): string | undefined => (record.ope
 
 const key = (id: string) => `login:${id}`;
 const supersededKey = (csrf: string) => `superseded:${createHash('sha256').update(csrf).digest('base64url')}`;
-const openPushesKey = (user: string) => `pushes:${createHash('sha256').update(user).digest('base64url')}`;
+// A list in the store (appendBounded): the key's name changed with its type, so a value an earlier
+// version left under `pushes:` is never read as one.
+const openPushesKey = (user: string) => `open-pushes:${createHash('sha256').update(user).digest('base64url')}`;
 /** A user's logins with a push open that are remembered; the pushes per user are limited well below this. */
 const MAX_OPEN_PUSHES = 16;
 
@@ -149,13 +151,16 @@ export class LoginRecords {
     return (await this.store.get<number>(supersededKey(csrf))) !== undefined;
   }
 
-  /** This login has a push open: a later login of the same user finds it (takeOpenPushes). */
+  /**
+   * This login has a push open: a later login of the same user finds it (takeOpenPushes). One
+   * store step, so two logins of the user noting theirs at once on two instances are both kept.
+   */
   async notePush(record: Readonly<LoginRecord>): Promise<void> {
     const ttl = record.deadline - this.now();
     if (ttl <= 0) return;
-    const ids = (await this.store.get<string[]>(openPushesKey(record.username))) ?? [];
-    // Every login lives as long, so the newest one's deadline is the list's.
-    await this.store.set(openPushesKey(record.username), [...ids.filter((id) => id !== record.id), record.id].slice(-MAX_OPEN_PUSHES), ttl);
+    // Every login lives as long, so the newest one's deadline is the list's. A login is noted
+    // once per push, just after it took the list (itself included), so it is never listed twice.
+    await this.store.appendBounded(openPushesKey(record.username), record.id, MAX_OPEN_PUSHES, ttl);
   }
 
   /**
@@ -163,7 +168,7 @@ export class LoginRecords {
    * once (the login asking notes its own push again once sent).
    */
   async takeOpenPushes(user: string, exceptId: string): Promise<string[]> {
-    const ids = await this.store.take<string[]>(openPushesKey(user)) ?? [];
+    const ids = await this.store.takeList<string>(openPushesKey(user));
     return ids.filter((id) => id !== exceptId);
   }
 

@@ -5,9 +5,13 @@ import type { Store } from '../state/store.js';
 // login state store, so that every instance sharing a Redis writes to and reads the same one, and
 // the list expires by itself a while after the user's last sign-in. Only sign-ins whose password
 // was proven are kept, so typed names cannot fill the store. No secret is in it: when, how
-// it ended, from where, and which provider and way through the flow.
+// it ended, from where, and which provider and way through the flow. Each sign-in is added in
+// one store step (appendBounded), so two of one user finishing at the same moment, on one
+// instance or two, are both kept.
 
-const key = (user: string) => `signins:${encodeURIComponent(user)}`;
+// A list in the store, oldest first: the key's name changed with its type, so a value an earlier
+// version left under `signins:` is never read as one (it expires by itself).
+const key = (user: string) => `sign-ins:${encodeURIComponent(user)}`;
 /** Entries kept per user, newest first. */
 export const RECENT_SIGN_INS = 20;
 /** Bounds on what a line carries, whatever the login wrote. */
@@ -31,15 +35,11 @@ export type FinishedLogin = { user?: unknown; outcome?: unknown; clientIp?: unkn
 const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_FIELD) : '');
 
 export class RecentSignIns {
-  /** Per-user writes of this process in turn: two sign-ins of one user finishing at once both stay. */
-  private readonly pending = new Map<string, Promise<void>>();
-
   constructor(private readonly store: Store, private readonly options: { keepDays: number; now: () => number; onFailure?: (err: unknown) => void }) {}
 
   /**
    * Adds one finished login to its user's list. A store that cannot keep it loses the line (and
-   * says so through onFailure), never the login. (Instances sharing a Redis each add in turn for themselves; two finishing for one
-   * user at the very same moment on two instances may keep one of the two.)
+   * says so through onFailure), never the login.
    */
   record(line: FinishedLogin): Promise<void> {
     if (typeof line.user !== 'string' || line.user === '' || typeof line.outcome !== 'string') return Promise.resolve();
@@ -51,23 +51,14 @@ export class RecentSignIns {
       at: this.options.now(), outcome: OUTCOME.test(line.outcome) ? line.outcome : 'other',
       clientIp: text(line.clientIp), provider: text(line.provider), way: text(line.flow),
     };
-    const previous = this.pending.get(user) ?? Promise.resolve();
-    const done = previous.then(() => this.add(user, entry)).catch((err: unknown) => this.options.onFailure?.(err));
-    this.pending.set(user, done);
-    void done.then(() => { if (this.pending.get(user) === done) this.pending.delete(user); });
-    return done;
+    return this.store.appendBounded(key(user), entry, RECENT_SIGN_INS, this.ttlMs()).catch((err: unknown) => this.options.onFailure?.(err));
   }
 
   /** The user's sign-ins of the last keepDays days, newest first, at most RECENT_SIGN_INS. */
   async of(user: string): Promise<RecentSignIn[]> {
     const since = this.options.now() - this.ttlMs();
-    const list = (await this.store.get<RecentSignIn[]>(key(user))) ?? [];
-    return list.filter((entry) => entry.at > since).slice(0, RECENT_SIGN_INS);
-  }
-
-  private async add(user: string, entry: RecentSignIn): Promise<void> {
-    const list = await this.of(user);
-    await this.store.set(key(user), [entry, ...list].slice(0, RECENT_SIGN_INS), this.ttlMs());
+    const list = await this.store.readList<RecentSignIn>(key(user));
+    return list.reverse().filter((entry) => entry.at > since).slice(0, RECENT_SIGN_INS);
   }
 
   private ttlMs(): number {

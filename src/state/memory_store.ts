@@ -3,7 +3,8 @@ import type { Store } from './store.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 
-type Entry = { value: string | number; expiresAt: number };
+// A list keeps each value's JSON text, as a Redis list keeps its elements.
+type Entry = { value: string | number | string[]; expiresAt: number };
 
 export type MemoryStoreOptions = {
   /** Most entries held; past it the least recently used goes (store.memory.maxEntries). */
@@ -76,6 +77,24 @@ export class MemoryStore implements Store {
     if (entry && typeof entry.value === 'number' && entry.value > 0) entry.value -= 1;
   }
 
+  async appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void> {
+    if (value === undefined) throw new TypeError('a store value must not be undefined');
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`a list keeps at least one value, not ${max}`);
+    // One synchronous step: nothing else in this process runs between the read and the write.
+    const list = listOf(this.live(key));
+    this.entries.set(key, { value: [...list, JSON.stringify(value)].slice(-max), expiresAt: this.clock.now() + ttlMs });
+  }
+
+  async readList<T>(key: string): Promise<T[]> {
+    return listOf(this.live(key)).map((text) => JSON.parse(text) as T);
+  }
+
+  async takeList<T>(key: string): Promise<T[]> {
+    const list = listOf(this.live(key));
+    this.entries.delete(key);
+    return list.map((text) => JSON.parse(text) as T);
+  }
+
   async keys(prefix: string, max: number): Promise<string[]> {
     const found: string[] = [];
     for (const key of this.entries.keys()) {
@@ -118,5 +137,13 @@ export class MemoryStore implements Store {
 
 function decode<T>(entry: Entry | undefined): T | undefined {
   if (!entry) return undefined;
+  if (Array.isArray(entry.value)) throw new TypeError('the key holds a list: read it with readList');
   return (typeof entry.value === 'number' ? entry.value : JSON.parse(entry.value)) as T;
+}
+
+/** The values of a list entry; none for a missing key. A key holding something else is refused, as Redis refuses it. */
+function listOf(entry: Entry | undefined): string[] {
+  if (!entry) return [];
+  if (!Array.isArray(entry.value)) throw new TypeError('the key holds no list');
+  return entry.value;
 }

@@ -17,6 +17,18 @@ return n`;
 const DECREMENT = `if (tonumber(redis.call('GET', KEYS[1]) or '0') or 0) > 0 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
+// Lists (appendBounded, takeList) are Redis lists, changed each in one step on the server, so
+// appends from several instances at once all stay. The newest `max` are kept, and every append
+// restarts the TTL. ARGV: value, max, TTL in ms.
+const APPEND_BOUNDED = `redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+// What is returned is exactly what is deleted: no append can fall between the read and the delete.
+const TAKE_LIST = `local values = redis.call('LRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1])
+return values`;
+
 /**
  * Login state in Redis, shared by several factorgate instances. Every key is written with a TTL,
  * values are JSON, and it fails closed: with Redis away an operation rejects at once (a
@@ -74,6 +86,20 @@ export class RedisStore implements Store {
 
   async decrement(key: string): Promise<void> {
     await this.run('decrement', () => this.client.eval(DECREMENT, 1, this.key(key)));
+  }
+
+  async appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void> {
+    const [text, bound, px] = [encode(value), maxOf(max), pxOf(ttlMs)];
+    await this.run('appendBounded', () => this.client.eval(APPEND_BOUNDED, 1, this.key(key), text, bound, px));
+  }
+
+  async readList<T>(key: string): Promise<T[]> {
+    return (await this.run('readList', () => this.client.lrange(this.key(key), 0, -1))).map((text) => decode<T>('readList', text) as T);
+  }
+
+  async takeList<T>(key: string): Promise<T[]> {
+    const values = await this.run('takeList', () => this.client.eval(TAKE_LIST, 1, this.key(key)));
+    return (values as string[]).map((text) => decode<T>('takeList', text) as T);
   }
 
   /** SCAN, never KEYS: Redis goes on serving the logins while the keys are walked, a batch at a time. */
@@ -156,6 +182,12 @@ function decode<T>(operation: string, text: string | null): T | undefined {
     // JSON.parse quotes the text in its message; the text may be a secret.
     throw new StoreError(operation, 'the stored value is not JSON');
   }
+}
+
+/** A list keeps at least one value; LTRIM's bound must be a whole number. */
+function maxOf(max: number): number {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`a list keeps at least one value, not ${max}`);
+  return max;
 }
 
 /** PX takes a positive whole number of milliseconds; anything else is a caller's mistake. */

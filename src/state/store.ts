@@ -15,6 +15,15 @@ export interface Store {
   increment(key: string, ttlMs: number): Promise<number>;
   /** Takes one back from a live counter (never below 0, TTL unchanged); a missing key stays missing. */
   decrement(key: string): Promise<void>;
+  /**
+   * Appends to the list at `key`, keeps its newest `max` values and (re)starts its TTL, in one
+   * step: values appended at once by several instances all stay (up to `max`).
+   */
+  appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void>;
+  /** The list at `key`, oldest first; empty when there is none. */
+  readList<T>(key: string): Promise<T[]>;
+  /** The list at `key`, oldest first, and its removal in one step: a value appended meanwhile is either in what is returned or left in the store, never lost. */
+  takeList<T>(key: string): Promise<T[]>;
   /** Up to `max` live keys that begin with `prefix`, in no order (the administrator's lists; never on a login's path). */
   keys(prefix: string, max: number): Promise<string[]>;
   /** True when the store answers (readiness); false, never a rejection, when it does not. */

@@ -1,8 +1,15 @@
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { RECENT_SIGN_INS, RecentSignIns } from '../../src/ops/recent_sign_ins.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
+import { RedisStore } from '../../src/state/redis_store.js';
+import type { Store } from '../../src/state/store.js';
 import { OutcomeCounts } from '../../src/ops/outcome_counts.js';
 import { FakeClock } from '../helpers/clock.js';
+import { readingTogether } from '../helpers/reading_together.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
+
+const finished = (user: string, n: number) => ({ user, outcome: 'success', clientIp: `192.0.2.${n}`, provider: 'totp', flow: 'password>totp', passwordChecked: true, ms: 5, passwd: 'never-kept' });
 
 describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
   let clock: FakeClock;
@@ -14,8 +21,6 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
     signIns = new RecentSignIns(store, { keepDays: 30, now: () => clock.now() });
   });
   afterEach(() => store.close());
-
-  const finished = (user: string, n: number) => ({ user, outcome: 'success', clientIp: `192.0.2.${n}`, provider: 'totp', flow: 'password>totp', passwordChecked: true, ms: 5, passwd: 'never-kept' });
 
   it('keeps the last 20, newest first, and only the fields it names', async () => {
     for (let n = 1; n <= 25; n++) {
@@ -55,7 +60,7 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
   it('keeps nothing for a name whose password was not proven, unless the sign-in succeeded', async () => {
     await signIns.record({ ...finished('mallory-typed-this', 1), outcome: 'gateway_refused', passwordChecked: false });
     await signIns.record({ ...finished('mallory-typed-this', 2), outcome: 'wrong_code', passwordChecked: undefined });
-    expect(await store.get('signins:mallory-typed-this')).to.equal(undefined);
+    expect(await store.keys('', 100), 'nothing stored at all').to.deep.equal([]);
     await signIns.record({ ...finished('bob', 3), outcome: 'success', passwordChecked: false });
     expect(await signIns.of('bob')).to.have.length(1);
   });
@@ -64,8 +69,8 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
     const failures: unknown[] = [];
     let refuse = true;
     const flaky = new (class extends MemoryStore {
-      override set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-        return refuse ? Promise.reject(new Error('store down')) : super.set(key, value, ttlMs);
+      override appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void> {
+        return refuse ? Promise.reject(new Error('store down')) : super.appendBounded(key, value, max, ttlMs);
       }
     })(clock);
     const list = new RecentSignIns(flaky, { keepDays: 30, now: () => clock.now(), onFailure: (err) => failures.push(err) });
@@ -76,6 +81,69 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
     expect((await list.of('bob')).map((s) => s.clientIp)).to.deep.equal(['192.0.2.2']);
     expect(failures).to.have.length(1);
     await flaky.close();
+  });
+});
+
+/** Two instances, each with its own client of the shared store, recording the same user's sign-ins. */
+function sharedByTwoInstances(name: string, clients: () => Promise<[Store, Store]>): void {
+  describe(`recent sign-ins written by two instances sharing ${name}`, () => {
+    const options = { keepDays: 30, now: Date.now };
+    let first: Store;
+    let second: Store;
+    beforeEach(async () => { [first, second] = await clients(); });
+
+    it('two sign-ins of one user finishing at the same moment, one on each instance, are both kept', async () => {
+      // Both instances read the user's list before either writes: a read-then-write keeps one.
+      const [a, b] = readingTogether(first, second);
+      await Promise.all([new RecentSignIns(a, options).record(finished('bob', 1)), new RecentSignIns(b, options).record(finished('bob', 2))]);
+      expect((await new RecentSignIns(first, options).of('bob')).map((s) => s.clientIp)).to.have.members(['192.0.2.1', '192.0.2.2']);
+    });
+
+    it('keeps the last 20 written by either, newest first', async () => {
+      for (let n = 1; n <= 25; n++) await new RecentSignIns(n % 2 ? first : second, options).record(finished('bob', n));
+      const list = await new RecentSignIns(second, options).of('bob');
+      expect(list.map((s) => s.clientIp)).to.deep.equal(Array.from({ length: RECENT_SIGN_INS }, (_, i) => `192.0.2.${25 - i}`));
+    });
+  });
+}
+
+sharedByTwoInstances('one memory store (two workers of one process)', async () => {
+  const store = new MemoryStore();
+  return [store, store];
+});
+
+describe('on a real redis-server', () => {
+  let server: RedisServer;
+  let raw: Redis;
+  const opened: RedisStore[] = [];
+  const prefix = 'fg-signins:';
+  async function open(): Promise<RedisStore> {
+    const store = new RedisStore({ url: server.url, keyPrefix: prefix });
+    opened.push(store);
+    expect(await store.ready()).to.equal(true);
+    return store;
+  }
+  before(async () => {
+    server = await startRedisServer();
+    raw = new Redis(server.url);
+    raw.on('error', () => undefined);
+  });
+  after(async () => {
+    raw?.disconnect();
+    await server?.stop();
+  });
+  beforeEach(() => raw.flushall());
+  afterEach(async () => { await Promise.all(opened.splice(0).map((store) => store.close())); });
+
+  sharedByTwoInstances('Redis', async () => [await open(), await open()]);
+
+  it('the list lives keepDays after the user\'s last sign-in, and holds nothing the login line carried beyond its fields', async () => {
+    const store = await open();
+    await new RecentSignIns(store, { keepDays: 2, now: Date.now }).record(finished('bob', 1));
+    const [key] = await store.keys('', 10);
+    const ttl = await raw.pttl(`${prefix}${key!}`);
+    expect(ttl, 'ms the list has left').to.be.within(2 * 86_400_000 - 60_000, 2 * 86_400_000);
+    expect(JSON.stringify(await raw.lrange(`${prefix}${key!}`, 0, -1))).to.not.include('never-kept');
   });
 });
 

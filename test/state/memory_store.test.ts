@@ -7,7 +7,8 @@ import { storeContract } from './store_contract.js';
 // The memory store runs the contract on a clock the test moves, so expiry costs no waiting.
 storeContract('memory store', async () => {
   const clock = new FakeClock();
-  return { store: new MemoryStore(clock), advance: async (ms: number) => clock.advance(ms) };
+  const store = new MemoryStore(clock);
+  return { store, advance: async (ms: number) => clock.advance(ms), twin: store };
 });
 
 describe('memory store: housekeeping', () => {

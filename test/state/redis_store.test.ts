@@ -47,7 +47,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
     await Promise.all(opened.splice(0).map((store) => store.close()));
   });
 
-  storeContract('redis store', async () => ({ store: await open(), advance: sleep }));
+  storeContract('redis store', async () => ({ store: await open(), advance: sleep, twin: await open() }));
 
   describe('several instances on one Redis', () => {
     it('see each other’s keys: what one sets, another reads, takes or finds taken', async () => {

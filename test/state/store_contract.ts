@@ -5,6 +5,8 @@ export type StoreUnderTest = {
   store: Store;
   /** Lets `ms` of store time pass: a fake clock moves, a real store is waited on. */
   advance(ms: number): Promise<void>;
+  /** Another client of the same data, as a second factorgate process holds one (the store itself where there is one process). */
+  twin: Store;
 };
 
 // Short enough to wait for on a real Redis. A value must still be there EARLY into its TTL
@@ -22,8 +24,9 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
   describe(`${name}: the Store contract`, () => {
     let store: Store;
     let advance: (ms: number) => Promise<void>;
+    let twin: Store;
 
-    beforeEach(async () => ({ store, advance } = await makeStore()));
+    beforeEach(async () => ({ store, advance, twin } = await makeStore()));
     afterEach(() => store.close());
 
     describe('get and set', () => {
@@ -238,6 +241,90 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         await Promise.all(Array.from({ length: 30 }, () => store.increment('n', LONG)));
         await Promise.all(Array.from({ length: 20 }, () => store.decrement('n')));
         expect(await store.get('n')).to.equal(10);
+      });
+    });
+
+    describe('lists: appendBounded, readList, takeList', () => {
+      it('keeps appended values in order, oldest first, each as it was appended; a list never appended to is empty', async () => {
+        const values = [{ id: 'a', n: 1 }, 'päss ✓ "quoted"', 0, null, ['x']];
+        for (const value of values) await store.appendBounded('list', value, 10, LONG);
+        expect(await store.readList('list')).to.deep.equal(values);
+        expect(await store.readList('never-set')).to.deep.equal([]);
+        expect(await store.takeList('never-set')).to.deep.equal([]);
+      });
+
+      it('keeps only the newest `max` values', async () => {
+        for (let n = 1; n <= 5; n++) await store.appendBounded('list', n, 3, LONG);
+        expect(await store.readList('list')).to.deep.equal([3, 4, 5]);
+        await store.appendBounded('list', 6, 3, LONG);
+        expect(await store.readList('list')).to.deep.equal([4, 5, 6]);
+      });
+
+      it('forgets the list once its TTL has passed, and every append starts the TTL again', async () => {
+        await store.appendBounded('list', 'a', 10, TTL);
+        await advance(TTL / 2);
+        await store.appendBounded('list', 'b', 10, TTL);
+        await advance(TTL / 2 + 50); // past the first append's TTL, within the second's
+        expect(await store.readList('list')).to.deep.equal(['a', 'b']);
+        await advance(LATE);
+        expect(await store.readList('list')).to.deep.equal([]);
+        expect(await store.keys('list', 10)).to.deep.equal([]);
+      });
+
+      it('takeList gives the list and removes it: a second take gets nothing, the next append starts a new list', async () => {
+        await store.appendBounded('list', 'a', 10, LONG);
+        await store.appendBounded('list', 'b', 10, LONG);
+        expect(await store.takeList('list')).to.deep.equal(['a', 'b']);
+        expect(await store.takeList('list')).to.deep.equal([]);
+        expect(await store.readList('list')).to.deep.equal([]);
+        await store.appendBounded('list', 'c', 10, LONG);
+        expect(await store.readList('list')).to.deep.equal(['c']);
+      });
+
+      it('delete removes a list too', async () => {
+        await store.appendBounded('list', 'a', 10, LONG);
+        await store.delete('list');
+        expect(await store.readList('list')).to.deep.equal([]);
+      });
+
+      it('keeps every one of many appends made at once through two clients', async () => {
+        const appended = Array.from({ length: 40 }, (_, i) => `v${i}`);
+        await Promise.all(appended.map((value, i) => (i % 2 ? twin : store).appendBounded('list', value, 100, LONG)));
+        expect(await store.readList('list')).to.have.members(appended);
+        expect(await twin.readList('list')).to.have.length(40);
+      });
+
+      it('of appends through one client and takes through the other at the same time, every value is taken or left exactly once', async () => {
+        const appended = Array.from({ length: 40 }, (_, i) => `v${i}`);
+        const taken: string[][] = [];
+        await Promise.all(appended.flatMap((value, i) => [
+          twin.appendBounded('list', value, 100, LONG),
+          ...(i % 4 === 0 ? [store.takeList<string>('list').then((values) => void taken.push(values))] : []),
+        ]));
+        const seen = [...taken.flat(), ...(await store.readList<string>('list'))];
+        expect(seen).to.have.members(appended);
+        expect(seen).to.have.length(appended.length);
+      });
+
+      it('a key holds a list or a value, never both: each is refused where the other is asked for, and stays as it was', async () => {
+        await store.set('value', 'v', LONG);
+        await store.appendBounded('list', 'a', 10, LONG);
+        const refused = (operation: () => Promise<unknown>) => operation().then(() => false, () => true);
+        expect(await refused(() => store.appendBounded('value', 'b', 10, LONG)), 'append to a value').to.equal(true);
+        expect(await refused(() => store.readList('value')), 'readList of a value').to.equal(true);
+        expect(await refused(() => store.get('list')), 'get of a list').to.equal(true);
+        expect(await store.get('value')).to.equal('v');
+        expect(await store.readList('list')).to.deep.equal(['a']);
+      });
+
+      it('refuses a bound below one or not whole, and undefined, and stores nothing', async () => {
+        for (const max of [0, -1, 1.5, Number.NaN]) {
+          const failure = await store.appendBounded('list', 'a', max, LONG).then(() => undefined, (err: unknown) => err);
+          expect(failure, String(max)).to.be.instanceOf(RangeError);
+        }
+        const failure = await store.appendBounded('list', undefined, 10, LONG).then(() => undefined, (err: unknown) => err);
+        expect(failure).to.be.instanceOf(TypeError);
+        expect(await store.readList('list')).to.deep.equal([]);
       });
     });
 
