@@ -76,9 +76,9 @@ export function targetsOf(r: Omit<Results, 'targets'>): Target[] {
     t.push({ target: 'connections to the two-factor server per 1,000 logins', goal: '≤ 5', measured: `${c.per1000Logins} (${c.per1000AllLogins} with start-up)`, met: c.per1000Logins <= 5 });
   }
   const w = r.waiting;
-  if (w) t.push({ target: 'memory per waiting login (memory store)', goal: '< 4 KB', measured: `${n(w.bytesPerLogin)} B`, met: w.bytesPerLogin < 4096 && w.parked === w.settings.count });
+  if (w) t.push({ target: 'memory per waiting login (memory store)', goal: '< 4 KB', measured: `${n(w.bytesPerLogin)} B`, met: w.bytesPerLogin < 4096 && w.parked === w.settings.count && !w.expiredWhileParking });
   const wr = r.waitingRedis;
-  if (wr) t.push({ target: 'logins waiting in Redis', goal: '100,000', measured: `${n(wr.parked)} of ${n(wr.settings.count)}`, met: wr.parked >= 100_000 });
+  if (wr) t.push({ target: 'logins waiting in Redis', goal: '100,000', measured: `${n(wr.parked)} of ${n(wr.settings.count)}${wr.expiredWhileParking ? ', the first expired before the last was parked' : ''}`, met: wr.parked >= 100_000 && !wr.expiredWhileParking });
   return t;
 }
 
@@ -148,9 +148,10 @@ export function markdown(r: Results): string {
   for (const w of [r.waiting, r.waitingRedis]) {
     if (!w) continue;
     const inRedis = w.redis ? `; in Redis: ${n(w.redis.usedMemoryBytesPerLogin)} bytes of used_memory and ${w.redis.keysPerLogin} keys per waiting login, the login record itself ${n(w.redis.loginRecordBytes.mean)} bytes (MEMORY USAGE, mean of ${n(w.redis.loginRecordBytes.sampled)}, max ${n(w.redis.loginRecordBytes.max)})` : '';
+    const expired = w.expiredWhileParking ? ' **The first of them had expired before the figures were read: they undercount; run it on a quieter machine.**' : '';
     out.push('', `**Waiting logins, ${w.store} store**: ${n(w.parked)} of ${n(w.settings.count)} parked at the passcode step in ${w.parkSeconds} s (${w.settings.concurrency} at a time), held ${w.settings.holdSeconds} s: ` +
       `${n(w.bytesPerLogin)} bytes of heap + external memory in factorgate per waiting login (RSS ${n(w.rssBytesPerLogin)})${inRedis}. ` +
-      `Event loop delay while they wait: max ${w.loopDelay.waiting.maxMs} ms, p99 ${w.loopDelay.waiting.p99Ms} ms; while they are being parked (factorgate saturated): max ${w.loopDelay.parking.maxMs} ms, p99 ${w.loopDelay.parking.p99Ms} ms, mean ${w.loopDelay.parking.meanMs} ms.`);
+      `Event loop delay while they wait: max ${w.loopDelay.waiting.maxMs} ms, p99 ${w.loopDelay.waiting.p99Ms} ms; while they are being parked (factorgate saturated): max ${w.loopDelay.parking.maxMs} ms, p99 ${w.loopDelay.parking.p99Ms} ms, mean ${w.loopDelay.parking.meanMs} ms.${expired}`);
   }
   const pu = r.push;
   if (pu) {

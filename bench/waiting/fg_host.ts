@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { factorgateEnv, ROOT } from '../lib/factorgate_process.js';
 import { freePort } from '../lib/net.js';
+import { WAITING_LOGIN_LIFETIME_SECONDS } from './lifetime.js';
 
 // factorgate in this very process (run with --expose-gc), so the parent can read what parked
 // logins cost it: process.memoryUsage() after full collections, and the event loop's delay
@@ -23,6 +24,9 @@ const config = loadConfig({
     port, gatewayUrl: process.env.BENCH_GATEWAY_URL!, anakamUrl: process.env.BENCH_TFA_URL!,
     extra: {
       FACTORGATE_TRUST_PROXY: '127.0.0.1',
+      // The longest a login may wait (the schema's maximum): parking 100,000 takes minutes, and
+      // the first ones must still be waiting when the last is parked (run.ts checks it).
+      FACTORGATE_LOGIN_LIFETIME_SECONDS: String(WAITING_LOGIN_LIFETIME_SECONDS),
       ...(process.env.BENCH_REDIS_URL ? { FACTORGATE_STORE_TYPE: 'redis', FACTORGATE_STORE_REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
       // The push section: every login is a push through the LinOTP simulator, waiting up to 120 s.
       ...(process.env.BENCH_LINOTP_URL

@@ -5,6 +5,7 @@ import { round } from '../lib/stats.js';
 import { runDriver } from '../logins/run.js';
 import type { ParkResult } from '../logins/driver.js';
 import type { Layout } from '../layout.js';
+import { WAITING_LOGIN_LIFETIME_SECONDS } from './lifetime.js';
 import { startRedis } from '../lib/redis.js';
 import { Redis } from 'ioredis';
 
@@ -34,6 +35,8 @@ export type WaitingResults = {
   parked: number;
   failures: number;
   parkSeconds: number;
+  /** The first logins parked had expired before the figures were read: they undercount. */
+  expiredWhileParking: boolean;
   bytesPerLogin: number;
   rssBytesPerLogin: number;
   heapDeltaBytes: number;
@@ -80,6 +83,7 @@ export async function runWaiting(layout: Layout, settings: WaitingSettings, sims
   });
   try {
     const park = (count: number, firstUser: number) => runDriver<ParkResult>({ kind: 'park', fgUrl: host.ready, anakamUrl, count, concurrency: settings.concurrency, firstUser }, layout.loadgen);
+    const started = Date.now();
     await park(settings.warmup, settings.firstUser); // JIT warm-up; these stay parked in both readings
     const before = (await ask<Memory>(host.proc, 'memory')).memory;
     const redisBefore = client && await readRedis(client);
@@ -109,6 +113,8 @@ export async function runWaiting(layout: Layout, settings: WaitingSettings, sims
       parked: parked.parked,
       failures: parked.failures,
       parkSeconds: parked.seconds,
+      // Warm-up, parking, holding and reading must fit in one login's lifetime (a minute to spare).
+      expiredWhileParking: (Date.now() - started) / 1000 > WAITING_LOGIN_LIFETIME_SECONDS - 60,
       bytesPerLogin: perLogin(heap),
       rssBytesPerLogin: perLogin(after.rss - before.rss),
       heapDeltaBytes: heap,
