@@ -64,7 +64,7 @@ export class PortalSessions<S extends PortalSessionBase, C extends Record<string
     const now = this.deps.clock.now();
     const base: PortalSessionBase = { id: randomToken(), user, stage, csrf: randomToken(18), ...browserOf(req), startedAt: now, lastSeenAt: now, expiresAt: now + this.policy.absoluteMs };
     const session = { ...own, ...base } as S;
-    await this.save(session);
+    await this.deps.store.set<Stored<S>>(this.key(session.id), withoutId(session), this.ttlOf(session, Infinity));
     res.cookie(this.policy.cookie.name, this.deps.keyring.sign(this.policy.purpose, session.id), this.cookieOptions(this.policy.absoluteMs));
     return session;
   }
@@ -92,16 +92,18 @@ export class PortalSessions<S extends PortalSessionBase, C extends Record<string
     const session = { ...record, id } as S;
     if (this.policy.idleMs === undefined) return session;
     session.lastSeenAt = now;
-    await this.save(session);
-    return session;
+    // A sign-out or a refusal that ended the session since it was read wins: it stays ended.
+    return (await this.save(session)) ? session : undefined;
   }
 
-  /** Writes a changed session back, keeping its end. */
-  async save(session: S): Promise<void> {
+  /**
+   * Writes a changed session back, keeping its end; false when the session has ended meanwhile
+   * (signed out, refused, past its end), which a write never brings back.
+   */
+  async save(session: S): Promise<boolean> {
     const ttl = this.ttlOf(session, Infinity);
-    if (ttl <= 0) return;
-    const { id, ...record } = session;
-    await this.deps.store.set<Stored<S>>(this.key(id), record, ttl);
+    if (ttl <= 0) return false;
+    return this.deps.store.setIfPresent<Stored<S>>(this.key(session.id), withoutId(session), ttl);
   }
 
   /** When the session ends at the latest if nothing else happens: idle from now, or its absolute end. */
@@ -176,4 +178,9 @@ export function portalSignOut<S extends PortalSessionBase>(
     if (session) options.logger.info({ event: `${options.name}_signout`, user: session.user, clientIp: client(req).ip }, `${options.name} session ended by its user`);
     options.done(res);
   };
+}
+
+function withoutId<S extends PortalSessionBase>(session: S): Stored<S> {
+  const { id: _id, ...record } = session;
+  return record;
 }

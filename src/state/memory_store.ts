@@ -52,6 +52,13 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async setIfPresent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    if (value === undefined) throw new TypeError('a store value must not be undefined');
+    if (!this.live(key)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
   async take<T>(key: string): Promise<T | undefined> {
     const entry = this.live(key);
     this.entries.delete(key);

@@ -71,6 +71,11 @@ export class RedisStore implements Store {
     return (await this.run('setIfAbsent', () => this.client.set(this.key(key), text, 'PX', px, 'NX'))) === 'OK';
   }
 
+  async setIfPresent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    const [text, px] = [encode(value), pxOf(ttlMs)];
+    return (await this.run('setIfPresent', () => this.client.set(this.key(key), text, 'PX', px, 'XX'))) === 'OK';
+  }
+
   async take<T>(key: string): Promise<T | undefined> {
     return decode<T>('take', await this.run('take', () => this.client.getdel(this.key(key))));
   }

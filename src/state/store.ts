@@ -8,6 +8,8 @@ export interface Store {
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
   /** Stores only if the key is absent; true when stored. Used for locks and single-use markers. */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
+  /** Replaces the value and its TTL only while the key is live; says whether it did. What was deleted meanwhile stays deleted. */
+  setIfPresent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** Reads and deletes in one step, so a single-use value can be used once only. */
   take<T>(key: string): Promise<T | undefined>;
   delete(key: string): Promise<void>;

@@ -137,6 +137,38 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       });
     });
 
+    describe('setIfPresent', () => {
+      it('replaces a live value and says so; a key never set, or deleted, stays missing', async () => {
+        await store.set('session', 'first', LONG);
+        expect(await store.setIfPresent('session', 'second', LONG)).to.equal(true);
+        expect(await store.get('session')).to.equal('second');
+        expect(await store.setIfPresent('never-set', 'x', LONG)).to.equal(false);
+        expect(await store.get('never-set')).to.equal(undefined);
+        await twin.delete('session');
+        expect(await store.setIfPresent('session', 'third', LONG), 'a deletion through another client wins').to.equal(false);
+        expect(await store.get('session')).to.equal(undefined);
+      });
+
+      it('restarts the TTL with the one given, and does not bring back a value past its TTL', async () => {
+        await store.set('session', 'first', TTL);
+        await advance(TTL / 2);
+        expect(await store.setIfPresent('session', 'second', TTL)).to.equal(true);
+        await advance(TTL / 2 + 50); // past the first TTL, within the second
+        expect(await store.get('session')).to.equal('second');
+        await advance(LATE);
+        expect(await store.setIfPresent('session', 'third', LONG)).to.equal(false);
+        expect(await store.get('session')).to.equal(undefined);
+      });
+
+      it('refuses undefined and leaves the value as it was', async () => {
+        await store.set('session', 'before', LONG);
+        let failure: unknown;
+        await store.setIfPresent('session', undefined, LONG).catch((err: unknown) => (failure = err));
+        expect(failure).to.be.instanceOf(TypeError);
+        expect(await store.get('session')).to.equal('before');
+      });
+    });
+
     describe('take', () => {
       it('gives the value once and then nothing, and the key is gone', async () => {
         await store.set('once', { id: 'x', list: [1] }, LONG);
