@@ -35,8 +35,16 @@ export type UserReport = {
   recentSignIns: RecentSignIn[];
 };
 
-export async function showUser(deps: AdminDeps, typed: string): Promise<UserReport> {
-  const user = userKey(deps, typed);
+/**
+ * A user as the command line names them, the name typed as the user types it (an administrator
+ * types what the user types), or by their key itself, as /admin's paths carry it: a key read again
+ * as a typed name may be another user's ("domain\bob" is bob where users.realms strips domain)
+ * or none (a directory's account name with "@").
+ */
+export type NamedUser = string | { key: string };
+
+export async function showUser(deps: AdminDeps, named: NamedUser): Promise<UserReport> {
+  const user = userKey(deps, named);
   const state = stateOf(deps);
   const [devices, pushTokens, browsers, limits, recoveryCode, logins, recentSignIns] = await Promise.all([
     devicesOf(deps, user), deps.pushTokens?.(user) ?? NO_PUSH_SERVER, state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps), state.signIns.of(user),
@@ -44,8 +52,8 @@ export async function showUser(deps: AdminDeps, typed: string): Promise<UserRepo
   return { user, devices, pushTokens, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user), recentSignIns };
 }
 
-export async function removeDevice(deps: AdminDeps, typed: string, deviceId: string): Promise<{ user: string; device: string; removed: boolean }> {
-  const user = userKey(deps, typed);
+export async function removeDevice(deps: AdminDeps, named: NamedUser, deviceId: string): Promise<{ user: string; device: string; removed: boolean }> {
+  const user = userKey(deps, named);
   const store = deps.devices;
   if (!store) throw new AdminRefusal('otp is not enabled: there is no device store to remove a device from', 2);
   const removed = (await store.remove(user, deviceId)) || ((await store.passkeys?.removePasskey(user, deviceId)) ?? false);
@@ -53,16 +61,16 @@ export async function removeDevice(deps: AdminDeps, typed: string, deviceId: str
   return { user, device: deviceId, removed };
 }
 
-export async function revokeBrowsers(deps: AdminDeps, typed: string, which: { id: string } | 'all'): Promise<{ user: string; revoked: number }> {
-  const user = userKey(deps, typed);
+export async function revokeBrowsers(deps: AdminDeps, named: NamedUser, which: { id: string } | 'all'): Promise<{ user: string; revoked: number }> {
+  const user = userKey(deps, named);
   const { browsers } = stateOf(deps);
   const revoked = which === 'all' ? await browsers.revokeAll(user) : (await browsers.revoke(user, which.id)) ? 1 : 0;
   deps.audit.record({ action: 'browsers_revoke', user, browser: which === 'all' ? 'all' : which.id, revoked, outcome: revoked > 0 || which === 'all' ? 'done' : 'not_found' });
   return { user, revoked };
 }
 
-export async function unlockUser(deps: AdminDeps, typed: string): Promise<{ user: string; before: UserCounters }> {
-  const user = userKey(deps, typed);
+export async function unlockUser(deps: AdminDeps, named: NamedUser): Promise<{ user: string; before: UserCounters }> {
+  const user = userKey(deps, named);
   const { limits } = stateOf(deps);
   const before = await limits.countersOf(user);
   await limits.unlock(user);
@@ -70,8 +78,8 @@ export async function unlockUser(deps: AdminDeps, typed: string): Promise<{ user
   return { user, before };
 }
 
-export async function issueRecoveryCode(deps: AdminDeps, typed: string): Promise<{ user: string; code: string; expiresAt: number }> {
-  const user = userKey(deps, typed);
+export async function issueRecoveryCode(deps: AdminDeps, named: NamedUser): Promise<{ user: string; code: string; expiresAt: number }> {
+  const user = userKey(deps, named);
   const issued = await stateOf(deps).recovery.issue(user, deps.recoveryCodeHours);
   // The code itself is shown to the administrator once and written nowhere else.
   deps.audit.record({ action: 'recovery_code_issue', user, expiresAt: new Date(issued.expiresAt).toISOString(), outcome: 'done' });
@@ -119,12 +127,13 @@ async function devicesOf(deps: AdminDeps, user: string): Promise<DeviceSummary[]
   ];
 }
 
-/** The user's key, made from the name as the login makes it: an administrator types what the user types. */
-function userKey(deps: AdminDeps, typed: string): string {
+/** The user's key: made from a typed name as the login makes it, or given as it is. */
+function userKey(deps: AdminDeps, named: NamedUser): string {
+  if (typeof named !== 'string') return named.key;
   try {
-    return deps.userNames.fromTyped(typed).key;
+    return deps.userNames.fromTyped(named).key;
   } catch (err) {
-    throw new AdminRefusal(`"${typed}" is not a user name factorgate accepts: ${err instanceof Error ? err.message : String(err)}`, 2);
+    throw new AdminRefusal(`"${named}" is not a user name factorgate accepts: ${err instanceof Error ? err.message : String(err)}`, 2);
   }
 }
 

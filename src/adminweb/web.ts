@@ -6,6 +6,7 @@ import { body, client } from '../http/request.js';
 import type { AdminWebDeps } from './deps.js';
 import { redirectWith } from './messages.js';
 import { adminSessions, type AdminSession, type AdminSessions } from './session.js';
+import { keyOfSegment, userSegment } from './user_segment.js';
 
 // What every step of /admin shares, and the one gate in front of each: a signed-in
 // administrator's session, and for a post its CSRF token.
@@ -50,4 +51,13 @@ export function param(req: Request, name: string, shape: RegExp): string {
   return value;
 }
 
-export const userPath = (user: string): string => `${ADMIN}/users/${encodeURIComponent(user)}`;
+/** The user's page: the key in one segment every reading of the path agrees on (user_segment.ts). */
+export const userPath = (key: string): string => `${ADMIN}/users/${userSegment(key)}`;
+
+/** The key the path's :name names, exactly; a segment that names no key has nothing here. */
+export function userOf(req: Request): string {
+  const segment = req.params.name;
+  const key = typeof segment === 'string' ? keyOfSegment(segment) : undefined;
+  if (key === undefined) throw new FactorgateError('not_found', 'an /admin path that names no user key');
+  return key;
+}

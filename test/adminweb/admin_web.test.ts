@@ -46,9 +46,9 @@ describe('/admin, the administrator\'s web view', function () {
       expect(refused.body).to.contain('is not a user name factorgate accepts');
     });
 
-    it('refuses a name the user-name rules do not accept, with a page that says why', async () => {
+    it('refuses a typed name the user-name rules do not accept, with a page that says why', async () => {
       const { browser } = await signedIn(admin);
-      const page = await browser.get(`/admin/users/${encodeURIComponent('a@b@c')}`);
+      const page = await browser.get(`/admin/users?name=${encodeURIComponent('a@b@c')}`);
       expect(page.status).to.equal(400);
       expect(page.body).to.contain('is not a user name factorgate accepts');
     });

@@ -11,6 +11,7 @@ import { Totp } from '../../src/otp/totp.js';
 import { AnakamScript } from '../helpers/anakam_script.js';
 import { TestBrowser, type Reply } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/clock.js';
+import type { Front } from '../helpers/fronts.js';
 import { TEST_SECRET } from '../helpers/config.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 
@@ -33,7 +34,8 @@ export type AdminUnderTest = {
   close(): Promise<void>;
 };
 
-export async function startAdmin(overrides: Record<string, unknown> = {}): Promise<AdminUnderTest> {
+/** factorgate with /admin; `front`: nginx or HAProxy running the generated edge configuration in front of it. */
+export async function startAdmin(overrides: Record<string, unknown> = {}, options: { front?: Front } = {}): Promise<AdminUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'fg-adminweb-'));
   const path = join(dir, 'devices.sqlite');
   const clock = new FakeClock();
@@ -54,7 +56,7 @@ export async function startAdmin(overrides: Record<string, unknown> = {}): Promi
     // So that a test can come from another address (X-Forwarded-For) to the same listener.
     trustProxy: ['127.0.0.1'],
     ...overrides,
-  }, { clock, store });
+  }, { clock, store, ...options });
   const devices = await SqliteDeviceStore.open({ path, clock });
   return {
     h, clock, store, devices, secrets, auditFile,

@@ -202,6 +202,21 @@ describe('end to end in a real browser: /admin', function () {
     expect(await page.textContent('main')).to.contain('None unused.');
   });
 
+  it('a user whose key holds "/" is found from the search box, and acted on under that key', async () => {
+    await page.goto(`${admin.stack.fg.url}/admin`);
+    await page.fill('#fg-user', 'corp/alice');
+    await page.click('button:has-text("Show")');
+    await page.waitForSelector('h1:has-text("User corp/alice")');
+    expect(page.url()).to.equal(`${admin.stack.fg.url}/admin/users/corp~2Falice`);
+    await page.click('a:has-text("Issue a recovery code")');
+    await page.click('button:has-text("Issue the code")');
+    await page.waitForSelector('h1:has-text("Recovery code for corp/alice")');
+    await page.click('a:has-text("Back to corp/alice")');
+    await page.waitForSelector('h1:has-text("User corp/alice")');
+    expect(await page.textContent('main')).to.contain('An unused code was issued');
+    expect(admin.stack.logs.lines.filter((l) => l.event === 'admin_action').at(-1)).to.deep.include({ actor: 'erin', action: 'recovery_code_issue', user: 'corp/alice', outcome: 'done' });
+  });
+
   // Last on purpose: it removes the app erin, the administrator, signed in with (her session
   // here goes on; a later sign-in to /admin would have no code to give).
   it('a device the administrator removes no longer signs its user in: the next sign-in finds no app', async () => {

@@ -7,17 +7,18 @@ import { messageOf, redirectWith } from '../messages.js';
 import { confirmPage, recoveryCodePage } from '../pages/action_pages.js';
 import { errorPage } from '../pages/error_page.js';
 import { userPage } from '../pages/user_page.js';
-import { actionsOf, param, signedIn, userPath, type AdminWeb } from '../web.js';
+import { actionsOf, param, signedIn, userOf, userPath, type AdminWeb } from '../web.js';
 
 // A user's page, and the actions on it: a confirmation page each (GET), then the action (POST).
+// The path names the user by their key (user_segment.ts), and every action runs on that key as
+// it is: the user-name rules read only what is typed in the search box.
 
-/** What may stand in a path as a user name before the user-name rules read it; they refuse the rest. */
+/** What the search box takes before the user-name rules read it; they refuse the rest. */
 const NAME = /^[^\p{Cc}]{1,256}$/u;
 
 /**
  * GET /admin/users?name=: the search box, sent on to the user's page under the user's key, as the
- * login makes it: "EU\\alice" finds alice (where users.realms strips EU), and the path carries no
- * backslash, which the front door refuses in any spelling.
+ * login makes it: "EU\\alice" finds alice (where users.realms strips EU).
  */
 export function findUser(web: AdminWeb): RequestHandler {
   return signedIn(web, async (req, res) => {
@@ -37,7 +38,7 @@ export function findUser(web: AdminWeb): RequestHandler {
 /** GET /admin/users/:name */
 export function showUserPage(web: AdminWeb, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }): RequestHandler {
   return signedIn(web, async (req, res, session) => {
-    const report = await refusedAsPage(res, () => showUser(actionsOf(web, req, session), param(req, 'name', NAME)));
+    const report = await refusedAsPage(res, () => showUser(actionsOf(web, req, session), { key: userOf(req) }));
     if (report) res.type('html').send(userPage(session, report, limits, messageOf(req)));
   });
 }
@@ -62,7 +63,7 @@ export function doAction(web: AdminWeb): RequestHandler {
 }
 
 function actionOf(req: Parameters<RequestHandler>[0]) {
-  const user = param(req, 'name', NAME);
+  const user = userOf(req);
   const action = req.params.action;
   if (!isUserAction(action)) throw new FactorgateError('not_found', 'no such admin action');
   const shape = userAction(action).id;
