@@ -162,7 +162,10 @@
   }
 
   function show(panel) {
-    if (panel !== 'passcode') ui.enrol.hidden = true;
+    if (panel !== 'passcode') {
+      ui.enrol.hidden = true;
+      ui.wide(false);
+    }
     ui.askForm.hidden = panel !== 'ask';
     ui.passcodeForm.hidden = panel !== 'passcode';
     ui.push.hidden = panel !== 'push';
@@ -185,6 +188,7 @@
       : push ? 'Enter the code your device shows with the request.' : String(words.intro || challenge.prompt || '') + (words.validity ? ' ' + String(words.validity) : '');
     setMessage(reply);
     ui.enrol.hidden = !enrol;
+    ui.wide(enrol);
     ui.resend.hidden = enrol || (!push && !words.resend);
     // A recovery code leads to this enrolment; it is no way out of it.
     ui.passcodeRecovery.hidden = enrol;
@@ -389,7 +393,8 @@
     var qr = el('img', { id: 'fg-qr', class: 'fg-qr', alt: 'QR code for your authenticator app', width: '220', height: '220' });
     var setupLink = el('a', { id: 'fg-setup-link' }, 'Open it in an authenticator app on this device');
     var setupKey = el('code', { id: 'fg-setup-key', class: 'fg-key' });
-    var enrol = el('div', { id: 'fg-enrol', hidden: '' }, [el('p', {}, [qr]), el('p', {}, [setupLink, ', or type this key: ', setupKey])]);
+    // The QR code with the key beside it, in a wider dialog (fg-wide), so all of it and Cancel fit one screen.
+    var enrol = el('div', { id: 'fg-enrol', class: 'fg-setup', hidden: '' }, [qr, el('p', { class: 'fg-setup-key' }, [setupLink, ', or type this key: ', setupKey])]);
 
     var passcodeForm = el('form', { id: 'fg-passcode-form', class: 'fg-form', method: 'dialog' });
     var passcode = el('input', { id: 'fg-passcode', name: 'passcode', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '16', required: '' });
@@ -472,6 +477,7 @@
           list.hidden = !list.firstChild;
         });
       },
+      wide: function (on) { dialog.classList.toggle('fg-wide', on); },
       open: function () { if (!dialog.open) { if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', ''); } },
       close: function () { if (dialog.close) dialog.close(); else dialog.removeAttribute('open'); },
     };

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, markupWithoutScripts, showMarkup } from './axe.js';
 import { keepScreenshot, launchBrowser, newContext } from './browser.js';
-import { VIEWPORTS, cardsAtTheEdge, widerThanViewport } from './fit.js';
+import { VIEWPORTS, actionsOffScreen, cardsAtTheEdge, widerThanViewport } from './fit.js';
 import { PAGE_STATES, type StackVariant, type Walk } from './page_states.js';
 import { E2E_SECRET, startStack, type Stack, type StackOptions } from './stack.js';
 import { registeredDevice } from '../helpers/otp_device.js';
@@ -19,8 +19,10 @@ import { passkeyFirst } from '../../src/demo/demo.js';
 import { defaultFlow } from '../../src/flows/default_flow.js';
 
 // Every page state of test/e2e/page_states.ts, with and without a script, at a laptop's and a
-// phone's size: axe-core finds no WCAG 2.1 A/AA violation, nothing is wider than the screen, and
-// factorgate's card or dialog keeps a margin from its edges.
+// phone's size: axe-core finds no WCAG 2.1 A/AA violation, nothing is wider than the screen,
+// factorgate's card or dialog keeps a margin from its edges, and on the laptop (1280×800) the
+// page's filled buttons and its way out (its last control: Cancel, "Keep it", "Back to ...") are
+// on the first screen, with no scrolling.
 // One browser, one stack, one context with a script and one without; each state is reached once,
 // in a fresh tab with no cookies (unless it goes on from the state before), and checked at each
 // size by resizing the tab.
@@ -119,13 +121,18 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
       const scanned = state.javaScript ? page : viewer;
       if (!state.javaScript) await showMarkup(viewer, origin, await markupWithoutScripts(page));
       const except = Object.keys(state.except ?? {});
-      const found: Record<string, { tooWide: string[]; atTheEdge: string[]; axe: string[] }> = {};
+      const found: Record<string, { tooWide: string[]; atTheEdge: string[]; offScreen: string[]; axe: string[] }> = {};
       for (const size of sizes) {
         await page.setViewportSize(size);
         await scanned.setViewportSize(size);
-        found[size.name] = { tooWide: await widerThanViewport(page), atTheEdge: await cardsAtTheEdge(page), axe: await axeViolations(scanned, except) };
+        found[size.name] = {
+          tooWide: await widerThanViewport(page),
+          atTheEdge: await cardsAtTheEdge(page),
+          offScreen: size.name === 'desktop' ? await actionsOffScreen(page) : [],
+          axe: await axeViolations(scanned, except),
+        };
       }
-      expect(found).to.deep.equal(Object.fromEntries(sizes.map((size) => [size.name, { tooWide: [], atTheEdge: [], axe: [] }])));
+      expect(found).to.deep.equal(Object.fromEntries(sizes.map((size) => [size.name, { tooWide: [], atTheEdge: [], offScreen: [], axe: [] }])));
     });
   }
 });

@@ -43,3 +43,48 @@ export async function cardsAtTheEdge(page: Page, margin = 8): Promise<string[]> 
     return out;
   })()`);
 }
+
+/**
+ * The page's actions that its first screen does not show, scrolled to the top: each filled button
+ * (a button not drawn as a link, or a link drawn as a button: the step's action) and the last
+ * control, the way out that every page puts last (Cancel, "Keep it", "Back to ..."). Looked for in
+ * factorgate's open dialog (which scrolls inside itself), else its card, else the demo gateway's
+ * own card. Empty when a person sees them all without scrolling.
+ */
+export async function actionsOffScreen(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(OFF_SCREEN);
+}
+
+const OFF_SCREEN = `(() => {
+  const dialog = document.querySelector('factorgate-dialog')?.shadowRoot?.querySelector('#fg-dialog[open]');
+  const root = dialog ?? document.querySelector('.fg-card') ?? document.querySelector('body > main');
+  if (!root) return ['no dialog or card on the page'];
+  window.scrollTo(0, 0);
+  for (let el = root; el; el = el.parentElement) el.scrollTop = 0;
+  // checkVisibility: not inside a closed <details> (whose content still has boxes) or anything hidden.
+  const shown = (el) => { const box = el.getBoundingClientRect(); return box.width > 1 && box.height > 1 && el.checkVisibility({ visibilityProperty: true }); };
+  const controls = [...root.querySelectorAll('button, input[type="submit"], a[href], summary')].filter(shown);
+  if (controls.length === 0) return ['no control on the page'];
+  const filled = controls.filter((el) => (el.matches('button, input[type="submit"]') && !el.classList.contains('fg-link')) || el.classList.contains('fg-button'));
+  const checked = [...new Set([...filled, controls[controls.length - 1]])];
+  // What is seen: the viewport, cut by every box around the control that clips what it holds.
+  const seen = (el) => {
+    let top = 0, bottom = document.documentElement.clientHeight;
+    for (let box = el.parentElement ?? el.getRootNode().host; box; box = box.parentElement ?? box.getRootNode().host) {
+      if (getComputedStyle(box).overflowY === 'visible') continue;
+      const r = box.getBoundingClientRect();
+      top = Math.max(top, r.top);
+      bottom = Math.min(bottom, r.bottom);
+    }
+    return { top, bottom };
+  };
+  const out = [];
+  for (const el of checked) {
+    const box = el.getBoundingClientRect();
+    const { top, bottom } = seen(el);
+    if (box.top < top - 0.5 || box.bottom > bottom + 0.5) {
+      out.push('<' + el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '> "' + el.textContent.trim().replace(/\\s+/g, ' ') + '" spans ' + Math.round(box.top) + ' to ' + Math.round(box.bottom) + ' px, ' + Math.round(top) + ' to ' + Math.round(bottom) + ' px seen');
+    }
+  }
+  return out;
+})()`;

@@ -6,7 +6,8 @@ import { inDialog } from './browser.js';
 // Every page state a person can meet in factorgate, in the order a walk reaches them: the login
 // page, the sign-in dialog at each step, the same steps without a script, the failure pages,
 // /manageotp and the recovery code. test/e2e/every_page.e2e.test.ts runs axe-core and the width
-// check on each, at each size; scripts/screenshots.ts photographs some of them. To add a state:
+// check on each, at each size, and the first-screen check (its actions seen without scrolling) on
+// the laptop's; scripts/screenshots.ts photographs some of them. To add a state:
 // one entry, with a `reach` that takes a fresh page (no cookies) to it. The checks read the page
 // as it is, so changed wording needs no change here; `reach` waits on structure (ids, forms), not
 // on words, wherever it can.

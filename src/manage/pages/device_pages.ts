@@ -31,32 +31,33 @@ ${renameForm(session, device, nameRefused)}
 ${back}`, session);
 }
 
-/** A pending device this session added: the QR code, the link, and the first code. */
+/**
+ * A pending device this session added: the QR code with the key and the link beside it, and the
+ * first code. Two steps and one line of ways out, so all of it fits a laptop's first screen.
+ */
 export function setupPage(session: PortalSession, device: OtpDevice, uri: string, qrSvg: SafeHtml, message?: Message): string {
   return layout(`Set up ${device.name}`, html`
 <h1>Set up ${device.name}</h1>
 ${messageBox(message)}
 <ol class="fg-steps">
-  <li>Open your authenticator app and choose to add an account by scanning a QR code.</li>
-  <li>Scan this code:
+  <li>In your authenticator app, choose to add an account, and scan this code:
     <div class="fg-setup">
       <figure class="fg-qr" role="img" aria-label="QR code of the setup link">${qrSvg}</figure>
       <div class="fg-setup-key">
-        <p><strong>Can't scan? Enter this key</strong> in the app (choose to enter a setup key; the type is time-based):</p>
+        <p><strong>Can't scan? Enter this key</strong> in the app (a setup key, time-based):</p>
         <p>${setupKeyHtml(uri, 'fg-setup-key')}</p>
         <p>On this phone? <a href="${uri}">Open the setup link</a> in the app instead.</p>
       </div>
     </div>
   </li>
-  <li>Enter the code the app now shows for this account. The device is used at sign-in only after this.</li>
+  <li>Enter the code the app now shows for this account. Only then is the device used at sign-in.</li>
 </ol>
 <form method="post" action="${path(device)}/confirm" class="fg-form">
   ${csrfField(session.csrf)}
   ${codeField('fg-confirm-code', 'Code from the app', message)}
   <button type="submit">Finish setup</button>
 </form>
-<p><a href="${path(device)}/remove">Cancel and remove this device</a></p>
-${back}`, session);
+<p class="fg-ways-out"><a href="${path(device)}/remove">Cancel and remove this device</a> <a href="${BASE}">Back to your devices</a></p>`, session);
 }
 
 /** A pending device another (ended) session added: its secret is not shown again. */

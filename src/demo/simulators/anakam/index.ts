@@ -103,7 +103,7 @@ export class AnakamSimulator {
     return Object.fromEntries(this.messages.all());
   }
 
-  /** Every API call answered so far (auth and challenges on known keys), oldest first. */
+  /** The last 1,000 API calls answered (auth and challenges on known keys), oldest first. */
   calls(): AnakamCall[] {
     return this.log.list();
   }

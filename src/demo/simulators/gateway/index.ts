@@ -1,3 +1,4 @@
+import Denque from 'denque';
 import express from 'express';
 import { SimulatorServer } from '../http_server.js';
 import { echoRoutes } from './echo_routes.js';
@@ -32,10 +33,11 @@ export class GatewaySimulator {
   private readonly logins = new LoginLog();
   private readonly server: SimulatorServer;
   private readonly ws = webSocketEcho('/ws');
-  private seen: SeenRequest[] = [];
+  // A ring: once full, each request drops the oldest in O(1).
+  private readonly seen = new Denque<SeenRequest>([], { capacity: MAX_SEEN });
 
   constructor(private readonly options: ResolvedGatewayOptions) {
-    this.sessions = new Sessions(options.sessionIdleMs);
+    this.sessions = new Sessions({ idleMs: options.sessionIdleMs });
     const app = express();
     app.disable('x-powered-by');
     const passwords = new PasswordCheck(options.users);
@@ -72,24 +74,23 @@ export class GatewaySimulator {
     await this.server.close();
   }
 
-  /** Login posts received for this user, of any outcome unless one is named. */
+  /** Login posts received for this user among the last 1,000, of any outcome unless one is named. */
   loginCount(user: string, outcome?: LoginOutcome): number {
     return this.logins.count(user, outcome);
   }
 
-  /** Every login post received, oldest first, with its headers (the password is never kept). */
+  /** The last 1,000 login posts received, oldest first, with their headers (the password is never kept). */
   loginPosts(): LoginPost[] {
     return this.logins.list();
   }
 
-  /** In lenientPaths mode, every request received (method, raw target, Cookie header), oldest first. */
+  /** In lenientPaths mode, the last 1,000 requests received (method, raw target, Cookie header), oldest first. */
   requestsSeen(): SeenRequest[] {
-    return this.seen.map((r) => ({ ...r }));
+    return this.seen.toArray().map((r) => ({ ...r }));
   }
 
   private remember(request: SeenRequest): void {
     this.seen.push(request);
-    if (this.seen.length > MAX_SEEN) this.seen = this.seen.slice(-MAX_SEEN);
   }
 
   /** Live sessions, of one user or of all. */
@@ -106,6 +107,6 @@ export class GatewaySimulator {
   reset(): void {
     this.sessions.clear();
     this.logins.clear();
-    this.seen = [];
+    this.seen.clear();
   }
 }

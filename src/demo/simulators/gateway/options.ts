@@ -20,7 +20,7 @@ export type GatewaySimulatorOptions = {
   lenientPaths?: boolean;
   /** How a wrong password is refused; default `loginPage` (refusals.ts names each way). */
   refuseAs?: Refusal;
-  /** A session unused for this long is gone (the gateway's idle timeout); default: never. */
+  /** A session unused for longer is gone (the gateway's idle timeout); default 30 minutes. */
   sessionIdleMs?: number;
 };
 
@@ -32,7 +32,7 @@ const schema = z.strictObject({
   }).optional(),
   lenientPaths: z.boolean().default(false),
   refuseAs: z.enum(REFUSALS).default('loginPage'),
-  sessionIdleMs: z.number().int().min(1).max(86_400_000).optional(),
+  sessionIdleMs: z.number().int().min(1).max(86_400_000).default(30 * 60_000),
 });
 
 export type ResolvedGatewayOptions = z.output<typeof schema> & { users: Map<string, { password: string }> };
