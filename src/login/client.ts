@@ -14,3 +14,6 @@ export function sameBrowser(record: LoginRecord, client: Client): boolean {
 export function csrfMatches(record: LoginRecord, given: unknown): boolean {
   return sameToken(record.csrf, given);
 }
+
+/** The injected script asks for JSON; a form post or a page load without it does not. */
+export const acceptsJson = (accept: unknown): boolean => typeof accept === 'string' && accept.includes('application/json');

@@ -35,7 +35,7 @@ export class LoginOutcomes {
 
   /** The login waits for the user: the record is saved with its open step, and the view says what to show. */
   async waiting<V extends WaitingView>(record: LoginRecord, view: V): Promise<V> {
-    record.open = view.kind === 'ask' ? { kind: 'form', factor: view.factor } : { kind: 'challenge', challenge: view.challenge };
+    record.open = view.kind === 'ask' ? { kind: 'form', factor: view.factor } : { kind: 'challenge', challenge: view.challenge, ...(view.another ? { ways: view.another.map((way) => way.policy) } : {}) };
     await this.deps.records.save(record, 'awaiting_answer');
     this.deps.metrics.loginWaiting(record.id, record.deadline);
     return this.withSetup(record, view);

@@ -1,11 +1,13 @@
 import { FactorgateError } from '../errors.js';
-import { evaluateRule, pathLabel, resumeFlow, succeededFactors, type EngineStep, type LoginSchema } from '../flows/index.js';
+import { pathLabel, resumeFlow, type EngineStep, type LoginSchema } from '../flows/index.js';
 import type { Challenge, FactorOutcome } from '../providers/provider.js';
 import type { Login } from './login.js';
 import { openChallenge, openForm, type LoginRecord } from './record.js';
 import type { Run } from './run.js';
 import type { LoginView, Notice } from './views.js';
-import { wayLabel, type Way } from './ways.js';
+import { acceptsJson } from './client.js';
+import { canUse, offerWays } from './offer_ways.js';
+import { offeredWays, type Way } from './ways.js';
 
 // How a login moves on from what the flow engine or a provider did: wait for the user (a form, a
 // challenge), replay to the gateway (done), or fail.
@@ -22,8 +24,11 @@ export async function settle(login: Login, record: LoginRecord, step: EngineStep
       }
       return outcomes.waiting(record, { kind: 'ask', factor: step.factor, fields: step.loginSchema.fields, ...common(record, run) });
     }
-    case 'challenge':
-      return outcomes.waiting(record, { kind: 'challenge', challenge: step.challenge, another: anotherWay(login, record, run), ...common(record, run) });
+    case 'challenge': {
+      // A new challenge: the ways offered with it are decided now, once (offer_ways.ts).
+      const can = canUse(deps, record, acceptsJson(run.client.headers?.accept));
+      return outcomes.waiting(record, { kind: 'challenge', challenge: step.challenge, another: await offerWays(deps.flow, record, run.facts(), can), ...common(record, run) });
+    }
     case 'done':
       record.flowPath = pathLabel(deps.flow, step.path);
       return outcomes.replay(record, run.rememberDevice, run.forgetDevice);
@@ -38,33 +43,28 @@ export async function goOn(login: Login, record: LoginRecord, run: Run, outcome:
   const result = run.result(outcome);
   if (typeof result === 'object') {
     return login.outcomes.waiting(record, {
-      kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: result.challenge, notice, forgetDevice: false, another: anotherWay(login, record, run),
+      kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge: result.challenge, notice, forgetDevice: false, another: anotherWay(login, record),
     });
   }
   return settle(login, record, await resumeFlow(login.deps.flow, record.flow!, run.facts, run.resumeWith(result).act), run);
 }
 
 /**
- * The later policies of the open challenge's factor that apply now, each a way the user may choose
- * instead ("Other options"); undefined when there is none.
+ * The ways offered with the open challenge ("Other options"), as decided when it opened: the same
+ * challenge asked again (a wrong answer, a resend) or shown again offers the same, without a lookup.
  */
-export function anotherWay(login: Login, record: LoginRecord, run: Run): Way[] | undefined {
-  const state = record.flow;
-  if (!state || state.waiting !== 'challenge') return undefined;
-  const later = login.deps.flow.factors.get(state.factor)?.policies.slice(state.policy + 1) ?? [];
-  const context = { ...run.facts(), succeeded: succeededFactors(state) };
-  const ways = later.filter((policy) => evaluateRule(policy.rule, context)).map((policy) => ({ policy: policy.index, label: wayLabel(login.deps.flow, state.factor, policy.index) }));
-  return ways.length ? ways : undefined;
+export function anotherWay(login: Login, record: LoginRecord): Way[] | undefined {
+  return offeredWays(login.deps.flow, record);
 }
 
 /** The open step of a waiting login as a view, for showing it again (a GET after a redirect). */
-export function openView(login: Login, record: LoginRecord, run: Run): Promise<LoginView> {
+export function openView(login: Login, record: LoginRecord): Promise<LoginView> {
   const factor = openForm(record);
   const fields = factor === undefined ? undefined : login.deps.flow.factors.get(factor)?.loginSchema?.fields;
   if (factor !== undefined && fields) return Promise.resolve({ kind: 'ask', loginId: record.id, csrf: record.csrf, factor, fields, forgetDevice: false });
   const challenge = openChallenge(record);
   if (!challenge) return Promise.resolve({ kind: 'failed', error: new FactorgateError('no_login', 'no step open'), forgetDevice: false });
-  return login.outcomes.withSetup(record, { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge, forgetDevice: false, another: anotherWay(login, record, run) });
+  return login.outcomes.withSetup(record, { kind: 'challenge', loginId: record.id, csrf: record.csrf, challenge, forgetDevice: false, another: anotherWay(login, record) });
 }
 
 const common = (record: LoginRecord, run: Run) => ({ loginId: record.id, csrf: record.csrf, notice: run.notice, forgetDevice: run.forgetDevice });

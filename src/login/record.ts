@@ -30,7 +30,9 @@ export function assertTransition(from: LoginState, to: LoginState): void {
 }
 
 /** What the user is asked while the login waits: a factor's form, or an action's challenge. */
-export type OpenStep = { kind: 'form'; factor: string } | { kind: 'challenge'; challenge: Challenge };
+export type OpenStep = { kind: 'form'; factor: string }
+  /** ways: the later policies offered with the challenge ("Other options"), decided when it opened. */
+  | { kind: 'challenge'; challenge: Challenge; ways?: number[] };
 
 /** Which way the second factor went, for the audit line and the metrics (few values). */
 export type LoginPath = 'none' | 'device' | 'passcode' | 'push' | 'code' | 'webauthn' | 'recovery';

@@ -5,6 +5,7 @@ import { MFA_PATHS } from '../http/paths.js';
 import { sealRetryNote } from '../http/retry_note.js';
 import { setupKey } from '../http/setup_key.js';
 import type { Keyring } from '../security/keyring.js';
+import { acceptsJson } from './client.js';
 import type { CookiePolicy } from './cookies.js';
 import { handleOf } from './handle.js';
 import { askPage } from './pages/ask.js';
@@ -21,7 +22,7 @@ import type { LoginView, Notice, WaitingView } from './views.js';
 
 /** The injected script asks for JSON; plain form posts get pages (PRG for challenges). */
 export function wantsJson(req: Request): boolean {
-  return (req.get('accept') ?? '').includes('application/json');
+  return acceptsJson(req.get('accept'));
 }
 
 export type Responder = {

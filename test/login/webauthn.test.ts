@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newDeviceId } from '../../src/otp/device_store.js';
+import { sealSecret } from '../../src/otp/secrets.js';
 import { SqliteDeviceStore } from '../../src/otp/sqlite_device_store.js';
+import { Totp } from '../../src/otp/totp.js';
+import { Keyring } from '../../src/security/keyring.js';
+import { TEST_SECRET } from '../helpers/config.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 
 // The WEBAUTHN action over HTTP, where no browser is needed: what the dialog and the page are
@@ -25,6 +29,10 @@ describe('login: WEBAUTHN over HTTP (src/login/actions/webauthn.ts, endpoints/we
     const store = await SqliteDeviceStore.open({ path });
     await store.addPasskey('alice', { id: newDeviceId(), name: 'Key', credentialId: 'alice-credential', publicKey: 'pQECAyYgASFYIA', counter: 3, transports: ['usb'], aaguid: '00000000-0000-0000-0000-000000000000' });
     await store.addPasskey('bob', { id: newDeviceId(), name: 'Key', credentialId: 'bob-credential', publicKey: 'pQECAyYgASFYIA', counter: 0, transports: ['nfc'], aaguid: '00000000-0000-0000-0000-000000000000' });
+    // alice has an app too: her other way, the app's code, is offered only to a user with one.
+    const app = newDeviceId();
+    await store.add('alice', { id: app, name: 'phone', sealedSecret: sealSecret(new Keyring(TEST_SECRET), 'alice', app, new Totp().generateSecret()) });
+    await store.activate('alice', app);
     await store.close();
     h = await startHarness({ flows: FLOWS, otp: { enabled: true, sqlite: { path } }, webauthn: { rpId: 'localhost', origins: ['https://localhost'] } }, { anakam: false });
   });

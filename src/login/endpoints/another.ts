@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { resumeFlow, switchToPolicy } from '../../flows/index.js';
+import { switchToPolicy } from '../../flows/index.js';
 import { body } from '../../http/request.js';
 import { anotherWay, settle } from '../proceed.js';
 import { openChallenge } from '../record.js';
@@ -11,26 +11,36 @@ import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
 
 /**
  * POST /mfa/another: the user gives up the open challenge ("Other options"); it counts as failed.
- * With `way` (a policy's index, one of those offered), that policy runs, and nothing in between;
- * without it, the factor's next policy that applies, as before.
+ * With `way` (a policy's index), that policy runs, and nothing in between; without it, the first
+ * way offered. Only a way offered with the challenge is taken: a later policy of the factor that
+ * was not (the user has no app, say) starts nothing, and the user is told; anything else that
+ * names no later policy does not fit the step and ends the login.
  */
 export function anotherEndpoint(web: LoginWeb): RequestHandler {
   const { login } = web;
   return async (req, res) => {
     const loginId = requireLoginId(web, req, 'another way asked');
     sendView(req, res, await withLogin(login, loginId, csrfOf(req), clientOf(req), async (record, run) => {
+      const { flow, logger } = login.deps;
       const chosen = readWay(body(req).way);
-      const ways = openChallenge(record) && record.flow ? anotherWay(login, record, run) : undefined;
-      if (!ways || !record.flow) throw new FactorgateError('wrong_state', 'no other way to try here');
-      if (chosen !== undefined && !ways.some((way) => way.policy === chosen)) throw new FactorgateError('wrong_state', 'that way is not offered here');
-      login.deps.logger.info({ event: 'another_way', user: record.username, clientIp: record.clientIp, provider: record.provider, ...(chosen === undefined ? {} : { policy: chosen }) },
+      const state = openChallenge(record) ? record.flow : undefined;
+      if (!state) throw new FactorgateError('wrong_state', 'no other way to try here');
+      const ways = anotherWay(login, record);
+      // A later policy of the open factor, in the flow the login runs on (else the post fits nothing).
+      const later = state.flow === flow.fingerprint && chosen !== undefined && chosen > state.policy ? flow.factors.get(state.factor)?.policies[chosen] : undefined;
+      if (later && !ways?.some((way) => way.policy === later.index)) {
+        logger.warn({ event: 'way_not_offered', user: record.username, clientIp: record.clientIp, policy: later.index, action: later.action },
+          'a way to sign in this user was not offered; nothing started');
+        return login.outcomes.again(record, { code: 'way_not_offered' }, ways);
+      }
+      const policy = chosen ?? ways?.[0]?.policy;
+      if (policy === undefined || !ways) throw new FactorgateError('wrong_state', 'no other way to try here');
+      if (!ways.some((way) => way.policy === policy)) throw new FactorgateError('wrong_state', 'that way is not offered here');
+      logger.info({ event: 'another_way', user: record.username, clientIp: record.clientIp, provider: record.provider, ...(chosen === undefined ? {} : { policy: chosen }) },
         'user gave up the open challenge for another policy');
       await withdrawOpenPush(login.deps, record);
       record.open = undefined;
-      const step = chosen === undefined
-        ? await resumeFlow(login.deps.flow, record.flow, run.facts, run.resumeWith('fail').act)
-        : await switchToPolicy(login.deps.flow, record.flow, chosen, run.facts, run.act);
-      return settle(login, record, step, run);
+      return settle(login, record, await switchToPolicy(flow, state, policy, run.facts, run.act), run);
     }), web.responder);
   };
 }

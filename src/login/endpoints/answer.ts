@@ -30,7 +30,7 @@ export function answerEndpoint(web: LoginWeb): RequestHandler {
       const notice = await run.wrongAnswer(outcome);
       if (notice || (outcome.outcome === 'fail' && outcome.reason === 'passcode_expired')) {
         record.providerState = outcome.state;
-        return login.outcomes.again(record, notice ?? { code: 'passcode_expired' }, anotherWay(login, record, run));
+        return login.outcomes.again(record, notice ?? { code: 'passcode_expired' }, anotherWay(login, record));
       }
       return goOn(login, record, run, outcome);
     }), web.responder);

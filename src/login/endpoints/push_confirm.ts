@@ -28,7 +28,7 @@ export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
       if (outcome.outcome === 'fail' && (outcome.reason === 'push_expired' || outcome.reason === 'push_wrong_number')
         && record.resends < login.deps.config.limits.resendsPerLogin) {
         record.providerState = outcome.state;
-        return login.outcomes.again(record, { code: outcome.reason }, anotherWay(login, record, run));
+        return login.outcomes.again(record, { code: outcome.reason }, anotherWay(login, record));
       }
       // Still open: the page says the approval has not arrived yet, instead of redrawing silently.
       return goOn(login, record, run, outcome, outcome.outcome === 'challenge' ? { code: 'push_waiting' } : undefined);

@@ -48,7 +48,7 @@ async function useRecoveryCode(login: Login, record: LoginRecord, run: Run, type
   const right = await deps.limits.guess(user, () => deps.recovery.redeem(user, typed), (used) => !used);
   if (!right) {
     deps.logger.warn({ event: 'recovery_code_refused', user, clientIp: record.clientIp }, 'a recovery code was wrong, used or expired');
-    return login.outcomes.again(record, { code: 'recovery_code_invalid' }, anotherWay(login, record, run));
+    return login.outcomes.again(record, { code: 'recovery_code_invalid' }, anotherWay(login, record));
   }
   deps.logger.info({ event: 'recovery_code_used', user, clientIp: record.clientIp }, 'a recovery code stood in for the second factor, once');
   record.path = 'recovery';

@@ -22,7 +22,7 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
       const via = readVia(body(req).via, challenge);
       if (via?.offered === false) {
         logger.warn({ event: 'via_not_offered', user: record.username, clientIp: record.clientIp, via: via.method }, 'a way to send the passcode this user was not offered; nothing sent');
-        return login.outcomes.again(record, { code: via.method === 'SMS' ? 'no_phone_on_file' : 'no_email_on_file' }, anotherWay(login, record, run));
+        return login.outcomes.again(record, { code: via.method === 'SMS' ? 'no_phone_on_file' : 'no_email_on_file' }, anotherWay(login, record));
       }
       if (record.resends >= config.limits.resendsPerLogin) throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       record.resends += 1;
@@ -32,7 +32,7 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
         logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
       }
       const outcome = await providers.get(record.provider).resend(run.context(), record.providerState, via?.method);
-      if (via && outcome.outcome === 'fail' && outcome.reason === 'method_unavailable') return login.outcomes.again(record, { code: 'via_unavailable' }, anotherWay(login, record, run));
+      if (via && outcome.outcome === 'fail' && outcome.reason === 'method_unavailable') return login.outcomes.again(record, { code: 'via_unavailable' }, anotherWay(login, record));
       return goOn(login, record, run, outcome, { code: push ? 'push_resent' : 'passcode_resent' });
     }), web.responder);
   };

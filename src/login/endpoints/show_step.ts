@@ -4,7 +4,6 @@ import { sameBrowser, type Client } from '../client.js';
 import type { Login } from '../login.js';
 import { openView } from '../proceed.js';
 import { sendView } from '../respond.js';
-import { Run } from '../run.js';
 import type { LoginView, Notice, NoticeCode } from '../views.js';
 import { clientOf, type LoginWeb } from './web.js';
 
@@ -23,10 +22,10 @@ export async function openStep(login: Login, loginId: string, client: Client): P
   if (!record || record.state !== 'awaiting_answer' || !sameBrowser(record, client)) {
     return { kind: 'failed', error: new FactorgateError('no_login', 'no login awaiting an answer'), forgetDevice: false };
   }
-  return openView(login, record, new Run(login.deps, record, client));
+  return openView(login, record);
 }
 
-const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'code_reused', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_wrong_number', 'push_waiting', 'push_resent', 'recovery_code_invalid', 'via_unavailable', 'no_phone_on_file', 'no_email_on_file']);
+const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'code_reused', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_wrong_number', 'push_waiting', 'push_resent', 'recovery_code_invalid', 'via_unavailable', 'no_phone_on_file', 'no_email_on_file', 'way_not_offered']);
 
 /**
  * Only known notice codes, a small number and what follows the last attempt survive the redirect;

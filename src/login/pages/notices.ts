@@ -23,6 +23,8 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return `There is no phone number on file for you, so no text message was sent. The ${GLOSSARY.passcode} sent before still stands. Your help desk can add a number.`;
     case 'no_email_on_file':
       return `There is no e-mail address on file for you, so nothing was sent by e-mail. The ${GLOSSARY.passcode} sent before still stands. Your help desk can add an address.`;
+    case 'way_not_offered':
+      return 'That way to sign in is not set up for you, so nothing was started, and this step still stands.';
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_wrong_number':
