@@ -40,11 +40,14 @@ export type Unanswerable = 'unknown' | 'closed' | 'expired';
 // Transactions are forgotten this long after they expire, so memory stays bounded; until then
 // check_status keeps answering for them.
 const KEEP_MS = 60 * 60_000;
+/** Old transactions are looked for at most this often, as pushes are made. */
+const SWEEP_EVERY_MS = 60_000;
 
 /** Every transaction, in memory; reset() forgets them all. */
 export class Transactions {
   private readonly byId = new Map<string, Transaction>();
   private seq = 0;
+  private sweptAt = -Infinity;
 
   create({ user, serial, data, number, now, validityMs }: NewTransaction): Transaction {
     this.forgetOld(now);
@@ -117,7 +120,11 @@ export class Transactions {
     this.byId.clear();
   }
 
+  // At most once a minute of the simulator's clock: a walk over every transaction per push was
+  // quadratic in a long benchmark.
   private forgetOld(now: number): void {
+    if (now - this.sweptAt < SWEEP_EVERY_MS) return;
+    this.sweptAt = now;
     for (const [id, tx] of this.byId) if (tx.expiresAt + KEEP_MS < now) this.byId.delete(id);
   }
 }
