@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
   AdminRefusal, endLogin, issueRecoveryCode, liveLogins, removeDevice, revokeBrowsers, showUser, unlockUser,
-  type LiveLogin, type UserReport,
+  type LiveLogin, type NamedUser, type UserReport,
 } from './actions.js';
 import type { AdminDeps } from './deps.js';
 
@@ -23,22 +23,24 @@ export const ADMIN_USAGE = `factorgate admin COMMAND [--config FILE] [--json] [-
   logins end REF                  end one of them (REF from logins list)
   --json     print JSON, for scripts
   --actor    who is acting, for the audit line (default: the operating system's user)
+  --key      NAME is the user's key exactly as users show, /admin and the audit lines print it
+             (for keys a typed name does not lead to: "corp\\bob" where users.realms strips)
 Every action is written as one JSON line (event admin_action) to admin.auditFile, or to
 standard error.`;
 
 type Write = (text: string) => void;
-export type AdminArgs = { positionals: string[]; json: boolean; all: boolean };
+export type AdminArgs = { positionals: string[]; json: boolean; all: boolean; key?: boolean };
 
 /** Only the options that change the configuration and the actor; the rest is read by runAdminCommand. */
 export function readAdminArgs(argv: string[]): { args: AdminArgs; config?: string; actor?: string } | string {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, actor: { type: 'string' }, all: { type: 'boolean' } },
+      options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, actor: { type: 'string' }, all: { type: 'boolean' }, key: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });
-    return { args: { positionals, json: values.json ?? false, all: values.all ?? false }, config: values.config, actor: values.actor };
+    return { args: { positionals, json: values.json ?? false, all: values.all ?? false, key: values.key ?? false }, config: values.config, actor: values.actor };
   } catch (err) {
     return (err as Error).message;
   }
@@ -47,29 +49,31 @@ export function readAdminArgs(argv: string[]): { args: AdminArgs; config?: strin
 export async function runAdminCommand(args: AdminArgs, deps: AdminDeps, out: Write, err: Write): Promise<number> {
   const [noun, verb, ...rest] = args.positionals;
   const print = (value: unknown, text: () => string) => out(args.json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+  // With --key, NAME is the key itself, not a name to read the way a user's typing is read.
+  const user = (name: string): NamedUser => (args.key ? { key: name } : name);
   try {
     if (noun === 'users' && verb === 'show' && rest.length === 1) {
-      const report = await showUser(deps, rest[0]!);
+      const report = await showUser(deps, user(rest[0]!));
       print(report, () => userText(report));
       return 0;
     }
     if (noun === 'devices' && verb === 'remove' && rest.length === 2) {
-      const result = await removeDevice(deps, rest[0]!, rest[1]!);
+      const result = await removeDevice(deps, user(rest[0]!), rest[1]!);
       print(result, () => (result.removed ? `removed device ${result.device} of ${result.user}` : `${result.user} has no device ${result.device}`));
       return result.removed ? 0 : 1;
     }
     if (noun === 'browsers' && verb === 'revoke' && ((rest.length === 2 && !args.all) || (rest.length === 1 && args.all))) {
-      const result = await revokeBrowsers(deps, rest[0]!, args.all ? 'all' : { id: rest[1]! });
+      const result = await revokeBrowsers(deps, user(rest[0]!), args.all ? 'all' : { id: rest[1]! });
       print(result, () => `revoked ${result.revoked} remembered browser${result.revoked === 1 ? '' : 's'} of ${result.user}`);
       return result.revoked > 0 || args.all ? 0 : 1;
     }
     if (noun === 'unlock' && verb !== undefined && rest.length === 0) {
-      const result = await unlockUser(deps, verb);
+      const result = await unlockUser(deps, user(verb));
       print(result, () => `${result.user} unlocked (was ${result.before.locked ? 'locked' : 'not locked'}: ${result.before.wrongAnswers} wrong answers, ${result.before.starts} sign-in starts in the window)`);
       return 0;
     }
     if (noun === 'recovery-code' && verb !== undefined && rest.length === 0) {
-      const result = await issueRecoveryCode(deps, verb);
+      const result = await issueRecoveryCode(deps, user(verb));
       print(result, () => `recovery code for ${result.user}: ${result.code}\nvalid once, until ${new Date(result.expiresAt).toISOString()}; it is shown only now. The user chooses "Use a recovery code" at sign-in.`);
       return 0;
     }

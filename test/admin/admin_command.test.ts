@@ -126,6 +126,23 @@ function adminContract(name: string, openStore: () => Promise<Store>): void {
       expect(audit.map((a) => [a.action, a.user, a.wasLocked])).to.deep.equal([['unlock', 'alice', true]]);
     });
 
+    it('--key: names a user by the key itself, one a typed name cannot lead to (a directory\'s "corp\\bob"); a key factorgate never makes is refused', async () => {
+      const typed = await admin('recovery-code', 'corp\\bob', '--json');
+      expect(typed.code, 'typed, a name with a realm is refused').to.equal(2);
+      expect(typed.err).to.contain('is not a user name factorgate accepts');
+      const byKey = await admin('recovery-code', 'corp\\bob', '--key', '--json');
+      expect(byKey.code).to.equal(0);
+      expect(byKey.json().user).to.equal('corp\\bob');
+      expect((await admin('users', 'show', 'corp\\bob', '--key', '--json')).json()).to.deep.include({ user: 'corp\\bob' });
+      expect((await admin('users', 'show', 'corp\\bob', '--key', '--json')).json().recoveryCode).not.to.equal(null);
+      for (const notAKey of ['Alice', '', 'bob\u0007', 'x'.repeat(257)]) {
+        const refused = await admin('unlock', notAKey, '--key');
+        expect(refused.code, JSON.stringify(notAKey)).to.equal(2);
+        expect(refused.err).to.contain('is not a user key factorgate makes').and.not.contain('\u0007');
+      }
+      expect(audit.map((a) => [a.action, a.user])).to.deep.equal([['recovery_code_issue', 'corp\\bob']]);
+    });
+
     it('recovery-code: signs the user in once and enrols a new app; the same code never works again', async () => {
       const issued = await admin('recovery-code', 'alice', '--json');
       expect(issued.code).to.equal(0);
