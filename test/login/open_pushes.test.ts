@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { LoginRecords, type LoginRecord } from '../../src/login/record.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
-import { RedisStore } from '../../src/state/redis_store.js';
 import type { Store } from '../../src/state/store.js';
 import { readingTogether } from '../helpers/reading_together.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
+import { redisStores } from '../helpers/redis_stores.js';
 
 // Each user's logins with a push open (src/login/record.ts notePush, takeOpenPushes): the list a
 // new push reads to withdraw the earlier ones (src/login/earlier_pushes.ts). A login missing from
@@ -66,27 +64,9 @@ openPushesShared('one memory store (two workers of one process)', async () => {
 });
 
 describe('on a real redis-server', () => {
-  let server: RedisServer;
-  let raw: Redis;
-  const opened: RedisStore[] = [];
   const prefix = 'fg-pushes:';
-  async function open(): Promise<RedisStore> {
-    const store = new RedisStore({ url: server.url, keyPrefix: prefix });
-    opened.push(store);
-    expect(await store.ready()).to.equal(true);
-    return store;
-  }
-  before(async () => {
-    server = await startRedisServer();
-    raw = new Redis(server.url);
-    raw.on('error', () => undefined);
-  });
-  after(async () => {
-    raw?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(() => raw.flushall());
-  afterEach(async () => { await Promise.all(opened.splice(0).map((store) => store.close())); });
+  const redis = redisStores(prefix);
+  const { open } = redis;
 
   openPushesShared('Redis', async () => [await open(), await open()]);
 
@@ -97,7 +77,7 @@ describe('on a real redis-server', () => {
     await records.notePush({ ...waiting('login-b'), deadline: Date.now() + 2 * MINUTE });
     const [key] = await store.keys('', 10);
     expect(key).to.not.include('alice');
-    expect(await raw.lrange(`${prefix}${key!}`, 0, -1)).to.deep.equal(['"login-a"', '"login-b"']);
-    expect(await raw.pttl(`${prefix}${key!}`), 'ms the list has left').to.be.within(2 * MINUTE - 30_000, 2 * MINUTE);
+    expect(await redis.raw().lrange(`${prefix}${key!}`, 0, -1)).to.deep.equal(['"login-a"', '"login-b"']);
+    expect(await redis.raw().pttl(`${prefix}${key!}`), 'ms the list has left').to.be.within(2 * MINUTE - 30_000, 2 * MINUTE);
   });
 });

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { RECENT_SIGN_INS, RecentSignIns } from '../../src/ops/recent_sign_ins.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
-import { RedisStore } from '../../src/state/redis_store.js';
 import type { Store } from '../../src/state/store.js';
 import { OutcomeCounts } from '../../src/ops/outcome_counts.js';
 import { FakeClock } from '../helpers/clock.js';
 import { readingTogether } from '../helpers/reading_together.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
+import { redisStores } from '../helpers/redis_stores.js';
 
 const finished = (user: string, n: number) => ({ user, outcome: 'success', clientIp: `192.0.2.${n}`, provider: 'totp', flow: 'password>totp', passwordChecked: true, ms: 5, passwd: 'never-kept' });
 
@@ -113,27 +111,9 @@ sharedByTwoInstances('one memory store (two workers of one process)', async () =
 });
 
 describe('on a real redis-server', () => {
-  let server: RedisServer;
-  let raw: Redis;
-  const opened: RedisStore[] = [];
   const prefix = 'fg-signins:';
-  async function open(): Promise<RedisStore> {
-    const store = new RedisStore({ url: server.url, keyPrefix: prefix });
-    opened.push(store);
-    expect(await store.ready()).to.equal(true);
-    return store;
-  }
-  before(async () => {
-    server = await startRedisServer();
-    raw = new Redis(server.url);
-    raw.on('error', () => undefined);
-  });
-  after(async () => {
-    raw?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(() => raw.flushall());
-  afterEach(async () => { await Promise.all(opened.splice(0).map((store) => store.close())); });
+  const redis = redisStores(prefix);
+  const { open } = redis;
 
   sharedByTwoInstances('Redis', async () => [await open(), await open()]);
 
@@ -141,9 +121,9 @@ describe('on a real redis-server', () => {
     const store = await open();
     await new RecentSignIns(store, { keepDays: 2, now: Date.now }).record(finished('bob', 1));
     const [key] = await store.keys('', 10);
-    const ttl = await raw.pttl(`${prefix}${key!}`);
+    const ttl = await redis.raw().pttl(`${prefix}${key!}`);
     expect(ttl, 'ms the list has left').to.be.within(2 * 86_400_000 - 60_000, 2 * 86_400_000);
-    expect(JSON.stringify(await raw.lrange(`${prefix}${key!}`, 0, -1))).to.not.include('never-kept');
+    expect(JSON.stringify(await redis.raw().lrange(`${prefix}${key!}`, 0, -1))).to.not.include('never-kept');
   });
 });
 

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
-import { RedisStore, type RedisStoreOptions } from '../../src/state/redis_store.js';
 import { StoreError, safeReason } from '../../src/state/redis_errors.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis_server.js';
+import { RedisStore } from '../../src/state/redis_store.js';
+import { startRedisServer } from '../helpers/redis_server.js';
+import { redisStores } from '../helpers/redis_stores.js';
 import { storeContract } from './store_contract.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -22,30 +23,8 @@ async function rejectsWithin(ms: number, operation: () => Promise<unknown>): Pro
 }
 
 describe('redis store (src/state/redis_store.ts), on a real redis-server', () => {
-  let server: RedisServer;
-  let raw: Redis; // looks at Redis from outside, with no prefix
-  const opened: RedisStore[] = [];
-
-  async function open(keyPrefix = 'fg:', options: Partial<RedisStoreOptions> = {}): Promise<RedisStore> {
-    const store = new RedisStore({ url: server.url, keyPrefix, ...options });
-    opened.push(store);
-    expect(await store.ready(), 'store ready').to.equal(true);
-    return store;
-  }
-
-  before(async () => {
-    server = await startRedisServer();
-    raw = new Redis(server.url);
-    raw.on('error', () => undefined);
-  });
-  after(async () => {
-    raw?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(() => raw.flushall());
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
-  });
+  const redis = redisStores('fg:');
+  const { open } = redis;
 
   storeContract('redis store', async () => ({ store: await open(), advance: sleep, twin: await open() }));
 
@@ -74,7 +53,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       const counts = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).increment('attempts', 60_000)));
       expect([...counts].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
       expect(await a.get('attempts')).to.equal(200);
-      expect(await raw.pttl('fg:attempts')).to.be.within(1, 60_000);
+      expect(await redis.raw().pttl('fg:attempts')).to.be.within(1, 60_000);
     });
   });
 
@@ -90,13 +69,13 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       expect(await one.get('k')).to.equal('one');
       expect(await two.take('k')).to.equal('two');
       expect(await one.get('k')).to.equal('one');
-      expect((await raw.keys('*')).sort()).to.deep.equal(['app1:k', 'app1:lock', 'app1:n', 'app2:lock', 'app2:n']);
+      expect((await redis.raw().keys('*')).sort()).to.deep.equal(['app1:k', 'app1:lock', 'app1:n', 'app2:lock', 'app2:n']);
     });
 
     it('writes values as JSON text', async () => {
       const store = await open();
       await store.set('k', { state: 'started', list: [1, 'a'] }, 60_000);
-      expect(await raw.get('fg:k')).to.equal('{"state":"started","list":[1,"a"]}');
+      expect(await redis.raw().get('fg:k')).to.equal('{"state":"started","list":[1,"a"]}');
     });
 
     it('gives every key it writes a TTL no longer than asked', async () => {
@@ -105,19 +84,19 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       await store.setIfAbsent('absent', 'v', 30_000);
       for (let i = 0; i < 3; i += 1) await store.increment('counter', 20_000);
       await store.set('rounded', 'v', 150.2);
-      const keys = await raw.keys('*');
+      const keys = await redis.raw().keys('*');
       expect(keys.sort()).to.deep.equal(['fg:absent', 'fg:counter', 'fg:rounded', 'fg:set']);
-      expect(await raw.pttl('fg:set')).to.be.within(59_000, 60_000);
-      expect(await raw.pttl('fg:absent')).to.be.within(29_000, 30_000);
-      expect(await raw.pttl('fg:counter')).to.be.within(19_000, 20_000);
-      expect(await raw.pttl('fg:rounded')).to.be.within(1, 151);
+      expect(await redis.raw().pttl('fg:set')).to.be.within(59_000, 60_000);
+      expect(await redis.raw().pttl('fg:absent')).to.be.within(29_000, 30_000);
+      expect(await redis.raw().pttl('fg:counter')).to.be.within(19_000, 20_000);
+      expect(await redis.raw().pttl('fg:rounded')).to.be.within(1, 151);
     });
 
     it('gives a TTL to a counter found without one, rather than count it for ever', async () => {
       const store = await open();
-      await raw.set('fg:counter', '5');
+      await redis.raw().set('fg:counter', '5');
       expect(await store.increment('counter', 20_000)).to.equal(6);
-      expect(await raw.pttl('fg:counter')).to.be.within(19_000, 20_000);
+      expect(await redis.raw().pttl('fg:counter')).to.be.within(19_000, 20_000);
     });
 
     it('refuses a TTL that is not a positive number, and writes nothing', async () => {
@@ -128,7 +107,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
           expect(error, `TTL ${ttl}`).to.be.instanceOf(RangeError);
         }
       }
-      expect(await raw.keys('*')).to.deep.equal([]);
+      expect(await redis.raw().keys('*')).to.deep.equal([]);
     });
   });
 
@@ -146,7 +125,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       this.timeout(20_000);
       const store = await open();
       await store.set('k', 'before', 60_000);
-      await server.stop();
+      await redis.server().stop();
       try {
         for (const [name, operation] of operations(store)) {
           const error = (await rejectsWithin(2000, operation)) as StoreError;
@@ -155,7 +134,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
         expect(store.healthy).to.equal(false);
         expect(await store.ping()).to.equal(false);
       } finally {
-        await server.restart();
+        await redis.server().restart();
       }
       expect(await store.ready(5000), 'reconnected by itself').to.equal(true);
       expect(store.healthy).to.equal(true);
@@ -168,11 +147,11 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       this.timeout(20_000);
       const store = await open();
       await store.set('k', 'before', 60_000);
-      await server.pause();
+      await redis.server().pause();
       try {
         await Promise.all([rejectsWithin(2000, () => store.get('k')), rejectsWithin(2000, () => store.take('k'))]);
       } finally {
-        server.resume();
+        redis.server().resume();
       }
       // The late replies to the timed-out commands must not be handed to later ones.
       await store.set('a', 'A', 60_000);
@@ -184,7 +163,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
     it('when Redis cannot be reached from the start: not ready, and every operation rejects at once', async () => {
       const reasons: string[] = [];
       const store = new RedisStore({ url: 'redis://127.0.0.1:1', keyPrefix: 'fg:', connectTimeoutMs: 300, onError: (r) => reasons.push(r) });
-      opened.push(store);
+      redis.closeAfter(store);
       expect(await store.ready(300)).to.equal(false);
       expect(store.healthy).to.equal(false);
       for (const [, operation] of operations(store)) await rejectsWithin(500, operation);
@@ -198,7 +177,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
       try {
         const without = new RedisStore({ url: guarded.url, keyPrefix: 'fg:', connectTimeoutMs: 500 });
         const withPassword = new RedisStore({ url: guarded.url, keyPrefix: 'fg:', password: 'pw-1c9e' });
-        opened.push(without, withPassword);
+        redis.closeAfter(without, withPassword);
         expect(await without.ready(500)).to.equal(false);
         await rejectsWithin(2000, () => without.get('k'));
         expect(await withPassword.ready()).to.equal(true);
@@ -213,19 +192,19 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
   describe('what an error may say', () => {
     it('names neither key nor value when Redis refuses a write (out of memory)', async () => {
       const store = await open();
-      await raw.config('SET', 'maxmemory', '1');
+      await redis.raw().config('SET', 'maxmemory', '1');
       try {
         const error = await rejectsWithin(2000, () => store.set('login:handle-8c1f', { sealed: 'hunter2-sealed' }, 60_000));
         expect(String(error)).to.include('OOM');
         expect(everything(error)).not.to.include('hunter2').and.not.to.include('handle-8c1f');
       } finally {
-        await raw.config('SET', 'maxmemory', '0');
+        await redis.raw().config('SET', 'maxmemory', '0');
       }
     });
 
     it('does not quote a stored value that is not JSON', async () => {
       const store = await open();
-      await raw.set('fg:k', 'hunter2 is not JSON', 'PX', 60_000);
+      await redis.raw().set('fg:k', 'hunter2 is not JSON', 'PX', 60_000);
       for (const read of [() => store.get('k'), () => store.take('k')]) {
         const error = await rejectsWithin(2000, read);
         expect(everything(error)).not.to.include('hunter2');
@@ -242,7 +221,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
   describe('close', () => {
     it('closes the connection it opened, and refuses operations afterwards', async () => {
       const store = await open();
-      const clients = async () => (await raw.client('LIST') as string).trim().split('\n').length;
+      const clients = async () => (await redis.raw().client('LIST') as string).trim().split('\n').length;
       const before = await clients();
       await store.close();
       expect(store.healthy).to.equal(false);
@@ -253,7 +232,7 @@ describe('redis store (src/state/redis_store.ts), on a real redis-server', () =>
     });
 
     it('leaves a client it was handed open, and uses that client with the prefix', async () => {
-      const client = new Redis(server.url);
+      const client = new Redis(redis.server().url);
       try {
         const store = new RedisStore({ client, keyPrefix: 'handed:' });
         expect(await store.ready()).to.equal(true);
