@@ -4,7 +4,7 @@ import type { RecentSignIn } from '../ops/recent_sign_ins.js';
 import type { RememberedBrowser } from '../security/remembered_browsers.js';
 import type { UserCounters } from '../security/limits.js';
 import type { AdminDeps } from './deps.js';
-import { foldName } from '../identity/user_names.js';
+import { isUserKey } from '../identity/user_key.js';
 import { NO_PUSH_SERVER, type PushEnrolment } from './push_tokens.js';
 
 // Each thing an administrator can do, as a function of the stores: no argument parsing and no
@@ -129,14 +129,11 @@ async function devicesOf(deps: AdminDeps, user: string): Promise<DeviceSummary[]
 }
 
 /** The user's key: made from a typed name as the login makes it, or given as it is. */
-/** Longest key factorgate makes (login.maxUsernameLength is at most 256). */
-const MAX_KEY_LENGTH = 256;
-
 function userKey(deps: AdminDeps, named: NamedUser): string {
   if (typeof named !== 'string') {
     // A key is taken as it is, but only one factorgate could have made: every key is folded.
     const { key } = named;
-    if (key === '' || key.length > MAX_KEY_LENGTH || /\p{Cc}/u.test(key) || foldName(key) !== key) throw new AdminRefusal(`"${key.replace(/\p{Cc}/gu, '?')}" is not a user key factorgate makes (keys are folded: "bob", not "Bob")`, 2);
+    if (!isUserKey(key)) throw new AdminRefusal(`"${key.replace(/\p{Cc}/gu, '?')}" is not a user key factorgate makes (keys are folded: "bob", not "Bob")`, 2);
     return key;
   }
   try {

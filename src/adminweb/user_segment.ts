@@ -1,4 +1,4 @@
-import { foldName } from '../identity/user_names.js';
+import { isUserKey, MAX_KEY_LENGTH } from '../identity/user_key.js';
 
 // How /admin names a user in its paths: the user's key, exactly, in one path segment that every
 // reading of the path (src/proxy/request_target.ts, and nginx or HAProxy in front) takes the same
@@ -9,9 +9,6 @@ import { foldName } from '../identity/user_names.js';
 // byte ("corp/alice" is corp~2Falice), which no server decodes, splits on or folds. "~" is never
 // written as itself, so each key has one spelling and each spelling one key.
 
-/** Longest key a path names: the login's longest name (login.maxUsernameLength, at most 256). */
-export const MAX_KEY_LENGTH = 256;
-
 /** Every byte written as "~XX" at most: 4 bytes a character. */
 const MAX_SEGMENT_LENGTH = MAX_KEY_LENGTH * 4 * 3;
 
@@ -19,7 +16,6 @@ const MAX_SEGMENT_LENGTH = MAX_KEY_LENGTH * 4 * 3;
 const PLAIN_ASCII = /^[A-Za-z0-9_@+'-]$/;
 /** Beyond ASCII: letters, marks and digits, percent-encoded in the URL (a browser shows them as they are). */
 const PLAIN_BEYOND_ASCII = /^[\p{L}\p{M}\p{N}]$/u;
-const CONTROL = /\p{Cc}/u;
 
 /**
  * True when `char` (one code point) at `position` is written as it is. A dot or a mark never
@@ -60,6 +56,6 @@ export function keyOfSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (key.length > MAX_KEY_LENGTH || CONTROL.test(key) || foldName(key) !== key) return undefined;
+  if (!isUserKey(key)) return undefined;
   return spelling(key) === segment ? key : undefined;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { keyOfSegment, MAX_KEY_LENGTH, userSegment } from '../../src/adminweb/user_segment.js';
+import { keyOfSegment, userSegment } from '../../src/adminweb/user_segment.js';
+import { MAX_KEY_LENGTH } from '../../src/identity/user_key.js';
 import { foldName } from '../../src/identity/user_names.js';
 import { classify, routeTable } from '../../src/proxy/guard.js';
 
