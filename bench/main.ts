@@ -14,24 +14,30 @@ import { runPush, type PushSettings } from './push/run.js';
 import { markdown, targetsOf, type Results } from './report.js';
 import { runProfiles } from './profile.js';
 
-// npm run bench [-- --quick] [-- --only passthrough,logins,requests,waiting,waiting_redis,push] [-- --redis-logins N] [-- --profile]
+// npm run bench [-- --quick] [-- --only passthrough,logins,requests,waiting,waiting_redis,push] [-- --redis-logins N] [-- --rounds N] [-- --profile]
 // A full run writes bench/results/latest.json and latest.md; --quick or --only write *-partial.*.
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'boolean' }, 'redis-logins': { type: 'string' } },
+  options: { quick: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'boolean' }, 'redis-logins': { type: 'string' }, rounds: { type: 'string' } },
   strict: true,
 });
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const SIMS = fileURLToPath(new URL('./logins/sims_host.ts', import.meta.url));
 const quick = values.quick === true;
+// --rounds: more interleaved rounds of the pass-through and login sections, whose ratios are the
+// median of per-round ratios: on a machine whose speed moves between rounds, more rounds settle them.
+const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) throw new Error('--rounds takes a whole number from 1 to 20');
 const only = new Set((values.only ?? 'passthrough,logins,waiting,waiting_redis,push').split(','));
 
 const passthrough: PassthroughSettings = quick
   ? { connections: 32, seconds: 3, rounds: 1, warmupSeconds: 1, moderate: { connections: 16, paceMs: 5, seconds: 3 } }
   : { connections: 32, seconds: 4, rounds: 3, warmupSeconds: 2, moderate: { connections: 16, paceMs: 5, seconds: 5 } };
+if (rounds !== undefined) passthrough.rounds = rounds;
 const logins: LoginSettings = quick
   ? { vus: 32, usersPerVu: 4, warmupSeconds: 1, seconds: 3, rounds: 1 }
-  : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 4, rounds: 2 };
+  : { vus: 32, usersPerVu: 4, warmupSeconds: 2, seconds: 4, rounds: 3 };
+if (rounds !== undefined) logins.rounds = rounds;
 const waiting: WaitingSettings = { count: quick ? 2000 : 10_000, concurrency: 64, warmup: 500, holdSeconds: 5, firstUser: 1000 };
 const push: PushSettings = { count: quick ? 500 : 2000, concurrency: 64, warmup: 200, firstUser: waiting.firstUser + waiting.warmup + waiting.count, watched: 100, watchSeconds: quick ? 10 : 20 };
 // --redis-logins: fewer logins waiting in Redis, for a machine where parking 100,000 takes too long (the
