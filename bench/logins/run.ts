@@ -26,8 +26,14 @@ const SECTION_WARMUP_SECONDS = 5;
 export type LoginSettings = { vus: number; usersPerVu: number; warmupSeconds: number; seconds: number; rounds: number };
 /** A driver's result, with the CPU time factorgate and the simulators spent per login while it was measured. */
 export type MeasuredRun = RunResult & { factorgateCpuMsPerLogin: number; simulatorsCpuMsPerLogin: number; driverCpuMsPerLogin: number; edgeCpuMsPerLogin?: number };
-/** Logins through an edge proxy in front of factorgate, against logins straight to factorgate in the same rounds. */
-export type EdgeLogins = { run: MeasuredRun; roundsRatio: number[]; ratio: number };
+/**
+ * Logins through an edge proxy in front of factorgate, against logins straight to factorgate in the
+ * same rounds; and, read from each edge run alone, the share of a login's CPU (driver, edge,
+ * factorgate, simulators) that the edge took: on a machine whose CPU is the limit, the edge
+ * leaves about 1 − that share of the logins. It compares no two runs, so the machine's speed
+ * moving between runs does not enter it.
+ */
+export type EdgeLogins = { run: MeasuredRun; roundsRatio: number[]; ratio: number; roundsCpuShare: number[]; cpuShare: number };
 export type PathResult = {
   factorgate: MeasuredRun; baseline: MeasuredRun; roundsRatio: number[]; ratio: number;
   /** factorgate with listen.workers 2 and the Redis store. */
@@ -162,7 +168,8 @@ export async function runLogins(layout: Layout, settings: LoginSettings, sims: C
     // An edge against the logins straight to factorgate of the same round.
     const againstStraight = (list: MeasuredRun[]): EdgeLogins => {
       const ratios = list.map((e, i) => round(e.loginsPerSecond / factorgate[i]!.loginsPerSecond, 3));
-      return { run: mid(list), roundsRatio: ratios, ratio: round(median(ratios), 3) };
+      const shares = list.map((e) => round(e.edgeCpuMsPerLogin! / (e.driverCpuMsPerLogin + e.factorgateCpuMsPerLogin + e.edgeCpuMsPerLogin! + e.simulatorsCpuMsPerLogin), 3));
+      return { run: mid(list), roundsRatio: ratios, ratio: round(median(ratios), 3), roundsCpuShare: shares, cpuShare: round(median(shares), 3) };
     };
     result.edge = { nginx: againstStraight(nginx_edge), haproxy: againstStraight(haproxy_edge) };
     const orderRatios = factorgate.map((f, i) => round(f.loginsPerSecond / at_replay[i]!.loginsPerSecond, 3));
