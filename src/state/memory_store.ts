@@ -59,6 +59,14 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async setIfEqual<T>(key: string, expected: T, value: T, ttlMs: number): Promise<boolean> {
+    if (value === undefined) throw new TypeError('a store value must not be undefined');
+    // One synchronous step, as appendBounded: nothing else in this process runs between the compare and the write.
+    if (!this.holds(key, expected)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
   async take<T>(key: string): Promise<T | undefined> {
     const entry = this.live(key);
     this.entries.delete(key);
@@ -67,6 +75,12 @@ export class MemoryStore implements Store {
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  async deleteIfEqual<T>(key: string, expected: T): Promise<boolean> {
+    if (!this.holds(key, expected)) return false;
+    this.entries.delete(key);
+    return true;
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
@@ -102,6 +116,26 @@ export class MemoryStore implements Store {
     return list.map((text) => JSON.parse(text) as T);
   }
 
+  async swapList<T>(key: string, values: readonly T[], ttlMs: number): Promise<T[]> {
+    if (values.some((value) => value === undefined)) throw new TypeError('a store value must not be undefined');
+    const list = listOf(this.live(key));
+    if (values.length === 0) this.entries.delete(key);
+    else this.entries.set(key, { value: values.map((value) => JSON.stringify(value)), expiresAt: this.clock.now() + ttlMs });
+    return list.map((text) => JSON.parse(text) as T);
+  }
+
+  async removeFromList<T>(key: string, value: T): Promise<boolean> {
+    const entry = this.live(key);
+    const list = listOf(entry);
+    const text = JSON.stringify(value);
+    const kept = list.filter((item) => item !== text);
+    if (kept.length === list.length) return false;
+    // An emptied list is no list, as in Redis.
+    if (kept.length === 0) this.entries.delete(key);
+    else entry!.value = kept;
+    return true;
+  }
+
   async keys(prefix: string, max: number): Promise<string[]> {
     const found: string[] = [];
     for (const key of this.entries.keys()) {
@@ -133,6 +167,12 @@ export class MemoryStore implements Store {
       return undefined;
     }
     return entry;
+  }
+
+  /** The live value at `key` is `expected`, compared as the JSON text both are kept as. */
+  private holds(key: string, expected: unknown): boolean {
+    const entry = this.live(key);
+    return entry !== undefined && typeof entry.value === 'string' && entry.value === JSON.stringify(expected);
   }
 
   private sweep(): void {

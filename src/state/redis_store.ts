@@ -17,9 +17,18 @@ return n`;
 const DECREMENT = `if (tonumber(redis.call('GET', KEYS[1]) or '0') or 0) > 0 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
-// Lists (appendBounded, takeList) are Redis lists, changed each in one step on the server, so
-// appends from several instances at once all stay. The newest `max` are kept, and every append
-// restarts the TTL. ARGV: value, max, TTL in ms.
+// Compare-and-set and compare-and-delete: the value is compared as the JSON text it was written
+// as, and changed only when it still is what the caller read (GET of a missing key is false).
+// ARGV: expected text, new text, TTL in ms.
+const SET_IF_EQUAL = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
+// Lists (appendBounded, takeList, swapList) are Redis lists, changed each in one step on the
+// server, so appends from several instances at once all stay. The newest `max` are kept, and every
+// append restarts the TTL. ARGV: value, max, TTL in ms.
 const APPEND_BOUNDED = `redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -27,6 +36,14 @@ return 1`;
 // What is returned is exactly what is deleted: no append can fall between the read and the delete.
 const TAKE_LIST = `local values = redis.call('LRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
+return values`;
+// The old list out and the new one in, with nothing between. ARGV: TTL in ms, then the new values.
+const SWAP_LIST = `local values = redis.call('LRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1])
+if #ARGV > 1 then
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
 return values`;
 
 /**
@@ -76,12 +93,22 @@ export class RedisStore implements Store {
     return (await this.run('setIfPresent', () => this.client.set(this.key(key), text, 'PX', px, 'XX'))) === 'OK';
   }
 
+  async setIfEqual<T>(key: string, expected: T, value: T, ttlMs: number): Promise<boolean> {
+    const [old, text, px] = [encode(expected), encode(value), pxOf(ttlMs)];
+    return Number(await this.run('setIfEqual', () => this.client.eval(SET_IF_EQUAL, 1, this.key(key), old, text, px))) === 1;
+  }
+
   async take<T>(key: string): Promise<T | undefined> {
     return decode<T>('take', await this.run('take', () => this.client.getdel(this.key(key))));
   }
 
   async delete(key: string): Promise<void> {
     await this.run('delete', () => this.client.del(this.key(key)));
+  }
+
+  async deleteIfEqual<T>(key: string, expected: T): Promise<boolean> {
+    const old = encode(expected);
+    return Number(await this.run('deleteIfEqual', () => this.client.eval(DELETE_IF_EQUAL, 1, this.key(key), old))) === 1;
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
@@ -105,6 +132,17 @@ export class RedisStore implements Store {
   async takeList<T>(key: string): Promise<T[]> {
     const values = await this.run('takeList', () => this.client.eval(TAKE_LIST, 1, this.key(key)));
     return (values as string[]).map((text) => decode<T>('takeList', text) as T);
+  }
+
+  async swapList<T>(key: string, values: readonly T[], ttlMs: number): Promise<T[]> {
+    const [texts, px] = [values.map(encode), pxOf(ttlMs)];
+    const old = await this.run('swapList', () => this.client.eval(SWAP_LIST, 1, this.key(key), px, ...texts));
+    return (old as string[]).map((text) => decode<T>('swapList', text) as T);
+  }
+
+  async removeFromList<T>(key: string, value: T): Promise<boolean> {
+    const text = encode(value);
+    return (await this.run('removeFromList', () => this.client.lrem(this.key(key), 0, text))) > 0;
   }
 
   /** SCAN, never KEYS: Redis goes on serving the logins while the keys are walked, a batch at a time. */

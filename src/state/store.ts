@@ -10,9 +10,19 @@ export interface Store {
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** Replaces the value and its TTL only while the key is live; says whether it did. What was deleted meanwhile stays deleted. */
   setIfPresent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
+  /**
+   * Replaces the value and restarts its TTL only while the stored value is `expected` (the same
+   * JSON text), in one step; says whether it did. A lease is renewed so only by its holder.
+   */
+  setIfEqual<T>(key: string, expected: T, value: T, ttlMs: number): Promise<boolean>;
   /** Reads and deletes in one step, so a single-use value can be used once only. */
   take<T>(key: string): Promise<T | undefined>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes the key only while its value is `expected` (the same JSON text), in one step; says
+   * whether it did. What was written meanwhile (a new value, another holder's lease) stays.
+   */
+  deleteIfEqual<T>(key: string, expected: T): Promise<boolean>;
   /** Adds one and returns the new count; the TTL starts with the first increment. */
   increment(key: string, ttlMs: number): Promise<number>;
   /** Takes one back from a live counter (never below 0, TTL unchanged); a missing key stays missing. */
@@ -26,6 +36,13 @@ export interface Store {
   readList<T>(key: string): Promise<T[]>;
   /** The list at `key`, oldest first, and its removal in one step: a value appended meanwhile is either in what is returned or left in the store, never lost. */
   takeList<T>(key: string): Promise<T[]>;
+  /**
+   * The list at `key`, oldest first, replaced by `values` (TTL restarted; none deletes it) in one
+   * step: of two swaps at once, the later one gets what the earlier one left.
+   */
+  swapList<T>(key: string, values: readonly T[], ttlMs: number): Promise<T[]>;
+  /** Removes every value equal to `value` (the same JSON text) from the list at `key`, TTL unchanged; says whether one was there. */
+  removeFromList<T>(key: string, value: T): Promise<boolean>;
   /** Up to `max` live keys that begin with `prefix`, in no order (the administrator's lists; never on a login's path). */
   keys(prefix: string, max: number): Promise<string[]>;
   /** True when the store answers (readiness); false, never a rejection, when it does not. */
