@@ -43,16 +43,16 @@ export class RecoveryCodes {
   }
 
   /**
-   * True once for the right code: it is taken from the store in the same step, so two logins
-   * presenting it at once cannot both pass. A wrong code leaves the right one in place.
+   * True once for the right code: the record checked is deleted only if it is still the one
+   * stored (one step), so two logins presenting it at once cannot both pass, and a code an
+   * administrator issued meanwhile stays, the old one refused. A wrong code leaves the right one in place.
    */
   async redeem(user: string, typed: unknown): Promise<boolean> {
     const code = normaliseRecoveryCode(typed);
     if (code === undefined) return false;
     const stored = await this.store.get<RecoveryCodeRecord>(key(user));
     if (!stored || stored.expiresAt <= this.now() || !this.keyring.matchesDigest(PURPOSE, `${user}\0${code}`, stored.digest)) return false;
-    const taken = await this.store.take<RecoveryCodeRecord>(key(user));
-    return taken !== undefined && taken.digest === stored.digest;
+    return this.store.deleteIfEqual(key(user), stored);
   }
 
   /** Withdraws the user's unused code; whether there was one. */
