@@ -15,6 +15,7 @@ export type PushWatcherDeps = {
 
 const LEASE_MS = 15_000;
 export const pushChannel = (loginId: string) => `push:${loginId}`;
+const leaseKey = (loginId: string) => `push-poller:${loginId}`;
 
 /**
  * Asks the push server, on the user's behalf, how a waiting login's push stands, and tells every
@@ -33,11 +34,12 @@ export class PushWatcher {
   /** Starts polling this login unless some instance already does. */
   async watch(loginId: string): Promise<void> {
     if (this.running.has(loginId) || this.stopped) return;
-    if (!(await this.deps.store.setIfAbsent(`push-poller:${loginId}`, this.instance, LEASE_MS))) return;
+    if (!(await this.deps.store.setIfAbsent(leaseKey(loginId), this.instance, LEASE_MS))) return;
     this.running.add(loginId);
     void this.loop(loginId).finally(async () => {
       this.running.delete(loginId);
-      await this.deps.store.delete(`push-poller:${loginId}`).catch(() => undefined);
+      // Only this instance's own lease: one that lapsed may be another instance's by now.
+      await this.deps.store.deleteIfEqual(leaseKey(loginId), this.instance).catch(() => undefined);
     });
   }
 
@@ -47,7 +49,7 @@ export class PushWatcher {
   }
 
   private async loop(loginId: string): Promise<void> {
-    const { verdict, notifier, store, logger, intervalMs, maxIntervalMs } = this.deps;
+    const { verdict, notifier, logger, intervalMs, maxIntervalMs } = this.deps;
     let interval = intervalMs;
     let last: PushVerdict | undefined;
     while (!this.stopped) {
@@ -65,7 +67,26 @@ export class PushWatcher {
       last = now;
       await new Promise((resolve) => setTimeout(resolve, interval).unref());
       interval = Math.min(Math.round(interval * 1.5), maxIntervalMs);
-      await store.set(`push-poller:${loginId}`, this.instance, LEASE_MS).catch(() => undefined);
+      if (!(await this.renewLease(loginId))) {
+        logger.info({ event: 'push_poller_lease_lost' }, 'another instance polls this push now; this one stops');
+        return;
+      }
+    }
+  }
+
+  /**
+   * Keeps the lease only while it is still this instance's, or has lapsed with no one taking it.
+   * A loop that stalled past LEASE_MS while another instance took over learns it here and stops,
+   * so one push is never polled twice. A store that cannot answer changes nothing: no other
+   * instance can take the lease through it either.
+   */
+  private async renewLease(loginId: string): Promise<boolean> {
+    const { store } = this.deps;
+    const key = leaseKey(loginId);
+    try {
+      return (await store.setIfEqual(key, this.instance, this.instance, LEASE_MS)) || (await store.setIfAbsent(key, this.instance, LEASE_MS));
+    } catch {
+      return true;
     }
   }
 }
