@@ -6,13 +6,15 @@ import type { Store } from '../state/store.js';
 // an id recorded here, and a cookie counts only while its id is listed. So an administrator can
 // revoke one (a stolen laptop) before it expires, and the user is asked for a code at once.
 //
-//   browser:ID     the record (user, issued, expires, client address, user agent summary);
-//                  deleting it is the revocation, and no later write brings it back
-//   browsers:USER  the user's ids, oldest first, at most maxPerUser (the oldest dropped)
+//   browser:ID         the record (user, issued, expires, client address, user agent summary);
+//                      deleting it is the revocation, and no later write brings it back
+//   browser-ids:USER   a store list of the user's ids, oldest first, at most maxPerUser (the
+//                      oldest dropped); each change is one store step, so issues and revocations
+//                      at once on several instances lose no id (the key's name changed with its
+//                      type: the value `browsers:USER` an earlier version kept is never read as one)
 //
-// A cookie holds only while both say so: its record exists for that user and its id is in the
-// user's list. Two writes of the list at the same moment may lose an id; that browser is then
-// refused (asked for a code), never let in unlisted.
+// A cookie holds only while both say so: its record exists for that user, unexpired, and its id
+// is in the user's list.
 
 export type RememberedBrowser = {
   id: string;
@@ -24,12 +26,10 @@ export type RememberedBrowser = {
   userAgent: string;
 };
 
-type Listed = { id: string; expiresAt: number };
-
 // Hex, so an id never starts with '-' and is never read as an option on the admin command line.
 const ID = /^[0-9a-f]{32}$/;
 const recordKey = (id: string) => `browser:${id}`;
-const listKey = (user: string) => `browsers:${user}`;
+const listKey = (user: string) => `browser-ids:${user}`;
 
 export class RememberedBrowsers {
   constructor(private readonly store: Store, private readonly options: { maxPerUser: number; now: () => number }) {}
@@ -40,27 +40,26 @@ export class RememberedBrowsers {
     const id = randomBytes(16).toString('hex');
     const record: RememberedBrowser = { id, user, issuedAt: now, expiresAt, clientIp: client.ip.slice(0, 64), userAgent: summariseUserAgent(client.userAgent) };
     await this.store.set(recordKey(id), record, expiresAt - now);
-    const listed = [...(await this.listed(user, now)), { id, expiresAt }];
-    const dropped = listed.splice(0, Math.max(0, listed.length - this.options.maxPerUser));
-    await Promise.all(dropped.map((old) => this.store.delete(recordKey(old.id))));
-    await this.saveList(user, listed, now);
+    // Every browser is remembered as long, so the newest one's expiry is the list's, and the
+    // oldest dropped past maxPerUser is also the first to expire. A dropped id's record is no
+    // longer listed, so it holds nothing; it lapses at its own expiry.
+    await this.store.appendBounded(listKey(user), id, this.options.maxPerUser, expiresAt - now);
     return id;
   }
 
   /** True only while the id is listed for this user and not expired. */
   async holds(user: string, id: string | undefined): Promise<boolean> {
     if (id === undefined || !ID.test(id)) return false;
-    const now = this.options.now();
     const record = await this.store.get<RememberedBrowser>(recordKey(id));
-    if (!record || record.user !== user || record.expiresAt <= now) return false;
-    return (await this.listed(user, now)).some((entry) => entry.id === id);
+    if (!this.isLive(record, user)) return false;
+    return (await this.store.readList<string>(listKey(user))).includes(id);
   }
 
   /** The user's remembered browsers, oldest first. */
   async list(user: string): Promise<RememberedBrowser[]> {
-    const now = this.options.now();
-    const records = await Promise.all((await this.listed(user, now)).map((entry) => this.store.get<RememberedBrowser>(recordKey(entry.id))));
-    return records.filter((record): record is RememberedBrowser => record !== undefined && record.user === user && record.expiresAt > now);
+    const ids = await this.store.readList<string>(listKey(user));
+    const records = await Promise.all(ids.map((id) => this.store.get<RememberedBrowser>(recordKey(id))));
+    return records.filter((record): record is RememberedBrowser => this.isLive(record, user));
   }
 
   /** Revokes one of the user's browsers; false when the user has no such browser. */
@@ -69,28 +68,21 @@ export class RememberedBrowsers {
     const record = await this.store.get<RememberedBrowser>(recordKey(id));
     if (!record || record.user !== user) return false;
     await this.store.delete(recordKey(id));
-    const now = this.options.now();
-    await this.saveList(user, (await this.listed(user, now)).filter((entry) => entry.id !== id), now);
+    await this.store.removeFromList(listKey(user), id);
     return true;
   }
 
-  /** Revokes every browser of the user; how many were listed. */
+  /** Revokes every browser of the user; how many were listed (unexpired). A browser issued meanwhile is either revoked or left listed, never half. */
   async revokeAll(user: string): Promise<number> {
-    const listed = await this.listed(user, this.options.now());
-    await Promise.all(listed.map((entry) => this.store.delete(recordKey(entry.id))));
-    await this.store.delete(listKey(user));
-    return listed.length;
+    const ids = await this.store.takeList<string>(listKey(user));
+    const records = await Promise.all(ids.map((id) => this.store.get<RememberedBrowser>(recordKey(id))));
+    await Promise.all(ids.map((id) => this.store.delete(recordKey(id))));
+    return records.filter((record) => this.isLive(record, user)).length;
   }
 
-  private async listed(user: string, now: number): Promise<Listed[]> {
-    const list = await this.store.get<Listed[]>(listKey(user));
-    return Array.isArray(list) ? list.filter((entry) => entry.expiresAt > now) : [];
-  }
-
-  private async saveList(user: string, listed: Listed[], now: number): Promise<void> {
-    if (listed.length === 0) return this.store.delete(listKey(user));
-    const lastExpiry = Math.max(...listed.map((entry) => entry.expiresAt));
-    await this.store.set(listKey(user), listed, lastExpiry - now);
+  /** A record that exists, is the user's and has not expired. */
+  private isLive(record: RememberedBrowser | undefined, user: string): record is RememberedBrowser {
+    return record !== undefined && record.user === user && record.expiresAt > this.options.now();
   }
 }
 
