@@ -116,14 +116,6 @@ export class MemoryStore implements Store {
     return list.map((text) => JSON.parse(text) as T);
   }
 
-  async swapList<T>(key: string, values: readonly T[], ttlMs: number): Promise<T[]> {
-    if (values.some((value) => value === undefined)) throw new TypeError('a store value must not be undefined');
-    const list = listOf(this.live(key));
-    if (values.length === 0) this.entries.delete(key);
-    else this.entries.set(key, { value: values.map((value) => JSON.stringify(value)), expiresAt: this.clock.now() + ttlMs });
-    return list.map((text) => JSON.parse(text) as T);
-  }
-
   async removeFromList<T>(key: string, value: T): Promise<boolean> {
     const entry = this.live(key);
     const list = listOf(entry);

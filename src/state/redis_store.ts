@@ -26,7 +26,7 @@ return 1`;
 const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
-// Lists (appendBounded, takeList, swapList) are Redis lists, changed each in one step on the
+// Lists (appendBounded, takeList) are Redis lists, changed each in one step on the
 // server, so appends from several instances at once all stay. The newest `max` are kept, and every
 // append restarts the TTL. ARGV: value, max, TTL in ms.
 const APPEND_BOUNDED = `redis.call('RPUSH', KEYS[1], ARGV[1])
@@ -36,14 +36,6 @@ return 1`;
 // What is returned is exactly what is deleted: no append can fall between the read and the delete.
 const TAKE_LIST = `local values = redis.call('LRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
-return values`;
-// The old list out and the new one in, with nothing between. ARGV: TTL in ms, then the new values.
-const SWAP_LIST = `local values = redis.call('LRANGE', KEYS[1], 0, -1)
-redis.call('DEL', KEYS[1])
-if #ARGV > 1 then
-  redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-end
 return values`;
 
 /**
@@ -132,12 +124,6 @@ export class RedisStore implements Store {
   async takeList<T>(key: string): Promise<T[]> {
     const values = await this.run('takeList', () => this.client.eval(TAKE_LIST, 1, this.key(key)));
     return (values as string[]).map((text) => decode<T>('takeList', text) as T);
-  }
-
-  async swapList<T>(key: string, values: readonly T[], ttlMs: number): Promise<T[]> {
-    const [texts, px] = [values.map(encode), pxOf(ttlMs)];
-    const old = await this.run('swapList', () => this.client.eval(SWAP_LIST, 1, this.key(key), px, ...texts));
-    return (old as string[]).map((text) => decode<T>('swapList', text) as T);
   }
 
   async removeFromList<T>(key: string, value: T): Promise<boolean> {

@@ -36,11 +36,6 @@ export interface Store {
   readList<T>(key: string): Promise<T[]>;
   /** The list at `key`, oldest first, and its removal in one step: a value appended meanwhile is either in what is returned or left in the store, never lost. */
   takeList<T>(key: string): Promise<T[]>;
-  /**
-   * The list at `key`, oldest first, replaced by `values` (TTL restarted; none deletes it) in one
-   * step: of two swaps at once, the later one gets what the earlier one left.
-   */
-  swapList<T>(key: string, values: readonly T[], ttlMs: number): Promise<T[]>;
   /** Removes every value equal to `value` (the same JSON text) from the list at `key`, TTL unchanged; says whether one was there. */
   removeFromList<T>(key: string, value: T): Promise<boolean>;
   /** Up to `max` live keys that begin with `prefix`, in no order (the administrator's lists; never on a login's path). */

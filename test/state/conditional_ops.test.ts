@@ -5,7 +5,7 @@ import { FakeClock } from '../helpers/clock.js';
 import { redisStores } from '../helpers/redis_stores.js';
 
 // The store's steps that change a value only if it is still what the caller read (setIfEqual,
-// deleteIfEqual) and a list's swap and removal of one value (swapList, removeFromList): each one
+// deleteIfEqual) and a list's removal of one value (removeFromList): each one
 // step in the store, so a write by another instance between a read and a write is never undone.
 
 type Clients = { store: Store; twin: Store; advance(ms: number): Promise<void> };
@@ -14,7 +14,7 @@ const TTL = 300;
 const LONG = 60_000;
 
 function conditionalContract(name: string, open: () => Promise<Clients>): void {
-  describe(`${name}: conditional writes and list swaps`, () => {
+  describe(`${name}: conditional writes and removing one value from a list`, () => {
     let store: Store;
     let twin: Store;
     let advance: (ms: number) => Promise<void>;
@@ -90,50 +90,6 @@ function conditionalContract(name: string, open: () => Promise<Clients>): void {
         await store.set('code', 'once', LONG);
         const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? twin : store).deleteIfEqual('code', 'once')));
         expect(results.filter(Boolean)).to.have.length(1);
-      });
-    });
-
-    describe('swapList', () => {
-      it('gives the list as it was, oldest first, and leaves the values given in its place', async () => {
-        await store.appendBounded('list', 'a', 10, LONG);
-        await store.appendBounded('list', { id: 'b' }, 10, LONG);
-        expect(await twin.swapList('list', ['c'], LONG)).to.deep.equal(['a', { id: 'b' }]);
-        expect(await store.readList('list')).to.deep.equal(['c']);
-        expect(await store.swapList('never-set', ['x', 'y'], LONG)).to.deep.equal([]);
-        expect(await twin.readList('never-set')).to.deep.equal(['x', 'y']);
-      });
-
-      it('with no values it takes the list, and nothing is left', async () => {
-        await store.appendBounded('list', 'a', 10, LONG);
-        expect(await store.swapList('list', [], LONG)).to.deep.equal(['a']);
-        expect(await store.readList('list')).to.deep.equal([]);
-        expect(await store.keys('list', 10)).to.deep.equal([]);
-      });
-
-      it('gives the new list the TTL given', async () => {
-        await store.appendBounded('list', 'a', 10, LONG);
-        await store.swapList('list', ['b'], TTL);
-        await advance(TTL + 50);
-        expect(await store.readList('list')).to.deep.equal([]);
-      });
-
-      it('of swaps made at once through two clients, each gets what the one before it left: every value is handed on exactly once', async () => {
-        const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
-        const got = await Promise.all(values.map((value, i) => (i % 2 ? twin : store).swapList<string>('list', [value], LONG)));
-        const left = await store.readList<string>('list');
-        expect(left).to.have.length(1);
-        expect([...got.flat(), ...left]).to.have.members(values);
-        expect(got.filter((list) => list.length === 0), 'only the first found nothing').to.have.length(1);
-      });
-
-      it('refuses undefined and leaves the list as it was; a key holding a value is refused', async () => {
-        await store.appendBounded('list', 'a', 10, LONG);
-        const failure = await store.swapList('list', ['b', undefined], LONG).then(() => undefined, (err: unknown) => err);
-        expect(failure).to.be.instanceOf(TypeError);
-        expect(await store.readList('list')).to.deep.equal(['a']);
-        await store.set('value', 'v', LONG);
-        expect(await store.swapList('value', ['b'], LONG).then(() => false, () => true)).to.equal(true);
-        expect(await store.get('value')).to.equal('v');
       });
     });
 
