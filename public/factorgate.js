@@ -13,6 +13,9 @@
   var csrf = '';
   var events = null;
   var countdown = null;
+  // The recovery code's link, under "Other options" or, when it is the one other way, on its own.
+  var RECOVERY_IN_LIST = 'Lost your device? Use a recovery code';
+  var RECOVERY_ALONE = 'Lost your device? Use a recovery code from your help desk';
   var ui = buildDialog();
 
   // A reload during the sign-in resumes it: this tab notes (in its own sessionStorage, a flag and
@@ -206,9 +209,14 @@
       ui.ways.append(button);
     });
     // Closed on each step; nothing to offer while a new app is set up (a recovery code led here).
+    // With no other method and no other way of the flow, the recovery code is said plainly, not as a list of one.
+    var others = ui.ways.firstChild !== null || ui.another.firstChild !== null;
+    if (others) ui.codeMore.append(ui.passcodeRecovery);
+    else ui.passcodeForm.insertBefore(ui.passcodeRecovery, ui.codeMore);
+    ui.passcodeRecovery.textContent = others ? RECOVERY_IN_LIST : RECOVERY_ALONE;
     ui.codeMore.hidden = true;
     ui.codeOptions.setAttribute('aria-expanded', 'false');
-    ui.codeOptions.hidden = enrol;
+    ui.codeOptions.hidden = enrol || !others;
     ui.passcodeLabel.textContent = enrol ? 'Code from the app' : push ? 'Code' : String(words.label || 'Passcode');
     ui.verify.textContent = enrol ? 'Finish setup and sign in' : 'Verify';
     if (enrol) {
@@ -408,7 +416,7 @@
     var cancel = el('button', { id: 'fg-cancel', type: 'button', class: 'fg-link' }, 'Cancel');
     var passcodeLabel = el('label', { for: 'fg-passcode' }, 'Passcode');
     // Lost the device: the help desk's one-time code, on a page of its own (GET /mfa/recovery).
-    var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, 'Lost your device? Use a recovery code'); };
+    var recoveryLink = function () { return el('a', { href: '/mfa/recovery', class: 'fg-link fg-recovery' }, RECOVERY_IN_LIST); };
     var passcodeRecovery = recoveryLink();
     // Where the user's apps and devices are managed: shown when the server says /manageotp is served.
     var portal = el('a', { id: 'fg-portal', href: '/manageotp', class: 'fg-link fg-portal', hidden: '' }, 'Manage your devices at /manageotp');

@@ -44,11 +44,19 @@ const DEMO_FLOW = passkeyFirst(defaultFlow({
 
 // The stacks beside the walk's own (page_states.ts, StackVariant): each started when a state first needs it.
 const PUSH_OR_CODE = (parseYaml(readFileSync(new URL('../../fixtures/flows/push-otp-fallback.yaml', import.meta.url), 'utf8')) as { flows: unknown }).flows;
+const PUSH_AFTER_PASSCODE = {
+  entry: 'password',
+  factors: {
+    password: { policies: [{ rule: 'true', action: 'GATEWAY_PASSWORD', next: 'second' }] },
+    second: { policies: [{ rule: 'true', action: 'ANAKAM_PASSCODE' }, { rule: 'true', action: 'PUSH' }] },
+  },
+};
 const VARIANTS: Record<StackVariant, { env?: Record<string, string>; options: StackOptions }> = {
   // The shortest validity the configuration takes (linotp.challengeValiditySeconds): the walk waits it out.
   shortPush: { options: { pushSeconds: 10 } },
   enrolAtLogin: { env: { FACTORGATE_OTP_WITHOUT_DEVICE: 'enrol' }, options: {} },
   flowForm: { options: { overrides: { flows: PUSH_OR_CODE } } },
+  pushAfterPasscode: { options: { overrides: { flows: PUSH_AFTER_PASSCODE } } },
 };
 
 describe('end to end in a real browser: every page and dialog state, axe-core and the width of the screen', function () {

@@ -165,14 +165,15 @@ describe('end to end in a real browser', function () {
   });
 
   for (const [user, has] of [['alice', 'a***@example.com'], ['carol', '9876']] as const) {
-    it(`${user}, who has only one way to get a passcode, is offered no other under "Other options"`, async () => {
+    it(`${user}, who has only one way to get a passcode, is shown no "Other options", only the recovery code, plainly`, async () => {
       const p = await openLogin();
       await submitPassword(p, user, `${user}-demo-pw`);
       await p.waitForSelector('#fg-dialog[open]');
       expect(await p.textContent('#fg-text')).to.include(has);
-      await p.click('#fg-code-options');
-      expect(await p.getAttribute('#fg-code-options', 'aria-expanded')).to.equal('true');
+      expect(await p.isVisible('#fg-code-options')).to.equal(false);
       expect(await p.locator('#fg-via-sms, #fg-via-email').count()).to.equal(0);
+      expect(await p.isVisible('#fg-passcode-form a.fg-recovery')).to.equal(true);
+      expect(await p.textContent('#fg-passcode-form a.fg-recovery')).to.equal('Lost your device? Use a recovery code from your help desk');
       expect(await axeViolations(p)).to.deep.equal([]);
     });
   }

@@ -33,9 +33,10 @@ export type Walk = {
 /**
  * Stacks beside the walk's own, for the states its configuration cannot reach: pushes that expire
  * within seconds, an authenticator app set up at sign-in (otp.withoutDevice: enrol, erin with no
- * app yet), and a flow whose factor asks with a form (fixtures/flows/push-otp-fallback.yaml).
+ * app yet), a flow whose factor asks with a form (fixtures/flows/push-otp-fallback.yaml), and a
+ * passcode with a push offered after it, which alice (no push token) cannot use.
  */
-export type StackVariant = 'shortPush' | 'enrolAtLogin' | 'flowForm';
+export type StackVariant = 'shortPush' | 'enrolAtLogin' | 'flowForm' | 'pushAfterPasscode';
 
 export type PageState = {
   name: string;
@@ -448,12 +449,34 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
 
+  // A way chosen under "Other options" that cannot start: alice has no push token, so the push
+  // offered after her passcode fails and the passcode step stands, with a notice, and nothing left
+  // to offer but the recovery code (test/login/chosen_way_fails.test.ts).
+  {
+    name: 'dialog: another way not available, the step stands', javaScript: true,
+    async reach(w) {
+      await dialog(await w.on('pushAfterPasscode'), 'alice', '#fg-passcode:visible');
+      await w.page.click('#fg-code-options');
+      await w.page.click('#fg-another button[data-way]');
+      await w.page.waitForSelector('#fg-message:not([hidden])');
+      await dialogAnswered(w.page);
+    },
+  },
+  {
+    name: 'no script: another way not available, the step stands', javaScript: false,
+    async reach(w) {
+      await plain(await w.on('pushAfterPasscode'), 'alice');
+      await w.page.click('summary');
+      await w.page.click('form[action="/mfa/another"] [type="submit"]');
+      await w.page.waitForURL(/notice=way_unavailable/);
+    },
+  },
+
   // A recovery code from the help desk, from the dialog's link on.
   {
     name: 'recovery code page', javaScript: true,
     async reach(w) {
       await dialog(w, 'alice', '#fg-passcode:visible');
-      await w.page.click('#fg-code-options');
       await w.page.click('#fg-passcode-form a.fg-recovery');
       await w.page.waitForURL(/\/mfa\/recovery$/);
     },

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
-import { switchToPolicy } from '../../flows/index.js';
 import { body } from '../../http/request.js';
 import { anotherWay, settle } from '../proceed.js';
-import { openChallenge } from '../record.js';
+import { runChosenWay } from '../chosen_way.js';
+import { openChallenge, type LoginRecord } from '../record.js';
 import { sendView } from '../respond.js';
 import { withLogin } from '../with_login.js';
 import { withdrawOpenPush } from '../withdraw_push.js';
@@ -14,7 +14,9 @@ import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
  * With `way` (a policy's index), that policy runs, and nothing in between; without it, the first
  * way offered. Only a way offered with the challenge is taken: a later policy of the factor that
  * was not (the user has no app, say) starts nothing, and the user is told; anything else that
- * names no later policy does not fit the step and ends the login.
+ * names no later policy does not fit the step and ends the login. A chosen way that cannot start
+ * (chosen_way.ts) starts nothing after it either: the open step stands, with a notice, and that
+ * way is no longer offered with it.
  */
 export function anotherEndpoint(web: LoginWeb): RequestHandler {
   const { login } = web;
@@ -38,9 +40,25 @@ export function anotherEndpoint(web: LoginWeb): RequestHandler {
       if (!ways.some((way) => way.policy === policy)) throw new FactorgateError('wrong_state', 'that way is not offered here');
       logger.info({ event: 'another_way', user: record.username, clientIp: record.clientIp, provider: record.provider, ...(chosen === undefined ? {} : { policy: chosen }) },
         'user gave up the open challenge for another policy');
-      await withdrawOpenPush(login.deps, record);
-      record.open = undefined;
-      return settle(login, record, await switchToPolicy(flow, state, policy, run.facts, run.act), run);
+      // The open step as it stands: its push is withdrawn only once the chosen way has started (or the login ends).
+      const open: LoginRecord = { ...record };
+      const leaveOpenStep = async () => {
+        await withdrawOpenPush(login.deps, open);
+        record.open = undefined;
+      };
+      const started = await runChosenWay(login, record, run, state, policy).catch(async (err: unknown) => {
+        await leaveOpenStep();
+        throw err;
+      });
+      if (started.kind === 'unavailable') {
+        const action = flow.factors.get(state.factor)?.policies[policy]?.action;
+        logger.warn({ event: 'way_unavailable', user: record.username, clientIp: record.clientIp, policy, action, reason: started.reason },
+          'the way the user chose could not start; nothing else was started, the open step stands and that way is no longer offered with it');
+        const left = ways.filter((way) => way.policy !== policy);
+        return login.outcomes.again(record, { code: 'way_unavailable' }, left.length ? left : undefined);
+      }
+      await leaveOpenStep();
+      return settle(login, record, started.step, run);
     }), web.responder);
   };
 }

@@ -22,6 +22,9 @@ ${options}
 /** Offered on every challenge: whether the user has a recovery code is not told here. */
 export const recoveryLink = (): SafeHtml => html`<p><a href="${MFA_PATHS.recovery}" class="fg-link">Lost your device? Use a recovery code</a></p>`;
 
+/** The recovery code when it is the one other way left: said plainly, not as a list of one under "Other options". */
+export const recoveryOnly = (): SafeHtml => html`<p><a href="${MFA_PATHS.recovery}" class="fg-link">Lost your device? Use a recovery code from your help desk</a></p>`;
+
 export const cancelForm = (csrf: string): SafeHtml => html`<form method="post" action="${MFA_PATHS.cancel}" class="fg-inline">
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">Cancel</button>

@@ -25,6 +25,8 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return `There is no e-mail address on file for you, so nothing was sent by e-mail. The ${GLOSSARY.passcode} sent before still stands. Your help desk can add an address.`;
     case 'way_not_offered':
       return 'That way to sign in is not set up for you, so nothing was started, and this step still stands.';
+    case 'way_unavailable':
+      return 'That way to sign in is not available right now, so nothing else was started, and this step still stands. Go on with it, try another way if one is offered, or contact your help desk.';
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_wrong_number':

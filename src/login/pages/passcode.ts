@@ -5,7 +5,7 @@ import { codeWords, signInEndsIn } from '../../http/words.js';
 import type { PasscodeChallenge } from '../../providers/provider.js';
 import type { Notice } from '../views.js';
 import { withPortalLinks } from '../../http/portal_link.js';
-import { anotherWay, cancelForm, otherOptions, portalLink, recoveryLink } from './controls.js';
+import { anotherWay, cancelForm, otherOptions, portalLink, recoveryLink, recoveryOnly } from './controls.js';
 import type { Way } from '../ways.js';
 import { noticeText } from './notices.js';
 
@@ -14,6 +14,14 @@ export function passcodePage(challenge: PasscodeChallenge, csrf: string, options
   const { notice, another, portal, secondsLeft } = options;
   const message = noticeText(notice);
   const words = codeWords(challenge);
+  // The passcode by the other method, and the flow's other ways; with none, the recovery code is said plainly.
+  const others = [
+    ...(words.otherWays ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
+  <input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="via" value="${way.via}">
+  <button type="submit" class="fg-link">${way.label}</button>
+</form>`),
+    ...anotherWay(csrf, another),
+  ];
   const intro = challenge.destination && !challenge.fromApp ? html`We sent a passcode to <strong>${challenge.destination}</strong>.` : withPortalLinks(words.intro);
   return page(words.title, html`
 <h1>${words.title}</h1>
@@ -31,14 +39,7 @@ ${words.resend ? html`<form method="post" action="${MFA_PATHS.resend}" class="fg
   <input type="hidden" name="csrf" value="${csrf}">
   <button type="submit" class="fg-link">${words.resend}</button>
 </form>` : ''}
-${otherOptions([
-  ...(words.otherWays ?? []).map((way) => html`<form method="post" action="${MFA_PATHS.resend}" class="fg-inline">
-  <input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="via" value="${way.via}">
-  <button type="submit" class="fg-link">${way.label}</button>
-</form>`),
-  ...anotherWay(csrf, another),
-  recoveryLink(),
-])}
+${others.length ? otherOptions([...others, recoveryLink()]) : recoveryOnly()}
 ${portal ? portalLink(portal) : ''}
 ${cancelForm(csrf)}`);
 }
