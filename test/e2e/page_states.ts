@@ -18,8 +18,8 @@ export type Walk = {
   page: Page;
   /** Where the browser reaches factorgate (http://localhost:port: WebAuthn wants a host name). */
   origin: string;
-  /** erin's authenticator app, registered before the walk. */
-  erinApp: TOTP;
+  /** A code of erin's authenticator app (registered before the walk) that no state has given yet: the next step's, if this one's was given. */
+  erinCode(): Promise<string>;
   /** A recovery code the help desk issued to `user` just now. */
   recoveryCode(user: string): Promise<string>;
   /** Lifts `user`'s lock at the two-factor server and at factorgate, as the help desk would. */
@@ -48,6 +48,11 @@ export type PageState = {
   only?: readonly ('desktop' | 'phone')[];
   /** Goes on in the session the state before left (its cookies kept), rather than from none. */
   continues?: true;
+  /**
+   * Checked on the phone's first screen too (the page's actions are on the laptop's in every
+   * state), with these elements besides the actions: a notice and the field it is about.
+   */
+  firstScreen?: { phone: readonly string[] };
 };
 
 export const PASSWORDS: Readonly<Record<string, string>> = { alice: 'alice-demo-pw', bob: 'bob-demo-pw', carol: 'carol-demo-pw', dave: 'dave-demo-pw', erin: 'erin-demo-pw' };
@@ -116,7 +121,7 @@ function pickWrongNumber(walk: Walk): void {
   walk.stack.sims.linotp.approve(push.transactionid, push.choices.find((n) => n !== push.number));
 }
 
-async function manageSignIn(walk: Walk, user: string, code?: () => string): Promise<void> {
+async function manageSignIn(walk: Walk, user: string, code?: () => Promise<string>): Promise<void> {
   const { page } = walk;
   await page.goto(`${walk.origin}/manageotp`);
   await page.fill('#fg-username', user);
@@ -124,7 +129,7 @@ async function manageSignIn(walk: Walk, user: string, code?: () => string): Prom
   await page.click('form[action="/manageotp/signin"] [type="submit"]');
   if (code) {
     await page.waitForSelector('#fg-code');
-    await page.fill('#fg-code', code());
+    await page.fill('#fg-code', await code());
     await page.click('form[action="/manageotp/code"] [type="submit"]');
   }
   await page.waitForSelector('#fg-name');
@@ -498,7 +503,8 @@ export const PAGE_STATES: readonly PageState[] = [
   { name: '/manageotp: home, no device yet, passkeys', javaScript: true, reach: (w) => manageSignIn(w, 'alice') },
   { name: '/manageotp: add a device (QR code and key)', javaScript: true, reach: async (w) => { await addDevice(w, 'work phone'); } },
   {
-    name: '/manageotp: add a device, wrong first code', javaScript: true,
+    // On a phone too the notice, the field for the next code and its button are on the first screen.
+    name: '/manageotp: add a device, wrong first code', javaScript: true, firstScreen: { phone: ['[role="alert"]', '#fg-confirm-code'] },
     async reach(w) {
       const app = await addDevice(w, 'work phone');
       await w.page.fill('#fg-confirm-code', app.generate({ timestamp: Date.now() + 10 * 30_000 }));
@@ -553,7 +559,7 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
   // erin, who has an app, signs in with its code and adds a passkey; the login then asks for it.
-  { name: '/manageotp: signed in with an app\'s code', javaScript: true, reach: (w) => manageSignIn(w, 'erin', () => w.erinApp.generate()) },
+  { name: '/manageotp: signed in with an app\'s code', javaScript: true, reach: (w) => manageSignIn(w, 'erin', w.erinCode) },
   {
     name: '/manageotp: a passkey added', javaScript: true, continues: true,
     async reach(w) {
