@@ -137,13 +137,26 @@ async function manageSignIn(walk: Walk, user: string, code?: () => Promise<strin
 
 /** /manageotp's add-a-device page for alice: the QR code and the key; gives her new app. */
 async function addDevice(walk: Walk, name: string): Promise<TOTP> {
-  const { page } = walk;
   await manageSignIn(walk, 'alice');
+  return setUpDevice(walk, name);
+}
+
+/** From the signed-in home page: a device added, its setup page shown; gives the new app. */
+async function setUpDevice(walk: Walk, name: string): Promise<TOTP> {
+  const { page } = walk;
   await page.fill('#fg-name', name);
   await page.click('form[action="/manageotp/devices"] [type="submit"]');
   await page.waitForSelector('#fg-setup-key');
   const uri = (await page.getAttribute('a[href^="otpauth://"]', 'href'))!;
   return new TOTP({ secret: Secret.fromBase32(new URL(uri).searchParams.get('secret')!), digits: 6, period: 30, algorithm: 'SHA1' });
+}
+
+/** A device added and set up with its first code, back on the list of devices. */
+async function addConfirmedDevice(walk: Walk, name: string): Promise<void> {
+  const app = await setUpDevice(walk, name);
+  await walk.page.fill('#fg-confirm-code', app.generate());
+  await walk.page.click('form[action$="/confirm"] [type="submit"]');
+  await walk.page.waitForSelector(`.fg-devices a:has-text(${JSON.stringify(name)})`);
 }
 
 /** The device alice set up, on its own page in the portal session the state before left. */
@@ -596,6 +609,31 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
   { name: '/manageotp: page not found', javaScript: false, reach: async (w) => { await w.page.goto(`${w.origin}/manageotp/no-such-page`); } },
+  {
+    // carol, after the states that sign her in (a passkey of hers would be asked for first).
+    name: '/manageotp: home with three apps and two passkeys', javaScript: true,
+    async reach(w) {
+      await manageSignIn(w, 'carol');
+      for (const name of ['work phone', 'tablet', 'old phone']) await addConfirmedDevice(w, name);
+      // Two keys, so two authenticators: the browser will not register a second credential on a key that holds one.
+      for (const [i, name] of ['laptop', 'blue YubiKey'].entries()) {
+        const { cdp, authenticatorId } = await virtualAuthenticator(w.page, true);
+        await w.page.fill('#fg-passkey-name', name);
+        await w.page.click('form[data-factorgate="add-passkey"] [type="submit"]');
+        await w.page.waitForSelector(`#fg-passkeys tbody tr:nth-child(${i + 1})`);
+        await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+      }
+      await w.page.goto(`${w.origin}/manageotp`);
+    },
+  },
+  {
+    name: '/manageotp: a key\'s rename opened', javaScript: true, continues: true,
+    async reach(w) {
+      await w.page.goto(`${w.origin}/manageotp`);
+      await w.page.click('#fg-passkeys summary');
+      await w.page.waitForSelector('#fg-passkeys input[name="name"]');
+    },
+  },
 
   // Last: the gateway stops answering for the rest of this walk.
   {
