@@ -74,7 +74,10 @@ describe('end to end in a real browser: every page and dialog state, axe-core an
     origin = `http://localhost:${port}`;
     erinDevice = await registeredDevice(systemClock, 'erin', E2E_SECRET);
     store = new MemoryStore();
-    stack = await startStack({}, { ...ROOMY_LIMITS, FACTORGATE_LISTEN_PORT: String(port), FACTORGATE_OTP_SQLITE_PATH: erinDevice.path }, {
+    // erin, who has an app, is /admin's administrator.
+    stack = await startStack({}, {
+      ...ROOMY_LIMITS, FACTORGATE_LISTEN_PORT: String(port), FACTORGATE_OTP_SQLITE_PATH: erinDevice.path, FACTORGATE_ADMIN_WEB_ENABLED: 'true', FACTORGATE_ADMIN_USERS: 'erin',
+    }, {
       store, overrides: { flows: DEMO_FLOW, webauthn: { enabled: true, rpId: 'localhost', origins: [origin] } },
     });
     contexts.script = await newContext(browser, { viewport: VIEWPORTS[0] });

@@ -5,9 +5,9 @@ import { inDialog } from './browser.js';
 
 // Every page state a person can meet in factorgate, in the order a walk reaches them: the login
 // page, the sign-in dialog at each step, the same steps without a script, the failure pages,
-// /manageotp and the recovery code. test/e2e/every_page.e2e.test.ts runs axe-core and the width
-// check on each, at each size, and the first-screen check (its actions seen without scrolling) on
-// the laptop's; scripts/screenshots.ts photographs some of them. To add a state:
+// /manageotp, the recovery code and /admin. test/e2e/every_page.e2e.test.ts runs axe-core and the
+// width check on each, at each size, and the first-screen check (its actions seen without
+// scrolling) on the laptop's, and on the phone's where a state asks; scripts/screenshots.ts photographs some of them. To add a state:
 // one entry, with a `reach` that takes a fresh page (no cookies) to it. The checks read the page
 // as it is, so changed wording needs no change here; `reach` waits on structure (ids, forms), not
 // on words, wherever it can.
@@ -157,6 +157,24 @@ async function addConfirmedDevice(walk: Walk, name: string): Promise<void> {
   await walk.page.fill('#fg-confirm-code', app.generate());
   await walk.page.click('form[action$="/confirm"] [type="submit"]');
   await walk.page.waitForSelector(`.fg-devices a:has-text(${JSON.stringify(name)})`);
+}
+
+/** erin, the walk's administrator, signs in to /admin with her password and her app's code. */
+async function adminSignIn(walk: Walk): Promise<void> {
+  const { page } = walk;
+  await page.goto(`${walk.origin}/admin`);
+  await page.fill('#fg-username', 'erin');
+  await page.fill('#fg-password', PASSWORDS.erin!);
+  await page.click('form[action="/admin/signin"] [type="submit"]');
+  await page.waitForSelector('#fg-code');
+  await page.fill('#fg-code', await walk.erinCode());
+  await page.click('form[action="/admin/code"] [type="submit"]');
+  await page.waitForSelector('form[role="search"]');
+}
+
+/** Fails at once, naming what is missing, when the page has nothing that matches `selector`. */
+async function shows(page: Page, selector: string): Promise<void> {
+  if (await page.locator(selector).count() === 0) throw new Error(`the page shows nothing that matches ${selector}`);
 }
 
 /** The device alice set up, on its own page in the portal session the state before left. */
@@ -634,6 +652,33 @@ export const PAGE_STATES: readonly PageState[] = [
       await w.page.waitForSelector('#fg-passkeys input[name="name"]');
     },
   },
+
+  // /admin, erin its administrator: an action on a key that holds "/", the home page that lists
+  // it, a user's page, and an address that names no key.
+  { name: '/admin: sign-in', javaScript: true, reach: async (w) => { await w.page.goto(`${w.origin}/admin`); } },
+  {
+    name: '/admin: home, each recent action\'s user a link to their page', javaScript: true,
+    async reach(w) {
+      await adminSignIn(w);
+      for (const segment of ['corp~2Falice', 'alice']) {
+        await w.page.goto(`${w.origin}/admin/users/${segment}/confirm/unlock`);
+        await w.page.click('form[action$="/do/unlock"] [type="submit"]');
+        await w.page.waitForSelector('h1:has-text("User")');
+      }
+      await w.page.goto(`${w.origin}/admin`);
+      await shows(w.page, 'td[data-label="User"] a[href="/admin/users/corp~2Falice"]');
+    },
+  },
+  { name: '/admin: a user\'s page', javaScript: true, continues: true, reach: async (w) => { await w.page.goto(`${w.origin}/admin/users/alice`); } },
+  {
+    // "Alice" is no key (keys are folded): the page offers the search box.
+    name: '/admin: nothing here, the search offered', javaScript: true, continues: true,
+    async reach(w) {
+      await w.page.goto(`${w.origin}/admin/users/Alice`);
+      await shows(w.page, 'form[role="search"] input[name="name"]');
+    },
+  },
+  { name: '/admin: sign-ins now', javaScript: true, continues: true, reach: async (w) => { await w.page.goto(`${w.origin}/admin/logins`); } },
 
   // Last: the gateway stops answering for the rest of this walk.
   {
