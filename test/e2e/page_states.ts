@@ -53,6 +53,11 @@ export type PageState = {
    * state), with these elements besides the actions: a notice and the field it is about.
    */
   firstScreen?: { phone: readonly string[] };
+  /**
+   * Why the page's actions are not looked for on the first screen: a list as long as what is
+   * going on (every sign-in waiting now, and the walk leaves dozens) comes before them.
+   */
+  longList?: string;
 };
 
 export const PASSWORDS: Readonly<Record<string, string>> = { alice: 'alice-demo-pw', bob: 'bob-demo-pw', carol: 'carol-demo-pw', dave: 'dave-demo-pw', erin: 'erin-demo-pw' };
@@ -669,7 +674,16 @@ export const PAGE_STATES: readonly PageState[] = [
       await shows(w.page, 'td[data-label="User"] a[href="/admin/users/corp~2Falice"]');
     },
   },
-  { name: '/admin: a user\'s page', javaScript: true, continues: true, reach: async (w) => { await w.page.goto(`${w.origin}/admin/users/alice`); } },
+  {
+    // corp/alice's page, from the link on the home page (alice's would list the walk's many waiting sign-ins).
+    name: '/admin: a user\'s page, from the recent actions', javaScript: true, continues: true,
+    async reach(w) {
+      await w.page.goto(`${w.origin}/admin`);
+      await w.page.click('td[data-label="User"] a[href="/admin/users/corp~2Falice"]');
+      await w.page.waitForURL(/\/admin\/users\/corp~2Falice$/);
+      await shows(w.page, 'h1:has-text("User corp/alice")');
+    },
+  },
   {
     // "Alice" is no key (keys are folded): the page offers the search box.
     name: '/admin: nothing here, the search offered', javaScript: true, continues: true,
@@ -678,7 +692,10 @@ export const PAGE_STATES: readonly PageState[] = [
       await shows(w.page, 'form[role="search"] input[name="name"]');
     },
   },
-  { name: '/admin: sign-ins now', javaScript: true, continues: true, reach: async (w) => { await w.page.goto(`${w.origin}/admin/logins`); } },
+  {
+    name: '/admin: sign-ins now', javaScript: true, continues: true, longList: 'every sign-in the walk left waiting, each with its button, comes before "Refresh"',
+    reach: async (w) => { await w.page.goto(`${w.origin}/admin/logins`); },
+  },
 
   // Last: the gateway stops answering for the rest of this walk.
   {
