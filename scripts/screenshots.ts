@@ -50,7 +50,7 @@ function pageState(name: string): State {
   const none = async (): Promise<never> => { throw new Error(`state "${name}" needs what only the test sets up`); };
   return {
     javaScript: state.javaScript,
-    open: (page, stack) => state.reach({ stack, page, origin: stack.fg.url, get erinApp(): never { throw new Error(`state "${name}" needs erin's app`); }, recoveryCode: none, unlock: none, passkeys: [], on: none }),
+    open: (page, stack) => state.reach({ stack, page, origin: stack.fg.url, erinCode: none, recoveryCode: none, unlock: none, passkeys: [], on: none }),
   };
 }
 

@@ -47,15 +47,16 @@ export async function cardsAtTheEdge(page: Page, margin = 8): Promise<string[]> 
 /**
  * The page's actions that its first screen does not show, scrolled to the top: each filled button
  * (a button not drawn as a link, or a link drawn as a button: the step's action) and the last
- * control, the way out that every page puts last (Cancel, "Keep it", "Back to ..."). Looked for in
+ * control, the way out that every page puts last (Cancel, "Keep it", "Back to ..."), and the first
+ * shown element of each selector in `also` (a notice, the field it is about). Looked for in
  * factorgate's open dialog (which scrolls inside itself), else its card, else the demo gateway's
  * own card. Empty when a person sees them all without scrolling.
  */
-export async function actionsOffScreen(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(OFF_SCREEN);
+export async function actionsOffScreen(page: Page, also: readonly string[] = []): Promise<string[]> {
+  return page.evaluate<string[]>(`((also) => ${OFF_SCREEN})(${JSON.stringify(also)})`);
 }
 
-const OFF_SCREEN = `(() => {
+const OFF_SCREEN = `{
   const dialog = document.querySelector('factorgate-dialog')?.shadowRoot?.querySelector('#fg-dialog[open]');
   const root = dialog ?? document.querySelector('.fg-card') ?? document.querySelector('body > main');
   if (!root) return ['no dialog or card on the page'];
@@ -66,7 +67,9 @@ const OFF_SCREEN = `(() => {
   const controls = [...root.querySelectorAll('button, input[type="submit"], a[href], summary')].filter(shown);
   if (controls.length === 0) return ['no control on the page'];
   const filled = controls.filter((el) => (el.matches('button, input[type="submit"]') && !el.classList.contains('fg-link')) || el.classList.contains('fg-button'));
-  const checked = [...new Set([...filled, controls[controls.length - 1]])];
+  const named = also.map((selector) => [...root.querySelectorAll(selector)].find(shown) ?? selector);
+  const out = named.filter((found) => typeof found === 'string').map((selector) => 'nothing shown matches ' + selector);
+  const checked = [...new Set([...filled, controls[controls.length - 1], ...named.filter((found) => typeof found !== 'string')])];
   // What is seen: the viewport, cut by every box around the control that clips what it holds.
   const seen = (el) => {
     let top = 0, bottom = document.documentElement.clientHeight;
@@ -78,7 +81,6 @@ const OFF_SCREEN = `(() => {
     }
     return { top, bottom };
   };
-  const out = [];
   for (const el of checked) {
     const box = el.getBoundingClientRect();
     const { top, bottom } = seen(el);
@@ -87,4 +89,4 @@ const OFF_SCREEN = `(() => {
     }
   }
   return out;
-})()`;
+}`;

@@ -5,9 +5,9 @@ import { inDialog } from './browser.js';
 
 // Every page state a person can meet in factorgate, in the order a walk reaches them: the login
 // page, the sign-in dialog at each step, the same steps without a script, the failure pages,
-// /manageotp and the recovery code. test/e2e/every_page.e2e.test.ts runs axe-core and the width
-// check on each, at each size, and the first-screen check (its actions seen without scrolling) on
-// the laptop's; scripts/screenshots.ts photographs some of them. To add a state:
+// /manageotp, the recovery code and /admin. test/e2e/every_page.e2e.test.ts runs axe-core and the
+// width check on each, at each size, and the first-screen check (its actions seen without
+// scrolling) on the laptop's, and on the phone's where a state asks; scripts/screenshots.ts photographs some of them. To add a state:
 // one entry, with a `reach` that takes a fresh page (no cookies) to it. The checks read the page
 // as it is, so changed wording needs no change here; `reach` waits on structure (ids, forms), not
 // on words, wherever it can.
@@ -18,8 +18,8 @@ export type Walk = {
   page: Page;
   /** Where the browser reaches factorgate (http://localhost:port: WebAuthn wants a host name). */
   origin: string;
-  /** erin's authenticator app, registered before the walk. */
-  erinApp: TOTP;
+  /** A code of erin's authenticator app (registered before the walk) that no state has given yet: the next step's, if this one's was given. */
+  erinCode(): Promise<string>;
   /** A recovery code the help desk issued to `user` just now. */
   recoveryCode(user: string): Promise<string>;
   /** Lifts `user`'s lock at the two-factor server and at factorgate, as the help desk would. */
@@ -49,6 +49,16 @@ export type PageState = {
   only?: readonly ('desktop' | 'phone')[];
   /** Goes on in the session the state before left (its cookies kept), rather than from none. */
   continues?: true;
+  /**
+   * Checked on the phone's first screen too (the page's actions are on the laptop's in every
+   * state), with these elements besides the actions: a notice and the field it is about.
+   */
+  firstScreen?: { phone: readonly string[] };
+  /**
+   * Why the page's actions are not looked for on the first screen: a list as long as what is
+   * going on (every sign-in waiting now, and the walk leaves dozens) comes before them.
+   */
+  longList?: string;
 };
 
 export const PASSWORDS: Readonly<Record<string, string>> = { alice: 'alice-demo-pw', bob: 'bob-demo-pw', carol: 'carol-demo-pw', dave: 'dave-demo-pw', erin: 'erin-demo-pw' };
@@ -117,7 +127,7 @@ function pickWrongNumber(walk: Walk): void {
   walk.stack.sims.linotp.approve(push.transactionid, push.choices.find((n) => n !== push.number));
 }
 
-async function manageSignIn(walk: Walk, user: string, code?: () => string): Promise<void> {
+async function manageSignIn(walk: Walk, user: string, code?: () => Promise<string>): Promise<void> {
   const { page } = walk;
   await page.goto(`${walk.origin}/manageotp`);
   await page.fill('#fg-username', user);
@@ -125,7 +135,7 @@ async function manageSignIn(walk: Walk, user: string, code?: () => string): Prom
   await page.click('form[action="/manageotp/signin"] [type="submit"]');
   if (code) {
     await page.waitForSelector('#fg-code');
-    await page.fill('#fg-code', code());
+    await page.fill('#fg-code', await code());
     await page.click('form[action="/manageotp/code"] [type="submit"]');
   }
   await page.waitForSelector('#fg-name');
@@ -133,13 +143,44 @@ async function manageSignIn(walk: Walk, user: string, code?: () => string): Prom
 
 /** /manageotp's add-a-device page for alice: the QR code and the key; gives her new app. */
 async function addDevice(walk: Walk, name: string): Promise<TOTP> {
-  const { page } = walk;
   await manageSignIn(walk, 'alice');
+  return setUpDevice(walk, name);
+}
+
+/** From the signed-in home page: a device added, its setup page shown; gives the new app. */
+async function setUpDevice(walk: Walk, name: string): Promise<TOTP> {
+  const { page } = walk;
   await page.fill('#fg-name', name);
   await page.click('form[action="/manageotp/devices"] [type="submit"]');
   await page.waitForSelector('#fg-setup-key');
   const uri = (await page.getAttribute('a[href^="otpauth://"]', 'href'))!;
   return new TOTP({ secret: Secret.fromBase32(new URL(uri).searchParams.get('secret')!), digits: 6, period: 30, algorithm: 'SHA1' });
+}
+
+/** A device added and set up with its first code, back on the list of devices. */
+async function addConfirmedDevice(walk: Walk, name: string): Promise<void> {
+  const app = await setUpDevice(walk, name);
+  await walk.page.fill('#fg-confirm-code', app.generate());
+  await walk.page.click('form[action$="/confirm"] [type="submit"]');
+  await walk.page.waitForSelector(`.fg-devices a:has-text(${JSON.stringify(name)})`);
+}
+
+/** erin, the walk's administrator, signs in to /admin with her password and her app's code. */
+async function adminSignIn(walk: Walk): Promise<void> {
+  const { page } = walk;
+  await page.goto(`${walk.origin}/admin`);
+  await page.fill('#fg-username', 'erin');
+  await page.fill('#fg-password', PASSWORDS.erin!);
+  await page.click('form[action="/admin/signin"] [type="submit"]');
+  await page.waitForSelector('#fg-code');
+  await page.fill('#fg-code', await walk.erinCode());
+  await page.click('form[action="/admin/code"] [type="submit"]');
+  await page.waitForSelector('form[role="search"]');
+}
+
+/** Fails at once, naming what is missing, when the page has nothing that matches `selector`. */
+async function shows(page: Page, selector: string): Promise<void> {
+  if (await page.locator(selector).count() === 0) throw new Error(`the page shows nothing that matches ${selector}`);
 }
 
 /** The device alice set up, on its own page in the portal session the state before left. */
@@ -521,7 +562,8 @@ export const PAGE_STATES: readonly PageState[] = [
   { name: '/manageotp: home, no device yet, passkeys', javaScript: true, reach: (w) => manageSignIn(w, 'alice') },
   { name: '/manageotp: add a device (QR code and key)', javaScript: true, reach: async (w) => { await addDevice(w, 'work phone'); } },
   {
-    name: '/manageotp: add a device, wrong first code', javaScript: true,
+    // On a phone too the notice, the field for the next code and its button are on the first screen.
+    name: '/manageotp: add a device, wrong first code', javaScript: true, firstScreen: { phone: ['[role="alert"]', '#fg-confirm-code'] },
     async reach(w) {
       const app = await addDevice(w, 'work phone');
       await w.page.fill('#fg-confirm-code', app.generate({ timestamp: Date.now() + 10 * 30_000 }));
@@ -576,7 +618,7 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
   // erin, who has an app, signs in with its code and adds a passkey; the login then asks for it.
-  { name: '/manageotp: signed in with an app\'s code', javaScript: true, reach: (w) => manageSignIn(w, 'erin', () => w.erinApp.generate()) },
+  { name: '/manageotp: signed in with an app\'s code', javaScript: true, reach: (w) => manageSignIn(w, 'erin', w.erinCode) },
   {
     name: '/manageotp: a passkey added', javaScript: true, continues: true,
     async reach(w) {
@@ -613,6 +655,70 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
   { name: '/manageotp: page not found', javaScript: false, reach: async (w) => { await w.page.goto(`${w.origin}/manageotp/no-such-page`); } },
+  {
+    // carol, after the states that sign her in (a passkey of hers would be asked for first).
+    name: '/manageotp: home with three apps and two passkeys', javaScript: true,
+    async reach(w) {
+      await manageSignIn(w, 'carol');
+      for (const name of ['work phone', 'tablet', 'old phone']) await addConfirmedDevice(w, name);
+      // Two keys, so two authenticators: the browser will not register a second credential on a key that holds one.
+      for (const [i, name] of ['laptop', 'blue YubiKey'].entries()) {
+        const { cdp, authenticatorId } = await virtualAuthenticator(w.page, true);
+        await w.page.fill('#fg-passkey-name', name);
+        await w.page.click('form[data-factorgate="add-passkey"] [type="submit"]');
+        await w.page.waitForSelector(`#fg-passkeys tbody tr:nth-child(${i + 1})`);
+        await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+      }
+      await w.page.goto(`${w.origin}/manageotp`);
+    },
+  },
+  {
+    name: '/manageotp: a key\'s rename opened', javaScript: true, continues: true,
+    async reach(w) {
+      await w.page.goto(`${w.origin}/manageotp`);
+      await w.page.click('#fg-passkeys summary');
+      await w.page.waitForSelector('#fg-passkeys input[name="name"]');
+    },
+  },
+
+  // /admin, erin its administrator: an action on a key that holds "/", the home page that lists
+  // it, a user's page, and an address that names no key.
+  { name: '/admin: sign-in', javaScript: true, reach: async (w) => { await w.page.goto(`${w.origin}/admin`); } },
+  {
+    name: '/admin: home, each recent action\'s user a link to their page', javaScript: true,
+    async reach(w) {
+      await adminSignIn(w);
+      for (const segment of ['corp~2Falice', 'alice']) {
+        await w.page.goto(`${w.origin}/admin/users/${segment}/confirm/unlock`);
+        await w.page.click('form[action$="/do/unlock"] [type="submit"]');
+        await w.page.waitForSelector('h1:has-text("User")');
+      }
+      await w.page.goto(`${w.origin}/admin`);
+      await shows(w.page, 'td[data-label="User"] a[href="/admin/users/corp~2Falice"]');
+    },
+  },
+  {
+    // corp/alice's page, from the link on the home page (alice's would list the walk's many waiting sign-ins).
+    name: '/admin: a user\'s page, from the recent actions', javaScript: true, continues: true,
+    async reach(w) {
+      await w.page.goto(`${w.origin}/admin`);
+      await w.page.click('td[data-label="User"] a[href="/admin/users/corp~2Falice"]');
+      await w.page.waitForURL(/\/admin\/users\/corp~2Falice$/);
+      await shows(w.page, 'h1:has-text("User corp/alice")');
+    },
+  },
+  {
+    // "Alice" is no key (keys are folded): the page offers the search box.
+    name: '/admin: nothing here, the search offered', javaScript: true, continues: true,
+    async reach(w) {
+      await w.page.goto(`${w.origin}/admin/users/Alice`);
+      await shows(w.page, 'form[role="search"] input[name="name"]');
+    },
+  },
+  {
+    name: '/admin: sign-ins now', javaScript: true, continues: true, longList: 'every sign-in the walk left waiting, each with its button, comes before "Refresh"',
+    reach: async (w) => { await w.page.goto(`${w.origin}/admin/logins`); },
+  },
 
   // Last: the gateway stops answering for the rest of this walk.
   {

@@ -1,10 +1,12 @@
 import type { RecentAction } from '../../admin/recent_actions.js';
 import { messageBox } from '../../http/form_parts.js';
-import { html } from '../../http/html.js';
-import { ADMIN } from '../../http/paths.js';
+import { html, type SafeHtml } from '../../http/html.js';
+import { isUserKey } from '../../identity/user_key.js';
 import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
+import { userPath } from '../web.js';
 import { adminLayout } from './layout.js';
+import { searchForm } from './search_form.js';
 
 /** Home: find a user, and the last actions of every administrator. */
 export function homePage(session: AdminSession, recent: RecentAction[], source: 'file' | 'process', message?: Message): string {
@@ -21,15 +23,18 @@ ${recent.map((a) => html`<tr>
   <td data-label="When"><time datetime="${a.time}">${a.time.slice(0, 19).replace('T', ' ')} UTC</time></td>
   <td data-label="Who">${a.actor} (${a.from})</td>
   <td data-label="What">${a.action.replaceAll('_', ' ')}</td>
-  <td data-label="User">${a.user ?? ''}</td>
+  <td data-label="User">${a.user === undefined ? '' : userCell(a.user)}</td>
   <td data-label="Outcome">${a.outcome.replaceAll('_', ' ')}</td>
 </tr>`)}
 </tbody>
 </table>`}`, session);
 }
 
-export const searchForm = () => html`<form method="get" action="${ADMIN}/users" class="fg-form" role="search">
-  <label for="fg-user">User name</label>
-  <input id="fg-user" name="name" maxlength="256" required autocomplete="off">
-  <button type="submit">Show</button>
-</form>`;
+/**
+ * The user an action was done to, linked to their page. The audit file is read back as text: a
+ * name in it that is no key factorgate makes (a line written by hand) is shown, not linked, as
+ * its page would hold nothing.
+ */
+function userCell(user: string): SafeHtml | string {
+  return isUserKey(user) ? html`<a href="${userPath(user)}">${user}</a>` : user;
+}

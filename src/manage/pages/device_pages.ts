@@ -33,15 +33,18 @@ ${back}`, session);
 
 /**
  * A pending device this session added: the QR code with the key and the link beside it, and the
- * first code. Two steps and one line of ways out, so all of it fits a laptop's first screen.
+ * first code. Two steps and one line of ways out, so all of it fits a laptop's first screen, and
+ * on a phone (the QR code beside the step's words there) the notice after a wrong code, the code
+ * field and its button.
  */
 export function setupPage(session: PortalSession, device: OtpDevice, uri: string, qrSvg: SafeHtml, message?: Message): string {
   return layout(`Set up ${device.name}`, html`
 <h1>Set up ${device.name}</h1>
 ${messageBox(message)}
 <ol class="fg-steps">
-  <li>In your authenticator app, choose to add an account, and scan this code:
-    <div class="fg-setup">
+  <li>
+    <div class="fg-scan">
+      <p>In your authenticator app, choose to add an account, and scan this code:</p>
       <figure class="fg-qr" role="img" aria-label="QR code of the setup link">${qrSvg}</figure>
       <div class="fg-setup-key">
         <p><strong>Can't scan? Enter this key</strong> in the app (a setup key, time-based):</p>

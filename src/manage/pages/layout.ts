@@ -7,13 +7,14 @@ import type { PortalSession } from '../session.js';
 // The portal's frame: factorgate's page (http/page.ts) with a wider card and, for a signed-in
 // user, the name and a sign-out button. No script: every step is a plain form.
 
-export function layout(title: string, body: SafeHtml, session?: PortalSession, scripts?: readonly string[]): string {
+/** `lists`: a page of tables (the home page), on a card wide enough that each row is one line on a laptop. */
+export function layout(title: string, body: SafeHtml, session?: PortalSession, scripts?: readonly string[], options: { lists?: boolean } = {}): string {
   const header = session?.stage === 'ready' ? html`<header class="fg-manage-bar">
   <span>Signed in as <strong>${session.user}</strong></span>
   ${signOutForm(session)}
 </header>
 ` : undefined;
-  return page(title, body, { cardClass: 'fg-manage', header, ...(scripts && { scripts }) });
+  return page(title, body, { cardClass: options.lists ? 'fg-manage fg-lists' : 'fg-manage', header, ...(scripts && { scripts }) });
 }
 
 export function signOutForm(session: PortalSession): SafeHtml {

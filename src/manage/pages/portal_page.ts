@@ -6,13 +6,17 @@ import type { Message } from '../messages.js';
 import type { PortalSession } from '../session.js';
 import { csrfField, layout, messageBox, when } from './layout.js';
 
-/** The user's devices, and the form that adds one. */
+// The home page: one line a device or key on a laptop (a wide card, dates that do not wrap, a
+// key's rename folded away), and each add form's field and button side by side, so that a user
+// with several of each still sees both add buttons without scrolling.
+
 /**
  * Passkeys shown when webauthn is enabled: the user's, how many are allowed, and (when only some
  * models may be registered) what the user is told is accepted.
  */
 export type PasskeyList = { passkeys: Passkey[]; max: number; accepted?: string };
 
+/** The user's devices, and the form that adds one. */
 export function portalPage(session: PortalSession, devices: OtpDevice[], maxDevices: number, message?: Message, passkeys?: PasskeyList): string {
   const active = devices.filter((d) => d.active).length;
   return layout('Your authenticator apps', html`
@@ -36,13 +40,13 @@ ${devices.map((d) => html`<tr>
 <h2>Add a device</h2>
 ${active >= maxDevices
     ? html`<p>You have ${active} of ${maxDevices} devices allowed. Remove one to add another.</p>`
-    : html`<form method="post" action="${BASE}/devices" class="fg-form">
+    : html`<form method="post" action="${BASE}/devices" class="fg-form fg-add">
   ${csrfField(session.csrf)}
   <label for="fg-name">Name of the device (for example "work phone")</label>
   <input id="fg-name" name="name" maxlength="${MAX_DEVICE_NAME}" required>
   <button type="submit">Add device</button>
 </form>`}
-${passkeys ? passkeySection(session, passkeys) : ''}`, session, passkeys ? ['webauthn.js', 'manage_passkeys.js'] : undefined);
+${passkeys ? passkeySection(session, passkeys) : ''}`, session, passkeys ? ['webauthn.js', 'manage_passkeys.js'] : undefined, { lists: true });
 }
 
 /** Listed, renamed and removed with plain forms; added by manage_passkeys.js (WebAuthn needs a script). */
@@ -55,9 +59,10 @@ ${passkeys.map((p) => html`<tr>
   <td>${p.name}</td>
   <td data-label="Added">${when(p.createdAt)}</td>
   <td data-label="Last used">${when(p.lastUsedAt)}</td>
-  <td class="fg-actions"><form method="post" action="${BASE}/passkeys/${p.id}/rename" class="fg-inline">${csrfField(session.csrf)}
+  <td class="fg-actions"><details class="fg-rename"><summary>Rename<span class="fg-sr"> ${p.name}</span></summary>
+    <form method="post" action="${BASE}/passkeys/${p.id}/rename" class="fg-inline">${csrfField(session.csrf)}
     <label class="fg-sr" for="fg-rename-${p.id}">New name</label><input id="fg-rename-${p.id}" name="name" maxlength="${MAX_DEVICE_NAME}" required value="${p.name}">
-    <button type="submit" class="fg-link">Rename</button></form>
+    <button type="submit" class="fg-link">Rename</button></form></details>
     <a href="${BASE}/passkeys/${p.id}/remove">Remove</a></td>
 </tr>`)}
 </tbody>
@@ -66,7 +71,7 @@ ${passkeys.map((p) => html`<tr>
 ${accepted === undefined ? '' : html`<p id="fg-passkey-accepted">Accepted keys: ${accepted}.</p>`}
 ${passkeys.length >= max
     ? html`<p>You have ${passkeys.length} of ${max} keys allowed. Remove one to add another.</p>`
-    : html`<form method="post" action="${BASE}/passkeys/options" class="fg-form" data-factorgate="add-passkey">
+    : html`<form method="post" action="${BASE}/passkeys/options" class="fg-form fg-add" data-factorgate="add-passkey">
   ${csrfField(session.csrf)}
   <label for="fg-passkey-name">Name of the key (for example "blue YubiKey" or "laptop")</label>
   <input id="fg-passkey-name" name="name" maxlength="${MAX_DEVICE_NAME}" required>
