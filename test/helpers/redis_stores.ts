@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
+import { MemoryStore } from '../../src/state/memory_store.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/state/redis_store.js';
+import type { Store } from '../../src/state/store.js';
 import { startRedisServer, type RedisServer } from './redis_server.js';
 
 export type RedisStores = {
@@ -45,4 +47,25 @@ export function redisStores(defaultPrefix: string): RedisStores {
     raw: () => raw,
     server: () => server,
   };
+}
+
+/** Two instances' clients of one store, as a suite of a shared-state behaviour receives them. */
+export type TwoClients = () => Promise<[Store, Store]>;
+
+/**
+ * Registers `suite` twice in the describe block it is called in: over one memory store that both
+ * callers share (one process), and over a real redis-server with a client for each, as two
+ * factorgate instances hold them. `prefix` is the Redis clients' key prefix.
+ */
+export function overSharedStores(prefix: string, suite: (name: string, clients: TwoClients) => void): void {
+  let memory: MemoryStore | undefined;
+  afterEach(() => memory?.close());
+  suite('one memory store', async () => {
+    memory = new MemoryStore();
+    return [memory, memory];
+  });
+  describe('on a real redis-server', () => {
+    const redis = redisStores(prefix);
+    suite('Redis, one client per instance', async () => [await redis.open(), await redis.open()]);
+  });
 }

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { PushWatcher } from '../../src/login/push_watcher.js';
 import type { PushVerdict } from '../../src/login/views.js';
-import { MemoryStore } from '../../src/state/memory_store.js';
 import { MemoryNotifier } from '../../src/state/notifier.js';
 import type { Store } from '../../src/state/store.js';
 import { captureLogs } from '../helpers/log_capture.js';
-import { redisStores } from '../helpers/redis_stores.js';
+import { overSharedStores, type TwoClients } from '../helpers/redis_stores.js';
 
 // The push poller's lease (src/login/push_watcher.ts, push-poller:LOGIN): an instance whose loop
 // stalled past the lease while another instance took it over must neither renew nor delete the
@@ -47,7 +46,7 @@ function tellingRelease(store: Store): { store: Store; released: Promise<void> }
   return { store: wrapped, released };
 }
 
-function leaseContract(name: string, clients: () => Promise<[Store, Store]>): void {
+function leaseContract(name: string, clients: TwoClients): void {
   describe(`push poller lease on ${name}`, () => {
     const watcher = (store: Store, verdict: () => Promise<PushVerdict>, notifier: MemoryNotifier) =>
       new PushWatcher({ verdict, store, notifier, logger: captureLogs().logger, intervalMs: 5, maxIntervalMs: 5 });
@@ -113,15 +112,5 @@ function leaseContract(name: string, clients: () => Promise<[Store, Store]>): vo
 }
 
 describe('push watcher: the poller lease (src/login/push_watcher.ts)', () => {
-  let memory: MemoryStore | undefined;
-  afterEach(() => memory?.close());
-  leaseContract('one memory store', async () => {
-    memory = new MemoryStore();
-    return [memory, memory];
-  });
-
-  describe('on a real redis-server', () => {
-    const redis = redisStores('fg-lease:');
-    leaseContract('Redis, one client per instance', async () => [await redis.open(), await redis.open()]);
-  });
+  overSharedStores('fg-lease:', leaseContract);
 });

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { Keyring } from '../../../src/security/keyring.js';
 import { RecoveryCodes } from '../../../src/security/recovery_codes.js';
-import { MemoryStore } from '../../../src/state/memory_store.js';
 import type { Store } from '../../../src/state/store.js';
-import { redisStores } from '../../helpers/redis_stores.js';
+import { overSharedStores, type TwoClients } from '../../helpers/redis_stores.js';
 
 // A recovery code redeemed while an administrator issues a new one (src/security/recovery_codes.ts
 // redeem): the login reads the old record and checks the code; the new record is written; then
@@ -28,7 +27,7 @@ function readThenWait(store: Store): { store: Store; read: Promise<void>; releas
   return { store: held, read, release };
 }
 
-function issuedWhileRedeeming(name: string, clients: () => Promise<[Store, Store]>): void {
+function issuedWhileRedeeming(name: string, clients: TwoClients): void {
   describe(`recovery codes on ${name}: a code issued while the old one is being redeemed`, () => {
     it('stays usable, and the old code is refused', async () => {
       const [loginStore, adminStore] = await clients();
@@ -56,15 +55,5 @@ function issuedWhileRedeeming(name: string, clients: () => Promise<[Store, Store
 }
 
 describe('recovery codes: redeemed while replaced (src/security/recovery_codes.ts)', () => {
-  let memory: MemoryStore | undefined;
-  afterEach(() => memory?.close());
-  issuedWhileRedeeming('one memory store', async () => {
-    memory = new MemoryStore();
-    return [memory, memory];
-  });
-
-  describe('on a real redis-server', () => {
-    const redis = redisStores('fg-recovery:');
-    issuedWhileRedeeming('Redis, a client for the login and one for the administrator', async () => [await redis.open(), await redis.open()]);
-  });
+  overSharedStores('fg-recovery:', issuedWhileRedeeming);
 });

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { RememberedBrowsers } from '../../../src/security/remembered_browsers.js';
-import { MemoryStore } from '../../../src/state/memory_store.js';
 import type { Store } from '../../../src/state/store.js';
-import { redisStores } from '../../helpers/redis_stores.js';
+import { overSharedStores, type TwoClients } from '../../helpers/redis_stores.js';
 
 // The user's list of remembered browsers changed by two instances at once
 // (src/security/remembered_browsers.ts): an id lost from the list is a browser asked for a code
@@ -28,7 +27,7 @@ function listReadsTogether(first: Store, second: Store): [Store, Store] {
   return [holding(first), holding(second)];
 }
 
-function listedTogether(name: string, clients: () => Promise<[Store, Store]>): void {
+function listedTogether(name: string, clients: TwoClients): void {
   describe(`remembered browsers changed at once by two instances sharing ${name}`, () => {
     const browsers = (store: Store) => new RememberedBrowsers(store, { maxPerUser: 5, now: Date.now });
 
@@ -71,15 +70,5 @@ function listedTogether(name: string, clients: () => Promise<[Store, Store]>): v
 }
 
 describe('remembered browsers: changes at once (src/security/remembered_browsers.ts)', () => {
-  let memory: MemoryStore | undefined;
-  afterEach(() => memory?.close());
-  listedTogether('one memory store', async () => {
-    memory = new MemoryStore();
-    return [memory, memory];
-  });
-
-  describe('on a real redis-server', () => {
-    const redis = redisStores('fg-browsers:');
-    listedTogether('Redis, one client per instance', async () => [await redis.open(), await redis.open()]);
-  });
+  overSharedStores('fg-browsers:', listedTogether);
 });
