@@ -13,7 +13,9 @@ import { waitFor } from './wait.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 export const MASTER_NAME = 'factorgate';
-const DOWN_AFTER_MS = 3000;
+const DOWN_AFTER_MS = 5000;
+/** Long enough for a sentinel that fell into TILT (its timer starved on a busy machine: 30 s of no action) and then failed over. */
+const FAILOVER_WITHIN_MS = 90_000;
 /** Longer than any test: a sentinel told this finds no master down, so it starts no failover. */
 const HELD_DOWN_AFTER_MS = 3_600_000;
 
@@ -22,8 +24,11 @@ export type SentinelSetup = {
   replica: RedisServer;
   /** host:port of the sentinel, as store.redis.sentinel.nodes takes it. */
   sentinelNode: string;
-  /** Resolves with the new master's port when the sentinel announces a failover (+switch-master). */
-  switched: Promise<number>;
+  /**
+   * The new master's port, once the sentinel announces a failover (+switch-master); rejects after
+   * FAILOVER_WITHIN_MS with what the sentinel reports (TILT, the master's and the replica's flags).
+   */
+  failedOver(): Promise<number>;
   /**
    * Cuts the replica off: it keeps what it has and hears nothing more, still pointed at the right
    * master (so the sentinel does not "fix" it back), but with credentials the master refuses
@@ -50,8 +55,9 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1`,
     // The sentinel promotes no replica whose link to the master has been down for more than ten
     // times this (plus the master's outage): a replica cut off before a login (cutReplication),
-    // while a busy machine takes seconds over that login, must stay eligible. The failover then
-    // comes this long after the master is gone (once allowed), and the tests wait for it.
+    // while a busy machine takes seconds over that login, or a sentinel sits out 30 s of TILT,
+    // must stay eligible. The failover then comes this long after the master is gone (once
+    // allowed), and the tests wait for it.
     `sentinel down-after-milliseconds ${MASTER_NAME} ${DOWN_AFTER_MS}`,
     `sentinel failover-timeout ${MASTER_NAME} 10000`,
   ].join('\n'));
@@ -81,8 +87,22 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     // "<name> <old ip> <old port> <new ip> <new port>"
     watcher!.on('message', (_channel: string, message: string) => resolve(Number(message.split(' ')[4])));
   });
+  const failedOver = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => void sentinelState(port).then(
+        (state) => reject(new Error(`no failover within ${FAILOVER_WITHIN_MS} ms; the sentinel says ${state}`)),
+        (err: unknown) => reject(new Error(`no failover within ${FAILOVER_WITHIN_MS} ms; the sentinel did not answer: ${String(err)}`)),
+      ), FAILOVER_WITHIN_MS);
+    });
+    try {
+      return await Promise.race([switched, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
-    master, replica, sentinelNode: `127.0.0.1:${port}`, switched,
+    master, replica, sentinelNode: `127.0.0.1:${port}`, failedOver,
     async cutReplication() {
       await ask(replica.port, async (c) => {
         await c.call('CONFIG', 'SET', 'masteruser', 'factorgate-cut-off');
@@ -110,6 +130,16 @@ async function ask<T>(port: number, work: (client: Redis) => Promise<T>): Promis
 
 const setDownAfter = (sentinelPort: number, ms: number) =>
   ask(sentinelPort, async (c) => { await c.call('SENTINEL', 'SET', MASTER_NAME, 'down-after-milliseconds', String(ms)); });
+
+/** What a sentinel that did not fail over says about itself and the two servers, for the test's failure message. */
+const sentinelState = (sentinelPort: number) => ask(sentinelPort, async (c) => {
+  const tilt = /sentinel_tilt:(\d)/.exec(await c.info('sentinel'))?.[1];
+  const fields = (list: string[]) => Object.fromEntries(list.flatMap((v, i) => (i % 2 === 0 ? [[v, list[i + 1]]] : [])));
+  const master = fields((await c.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[]);
+  const replicas = ((await c.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as string[][]).map(fields);
+  return JSON.stringify({ tilt, master: { flags: master.flags, failoverState: master['failover-state'] },
+    replicas: replicas.map((r) => ({ port: r.port, flags: r.flags, linkDownMs: r['master-link-down-time'], infoRefreshMs: r['info-refresh'] })) });
+});
 
 const inSync = (port: number) => ask(port, async (c) => /master_link_status:up/.test(await c.info('replication')));
 
