@@ -66,8 +66,9 @@ const deadlines = new WeakMap<InternalAxiosRequestConfig, NodeJS.Timeout>();
 
 /**
  * axios's `timeout` is, in Node, how long the socket may sit idle: a server that sends its headers
- * and then one byte a second never trips it. So every call also gets an abort signal that fires
- * when its whole budget is spent, the wait for a pooled connection included. The abort destroys
+ * and then one byte a second never trips it. So a call's budget (its own `timeout`, at most the
+ * ceiling) is an abort signal instead, that fires when the whole budget is spent, the wait for a
+ * pooled connection included, and axios's idle timeout is not set. The abort destroys
  * the socket, which gives its place in the pool back. The timer is cleared when the call settles
  * (AbortSignal.timeout's cannot be: it fired for every call, long after its reply, and built an
  * abort error each time).
@@ -80,8 +81,8 @@ function withDeadline(config: InternalAxiosRequestConfig, ceilingMs: number): In
   timer.unref();
   deadlines.set(config, timer);
   const own = config.signal as AbortSignal | undefined;
-  // The deadline covers what axios's idle timeout would, and more: the latter is not set, which
-  // spares two socket timer changes per call (the agent's idle timeout is kept for free sockets).
+  // The deadline covers what axios's idle timeout would: not setting it spares two socket timer
+  // changes per call (the agent's idle timeout still closes free sockets).
   config.timeout = 0;
   config.signal = own ? AbortSignal.any([own, deadline.signal]) : deadline.signal;
   return config;
