@@ -85,11 +85,11 @@ describe('Redis Sentinel: the master fails over in the middle of a login', funct
     expect(await setup.failedOver()).to.equal(setup.replica.port);
     // Asked until the store answers (each post meanwhile is refused as unavailable, 503), not
     // through /healthz: the answer is what this test is about.
-    let after = await answer(browser, started.csrf);
+    let after: Awaited<ReturnType<typeof answer>> | undefined;
     await waitFor(async () => (after = await answer(browser, started.csrf)).status !== 503, 'the store to answer the login\'s post after the failover', 60_000);
-    expect(after.status).to.equal(400);
-    expect(after.json()).to.include({ code: 'no_login' });
-    expect(after.json().message).to.include('Start again from the login page');
+    expect(after!.status).to.equal(400);
+    expect(after!.json()).to.include({ code: 'no_login' });
+    expect(after!.json().message).to.include('Start again from the login page');
     expect(h.gateway.logins).to.deep.equal([]);
   });
 });
