@@ -71,7 +71,10 @@ function upstreamBlock(name: string, u: Upstream, idleSeconds: number, comment: 
   ];
 }
 
-function proxyBasics(u: Upstream, secretHeaderName: string): string[] {
+/** "x-original-url" as nginx's variable of that request header. */
+const headerVariable = (name: string) => `$http_${name.replace(/-/g, '_')}`;
+
+function proxyBasics(u: Upstream, secretHeaderName: string, targetHeaders: readonly string[]): string[] {
   return [
     '        proxy_http_version 1.1;',
     '        proxy_set_header Host $http_host;',
@@ -85,6 +88,8 @@ function proxyBasics(u: Upstream, secretHeaderName: string): string[] {
     '        proxy_set_header Forwarded "";',
     '        # Only factorgate\'s replay carries the shared secret header; no client may send one on.',
     `        proxy_set_header ${secretHeaderName} "";`,
+    '        # Headers some servers read as the path: one with a value was refused above; an empty one is not sent on.',
+    ...targetHeaders.map((name) => `        proxy_set_header ${name} "";`),
     '        proxy_redirect off;',
     ...(u.scheme === 'https'
       ? [
@@ -145,6 +150,11 @@ export function nginxConfig(setup: EdgeSetup): string {
     'map $request_uri $fg_path { "~^(?<fg_raw_path>[^?]*)" $fg_raw_path; }',
     'map $request_uri $fg_log_path { "~^(?<fg_raw_log_path>[^?]{0,256})" $fg_raw_log_path; }',
     '',
+    '# 0. Headers some servers read as the request\'s path instead of its request line (IIS\'s X-Original-URL and',
+    '# the like): a request with one is refused like (1). Header names with "_" never get here (ignore_invalid_headers,',
+    '# set in the server below), and an empty one is not sent on (proxy_set_header).',
+    `map "${rules.targetHeaders.map(headerVariable).join('')}" $fg_target_header { "" ""; default 1; }`,
+    '',
     ...anyOf('$fg_ambiguous', rules.ambiguous, '1. A target servers could read two ways'),
     '',
     ...anyOf('$fg_guarded', rules.guarded, '2. The gateway\'s login targets, read from the decoded path once (1) has passed: caseless, with ";params", empty segments and trailing dots and spaces allowed for'),
@@ -154,11 +164,12 @@ export function nginxConfig(setup: EdgeSetup): string {
     '# The reason a refusal of (1) is logged under, the one factorgate would give; unreadable_request for',
     '# a request nginx itself could not read.',
     ...firstReason('$fg_reason', rules.ambiguous, 'unreadable_request'),
+    'map $fg_target_header $fg_refusal_reason { 1 target_override_header; default $fg_reason; }',
     '',
     '# WebSockets upgrade; everything else keeps the upstream connection alive.',
     'map $http_upgrade $fg_connection { default upgrade; "" ""; }',
     '',
-    ...logFormat('factorgate_edge_ambiguous', 'ambiguous_target', '$fg_reason'),
+    ...logFormat('factorgate_edge_ambiguous', 'ambiguous_target', '$fg_refusal_reason'),
     ...logFormat('factorgate_edge_guarded', 'guarded_target_refused', ''),
     '',
     ...upstreamBlock('fg_gateway', setup.gateway, setup.gatewayIdleSeconds, `The gateway (gateway.url ${setup.gateway.url}).`),
@@ -175,6 +186,10 @@ export function nginxConfig(setup: EdgeSetup): string {
       ]
       : ['    # Plain HTTP: put TLS in front, or generate with --certificate and --certificate-key.']),
     '    server_tokens off;',
+    '    # Header names with "_" are dropped (nginx\'s default, kept here on purpose): CGI and PHP read "_" as "-", so',
+    '    # X_Original_URL would be X-Original-URL to them. nginx takes these two from the default server of a port.',
+    '    underscores_in_headers off;',
+    '    ignore_invalid_headers on;',
     '',
     '    # Only refusals are logged (in their locations below). To log every request too, use a format',
     '    # without $request and $request_uri, which carry the query string.',
@@ -189,6 +204,7 @@ export function nginxConfig(setup: EdgeSetup): string {
     '',
     '    # Refusals and factorgate\'s share, decided before any location; the rewrites keep the method, the body',
     '    # and $request_uri, and lead to the internal locations at the end.',
+    `    if ($fg_target_header) { rewrite ^ ${INTERNAL.ambiguous} last; }`,
     `    if ($fg_ambiguous) { rewrite ^ ${INTERNAL.ambiguous} last; }`,
     `    if ($fg_guarded) { rewrite ^ ${INTERNAL.guarded} last; }`,
     `    if ($fg_to_factorgate) { rewrite ^ ${INTERNAL.factorgate} last; }`,
@@ -197,14 +213,14 @@ export function nginxConfig(setup: EdgeSetup): string {
     '',
     '    location / {',
     `        proxy_pass ${gatewayUrl};`,
-    ...proxyBasics(setup.gateway, setup.secretHeaderName),
+    ...proxyBasics(setup.gateway, setup.secretHeaderName, rules.targetHeaders),
     '    }',
     '',
     '    # Reached only through the rewrites above ("internal"): the target goes to factorgate as it came.',
     `    location = ${INTERNAL.factorgate} {`,
     '        internal;',
     `        proxy_pass ${factorgateUrl}$request_uri;`,
-    ...proxyBasics(setup.factorgate, setup.secretHeaderName),
+    ...proxyBasics(setup.factorgate, setup.secretHeaderName, rules.targetHeaders),
     '    }',
     '',
     ...refusalLocation(INTERNAL.ambiguous, 400, setup.pages.ambiguous, log, 'factorgate_edge_ambiguous'),

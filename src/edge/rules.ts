@@ -9,6 +9,7 @@
 
 import type { Config } from '../config/schema.js';
 import { OWN_COOKIE_PATHS, routeTable } from '../proxy/guard.js';
+import { TARGET_OVERRIDE_HEADERS } from '../proxy/target_headers.js';
 import { OPS_PATHS, ownPortalPaths } from '../http/paths.js';
 import {
   ABSOLUTE_FORM_AUTHORITY,
@@ -32,6 +33,8 @@ export type EdgePattern = { on: Subject; pattern: string; caseless: boolean; why
 export type EdgeRefusal = EdgePattern & { reason: RefusalReason };
 
 export type EdgeRules = {
+  /** 400 ambiguous_target (target_override_header): headers some servers read as the path, lower case with "-"; "_" for "-" counts too. */
+  targetHeaders: readonly string[];
   /** 400 ambiguous_target, the first match naming the reason. */
   ambiguous: readonly EdgeRefusal[];
   /** 403 guarded_target_refused: a guarded path, or below one, in any spelling. */
@@ -114,6 +117,7 @@ export function edgeRules(config: Pick<Config, 'gateway' | 'otp' | 'admin'>): Ed
   }));
   const escaped = [...REFUSED_ESCAPED_CHARACTERS.map((c) => c.charCodeAt(0)), ...codesIn(CONTROL_BYTE_RANGES)];
   return {
+    targetHeaders: TARGET_OVERRIDE_HEADERS,
     ambiguous: [
       { on: 'target', pattern: byteClass(CONTROL_BYTE_RANGES), caseless: false, reason: 'control_character', why: 'a control byte' },
       { on: 'target', pattern: byteClass([NON_ASCII_BYTE_RANGE]), caseless: false, reason: 'non_ascii', why: 'a byte above 0x7F not percent-encoded' },

@@ -4,6 +4,7 @@ import proxyAddr from 'proxy-addr';
 import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import type { Logger } from '../log.js';
 import { classify, type RouteTable } from './guard.js';
+import { targetOverrideHeader } from './target_headers.js';
 import { failurePage } from '../http/page.js';
 import { errorCatalog } from '../errors.js';
 import { REQUEST_ID_HEADER, requestIdFor, withRequestId } from '../http/request_context.js';
@@ -38,8 +39,9 @@ const CONNECTION_CHECK_MS = 1000;
  * The front door. Routing is one table lookup on the request target as request_target.ts reads
  * it, so pass-through traffic reaches the proxy without going through express (whose router
  * costs more than the proxying itself). Guarded login targets are refused here, for every
- * method, and so is every target whose readings could differ (400, ambiguous_target). What is
- * forwarded is the target as it came, so the gateway reads only what the guard judged.
+ * method, and so is every target whose readings could differ, or a request with a header that
+ * names a target of its own (400, ambiguous_target). What is forwarded is the target as it came,
+ * so the gateway reads only what the guard judged.
  */
 export type FrontDoor = {
   server: Server;
@@ -55,10 +57,10 @@ export function createServer(deps: ServerDeps): FrontDoor {
     if (trusted(req.socket.remoteAddress ?? '', 0)) return;
     for (const name of FORWARDING_HEADERS) delete req.headers[name];
   };
-  const logAmbiguous = (req: IncomingMessage, reason: string) =>
-    deps.logger.warn({ event: 'ambiguous_target', reason, method: req.method, path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'request target refused: servers could read it differently');
-  const refuseAmbiguous = (req: IncomingMessage, res: ServerResponse, reason: string) => {
-    logAmbiguous(req, reason);
+  const logAmbiguous = (req: IncomingMessage, reason: string, header?: string) =>
+    deps.logger.warn({ event: 'ambiguous_target', reason, ...(header && { header }), method: req.method, path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'request target refused: servers could read it differently');
+  const refuseAmbiguous = (req: IncomingMessage, res: ServerResponse, reason: string, header?: string) => {
+    logAmbiguous(req, reason, header);
     refuse(res, 400, 'Sign-in stopped', errorCatalog.bad_request.message, deps.loginPage);
   };
 
@@ -91,9 +93,10 @@ export function createServer(deps: ServerDeps): FrontDoor {
 
   const server = createHttpServer({ connectionsCheckingInterval: Math.min(CONNECTION_CHECK_MS, headersTimeoutMs) }, (req, res) => {
     const requestId = identify(req, res);
-    const decision = classify(req.url ?? '/', deps.table);
-    onEnd(req, res, requestId, decision.route);
-    withRequestId(requestId, () => route(req, res, decision));
+    const override = targetOverrideHeader(req.headers);
+    const decision = override === undefined ? classify(req.url ?? '/', deps.table) : undefined;
+    onEnd(req, res, requestId, decision?.route ?? 'ambiguous');
+    withRequestId(requestId, () => (decision ? route(req, res, decision) : refuseAmbiguous(req, res, 'target_override_header', override)));
   });
 
   const route = (req: IncomingMessage, res: ServerResponse, decision: ReturnType<typeof classify>) => {
@@ -136,7 +139,8 @@ export function createServer(deps: ServerDeps): FrontDoor {
   });
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const decision = classify(req.url ?? '/', deps.table);
+    const override = targetOverrideHeader(req.headers);
+    const decision = override === undefined ? classify(req.url ?? '/', deps.table) : { route: 'ambiguous' as const, reason: 'target_override_header' };
     if (decision.route !== 'pass') {
       const reason = decision.route === 'ambiguous' ? decision.reason : decision.route;
       deps.logger.warn({ event: 'upgrade_refused', reason, path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'WebSocket upgrade to a non-pass-through path refused');

@@ -85,8 +85,29 @@ export function readsAsLogin(target: string): boolean {
 }
 
 /**
+ * Headers such backends take for the request's path instead of its request line: IIS's URL
+ * Rewrite and ISAPI_Rewrite, which Symfony and Laminas believe; the original URI nginx's
+ * auth_request, Traefik and Envoy pass on; whole URLs some frameworks read; and a prefix put
+ * before the path (Spring, ASP.NET). PHP and CGI read "_" in a header's name as "-".
+ */
+export const LENIENT_TARGET_HEADERS: Readonly<Record<string, 'path' | 'prefix'>> = {
+  'x-original-url': 'path', 'x-rewrite-url': 'path', 'x-override-url': 'path', 'x-original-uri': 'path', 'x-forwarded-uri': 'path',
+  'x-forwarded-path': 'path', 'x-envoy-original-path': 'path', 'x-http-destinationurl': 'path', 'x-proxy-url': 'path', 'x-forwarded-prefix': 'prefix',
+};
+
+/** The targets the request's headers name, as this gateway would act on them. */
+function headerTargets(headers: Record<string, string | string[] | undefined>, target: string): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => {
+    const kind = LENIENT_TARGET_HEADERS[name.replace(/_/g, '-')];
+    if (kind === undefined || typeof value !== 'string' || value === '') return [];
+    return [kind === 'prefix' ? value.replace(/\/+$/, '') + target : value];
+  });
+}
+
+/**
  * Records every request, and serves the login handler (any method, body or none) for every
- * target that reads as a login path. Mounted before the simulator's other routes.
+ * target that reads as a login path, the request line's or one its headers name. Mounted before
+ * the simulator's other routes.
  */
 export function lenientLoginRoutes(deps: LoginDeps, seen: (request: SeenRequest) => void): Router {
   const router = express.Router();
@@ -95,7 +116,7 @@ export function lenientLoginRoutes(deps: LoginDeps, seen: (request: SeenRequest)
     next();
   });
   router.use((req, res, next) => {
-    if (!readsAsLogin(req.originalUrl)) return next();
+    if (![req.originalUrl, ...headerTargets(req.headers, req.originalUrl)].some(readsAsLogin)) return next();
     express.urlencoded({ extended: false, limit: '8kb' })(req, res, (err?: unknown) => (err ? next(err) : login(deps, req, res)));
   });
   return router;
