@@ -28,6 +28,9 @@ export type ServerDeps = {
   onPassthrough?: (status: string, seconds: number) => void;
 };
 
+/** The one protocol a client may upgrade to through factorgate. */
+const WEBSOCKET = /^websocket$/i;
+
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
 
 /** The whole request, body included, must arrive within this; longer uploads are cut (408). */
@@ -139,6 +142,12 @@ export function createServer(deps: ServerDeps): FrontDoor {
   });
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!WEBSOCKET.test(req.headers.upgrade ?? '')) {
+      // Another protocol the gateway accepted (h2c) would leave the client a connection straight to it, past the guard.
+      deps.logger.warn({ event: 'upgrade_refused', reason: 'not_websocket', path: pathForLog(req.url), clientIp: req.socket.remoteAddress }, 'upgrade to a protocol other than WebSocket refused');
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     const override = targetOverrideHeader(req.headers);
     const decision = override === undefined ? classify(req.url ?? '/', deps.table) : { route: 'ambiguous' as const, reason: 'target_override_header' };
     if (decision.route !== 'pass') {

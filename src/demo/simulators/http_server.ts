@@ -49,6 +49,15 @@ export class SimulatorServer {
     return { url: this.listeningUrl };
   }
 
+  /**
+   * Serves what comes next on an upgraded socket as a new HTTP/1.1 connection: the tunnel an h2c
+   * upgrade opens to a server, spoken in HTTP/1.1 so a test can use it.
+   */
+  adopt(socket: Duplex, head: Buffer): void {
+    if (head.length > 0) socket.unshift(head);
+    this.server.emit('connection', socket);
+  }
+
   async close(): Promise<void> {
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import Denque from 'denque';
 import express from 'express';
 import { SimulatorServer } from '../http_server.js';
@@ -51,8 +52,19 @@ export class GatewaySimulator {
     app.use((_req, res) => void res.status(404).type('text/plain').send('not found\n'));
     this.server = new SimulatorServer(app, (req, socket, head) => {
       if (options.lenientPaths) this.remember({ method: req.method ?? '', target: req.url ?? '', ...(req.headers.cookie === undefined ? {} : { cookie: req.headers.cookie }) });
+      if (options.lenientPaths && /(?:^|,)\s*h2c\s*(?:,|$)/i.test(req.headers.upgrade ?? '')) return this.openTunnel(socket, head);
       this.ws.onUpgrade(req, socket, head);
     });
+  }
+
+  /**
+   * lenientPaths mode accepts an h2c upgrade on any path, as a gateway with cleartext HTTP/2 on
+   * does: what follows goes straight to its own server, past whatever proxy let the upgrade
+   * through (spoken in HTTP/1.1 here).
+   */
+  private openTunnel(socket: Duplex, head: Buffer): void {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
+    this.server.adopt(socket, head);
   }
 
   /** The root URL (what factorgate's gateway.url takes); throws before listen(). */
