@@ -19,7 +19,8 @@ import { LdapFirstFactor } from './ldap/first_factor.js';
 import { warnLdapCleartext } from './ldap/tls.js';
 import { manageOtpRoutes } from './manage/routes.js';
 import { passwordCheck } from './identity/password_check.js';
-import { LinotpClient } from './providers/linotp/client.js';
+import type { LinotpClient } from './providers/linotp/client.js';
+import { linotpClientFor } from './providers/linotp/client_for.js';
 import { PushProvider } from './providers/linotp/push_provider.js';
 import { TotpProvider } from './providers/totp/totp_provider.js';
 import { WebauthnProvider } from './providers/webauthn/webauthn_provider.js';
@@ -95,7 +96,8 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   });
   const otp = config.otp.enabled ? await openOtp(config, keyring, clock, logger) : undefined;
   const webauthn = config.webauthn.enabled ? webauthnProvider(config, otp?.deps, logger, now) : undefined;
-  const linotp = linotpClient(config, logger, metrics, now);
+  // The push providers' and /admin's (its token listing).
+  const linotp = linotpClientFor(config.linotp, { logger, now, onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds) });
   const providers = new ProviderRegistry({ anakam, ...pushProviders(config, linotp, logger, now), totp: otp?.provider, webauthn });
   for (const name of [config.providers.default, ...config.providers.policies.map((p) => p.use)]) {
     if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
@@ -312,14 +314,6 @@ function evictionReporter(logger: Logger, metrics: Metrics, clock: Clock): () =>
     lastLogged = clock.now();
     since = 0;
   };
-}
-
-/** The LinOTP-style server's client, when one is configured: the push providers' and /admin's (its token listing). */
-function linotpClient(config: Config, logger: Logger, metrics: Metrics, now: () => number): LinotpClient | undefined {
-  return config.linotp && new LinotpClient({
-    ...config.linotp, logger, now,
-    onCallout: (command, outcome, seconds) => metrics.calloutSeconds.observe({ command, outcome }, seconds),
-  });
 }
 
 /** The push providers, when a LinOTP-style server is configured: push alone, and push with a typed code. */

@@ -6,12 +6,15 @@ import type { LoginRecord } from './record.js';
 import type { Run } from './run.js';
 
 // A way the user chose under "Other options" runs alone. If it cannot start (no destination for a
-// passcode, no push device, the two-factor server down), the engine would go on to the factor's
+// passcode, no push device, the two-factor server down, the user's pushes for the window spent), the engine would go on to the factor's
 // later policies, ones the user was never offered among them: here the run stops at the chosen
 // one instead, and the login goes back to the step the user was on (another.ts says so).
 
-/** Why a chosen way could not start: the provider's reason, its server not answering, or its rule no longer holding. */
-export type Unavailable = FailReason | 'tfa_unavailable' | 'rule_false';
+/**
+ * Why a chosen way could not start: the provider's reason, its server not answering, its rule no
+ * longer holding, or (rate_limited) the user's pushes for the window spent.
+ */
+export type Unavailable = FailReason | 'tfa_unavailable' | 'rule_false' | 'rate_limited';
 
 export type ChosenWay = { kind: 'started'; step: EngineStep<Challenge> } | { kind: 'unavailable'; reason: Unavailable };
 
@@ -64,15 +67,22 @@ export async function runChosenWay(login: Login, record: LoginRecord, run: Run, 
   }
 }
 
-/** The two-factor server not answering is the chosen way unavailable; any other trouble is thrown on (it ends the login). */
+/**
+ * The two-factor server not answering, or no push left in the user's window, is the chosen way
+ * unavailable; any other trouble is thrown on (it ends the login), a lock on wrong answers among it.
+ */
 async function startOrStop<T>(start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (err) {
     if (err instanceof FactorgateError && err.code === 'tfa_unavailable') throw new StopAtChosen('tfa_unavailable');
+    if (pushesSpent(err)) throw new StopAtChosen('rate_limited');
     throw err;
   }
 }
+
+/** The push limit refused the push (nothing was sent): the limit that guards guesses is another one and ends the login. */
+const pushesSpent = (err: unknown): boolean => err instanceof FactorgateError && err.code === 'rate_limited' && err.extra.limit === 'pushes-user';
 
 /** The chosen action failed: unavailable for a reason in UNAVAILABLE, else the login ends with the reason, as when no policy wins. */
 function refusal(login: Login, record: LoginRecord): Error {

@@ -7,7 +7,7 @@ import type { Way } from './ways.js';
 // What a step of the login hands to the web layer (respond.ts), which renders it as JSON for the
 // dialog or as a page for a browser without the script.
 
-export type NoticeCode = 'passcode_invalid' | 'code_invalid' | 'code_reused' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_wrong_number' | 'push_waiting' | 'push_resent' | 'passkey_invalid' | 'recovery_code_invalid' | 'via_unavailable' | 'no_phone_on_file' | 'no_email_on_file' | 'way_not_offered' | 'way_unavailable';
+export type NoticeCode = 'passcode_invalid' | 'code_invalid' | 'code_reused' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_wrong_number' | 'push_waiting' | 'push_resent' | 'passkey_invalid' | 'recovery_code_invalid' | 'via_unavailable' | 'no_phone_on_file' | 'no_email_on_file' | 'way_not_offered' | 'way_unavailable' | 'pushes_paused';
 /** after: what the last of the attempts left leads to (a lock, and for how long, or the end of this sign-in). */
 export type Notice = { code: NoticeCode; attemptsRemaining?: number; after?: AfterLastAttempt };
 

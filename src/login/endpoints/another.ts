@@ -15,8 +15,8 @@ import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
  * way offered. Only a way offered with the challenge is taken: a later policy of the factor that
  * was not (the user has no app, say) starts nothing, and the user is told; anything else that
  * names no later policy does not fit the step and ends the login. A chosen way that cannot start
- * (chosen_way.ts) starts nothing after it either: the open step stands, with a notice, and that
- * way is no longer offered with it.
+ * (chosen_way.ts) starts nothing after it either: the open step stands, with a notice (its own
+ * when the user's pushes for the window are spent), and that way is no longer offered with it.
  */
 export function anotherEndpoint(web: LoginWeb): RequestHandler {
   const { login } = web;
@@ -52,10 +52,13 @@ export function anotherEndpoint(web: LoginWeb): RequestHandler {
       });
       if (started.kind === 'unavailable') {
         const action = flow.factors.get(state.factor)?.policies[policy]?.action;
-        logger.warn({ event: 'way_unavailable', user: record.username, clientIp: record.clientIp, policy, action, reason: started.reason },
+        const pushesPaused = started.reason === 'rate_limited';
+        // The limit refused a push as surely as when it ends a login: counted alike.
+        if (pushesPaused) login.deps.metrics.rateLimitRefusals.inc({ limit: 'pushes-user' });
+        logger.warn({ event: 'way_unavailable', user: record.username, clientIp: record.clientIp, policy, action, reason: started.reason, ...(pushesPaused ? { limit: 'pushes-user' } : {}) },
           'the way the user chose could not start; nothing else was started, the open step stands and that way is no longer offered with it');
         const left = ways.filter((way) => way.policy !== policy);
-        return login.outcomes.again(record, { code: 'way_unavailable' }, left.length ? left : undefined);
+        return login.outcomes.again(record, { code: pushesPaused ? 'pushes_paused' : 'way_unavailable' }, left.length ? left : undefined);
       }
       await leaveOpenStep();
       return settle(login, record, started.step, run);

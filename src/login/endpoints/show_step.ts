@@ -25,7 +25,7 @@ export async function openStep(login: Login, loginId: string, client: Client): P
   return openView(login, record);
 }
 
-const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'code_reused', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_wrong_number', 'push_waiting', 'push_resent', 'recovery_code_invalid', 'via_unavailable', 'no_phone_on_file', 'no_email_on_file', 'way_not_offered', 'way_unavailable']);
+const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'code_reused', 'passcode_expired', 'device_refused', 'passcode_resent', 'push_expired', 'push_wrong_number', 'push_waiting', 'push_resent', 'recovery_code_invalid', 'via_unavailable', 'no_phone_on_file', 'no_email_on_file', 'way_not_offered', 'way_unavailable', 'pushes_paused']);
 
 /**
  * Only known notice codes, a small number and what follows the last attempt survive the redirect;

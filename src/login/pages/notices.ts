@@ -27,6 +27,8 @@ export function noticeText(notice: Notice | undefined): string | undefined {
       return 'That way to sign in is not set up for you, so nothing was started, and this step still stands.';
     case 'way_unavailable':
       return 'That way to sign in is not available right now, so nothing else was started, and this step still stands. Go on with it, try another way if one is offered, or contact your help desk.';
+    case 'pushes_paused':
+      return 'Too many notifications were sent to your device lately, so they are paused for a while and none was sent now. This step still stands: go on with it, try another way if one is offered, or wait a few minutes and sign in again.';
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_wrong_number':
