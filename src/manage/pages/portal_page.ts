@@ -95,13 +95,13 @@ function browserSection(session: PortalSession, { browsers, inUse }: BrowserList
 <summary>Remembered browsers (${browsers.length})</summary>
 <p>These browsers skip the code at sign-in until they expire. Forget one you no longer use or no longer have: it is asked for a code again at its next sign-in.</p>
 <table class="fg-devices">
-<thead><tr><th scope="col">Browser</th><th scope="col">Remembered</th><th scope="col">Expires</th><th scope="col">From address</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
+<thead><tr><th scope="col">Browser</th><th scope="col">Remembered</th><th scope="col">Expires</th><th scope="col">Address</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
 <tbody>
 ${browsers.map((b) => html`<tr>
   <td>${b.userAgent}${b.id === inUse ? html` <strong class="fg-this-browser">(this browser)</strong>` : ''}</td>
   <td data-label="Remembered">${when(b.issuedAt)}</td>
   <td data-label="Expires">${when(b.expiresAt)}</td>
-  <td data-label="From address">${b.clientIp}</td>
+  <td data-label="Address">${b.clientIp}</td>
   <td class="fg-actions"><form method="post" action="${BASE}/browsers/${b.id}/forget" class="fg-inline">${csrfField(session.csrf)}
     <button type="submit" class="fg-link">Forget<span class="fg-sr"> ${b.userAgent} remembered ${asText(b.issuedAt)} from ${b.clientIp}</span></button></form></td>
 </tr>`)}
