@@ -121,12 +121,15 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     void outcomes?.record(line.outcome);
     void signIns.record(line);
   };
+  // The login remembers browsers; /manageotp lists them to their user, who may forget them.
+  const browsers = new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now });
+  const cookies = new CookiePolicy(config);
   const login = makeLogin({
     config, flow: loginFlowOf(config), providers, chooseProvider: providerChoice(config.providers.policies, config.providers.default), replayer, heldSessions, keyring,
     // The login's audit line also feeds factorgate_login_duration_seconds: one source for both.
     logger: observeLoginDurations(logger, metrics, onFinished), metrics, now, firstFactor, limits, userNames,
     records: new LoginRecords(store, now, heldSessions), verifyPassword,
-    browsers: new RememberedBrowsers(store, { maxPerUser: config.login.rememberedBrowsersPerUser, now }),
+    browsers,
     recovery: new RecoveryCodes(store, keyring, now),
   });
   const notifier: Notifier = config.store.type === 'redis' ? new RedisNotifier(config.store.redis) : new MemoryNotifier();
@@ -144,10 +147,10 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     store: otp.deps.store, keyring, totp: otp.deps.totp, sessions: store, limits, userNames, login: config.login,
     verifyPassword,
     cookies: { secure: config.behindTls, sameSite: config.cookies.sameSite }, logger, clock, maxDevices: config.otp.maxDevices,
+    browsers: { records: browsers, cookieName: config.cookies.deviceName, clearCookies: (res) => cookies.clearDevice(res) },
     ...(webauthn && otp.deps.store.passkeys && { webauthn: { store: otp.deps.store.passkeys, config: config.webauthn, provider: webauthn } }),
   }) : undefined;
   const agent = gatewayAgent(gw.url);
-  const cookies = new CookiePolicy(config);
   const checks: Record<string, Check> = {
     gateway: reachable(gw.url),
     ...(anakamConfig ? { anakam: reachable(anakamConfig.baseUrl) } : {}),

@@ -1,10 +1,11 @@
 import type { Response } from 'express';
 import type { Config } from '../config/schema.js';
-import { MFA, RETRY_COOKIE } from '../http/paths.js';
+import { MANAGE, MFA, RETRY_COOKIE } from '../http/paths.js';
 import { RETRY_NOTE_MS } from '../http/retry_note.js';
 
 // Every attribute of factorgate's own cookies, decided here and nowhere else.
-// Path=/mfa: the gateway never receives them; HttpOnly: no script reads them.
+// Path=/mfa (the remembered browser's also /manageotp): the gateway never receives them;
+// HttpOnly: no script reads them.
 
 export const COOKIE_PATH = MFA;
 
@@ -29,12 +30,21 @@ export class CookiePolicy {
     res.clearCookie(this.config.cookies.handleName, this.base());
   }
 
+  /**
+   * The remembered browser's cookie, for the login under /mfa and, when there is a portal, a copy
+   * under /manageotp: the only way the portal can tell which of the user's remembered browsers
+   * is the one in use (a browser sends a cookie only under its Path). Both are factorgate's own.
+   */
   setDevice(res: Response, value: string, expiresAt: number): void {
-    res.cookie(this.config.cookies.deviceName, value, { ...this.base(), expires: new Date(expiresAt) });
+    for (const path of this.devicePaths) res.cookie(this.config.cookies.deviceName, value, { ...this.base(), path, expires: new Date(expiresAt) });
   }
 
   clearDevice(res: Response): void {
-    res.clearCookie(this.config.cookies.deviceName, this.base());
+    for (const path of this.devicePaths) res.clearCookie(this.config.cookies.deviceName, { ...this.base(), path });
+  }
+
+  private get devicePaths(): string[] {
+    return this.config.otp.enabled ? [COOKIE_PATH, MANAGE] : [COOKIE_PATH];
   }
 
   /** How long a login form token lives: a login page may stay open a while before the password is typed. */

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { MANAGE } from '../http/paths.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -8,6 +9,7 @@ import type { RegistrationDeps } from '../providers/webauthn/registration.js';
 import type { WebauthnProvider } from '../providers/webauthn/webauthn_provider.js';
 import type { Totp } from '../otp/totp.js';
 import type { Keyring } from '../security/keyring.js';
+import type { RememberedBrowsers } from '../security/remembered_browsers.js';
 import type { Limits } from '../security/limits.js';
 import type { UserNames } from '../identity/user_names.js';
 import type { VerifyPassword } from '../identity/verify_password.js';
@@ -36,6 +38,17 @@ export type ManageDeps = {
   maxDevices: number;
   /** Passkeys and security keys, when webauthn.enabled: registered here, and a second factor to sign in here. */
   webauthn?: RegistrationDeps & { provider: WebauthnProvider };
+  /** The user's remembered browsers, listed and forgotten here (factorgate always wires them; without, the home page has no such list). */
+  browsers?: PortalBrowsers;
+};
+
+/** What the portal needs of the login's remembered browsers (its DeviceKey cookies). */
+export type PortalBrowsers = {
+  records: RememberedBrowsers;
+  /** The cookie's name (cookies.deviceName): its copy under /manageotp names the browser in use. */
+  cookieName: string;
+  /** Expires this browser's DeviceKey cookies, the login's and the portal's copy, with the login's attributes. */
+  clearCookies(res: Response): void;
 };
 
 export const otpDeps = (deps: ManageDeps): OtpDeps => ({

@@ -38,6 +38,10 @@ export const MESSAGES = {
   passkey_removed: { kind: 'ok', text: 'The passkey was removed. It can no longer sign you in.' },
   passkey_signin_refused: { kind: 'error', text: 'That key was not accepted. Try again, or enter a code from your authenticator app.' },
   no_passkey: { kind: 'error', text: 'That passkey is not there any more.' },
+  browser_forgotten: { kind: 'ok', text: 'The browser was forgotten. It will be asked for a code at its next sign-in.' },
+  browser_forgotten_here: { kind: 'ok', text: 'This browser was forgotten. Your next sign-in here will ask for a code.' },
+  browsers_forgotten: { kind: 'ok', text: 'Every remembered browser was forgotten, this one too. Each will be asked for a code at its next sign-in.' },
+  no_browser: { kind: 'error', text: 'That browser is not among those remembered for you: it was forgotten already or has expired. Nothing was changed; the list below shows the browsers remembered for you now.' },
 } as const satisfies Record<string, Message>;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -4,6 +4,7 @@ import { BASE, type ManageDeps } from './deps.js';
 import { makePortal } from './portal.js';
 import { notFound, refuse } from './refuse.js';
 import { addDevice } from './steps/add_device.js';
+import { forgetAllBrowsers, forgetBrowser } from './steps/browsers.js';
 import { removeDevice, renameDevice } from './steps/change_device.js';
 import { checkSignInCode } from './steps/check_sign_in_code.js';
 import { confirmDevice } from './steps/confirm_device.js';
@@ -20,7 +21,8 @@ export type { ManageDeps } from './deps.js';
 /**
  * /manageotp, the self-service portal for TOTP devices (as NetScaler's): sign in with the password
  * and, once the user has a device, a code from it; then list, add (QR code, first code), test,
- * rename and remove devices. Plain forms, post/redirect/get, no script needed. Mount at the root.
+ * rename and remove devices, and see and forget the browsers remembered at sign-in. Plain
+ * forms, post/redirect/get, no script needed. Mount at the root.
  */
 export function manageOtpRoutes(deps: ManageDeps): Router {
   const portal = makePortal(deps);
@@ -45,6 +47,8 @@ export function manageOtpRoutes(deps: ManageDeps): Router {
   router.post(`${BASE}/passkeys/:id/rename`, renamePasskey(portal));
   router.get(`${BASE}/passkeys/:id/remove`, showRemovePasskey(portal));
   router.post(`${BASE}/passkeys/:id/remove`, removePasskey(portal));
+  router.post(`${BASE}/browsers/:id/forget`, forgetBrowser(portal));
+  router.post(`${BASE}/browsers/forget-all`, forgetAllBrowsers(portal));
 
   router.use(BASE, notFound);
   router.use(BASE, refuse(portal));

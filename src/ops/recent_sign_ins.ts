@@ -51,7 +51,7 @@ export class RecentSignIns {
       at: this.options.now(), outcome: OUTCOME.test(line.outcome) ? line.outcome : 'other',
       clientIp: text(line.clientIp), provider: text(line.provider), way: text(line.flow),
     };
-    return this.store.appendBounded(key(user), entry, RECENT_SIGN_INS, this.ttlMs()).catch((err: unknown) => this.options.onFailure?.(err));
+    return this.store.appendBounded(key(user), entry, RECENT_SIGN_INS, this.ttlMs()).then(() => undefined, (err: unknown) => this.options.onFailure?.(err));
   }
 
   /** The user's sign-ins of the last keepDays days, newest first, at most RECENT_SIGN_INS. */

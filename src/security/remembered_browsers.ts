@@ -9,7 +9,7 @@ import type { Store } from '../state/store.js';
 //   browser:ID         the record (user, issued, expires, client address, user agent summary);
 //                      deleting it is the revocation, and no later write brings it back
 //   browser-ids:USER   a store list of the user's ids, oldest first, at most maxPerUser (the
-//                      oldest dropped); each change is one store step, so issues and revocations
+//                      oldest dropped, and its record deleted); each change is one store step, so issues and revocations
 //                      at once on several instances lose no id (the key's name changed with its
 //                      type: the value `browsers:USER` an earlier version kept is never read as one)
 //
@@ -40,10 +40,11 @@ export class RememberedBrowsers {
     const id = randomBytes(16).toString('hex');
     const record: RememberedBrowser = { id, user, issuedAt: now, expiresAt, clientIp: client.ip.slice(0, 64), userAgent: summariseUserAgent(client.userAgent) };
     await this.store.set(recordKey(id), record, expiresAt - now);
-    // Every browser is remembered as long, so the newest one's expiry is the list's, and the
-    // oldest dropped past maxPerUser is also the first to expire. A dropped id's record is no
-    // longer listed, so it holds nothing; it lapses at its own expiry.
-    await this.store.appendBounded(listKey(user), id, this.options.maxPerUser, expiresAt - now);
+    // Every browser is remembered as long, so the newest one's expiry is the list's. A dropped
+    // id holds nothing once unlisted; its record goes with it, so no revoked browser's address
+    // and summary outlive it. The store says which it dropped, in the same step as the drop.
+    const dropped = await this.store.appendBounded<string>(listKey(user), id, this.options.maxPerUser, expiresAt - now);
+    await Promise.all(dropped.filter((old) => ID.test(old)).map((old) => this.store.delete(recordKey(old))));
     return id;
   }
 

@@ -98,12 +98,14 @@ export class MemoryStore implements Store {
     if (entry && typeof entry.value === 'number' && entry.value > 0) entry.value -= 1;
   }
 
-  async appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void> {
+  async appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<T[]> {
     if (value === undefined) throw new TypeError('a store value must not be undefined');
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`a list keeps at least one value, not ${max}`);
     // One synchronous step: nothing else in this process runs between the read and the write.
-    const list = listOf(this.live(key));
-    this.entries.set(key, { value: [...list, JSON.stringify(value)].slice(-max), expiresAt: this.clock.now() + ttlMs });
+    const list = [...listOf(this.live(key)), JSON.stringify(value)];
+    const dropped = list.splice(0, Math.max(0, list.length - max));
+    this.entries.set(key, { value: list, expiresAt: this.clock.now() + ttlMs });
+    return dropped.map((text) => JSON.parse(text) as T);
   }
 
   async readList<T>(key: string): Promise<T[]> {

@@ -27,12 +27,18 @@ const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 
 return redis.call('DEL', KEYS[1])`;
 
 // Lists (appendBounded, takeList) are Redis lists, changed each in one step on the
-// server, so appends from several instances at once all stay. The newest `max` are kept, and every
-// append restarts the TTL. ARGV: value, max, TTL in ms.
-const APPEND_BOUNDED = `redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+// server, so appends from several instances at once all stay. The newest `max` are kept, every
+// append restarts the TTL, and the values trimmed off are returned (read in the same step, so
+// each dropped value is returned to the one append that dropped it). ARGV: value, max, TTL in ms.
+const APPEND_BOUNDED = `local length = redis.call('RPUSH', KEYS[1], ARGV[1])
+local over = length - tonumber(ARGV[2])
+local dropped = {}
+if over > 0 then
+  dropped = redis.call('LRANGE', KEYS[1], 0, over - 1)
+  redis.call('LTRIM', KEYS[1], over, -1)
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1`;
+return dropped`;
 // What is returned is exactly what is deleted: no append can fall between the read and the delete.
 const TAKE_LIST = `local values = redis.call('LRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
@@ -112,9 +118,10 @@ export class RedisStore implements Store {
     await this.run('decrement', () => this.client.eval(DECREMENT, 1, this.key(key)));
   }
 
-  async appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void> {
+  async appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<T[]> {
     const [text, bound, px] = [encode(value), maxOf(max), pxOf(ttlMs)];
-    await this.run('appendBounded', () => this.client.eval(APPEND_BOUNDED, 1, this.key(key), text, bound, px));
+    const dropped = await this.run('appendBounded', () => this.client.eval(APPEND_BOUNDED, 1, this.key(key), text, bound, px));
+    return (dropped as string[]).map((item) => decode<T>('appendBounded', item) as T);
   }
 
   async readList<T>(key: string): Promise<T[]> {

@@ -29,9 +29,10 @@ export interface Store {
   decrement(key: string): Promise<void>;
   /**
    * Appends to the list at `key`, keeps its newest `max` values and (re)starts its TTL, in one
-   * step: values appended at once by several instances all stay (up to `max`).
+   * step: values appended at once by several instances all stay (up to `max`). Gives the values
+   * this append dropped past `max`, oldest first (what hung on them can go with them).
    */
-  appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void>;
+  appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<T[]>;
   /** The list at `key`, oldest first; empty when there is none. */
   readList<T>(key: string): Promise<T[]>;
   /** The list at `key`, oldest first, and its removal in one step: a value appended meanwhile is either in what is returned or left in the store, never lost. */

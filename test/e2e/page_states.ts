@@ -127,6 +127,15 @@ function pickWrongNumber(walk: Walk): void {
   walk.stack.sims.linotp.approve(push.transactionid, push.choices.find((n) => n !== push.number));
 }
 
+/** A sign-in by passcode with "Remember this browser" ticked, through to the gateway's portal. */
+async function rememberedSignIn(walk: Walk, user: string): Promise<void> {
+  await dialog(walk, user, '#fg-passcode:visible');
+  await walk.page.fill('#fg-passcode', await passcodeFor(walk, user));
+  await walk.page.check('#fg-remember');
+  await walk.page.click('#fg-verify');
+  await walk.page.waitForURL(/\/portal\//);
+}
+
 async function manageSignIn(walk: Walk, user: string, code?: () => Promise<string>): Promise<void> {
   const { page } = walk;
   await page.goto(`${walk.origin}/manageotp`);
@@ -656,9 +665,14 @@ export const PAGE_STATES: readonly PageState[] = [
   },
   { name: '/manageotp: page not found', javaScript: false, reach: async (w) => { await w.page.goto(`${w.origin}/manageotp/no-such-page`); } },
   {
-    // carol, after the states that sign her in (a passkey of hers would be asked for first).
-    name: '/manageotp: home with three apps and two passkeys', javaScript: true,
+    // carol, after the states that sign her in (a passkey of hers would be asked for first): two
+    // browsers remembered at sign-in, this one the second, then three apps and two keys.
+    name: '/manageotp: home with three apps, two passkeys and two remembered browsers', javaScript: true,
     async reach(w) {
+      for (let browser = 1; browser <= 2; browser++) {
+        await w.page.context().clearCookies();
+        await rememberedSignIn(w, 'carol');
+      }
       await manageSignIn(w, 'carol');
       for (const name of ['work phone', 'tablet', 'old phone']) await addConfirmedDevice(w, name);
       // Two keys, so two authenticators: the browser will not register a second credential on a key that holds one.
@@ -670,6 +684,19 @@ export const PAGE_STATES: readonly PageState[] = [
         await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
       }
       await w.page.goto(`${w.origin}/manageotp`);
+    },
+  },
+  {
+    name: '/manageotp: the remembered browsers opened', javaScript: true, continues: true,
+    // Checked for width and axe-core open; the page's actions were checked on the first screen
+    // in the state before, where the list is folded: opened, it is a list of its own, below them.
+    longList: 'the remembered browsers, opened by the user, below the add forms the state before checks',
+    async reach(w) {
+      await w.page.goto(`${w.origin}/manageotp`);
+      await w.page.click('#fg-browsers summary');
+      await w.page.waitForSelector('form[action="/manageotp/browsers/forget-all"] button:visible');
+      // The second sign-in's browser is this one: its cookie's copy under /manageotp names it.
+      await shows(w.page, '#fg-browsers tbody tr:nth-child(2) .fg-this-browser');
     },
   },
   {

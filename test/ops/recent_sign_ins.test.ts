@@ -67,7 +67,7 @@ describe('each user\'s recent sign-ins (src/ops/recent_sign_ins.ts)', () => {
     const failures: unknown[] = [];
     let refuse = true;
     const flaky = new (class extends MemoryStore {
-      override appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<void> {
+      override appendBounded<T>(key: string, value: T, max: number, ttlMs: number): Promise<T[]> {
         return refuse ? Promise.reject(new Error('store down')) : super.appendBounded(key, value, max, ttlMs);
       }
     })(clock);

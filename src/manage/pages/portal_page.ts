@@ -1,4 +1,5 @@
 import type { OtpDevice, Passkey } from '../../otp/device_store.js';
+import type { RememberedBrowser } from '../../security/remembered_browsers.js';
 import { MAX_DEVICE_NAME } from '../../otp/device_store.js';
 import { html } from '../../http/html.js';
 import { BASE } from '../deps.js';
@@ -8,7 +9,8 @@ import { csrfField, layout, messageBox, when } from './layout.js';
 
 // The home page: one line a device or key on a laptop (a wide card, dates that do not wrap, a
 // key's rename folded away), and each add form's field and button side by side, so that a user
-// with several of each still sees both add buttons without scrolling.
+// with several of each still sees both add buttons without scrolling. The remembered browsers
+// come last, folded away: a line until opened.
 
 /**
  * Passkeys shown when webauthn is enabled: the user's, how many are allowed, and (when only some
@@ -16,8 +18,11 @@ import { csrfField, layout, messageBox, when } from './layout.js';
  */
 export type PasskeyList = { passkeys: Passkey[]; max: number; accepted?: string };
 
+/** The user's remembered browsers, and the one this request comes from when its cookie names one. */
+export type BrowserList = { browsers: RememberedBrowser[]; inUse?: string | undefined };
+
 /** The user's devices, and the form that adds one. */
-export function portalPage(session: PortalSession, devices: OtpDevice[], maxDevices: number, message?: Message, passkeys?: PasskeyList): string {
+export function portalPage(session: PortalSession, devices: OtpDevice[], maxDevices: number, message?: Message, passkeys?: PasskeyList, browsers?: BrowserList): string {
   const active = devices.filter((d) => d.active).length;
   return layout('Your authenticator apps', html`
 <h1>Your authenticator apps</h1>
@@ -46,7 +51,8 @@ ${active >= maxDevices
   <input id="fg-name" name="name" maxlength="${MAX_DEVICE_NAME}" required>
   <button type="submit">Add device</button>
 </form>`}
-${passkeys ? passkeySection(session, passkeys) : ''}`, session, passkeys ? ['webauthn.js', 'manage_passkeys.js'] : undefined, { lists: true });
+${passkeys ? passkeySection(session, passkeys) : ''}
+${browsers && browsers.browsers.length > 0 ? browserSection(session, browsers) : ''}`, session, passkeys ? ['webauthn.js', 'manage_passkeys.js'] : undefined, { lists: true });
 }
 
 /** Listed, renamed and removed with plain forms; added by manage_passkeys.js (WebAuthn needs a script). */
@@ -79,3 +85,32 @@ ${passkeys.length >= max
   <button type="submit">Add a passkey or security key</button>
 </form>`}`;
 }
+
+/**
+ * Folded into one line until opened, last on the page: what a user comes for is mostly an app or
+ * a key. Each row can be forgotten; all of them at once when there are two or more.
+ */
+function browserSection(session: PortalSession, { browsers, inUse }: BrowserList) {
+  return html`<details class="fg-browsers" id="fg-browsers">
+<summary>Remembered browsers (${browsers.length})</summary>
+<p>These browsers skip the code at sign-in until they expire. Forget one you no longer use or no longer have: it is asked for a code again at its next sign-in.</p>
+<table class="fg-devices">
+<thead><tr><th scope="col">Browser</th><th scope="col">Remembered</th><th scope="col">Expires</th><th scope="col">Address</th><th scope="col"><span class="fg-sr">Actions</span></th></tr></thead>
+<tbody>
+${browsers.map((b) => html`<tr>
+  <td>${b.userAgent}${b.id === inUse ? html` <strong class="fg-this-browser">(this browser)</strong>` : ''}</td>
+  <td data-label="Remembered">${when(b.issuedAt)}</td>
+  <td data-label="Expires">${when(b.expiresAt)}</td>
+  <td data-label="Address">${b.clientIp}</td>
+  <td class="fg-actions"><form method="post" action="${BASE}/browsers/${b.id}/forget" class="fg-inline">${csrfField(session.csrf)}
+    <button type="submit" class="fg-link">Forget<span class="fg-sr"> ${b.userAgent} remembered ${asText(b.issuedAt)} from ${b.clientIp}</span></button></form></td>
+</tr>`)}
+</tbody>
+</table>
+${browsers.length >= 2 ? html`<form method="post" action="${BASE}/browsers/forget-all" class="fg-inline">${csrfField(session.csrf)}
+  <button type="submit" class="fg-link">Forget all browsers</button></form>` : ''}
+</details>`;
+}
+
+/** A date as when() shows it, as plain text: a screen reader's name for a button (a <time> there would not wrap). */
+const asText = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -4,10 +4,11 @@ import { issueSignInToken, signInTokenMatches } from '../form_token.js';
 import { messageOf, type Message } from '../messages.js';
 import { signInCodePage, signInPage } from '../pages/sign_in_pages.js';
 import { portalPage } from '../pages/portal_page.js';
+import { browserInUse } from './browsers.js';
 import type { Portal } from '../portal.js';
 import type { WebauthnConfig } from '../../providers/webauthn/config.js';
 
-/** GET /manageotp: the sign-in form, the code step, or the user's devices, by where the session stands. */
+/** GET /manageotp: the sign-in form, the code step, or the user's devices, keys and remembered browsers, by where the session stands. */
 export function showHome(portal: Portal): RequestHandler {
   const { deps } = portal;
   return async (req, res) => {
@@ -20,7 +21,8 @@ export function showHome(portal: Portal): RequestHandler {
     }
     const devices = await deps.store.list(session.user);
     const passkeys = deps.webauthn && { passkeys: await deps.webauthn.store.listPasskeys(session.user), max: deps.webauthn.config.maxCredentials, accepted: acceptedKeys(deps.webauthn.config) };
-    res.type('html').send(portalPage(session, devices, deps.maxDevices, message, passkeys));
+    const browsers = deps.browsers && { browsers: await deps.browsers.records.list(session.user), inUse: browserInUse(deps, deps.browsers, req, session.user) };
+    res.type('html').send(portalPage(session, devices, deps.maxDevices, message, passkeys, browsers));
   };
 }
 
