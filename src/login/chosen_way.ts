@@ -82,7 +82,7 @@ async function startOrStop<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /** The push limit refused the push (nothing was sent): the limit that guards guesses is another one and ends the login. */
-const pushesSpent = (err: unknown): boolean => err instanceof FactorgateError && err.code === 'rate_limited' && err.extra.limit === 'pushes-user';
+export const pushesSpent = (err: unknown): boolean => err instanceof FactorgateError && err.code === 'rate_limited' && err.extra.limit === 'pushes-user';
 
 /** The chosen action failed: unavailable for a reason in UNAVAILABLE, else the login ends with the reason, as when no policy wins. */
 function refusal(login: Login, record: LoginRecord): Error {

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
 import { body } from '../../http/request.js';
 import type { Challenge, DeliveryMethod } from '../../providers/provider.js';
+import { pushesSpent } from '../chosen_way.js';
 import { anotherWay, goOn } from '../proceed.js';
 import { openChallenge } from '../record.js';
 import { sendView } from '../respond.js';
@@ -28,7 +29,18 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
       record.resends += 1;
       const push = challenge.kind === 'push';
       if (push) {
-        await login.deps.limits.admitPush(record.username);
+        // The user's pushes for the window spent: the push on the phone still stands, and so does the login.
+        const refused = await login.deps.limits.admitPush(record.username).then(() => undefined, (err: unknown) => {
+          if (pushesSpent(err)) return err;
+          throw err;
+        });
+        if (refused) {
+          // Refused as surely as when the limit ends a login: counted alike, and the refused push stays counted.
+          login.deps.metrics.rateLimitRefusals.inc({ limit: 'pushes-user' });
+          logger.warn({ event: 'push_resend_refused', user: record.username, clientIp: record.clientIp, limit: 'pushes-user' },
+            'user asked for a new push with their pushes for the window spent; none sent, the push step stands');
+          return login.outcomes.again(record, { code: 'pushes_paused' }, anotherWay(login, record));
+        }
         logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
       }
       const outcome = await providers.get(record.provider).resend(run.context(), record.providerState, via?.method);
