@@ -7,7 +7,8 @@ import { TestBrowser } from '../helpers/browser.js';
 // "Send a new one" on a push step once the user's pushes for the window are spent
 // (limits.pushesPerUser) sends nothing and does not end the login: the push step stands with the
 // pushes_paused notice, and the push already on the phone can still be approved. The refused push
-// stays counted. Against the demo's servers and users
+// stays counted. A user locked by wrong answers meanwhile gets no new push: the
+// lock ends the login. Against the demo's servers and users
 // (fixtures/demo-users.yaml): dave has a push device (and an e-mail address, for the other way).
 
 const PAUSED = 'Too many notifications were sent to your device lately, so they are paused for a while and none was sent now. This step still stands: go on with it, try another way if one is offered, or wait a few minutes and sign in again.';
@@ -74,5 +75,20 @@ describe('login: "send a new one" on a push step once the user\'s pushes are spe
     expect(resent.notice).to.deep.include({ code: 'push_resent' });
     expect(stack.sims.linotp.transactions('dave')).to.have.length(2);
     expect(stack.logs.lines.some((l) => l.event === 'push_resend_refused')).to.equal(false);
+  });
+
+  it('dave, locked meanwhile by wrong answers: the new push he asks for is not sent, and the lock ends the login as at any other step', async () => {
+    stack = await startStack({}, {}, { store, overrides: { flows: FLOWS } });
+    const dave = await signIn(stack, 'dave');
+    expect(stack.sims.linotp.transactions('dave')).to.have.length(1);
+    // Locked meanwhile, as another login's last wrong answer or denied push does.
+    await new Limits(store, stack.config.limits).lock('dave');
+    const resent = (await dave.browser.postJson('/mfa/resend', { csrf: String(dave.json.csrf) })).json();
+    expect(resent).to.include({ status: 'failed', code: 'rate_limited' });
+    expect(stack.sims.linotp.transactions('dave'), 'no new push was sent').to.have.length(1);
+    expect(stack.sims.linotp.pending('dave'), 'and the one on the phone was withdrawn with the login').to.deep.equal([]);
+    expect((await new Limits(store, stack.config.limits).countersOf('dave')).pushes, 'a push refused for the lock spends none of his pushes').to.equal(1);
+    expect(stack.logs.lines.some((l) => l.event === 'push_resend_refused')).to.equal(false);
+    expect(stack.logs.lines.find((l) => l.event === 'login_failed')).to.include({ user: 'dave', code: 'rate_limited', limit: 'wrong-user' });
   });
 });

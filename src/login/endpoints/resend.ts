@@ -29,6 +29,8 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
       record.resends += 1;
       const push = challenge.kind === 'push';
       if (push) {
+        // A user locked meanwhile (wrong answers, a denied push, in this login or another) is sent no more pushes: the lock ends the login.
+        await login.deps.limits.refuseIfLocked(record.username);
         // The user's pushes for the window spent: the push on the phone still stands, and so does the login.
         const refused = await login.deps.limits.admitPush(record.username).then(() => undefined, (err: unknown) => {
           if (pushesSpent(err)) return err;
