@@ -17,7 +17,7 @@ import { RedisStore } from '../state/redis_store.js';
 import type { Store } from '../state/store.js';
 import { AdminAudit, type Actor } from './audit.js';
 import type { AdminDeps } from './deps.js';
-import { pushTokenLister, type PushTokenLister } from './push_tokens.js';
+import { pushTokenListerFor, type PushTokenLister } from './push_tokens.js';
 import { linotpClientFor } from '../providers/linotp/client_for.js';
 
 // The stores the running factorgate uses, opened from the same configuration for one command.
@@ -42,7 +42,7 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
   const heldSessions = store && new HeldSessions({ store, keyring: new Keyring(config.secret, config.previousSecrets), replayer, logger, now: Date.now });
   // `users show` asks the push server for the user's push tokens, as the running factorgate's /admin does.
   const linotp = linotpClientFor(config.linotp, { logger, now: Date.now });
-  const pushTokens = linotp && config.linotp && pushTokenLister(linotp, { timeoutMs: config.linotp.timeoutMs, logger, now: Date.now });
+  const pushTokens = pushTokenListerFor(config.linotp, linotp, { logger, now: Date.now });
   return {
     deps: adminDeps(config, { store, devices, audit, now: Date.now, heldSessions, pushTokens }),
     async close() {

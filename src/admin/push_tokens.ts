@@ -1,6 +1,7 @@
 import { FactorgateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LinotpClient, ListedPushToken } from '../providers/linotp/client.js';
+import type { LinotpConfig } from '../providers/linotp/config.js';
 
 // A user's push enrolment, as the push server reports it (LinOTP's GET /admin/show). Many
 // servers do not let factorgate list tokens; the administrator's view then says so and goes on.
@@ -30,4 +31,13 @@ export function pushTokenLister(client: Pick<LinotpClient, 'listPushTokens'>, op
       return PUSH_NOT_AVAILABLE;
     }
   };
+}
+
+/**
+ * The listing as the `linotp` section configures it, when there is a push server: the running
+ * factorgate's /admin and `factorgate admin` both build theirs here, so a setting of the section
+ * reaches both or neither.
+ */
+export function pushTokenListerFor(section: LinotpConfig | undefined, client: Pick<LinotpClient, 'listPushTokens'> | undefined, runtime: { logger: Logger; now: () => number }): PushTokenLister | undefined {
+  return section && client && pushTokenLister(client, { timeoutMs: section.timeoutMs, ...runtime });
 }

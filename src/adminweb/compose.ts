@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { AdminAudit } from '../admin/audit.js';
 import { adminDeps, auditWriter } from '../admin/open.js';
-import { pushTokenLister } from '../admin/push_tokens.js';
+import { pushTokenListerFor } from '../admin/push_tokens.js';
 import { RecentActions } from '../admin/recent_actions.js';
 import type { Config } from '../config/schema.js';
 import type { VerifyPassword } from '../identity/verify_password.js';
@@ -34,7 +34,7 @@ export type AdminWebParts = Pick<AdminWebDeps, 'store' | 'devices' | 'keyring' |
 export function adminWebRoutes(config: Config, parts: AdminWebParts): Router {
   const { store, devices, userNames, logger, clock, heldSessions, linotp } = parts;
   const now = () => clock.now();
-  const pushTokens = linotp && config.linotp ? pushTokenLister(linotp, { timeoutMs: config.linotp.timeoutMs, logger, now }) : undefined;
+  const pushTokens = pushTokenListerFor(config.linotp, linotp, { logger, now });
   const recentActions = new RecentActions(config.admin.auditFile);
   // The audit file when there is one (an unwritable one stops start-up: no action goes unaudited), else the log.
   const write = recentActions.writer(auditWriter(config.admin.auditFile, (line) => logger.info(JSON.parse(line) as object, 'administrator action')));
