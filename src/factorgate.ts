@@ -4,8 +4,7 @@ import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './log.js';
 import { systemClock, type Clock } from './clock.js';
 import { Keyring } from './security/keyring.js';
-import { MemoryStore } from './state/memory_store.js';
-import { RedisStore } from './state/redis_store.js';
+import { openStore } from './state/open_store.js';
 import type { Store } from './state/store.js';
 import { LoginRecords } from './login/record.js';
 import { Limits } from './security/limits.js';
@@ -82,7 +81,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
   const now = () => clock.now();
   const keyring = new Keyring(config.secret, config.previousSecrets);
   const metrics = new Metrics(now);
-  const store = options.store ?? (await openStore(config, clock, logger, metrics));
+  const store = options.store ?? (await openConfiguredStore(config, clock, logger, metrics));
   // No anakam section: no Anakam provider (the schema refuses anakam then), no readiness check, not logged.
   const anakamConfig = config.anakam.configured ? config.anakam : undefined;
   const anakam = anakamConfig && new AnakamProvider({
@@ -294,14 +293,9 @@ function urlOf(server: Server, host: string): string {
  * The configured store. An unreachable Redis does not stop start-up: pass-through keeps flowing,
  * logins fail closed, /readyz reports it, and the client keeps reconnecting by itself.
  */
-async function openStore(config: Config, clock: Clock, logger: Logger, metrics: Metrics): Promise<Store> {
-  if (config.store.type === 'memory') return new MemoryStore(clock, { maxEntries: config.store.memory.maxEntries, onEvict: evictionReporter(logger, metrics, clock) });
-  const redis = config.store.redis;
-  const store = new RedisStore({
-    ...redis,
-    onError: (reason) => logger.warn({ event: 'store_error', store: 'redis', reason }, 'redis store trouble'),
-  });
-  if (!(await store.ready())) logger.error({ event: 'store_unavailable', store: 'redis' }, 'redis not reachable at start; logins fail until it is');
+async function openConfiguredStore(config: Config, clock: Clock, logger: Logger, metrics: Metrics): Promise<Store> {
+  const { store, reachable } = await openStore(config.store, { clock, logger, onEvict: evictionReporter(logger, metrics, clock) });
+  if (!reachable) logger.error({ event: 'store_unavailable', store: 'redis' }, 'redis not reachable at start; logins fail until it is');
   return store;
 }
 

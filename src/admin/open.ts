@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { HeldSessions } from '../gateway/held_sessions.js';
 import { replayerFor } from '../gateway/replayer_for.js';
@@ -13,7 +14,7 @@ import { Keyring } from '../security/keyring.js';
 import { Limits } from '../security/limits.js';
 import { RecoveryCodes } from '../security/recovery_codes.js';
 import { RememberedBrowsers } from '../security/remembered_browsers.js';
-import { RedisStore } from '../state/redis_store.js';
+import { openStore } from '../state/open_store.js';
 import type { Store } from '../state/store.js';
 import { AdminAudit, type Actor } from './audit.js';
 import type { AdminDeps } from './deps.js';
@@ -26,19 +27,22 @@ export type OpenedAdmin = { deps: AdminDeps; close(): Promise<void> };
 
 export async function openAdmin(config: Config, actor: Actor, writeStderr: (text: string) => void): Promise<OpenedAdmin> {
   const audit = new AdminAudit(actor, auditWriter(config.admin.auditFile, writeStderr), Date.now);
-  let store: RedisStore | undefined;
+  // The log (standard error) says, among others, when Redis drops while a command runs.
+  const logger = createLogger(config.log.level, lineWriter(writeStderr));
+  // Only Redis is shared with the running factorgate: its memory store is its own, out of reach.
+  let store: Store | undefined;
   if (config.store.type === 'redis') {
-    store = new RedisStore({ ...config.store.redis });
-    if (!(await store.ready())) {
-      await store.close();
+    const opened = await openStore(config.store, { clock: systemClock, logger });
+    if (!opened.reachable) {
+      await opened.store.close();
       throw new Error('redis (store.redis) does not answer');
     }
+    store = opened.store;
   }
   const devices = config.otp.enabled ? await openDeviceStore(config.otp) : undefined;
   // `logins end` logs out at the gateway the session a password-first login holds, as its deadline
   // would; the log line saying so goes to standard error.
   const replayer = replayerFor(config.gateway, Date.now);
-  const logger = createLogger(config.log.level, lineWriter(writeStderr));
   const heldSessions = store && new HeldSessions({ store, keyring: new Keyring(config.secret, config.previousSecrets), replayer, logger, now: Date.now });
   // `users show` asks the push server for the user's push tokens, as the running factorgate's /admin does.
   const linotp = linotpClientFor(config.linotp, { logger, now: Date.now });
