@@ -29,7 +29,8 @@ export function findUser(web: AdminWeb): RequestHandler {
       key = web.deps.userNames.fromTyped(name).key;
     } catch (err) {
       if (!(err instanceof FactorgateError)) throw err;
-      return void res.status(400).type('html').send(errorPage('That did not work', `"${name}" is not a user name factorgate accepts: ${err.userMessage}`));
+      // The search box again, holding what was typed, so that the help desk corrects it there.
+      return void res.status(400).type('html').send(errorPage('That did not work', `"${name}" is not a user name factorgate accepts: ${err.userMessage}`, { refused: name }));
     }
     res.redirect(303, userPath(key));
   });
