@@ -7,6 +7,7 @@ import { messageOf, redirectWith } from '../messages.js';
 import { confirmPage, recoveryCodePage } from '../pages/action_pages.js';
 import { errorPage } from '../pages/error_page.js';
 import { userPage } from '../pages/user_page.js';
+import { pageOf, paged } from '../paging.js';
 import { actionsOf, param, signedIn, userOf, userPath, type AdminWeb } from '../web.js';
 
 // A user's page, and the actions on it: a confirmation page each (GET), then the action (POST).
@@ -36,11 +37,12 @@ export function findUser(web: AdminWeb): RequestHandler {
   });
 }
 
-/** GET /admin/users/:name */
+/** GET /admin/users/:name{?page=N}: the page of its waiting sign-ins (50 each) */
 export function showUserPage(web: AdminWeb, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }): RequestHandler {
   return signedIn(web, async (req, res, session) => {
+    const page = pageOf(req);
     const report = await refusedAsPage(res, () => showUser(actionsOf(web, req, session), { key: userOf(req) }));
-    if (report) res.type('html').send(userPage(session, report, limits, messageOf(req)));
+    if (report) res.type('html').send(userPage(session, report, limits, { ...report.loginsRead, paged: paged(report.logins, page), base: userPath(report.user) }, messageOf(req)));
   });
 }
 
