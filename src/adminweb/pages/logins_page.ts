@@ -77,7 +77,7 @@ function pager(listing: LoginsListing, anchor = ''): SafeHtml | string {
   const { page, pages } = listing.paged;
   if (pages <= 1) return '';
   const link = (to: number) => `${listing.base}?page=${to}${anchor}`;
-  return html`<nav aria-label="Pages of sign-ins waiting" class="fg-pager"><p>
+  return html`<nav aria-label="Pages of sign-ins waiting"><p>
 ${page > 1 ? html`<a href="${link(page - 1)}" rel="prev">Newer</a> · ` : ''}Page ${page} of ${pages}${page < pages ? html` · <a href="${link(page + 1)}" rel="next">Older</a>` : ''}
 </p></nav>`;
 }
