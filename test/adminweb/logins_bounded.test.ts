@@ -101,7 +101,7 @@ describe('/admin lists the sign-ins waiting a page at a time, and reads the stor
     // The list with few waiting has one page, no links to others, and no search above it.
     const one = await browser.get('/admin/logins?page=20');
     expect(one.status).to.equal(200);
-    expect(one.body).to.contain('Showing 1–3 of 3, newest first.').and.not.contain('Page 1 of').and.not.contain('role="search"');
+    expect(one.body).to.contain('3 waiting, newest first.').and.not.contain('Page 1 of').and.not.contain('role="search"');
   });
 
   it('with more waiting than are read, counts them by key, reads at most MAX_LOGINS_LISTED records, and says so', async () => {

@@ -66,8 +66,11 @@ ${logins.map((l) => html`<tr>
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** "Showing 51–100 of 734, newest first." */
-const shownText = (paged: Paged<LiveLogin>): string => `Showing ${count(paged.first)}–${count(paged.first + paged.shown.length - 1)} of ${count(paged.total)}, newest first.`;
+/** "Showing 51–100 of 734, newest first.", or "12 waiting, newest first." when one page holds them. */
+function shownText(paged: Paged<LiveLogin>): string {
+  if (paged.pages === 1) return `${count(paged.total)} waiting, newest first.`;
+  return `Showing ${count(paged.first)}–${count(paged.first + paged.shown.length - 1)} of ${count(paged.total)}, newest first.`;
+}
 
 /** How many wait, as counted: the count stops at MAX_LOGINS_COUNTED. */
 const waitingText = (waiting: number): string => (waiting >= MAX_LOGINS_COUNTED ? `${count(MAX_LOGINS_COUNTED)} or more` : count(waiting));
