@@ -20,6 +20,8 @@ export class AdminRefusal extends Error {
 
 /** Logins at most listed at once: the list is for a person to read. */
 export const MAX_LOGINS_LISTED = 1000;
+/** Logins waiting counted at most, by their keys alone (no record read), to say how many wait. */
+export const MAX_LOGINS_COUNTED = 10_000;
 
 export type DeviceSummary = { id: string; kind: 'totp' | 'passkey'; name: string; active: boolean; createdAt: number; lastUsedAt?: number };
 export type LiveLogin = { ref: string; user: string; clientIp: string; provider: string; step: string; ageSeconds: number };
@@ -31,7 +33,10 @@ export type UserReport = {
   browsers: RememberedBrowser[];
   limits: UserCounters;
   recoveryCode: { issuedAt: number; expiresAt: number } | null;
+  /** The user's sign-ins waiting now, newest first, among those read (WaitingLogins). */
   logins: LiveLogin[];
+  /** How many sign-ins wait, and how many of them were read: fewer than wait means the user may have more. */
+  loginsRead: { waiting: number; read: number };
   /** Finished sign-ins, newest first (at most 20). */
   recentSignIns: RecentSignIn[];
 };
@@ -47,10 +52,11 @@ export type NamedUser = string | { key: string };
 export async function showUser(deps: AdminDeps, named: NamedUser): Promise<UserReport> {
   const user = userKey(deps, named);
   const state = stateOf(deps);
-  const [devices, pushTokens, browsers, limits, recoveryCode, logins, recentSignIns] = await Promise.all([
-    devicesOf(deps, user), deps.pushTokens?.(user) ?? NO_PUSH_SERVER, state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), liveLogins(deps), state.signIns.of(user),
+  const [devices, pushTokens, browsers, limits, recoveryCode, waiting, recentSignIns] = await Promise.all([
+    devicesOf(deps, user), deps.pushTokens?.(user) ?? NO_PUSH_SERVER, state.browsers.list(user), state.limits.countersOf(user), state.recovery.pending(user), waitingLogins(deps, user), state.signIns.of(user),
   ]);
-  return { user, devices, pushTokens, browsers, limits, recoveryCode: recoveryCode ?? null, logins: logins.filter((login) => login.user === user), recentSignIns };
+  const { logins, ...loginsRead } = waiting;
+  return { user, devices, pushTokens, browsers, limits, recoveryCode: recoveryCode ?? null, logins, loginsRead, recentSignIns };
 }
 
 export async function removeDevice(deps: AdminDeps, named: NamedUser, deviceId: string): Promise<{ user: string; device: string; removed: boolean }> {
@@ -91,6 +97,29 @@ export async function liveLogins(deps: AdminDeps): Promise<LiveLogin[]> {
   const now = deps.now();
   const records = await stateOf(deps).logins.live(MAX_LOGINS_LISTED);
   return records.map((record) => describeLogin(record, now)).sort((a, b) => b.ageSeconds - a.ageSeconds);
+}
+
+export type WaitingLogins = {
+  /** Newest first: every login read, or the user's among them. */
+  logins: LiveLogin[];
+  /** Logins waiting in the store, counted up to MAX_LOGINS_COUNTED ("that many or more" when it is reached). */
+  waiting: number;
+  /** Logins read: MAX_LOGINS_LISTED at most, the first the store gives (its own order, not by age). */
+  read: number;
+};
+
+/**
+ * The sign-ins waiting now for the administrator's pages, `user`'s alone when named. However many
+ * wait (an attack can leave a hundred thousand), at most MAX_LOGINS_COUNTED keys are walked and
+ * MAX_LOGINS_LISTED records read: the same records `logins end` and "End this sign-in" look among
+ * (endLogin), so each one listed can be ended. The store keeps no index by age or by user, so the
+ * newest are the newest of those read; the pages say so when fewer were read than wait.
+ */
+export async function waitingLogins(deps: AdminDeps, user?: string): Promise<WaitingLogins> {
+  const now = deps.now();
+  const { counted, records } = await stateOf(deps).logins.waiting({ count: MAX_LOGINS_COUNTED, read: MAX_LOGINS_LISTED });
+  const logins = records.filter((record) => user === undefined || record.username === user).map((record) => describeLogin(record, now));
+  return { logins: logins.sort((a, b) => a.ageSeconds - b.ageSeconds), waiting: counted, read: Math.min(counted, MAX_LOGINS_LISTED) };
 }
 
 export async function endLogin(deps: AdminDeps, ref: string): Promise<{ ref: string; user?: string; ended: boolean }> {

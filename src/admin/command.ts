@@ -120,6 +120,7 @@ function userText(report: UserReport): string {
   lines.push('sign-ins waiting now:');
   if (report.logins.length === 0) lines.push('  none');
   for (const login of report.logins) lines.push(`  ${loginLine(login)}`);
+  if (report.loginsRead.read < report.loginsRead.waiting) lines.push(`  (only ${report.loginsRead.read} of the ${report.loginsRead.waiting} sign-ins waiting were read: this user may have more)`);
   lines.push('recent sign-ins (newest first):');
   if (report.recentSignIns.length === 0) lines.push('  none');
   for (const s of report.recentSignIns) lines.push(`  ${when(s.at)}  ${s.outcome}  from ${printable(s.clientIp)}  ${printable(s.provider)}  ${printable(s.way)}`);

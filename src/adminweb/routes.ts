@@ -8,7 +8,7 @@ import { endOneLogin, showLogins } from './steps/logins.js';
 import { passkeyOptions, passkeySignIn } from './steps/passkey_sign_in.js';
 import { checkSignInCode, showHome, signIn, signOut } from './steps/sign_in.js';
 import { confirmAction, doAction, findUser, showUserPage } from './steps/users.js';
-import { makeAdminWeb } from './web.js';
+import { makeAdminWeb, signedIn } from './web.js';
 
 export type { AdminWebDeps } from './deps.js';
 
@@ -35,7 +35,9 @@ export function adminRoutes(deps: AdminWebDeps, limits: { wrongAnswersPerUser: n
   router.get(`${ADMIN}/logins`, showLogins(web));
   router.post(`${ADMIN}/logins/:ref/end`, endOneLogin(web));
 
-  router.use(ADMIN, (_req: Request, _res: Response, next: NextFunction) => next(new FactorgateError('not_found', 'no such admin route')));
+  // An address /admin does not have: "nothing here" and the search for a signed-in administrator;
+  // anyone else is sent to sign in, as on any other /admin page (a search would only lead there).
+  router.use(ADMIN, signedIn(web, async () => { throw new FactorgateError('not_found', 'no such admin route'); }));
   router.use(ADMIN, (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // One log line with the detail, a page with what to do next.
     const error = asFactorgateError(err);

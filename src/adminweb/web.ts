@@ -20,11 +20,7 @@ type Step = (req: Request, res: Response, session: AdminSession) => Promise<void
 export function signedIn(web: AdminWeb, step: Step): RequestHandler {
   return async (req, res) => {
     const session = await web.sessions.read(req);
-    if (!session) {
-      // Missing, idle too long, ended or from another browser: back to sign-in, nothing done.
-      web.sessions.clearCookie(res);
-      return redirectWith(res, ADMIN, 'session_expired');
-    }
+    if (!session) return toSignIn(web, req, res);
     // Only an administrator's session reaches `ready` (src/adminweb/steps/sign_in.ts); checked again all the same.
     if (session.stage !== 'ready' || !session.administrator) return redirectWith(res, ADMIN);
     if (req.method === 'POST' && !web.sessions.csrfMatches(session, body(req).csrf)) {
@@ -32,6 +28,20 @@ export function signedIn(web: AdminWeb, step: Step): RequestHandler {
     }
     await step(req, res, session);
   };
+}
+
+/**
+ * No session: back to sign-in, nothing done. "Your session has ended" only when the browser brought
+ * a session cookie (idle too long, ended, or from another browser); a first visit is just asked to sign in.
+ */
+export function toSignIn(web: AdminWeb, req: Request, res: Response): void {
+  redirectWith(res, ADMIN, noSessionNotice(web, req, res));
+}
+
+/** For a request without a live session: its cookie cleared, and the sign-in page's notice, if one is owed. */
+export function noSessionNotice(web: AdminWeb, req: Request, res: Response): 'session_expired' | undefined {
+  web.sessions.clearCookie(res);
+  return web.sessions.presented(req) ? 'session_expired' : undefined;
 }
 
 /** The actions as done by this administrator, from this address: what the audit says. */

@@ -129,6 +129,11 @@ export class PortalSessions<S extends PortalSessionBase, C extends Record<string
     this.clearCookie(res);
   }
 
+  /** Whether the request brought a session cookie this portal signed, live or not: "your session has ended" is said only to such a browser. */
+  presented(req: Request): boolean {
+    return this.idOf(req) !== undefined;
+  }
+
   clearCookie(res: Response): void {
     res.clearCookie(this.policy.cookie.name, this.cookieOptions());
   }

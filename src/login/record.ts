@@ -140,6 +140,18 @@ export class LoginRecords {
   }
 
   /**
+   * The logins waiting now, for the administrator's pages (never on a login's path), within two
+   * bounds however many wait: up to `count` are counted by their keys alone, and of those only
+   * the first `read` records are loaded (a record is the costly part: it holds the sealed
+   * password and the flow). `counted` below `count` is every login waiting.
+   */
+  async waiting(bounds: { count: number; read: number }): Promise<{ counted: number; records: LoginRecord[] }> {
+    const keys = await this.store.keys(key(''), bounds.count);
+    const records = await Promise.all(keys.slice(0, bounds.read).map((k) => this.load(k.slice(key('').length))));
+    return { counted: keys.length, records: records.filter((record): record is LoginRecord => record !== undefined) };
+  }
+
+  /**
    * A login this browser left for a newer one (begun in another tab): its token is kept, hashed,
    * until its deadline, so that a post still carrying it is told where the sign-in went.
    */

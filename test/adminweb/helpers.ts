@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStore } from '../../src/state/memory_store.js';
+import type { Store } from '../../src/state/store.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { newDeviceId } from '../../src/otp/device_store.js';
 import { sealSecret } from '../../src/otp/secrets.js';
@@ -35,7 +36,8 @@ export type AdminUnderTest = {
 };
 
 /** factorgate with /admin; `front`: nginx or HAProxy running the generated edge configuration in front of it. */
-export async function startAdmin(overrides: Record<string, unknown> = {}, options: { front?: Front } = {}): Promise<AdminUnderTest> {
+/** `wrapStore`: what factorgate gets instead of the store itself (to count its reads, say); `store` stays the store. */
+export async function startAdmin(overrides: Record<string, unknown> = {}, options: { front?: Front; wrapStore?: (store: MemoryStore) => Store } = {}): Promise<AdminUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'fg-adminweb-'));
   const path = join(dir, 'devices.sqlite');
   const clock = new FakeClock();
@@ -56,7 +58,7 @@ export async function startAdmin(overrides: Record<string, unknown> = {}, option
     // So that a test can come from another address (X-Forwarded-For) to the same listener.
     trustProxy: ['127.0.0.1'],
     ...overrides,
-  }, { clock, store, ...options });
+  }, { clock, store: options.wrapStore ? options.wrapStore(store) : store, ...(options.front && { front: options.front }) });
   const devices = await SqliteDeviceStore.open({ path, clock });
   return {
     h, clock, store, devices, secrets, auditFile,

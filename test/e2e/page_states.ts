@@ -743,8 +743,20 @@ export const PAGE_STATES: readonly PageState[] = [
     },
   },
   {
-    name: '/admin: sign-ins now', javaScript: true, continues: true, longList: 'every sign-in the walk left waiting, each with its button, comes before "Refresh"',
-    reach: async (w) => { await w.page.goto(`${w.origin}/admin/logins`); },
+    // A typed name the user-name rules refuse: the search box given back holding it, to be corrected.
+    name: '/admin: a typed name refused, the search box holding it', javaScript: true, continues: true, firstScreen: { phone: ['[role="alert"]', '#fg-user'] },
+    async reach(w) {
+      await w.page.goto(`${w.origin}/admin/users?name=${encodeURIComponent('a@b@c')}`);
+      await shows(w.page, 'form[role="search"] input[name="name"][value="a@b@c"][aria-invalid="true"]');
+    },
+  },
+  {
+    // 50 a page (src/adminweb/paging.ts): the walk leaves fewer, so they are all on the one page.
+    name: '/admin: sign-ins now', javaScript: true, continues: true, longList: 'a page of the sign-ins waiting (up to 50; the walk leaves dozens), each with its button, comes before "Refresh"',
+    async reach(w) {
+      await w.page.goto(`${w.origin}/admin/logins`);
+      await shows(w.page, 'p:has-text("newest first")');
+    },
   },
 
   // Last: the gateway stops answering for the rest of this walk.

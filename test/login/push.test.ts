@@ -170,12 +170,12 @@ describe('login with push approval: the token PIN (LinOTP otppin 0)', () => {
     const browser = h.browser();
     const page = await browser.get('/vpn/index.html');
     expect(page.body).to.match(/<input type="password" name="passwd"><label class="fg-pin">Token PIN[^<]*<input type="password" name="fg_pin"/);
-    const started = await browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-pw', fg_pin: '4321', fg_csrf: page.body.match(/name="fg_csrf" value="([^"]+)"/)![1]! });
+    const started = await browser.postJson('/mfa/login', { login: 'alice', passwd: 'alice-pw', fg_pin: 'pin-Qz7Wx', fg_csrf: page.body.match(/name="fg_csrf" value="([^"]+)"/)![1]! });
     expect(started.json().status).to.equal('challenge');
-    expect(linotp.pushes[0]!.get('pass')).to.equal('4321');
+    expect(linotp.pushes[0]!.get('pass')).to.equal('pin-Qz7Wx');
     const done = await browser.postJson('/mfa/push/confirm', { csrf: started.json().csrf });
     expect(done.json().status).to.equal('done');
-    expect(h.logs.text()).not.to.include('4321');
+    expect(h.logs.text()).not.to.include('pin-Qz7Wx');
   });
 
   it('without the PIN the login is refused before any push is sent', async () => {

@@ -14,16 +14,19 @@ const HERE: Partial<Record<string, string>> = {
   store_unavailable: 'The store that holds sign-ins and devices is not answering. Try again in a minute; factorgate\'s log says more (event admin_refused).',
 };
 
-/** `search`: the search box below the message, for an address that names nobody (a hand-typed or old /admin/users/NAME). */
-export function errorPage(title: string, message: string, search = false): string {
+/**
+ * `search`: the search box below the message, for an address that names nobody (a hand-typed or
+ * old /admin/users/NAME), or filled with a typed name the rules refused (`refused`), to correct it.
+ */
+export function errorPage(title: string, message: string, search: false | { refused?: string } = false): string {
   return adminLayout(title, html`
 <h1>${title}</h1>
-<p class="fg-message" role="alert">${message}</p>
-${search ? html`${searchForm()}
+<p class="fg-message" role="alert" id="fg-error">${message}</p>
+${search ? html`${searchForm(search.refused)}
 <p><a href="${ADMIN}">Back to administration</a></p>` : html`<p><a class="fg-button" href="${ADMIN}">Back to administration</a></p>`}`);
 }
 
 export function failurePage(error: FactorgateError): string {
   const title = error.status >= 500 ? 'Not available right now' : error.status === 429 ? 'Too many attempts' : 'That did not work';
-  return errorPage(title, HERE[error.code] ?? error.userMessage, error.code === 'not_found');
+  return errorPage(title, HERE[error.code] ?? error.userMessage, error.code === 'not_found' && {});
 }

@@ -1,18 +1,33 @@
-import type { LiveLogin } from '../../admin/actions.js';
+import { MAX_LOGINS_COUNTED, type LiveLogin, type WaitingLogins } from '../../admin/actions.js';
 import { csrfField, messageBox } from '../../http/form_parts.js';
 import { html, type SafeHtml } from '../../http/html.js';
 import { ADMIN } from '../../http/paths.js';
 import type { Message } from '../messages.js';
+import type { Paged } from '../paging.js';
 import type { AdminSession } from '../session.js';
 import { userPath } from '../web.js';
 import { adminLayout } from './layout.js';
+import { searchForm } from './search_form.js';
 
-/** The live view: every sign-in waiting now, and the last hour's outcomes. */
-export function loginsPage(session: AdminSession, logins: LiveLogin[], outcomes: Array<{ outcome: string; count: number }>, message?: Message): string {
+/** A page of the sign-ins waiting, with what it takes to say how much is not shown: how many wait, how many were read. */
+export type LoginsListing = Omit<WaitingLogins, 'logins'> & {
+  paged: Paged<LiveLogin>;
+  /** The page's own address, to which ?page=N is added. */
+  base: string;
+};
+
+/** The live view: a page of the sign-ins waiting now, and the last hour's outcomes. */
+export function loginsPage(session: AdminSession, listing: LoginsListing, outcomes: Array<{ outcome: string; count: number }>, message?: Message): string {
+  const many = listing.paged.pages > 1 || listing.read < listing.waiting;
   return adminLayout('Sign-ins now: factorgate administration', html`
 <h1>Sign-ins waiting now</h1>
 ${messageBox(message)}
-${logins.length === 0 ? html`<p>None.</p>` : loginsTable(session, logins)}
+${listing.paged.total === 0 ? html`<p>None.</p>` : html`<p>${shownText(listing.paged)}</p>`}
+${listing.read < listing.waiting ? html`<p>${waitingText(listing.waiting)} sign-ins are waiting, too many to read at once: these are the newest of the ${count(listing.read)} the store gave first.</p>` : ''}
+${many ? html`<p>To see one user's sign-ins, search for them.</p>
+${searchForm()}` : ''}
+${listing.paged.total === 0 ? '' : loginsTable(session, listing.paged.shown)}
+${pager(listing)}
 <p><a href="${ADMIN}/logins">Refresh</a></p>
 <h2>Finished in the last hour</h2>
 <p>Counted by outcome as each sign-in finishes (the same event as factorgate_login_duration_seconds), per minute, by every instance sharing this store.</p>
@@ -22,6 +37,14 @@ ${outcomes.length === 0 ? html`<p>None.</p>` : html`<table class="fg-devices">
 ${outcomes.map((o) => html`<tr><td>${o.outcome.replaceAll('_', ' ')}</td><td data-label="Sign-ins">${o.count}</td></tr>`)}
 </tbody>
 </table>`}`, session);
+}
+
+/** A user's sign-ins waiting, on their page: a page of them, and a warning when not every sign-in waiting was read. */
+export function userLoginsSection(session: AdminSession, listing: LoginsListing): SafeHtml {
+  return html`${listing.paged.total === 0 ? html`<p>None.</p>` : html`<p>${shownText(listing.paged)}</p>`}
+${listing.read < listing.waiting ? html`<p>Only ${count(listing.read)} of the ${waitingText(listing.waiting)} sign-ins waiting were read: this user may have more waiting than are listed here.</p>` : ''}
+${listing.paged.total === 0 ? '' : loginsTable(session, listing.paged.shown)}
+${pager(listing, '#waiting')}`;
 }
 
 export function loginsTable(session: AdminSession, logins: LiveLogin[]): SafeHtml {
@@ -39,4 +62,25 @@ ${logins.map((l) => html`<tr>
 </tr>`)}
 </tbody>
 </table>`;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** "Showing 51–100 of 734, newest first.", or "12 waiting, newest first." when one page holds them. */
+function shownText(paged: Paged<LiveLogin>): string {
+  if (paged.pages === 1) return `${count(paged.total)} waiting, newest first.`;
+  return `Showing ${count(paged.first)}–${count(paged.first + paged.shown.length - 1)} of ${count(paged.total)}, newest first.`;
+}
+
+/** How many wait, as counted: the count stops at MAX_LOGINS_COUNTED. */
+const waitingText = (waiting: number): string => (waiting >= MAX_LOGINS_COUNTED ? `${count(MAX_LOGINS_COUNTED)} or more` : count(waiting));
+
+/** The links to the newer and older pages, when there is more than one. `anchor`: where on the page the list is. */
+function pager(listing: LoginsListing, anchor = ''): SafeHtml | string {
+  const { page, pages } = listing.paged;
+  if (pages <= 1) return '';
+  const link = (to: number) => `${listing.base}?page=${to}${anchor}`;
+  return html`<nav aria-label="Pages of sign-ins waiting"><p>
+${page > 1 ? html`<a href="${link(page - 1)}" rel="prev">Newer</a> · ` : ''}Page ${page} of ${pages}${page < pages ? html` · <a href="${link(page + 1)}" rel="next">Older</a>` : ''}
+</p></nav>`;
 }

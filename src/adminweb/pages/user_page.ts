@@ -5,10 +5,10 @@ import type { Message } from '../messages.js';
 import type { AdminSession } from '../session.js';
 import { confirmPath } from '../actions_table.js';
 import { adminLayout } from './layout.js';
-import { loginsTable } from './logins_page.js';
+import { userLoginsSection, type LoginsListing } from './logins_page.js';
 
-/** One user: devices, remembered browsers, limits, recovery code, sign-ins waiting; each action a link to its confirmation. */
-export function userPage(session: AdminSession, report: UserReport, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }, message?: Message): string {
+/** One user: devices, remembered browsers, limits, recovery code, a page of the sign-ins waiting; each action a link to its confirmation. */
+export function userPage(session: AdminSession, report: UserReport, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }, logins: LoginsListing, message?: Message): string {
   const { user } = report;
   return adminLayout(`${user}: factorgate administration`, html`
 <h1>User ${user}</h1>
@@ -61,8 +61,8 @@ ${report.limits.locked || report.limits.wrongAnswers + report.limits.starts + re
 <p>${report.recoveryCode ? html`An unused code was issued ${when(report.recoveryCode.issuedAt)}; it expires ${when(report.recoveryCode.expiresAt)}.` : 'None unused.'}
 A recovery code lets the user sign in once without a second factor and set up a new app.</p>
 <p><a href="${confirmPath(user, 'recovery-code')}">${report.recoveryCode ? 'Issue a new recovery code (the unused one stops working)' : 'Issue a recovery code'}</a></p>
-<h2>Sign-ins waiting now</h2>
-${report.logins.length === 0 ? html`<p>None.</p>` : loginsTable(session, report.logins)}
+<h2 id="waiting">Sign-ins waiting now</h2>
+${userLoginsSection(session, logins)}
 <h2>Recent sign-ins</h2>
 ${report.recentSignIns.length === 0 ? html`<p>None kept.</p>` : html`<table class="fg-devices">
 <thead><tr><th scope="col">Ended</th><th scope="col">Outcome</th><th scope="col">From</th><th scope="col">Provider</th><th scope="col">Way</th></tr></thead>

@@ -1,11 +1,13 @@
 import type { RequestHandler } from 'express';
-import { endLogin, liveLogins } from '../../admin/actions.js';
+import { endLogin, waitingLogins } from '../../admin/actions.js';
 import { ADMIN } from '../../http/paths.js';
 import { messageOf, redirectWith } from '../messages.js';
 import { loginsPage } from '../pages/logins_page.js';
+import { pageOf, paged } from '../paging.js';
 import { actionsOf, param, signedIn, type AdminWeb } from '../web.js';
 
-// The live view: the sign-ins waiting now, each with "End this sign-in", and the last hour's outcomes.
+// The live view: the sign-ins waiting now, a page of 50 at a time, each with "End this sign-in",
+// and the last hour's outcomes.
 
 /** A login's reference for the administrator (src/admin/actions.ts refOf): 16 hex digits. */
 const REF = /^[0-9a-f]{16}$/;
@@ -13,8 +15,9 @@ const REF = /^[0-9a-f]{16}$/;
 /** GET /admin/logins */
 export function showLogins(web: AdminWeb): RequestHandler {
   return signedIn(web, async (req, res, session) => {
-    const [logins, outcomes] = await Promise.all([liveLogins(actionsOf(web, req, session)), web.deps.outcomes.lastHour()]);
-    res.type('html').send(loginsPage(session, logins, outcomes, messageOf(req)));
+    const page = pageOf(req);
+    const [{ logins, ...read }, outcomes] = await Promise.all([waitingLogins(actionsOf(web, req, session)), web.deps.outcomes.lastHour()]);
+    res.type('html').send(loginsPage(session, { ...read, paged: paged(logins, page), base: `${ADMIN}/logins` }, outcomes, messageOf(req)));
   });
 }
 

@@ -5,7 +5,7 @@ import { body, client } from '../../http/request.js';
 import type { PortalSigner } from '../../providers/webauthn/portal_sign_in.js';
 import { redirectWith } from '../messages.js';
 import type { AdminSession } from '../session.js';
-import { field, type AdminWeb } from '../web.js';
+import { field, noSessionNotice, type AdminWeb } from '../web.js';
 
 // The second step of signing in to /admin with the administrator's own passkey instead of an
 // app's code: the same passkey sign-in as /manageotp's (providers/webauthn/portal_sign_in.ts), its
@@ -20,8 +20,8 @@ function owingSecondFactor(web: AdminWeb, step: SecondStep): RequestHandler {
     if (!web.deps.passkeys) throw new FactorgateError('not_found', 'webauthn is not enabled');
     const session = await web.sessions.read(req);
     if (!session) {
-      web.sessions.clearCookie(res);
-      return void res.json({ location: `${ADMIN}?m=session_expired` });
+      const notice = noSessionNotice(web, req, res);
+      return void res.json({ location: notice ? `${ADMIN}?m=${notice}` : ADMIN });
     }
     if (session.stage !== 'second_factor') return void res.json({ location: ADMIN });
     if (!web.sessions.csrfMatches(session, body(req).csrf)) throw new FactorgateError('csrf', 'admin passkey form token missing or wrong', { user: session.user });

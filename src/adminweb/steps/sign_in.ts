@@ -10,7 +10,7 @@ import { readTypedCode } from '../../typed_code.js';
 import { messageOf, MESSAGES, redirectWith, type Message } from '../messages.js';
 import { homePage } from '../pages/home_page.js';
 import { codePage, noAppPage, notAdministratorPage, signInPage } from '../pages/sign_in_pages.js';
-import type { AdminWeb } from '../web.js';
+import { toSignIn, type AdminWeb } from '../web.js';
 
 // Signing in to /admin: the password, then a code from the administrator's own authenticator app
 // or, where webauthn is enabled, their own passkey (steps/passkey_sign_in.ts). Nothing else stands
@@ -81,10 +81,7 @@ export function checkSignInCode(web: AdminWeb): RequestHandler {
   const { deps, sessions } = web;
   return async (req, res) => {
     const session = await sessions.read(req);
-    if (!session) {
-      sessions.clearCookie(res);
-      return redirectWith(res, ADMIN, 'session_expired');
-    }
+    if (!session) return toSignIn(web, req, res);
     if (session.stage !== 'second_factor') return redirectWith(res, ADMIN);
     if (!sessions.csrfMatches(session, body(req).csrf)) throw new FactorgateError('csrf', 'admin code form token missing or wrong', { user: session.user });
     const { ip } = client(req);

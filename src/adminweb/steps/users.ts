@@ -7,6 +7,7 @@ import { messageOf, redirectWith } from '../messages.js';
 import { confirmPage, recoveryCodePage } from '../pages/action_pages.js';
 import { errorPage } from '../pages/error_page.js';
 import { userPage } from '../pages/user_page.js';
+import { pageOf, paged } from '../paging.js';
 import { actionsOf, param, signedIn, userOf, userPath, type AdminWeb } from '../web.js';
 
 // A user's page, and the actions on it: a confirmation page each (GET), then the action (POST).
@@ -29,17 +30,19 @@ export function findUser(web: AdminWeb): RequestHandler {
       key = web.deps.userNames.fromTyped(name).key;
     } catch (err) {
       if (!(err instanceof FactorgateError)) throw err;
-      return void res.status(400).type('html').send(errorPage('That did not work', `"${name}" is not a user name factorgate accepts: ${err.userMessage}`));
+      // The search box again, holding what was typed, so that the help desk corrects it there.
+      return void res.status(400).type('html').send(errorPage('That did not work', `"${name}" is not a user name factorgate accepts: ${err.userMessage}`, { refused: name }));
     }
     res.redirect(303, userPath(key));
   });
 }
 
-/** GET /admin/users/:name */
+/** GET /admin/users/:name{?page=N}: the page of its waiting sign-ins (50 each) */
 export function showUserPage(web: AdminWeb, limits: { wrongAnswersPerUser: number; loginStartsPerUser: number }): RequestHandler {
   return signedIn(web, async (req, res, session) => {
+    const page = pageOf(req);
     const report = await refusedAsPage(res, () => showUser(actionsOf(web, req, session), { key: userOf(req) }));
-    if (report) res.type('html').send(userPage(session, report, limits, messageOf(req)));
+    if (report) res.type('html').send(userPage(session, report, limits, { ...report.loginsRead, paged: paged(report.logins, page), base: userPath(report.user) }, messageOf(req)));
   });
 }
 
