@@ -27,10 +27,11 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
       }
       if (record.resends >= config.limits.resendsPerLogin) throw new FactorgateError('rate_limited', 'too many resends for this login', { limit: 'resends' });
       record.resends += 1;
+      // A user locked meanwhile (wrong answers, a denied push, in this login or another) is sent
+      // nothing more, neither a push nor a passcode: the lock ends the login, as at any other step.
+      await login.deps.limits.refuseIfLocked(record.username);
       const push = challenge.kind === 'push';
       if (push) {
-        // A user locked meanwhile (wrong answers, a denied push, in this login or another) is sent no more pushes: the lock ends the login.
-        await login.deps.limits.refuseIfLocked(record.username);
         // The user's pushes for the window spent: the push on the phone still stands, and so does the login.
         const refused = await login.deps.limits.admitPush(record.username).then(() => undefined, (err: unknown) => {
           if (pushesSpent(err)) return err;
