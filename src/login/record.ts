@@ -134,9 +134,7 @@ export class LoginRecords {
 
   /** Up to `max` logins waiting for their users now, for the administrator's list (never on a login's path). */
   async live(max: number): Promise<LoginRecord[]> {
-    const ids = (await this.store.keys(key(''), max)).map((k) => k.slice(key('').length));
-    const records = await Promise.all(ids.map((id) => this.load(id)));
-    return records.filter((record): record is LoginRecord => record !== undefined);
+    return (await this.waiting({ count: max, read: max })).records;
   }
 
   /**

@@ -9,9 +9,10 @@ import type { Store } from '../state/store.js';
 //   browser:ID         the record (user, issued, expires, client address, user agent summary);
 //                      deleting it is the revocation, and no later write brings it back
 //   browser-ids:USER   a store list of the user's ids, oldest first, at most maxPerUser (the
-//                      oldest dropped, and its record deleted); each change is one store step, so issues and revocations
-//                      at once on several instances lose no id (the key's name changed with its
-//                      type: the value `browsers:USER` an earlier version kept is never read as one)
+//                      oldest dropped, and its record deleted); each change is one store step,
+//                      so issues and revocations at once on several instances lose no id (the
+//                      key's name changed with its type: the value `browsers:USER` an earlier
+//                      version kept is never read as one)
 //
 // A cookie holds only while both say so: its record exists for that user, unexpired, and its id
 // is in the user's list.
