@@ -9,8 +9,8 @@ import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
 
 /**
  * POST /mfa/push/confirm: the page says the user acted on the push. The push server is asked
- * once more, and only "approved" lets the user in; a push that timed out, or on which a wrong
- * number was picked, may be sent again while the login's limits allow.
+ * once more, and only "approved" lets the user in, and only a user not locked; a push that timed
+ * out, or on which a wrong number was picked, may be sent again while the login's limits allow.
  */
 export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
   const { login } = web;
@@ -20,6 +20,9 @@ export function pushConfirmEndpoint(web: LoginWeb): RequestHandler {
       const challenge = openChallenge(record);
       if (challenge?.kind !== 'push') throw new FactorgateError('wrong_state', 'no push to confirm');
       const outcome = await poll(login, record);
+      // An approval lets in only a user not locked since the push was sent: a lock met by pushes
+      // denied one after another (push bombing) is not undone by the one the user gives in to.
+      if (outcome.outcome === 'success') await login.deps.limits.refuseIfLocked(record.username);
       if (outcome.outcome === 'fail' && outcome.reason === 'push_expired') {
         login.deps.logger.info({ event: 'push_timeout', user: record.username, clientIp: record.clientIp }, 'no answer from the device within the timeout');
       }
