@@ -102,7 +102,7 @@ export async function startFactorgate(config: Config, options: StartOptions = {}
     if (!providers.has(name)) throw new Error(`provider "${name}" is used by a policy but not configured`);
   }
   const gw = config.gateway;
-  const replayer = replayerFor(gw, now);
+  const replayer = replayerFor(config, now, logger);
   const heldSessions = new HeldSessions({ store, keyring, replayer, logger, now });
   // The login and /manageotp share the first factor, the user names and the limits: the same
   // counters bound both, under the same key for each user.

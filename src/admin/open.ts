@@ -42,7 +42,7 @@ export async function openAdmin(config: Config, actor: Actor, writeStderr: (text
   const devices = config.otp.enabled ? await openDeviceStore(config.otp) : undefined;
   // `logins end` logs out at the gateway the session a password-first login holds, as its deadline
   // would; the log line saying so goes to standard error.
-  const replayer = replayerFor(config.gateway, Date.now);
+  const replayer = replayerFor(config, Date.now, logger);
   const heldSessions = store && new HeldSessions({ store, keyring: new Keyring(config.secret, config.previousSecrets), replayer, logger, now: Date.now });
   // `users show` asks the push server for the user's push tokens, as the running factorgate's /admin does.
   const linotp = linotpClientFor(config.linotp, { logger, now: Date.now });

@@ -10,6 +10,7 @@ import { policyRule } from '../flows/provider_policies.js';
 import { userNamesSchema } from '../identity/user_names.js';
 import { limitsSchema } from '../security/limits.js';
 import { readTarget } from '../proxy/request_target.js';
+import { ownCookieNames } from '../http/paths.js';
 
 const providerName = z.enum(['anakam', 'push', 'push_with_code', 'totp']);
 
@@ -215,6 +216,7 @@ export const configSchema = z.object({
     if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['providers', 'policies', i], message: compiled.error.message });
   });
   refusePerHostDevices(config, ctx);
+  refuseOwnCookieNameForTheGateway(config, ctx);
   refusePasskeysWithoutStore(config, ctx);
   refuseAdminWebWithoutWhatItNeeds(config, ctx);
   if (!config.anakam.configured) {
@@ -237,6 +239,17 @@ export const configSchema = z.object({
   otp: { ...config.otp, enabled: otpEnabled(config) },
   webauthn: { ...config.webauthn, enabled: webauthnEnabled(config) },
 }));
+
+/**
+ * factorgate keeps its own cookie names from the gateway both ways (never sent, never set): a
+ * gateway session cookie under one of them could never work, and every login would be refused.
+ */
+function refuseOwnCookieNameForTheGateway(config: { gateway: { sessionCookie: string }; cookies: { handleName: string; deviceName: string; csrfName: string } }, ctx: z.RefinementCtx): void {
+  const own = ownCookieNames(config.cookies);
+  if (own.includes(config.gateway.sessionCookie)) {
+    ctx.addIssue({ code: 'custom', path: ['gateway', 'sessionCookie'], message: `must not be one of factorgate's own cookie names (${own.join(', ')}): factorgate never passes those to or from the gateway` });
+  }
+}
 
 /**
  * /admin signs administrators in with their own app's code, so it needs the device store; and it

@@ -1,7 +1,9 @@
 import type { AxiosInstance } from 'axios';
 import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
+import type { Logger } from '../log.js';
 import { callFailure, closeOutbound, outboundClient } from '../outbound/http_client.js';
+import { screenGatewaySetCookies } from '../proxy/own_cookies.js';
 import { safeLocation } from './safe_location.js';
 
 export type ReplayOptions = {
@@ -20,6 +22,10 @@ export type ReplayOptions = {
   logoutPath: string;
   /** The clock the login's deadline is on (epoch ms). */
   now?: () => number;
+  /** factorgate's own cookies (ownCookieNames): never taken from the gateway's answer. */
+  ownCookies?: readonly string[];
+  /** Where a cookie of the gateway's named as one of factorgate's own is told. */
+  logger?: Logger;
 };
 
 export type ReplayResult = {
@@ -92,7 +98,7 @@ export class GatewayReplayer {
     // An outage is never a wrong password: /manageotp would count it against the user.
     if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
 
-    const cookies = await gatewayCookies(response.headers['set-cookie'], url);
+    const cookies = await gatewayCookies(screenGatewaySetCookies(response.headers['set-cookie'] ?? [], options.ownCookies ?? [], options.logger, options.loginTarget), url);
     const rawLocation: unknown = response.headers['location'];
     const refusal = refusalOf({
       status: response.status,

@@ -6,12 +6,13 @@ import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHan
 import { errorCatalog } from '../errors.js';
 import { failurePage } from '../http/page.js';
 import type { Logger } from '../log.js';
+import { screenGatewaySetCookies, withoutCookies } from './own_cookies.js';
 
 export type GatewayProxyOptions = {
   gatewayUrl: string;
   timeoutMs?: number;
   logger: Logger;
-  /** factorgate's own cookies (ownCookieNames): removed from every request to the gateway. */
+  /** factorgate's own cookies (ownCookieNames): removed from every request to the gateway, and from its answers' Set-Cookie. */
   ownCookies: readonly string[];
   /** The gateway's login page, where the failure page sends the user when the gateway is down. */
   loginPage: string;
@@ -43,23 +44,10 @@ export function proxyTarget(gatewayUrl: string): { protocol: string; host: strin
 }
 
 /**
- * The Cookie header without the named cookies (undefined when nothing is left), each other pair
- * byte for byte as it came. Only split when a name occurs in it at all. Not the cookie package:
- * its parse decodes values and drops duplicates, so what is kept could not be passed on unchanged.
- */
-export function withoutCookies(header: string, names: readonly string[]): string | undefined {
-  if (!names.some((name) => header.includes(name))) return header;
-  const pairs = header.split(';');
-  const kept = pairs.filter((pair) => !names.includes(pair.split('=', 1)[0]!.trim()));
-  if (kept.length === pairs.length) return header;
-  const rest = kept.join(';').trim();
-  return rest === '' ? undefined : rest;
-}
-
-/**
  * Everything that is not factorgate's own goes to the gateway as it is: the target exactly as the
  * front door judged it, bodies streamed, X-Forwarded-* set, redirects and cookies untouched (but
- * factorgate's own cookies, which the gateway has no business seeing), WebSocket upgrades passed on.
+ * factorgate's own cookies, which the gateway has no business seeing or setting), WebSocket
+ * upgrades passed on.
  */
 export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }): RequestHandler {
   const { logger, ownCookies } = options;
@@ -75,6 +63,12 @@ export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }
     const kept = withoutCookies(cookie, ownCookies);
     if (kept === undefined) proxyReq.removeHeader('cookie');
     else if (kept !== cookie) proxyReq.setHeader('cookie', kept);
+  };
+  // Before http-proxy copies the answer's headers (and before the login page reads them).
+  const screen = (proxyRes: IncomingMessage, req: IncomingMessage) => {
+    const lines = proxyRes.headers['set-cookie'];
+    if (!lines) return;
+    proxyRes.headers['set-cookie'] = screenGatewaySetCookies(lines, ownCookies, logger, (req.url ?? '').split('?', 1)[0]!);
   };
   return createProxyMiddleware({
     ...extra,
@@ -106,6 +100,10 @@ export function gatewayProxy(options: GatewayProxyOptions & { agent: HttpAgent }
       proxyReq: (proxyReq, req, res, proxyOptions) => {
         prepare(proxyReq, req);
         extraEvents?.proxyReq?.(proxyReq, req, res, proxyOptions);
+      },
+      proxyRes: (proxyRes, req, res) => {
+        screen(proxyRes, req);
+        extraEvents?.proxyRes?.(proxyRes, req, res);
       },
       proxyReqWs: (proxyReq, req, socket, proxyOptions, head) => {
         prepare(proxyReq, req);

@@ -293,6 +293,15 @@ describe('configuration loading (src/config/load.ts, schema.ts)', () => {
       expect(problems[0]).to.match(/^gateway\.url: /);
     });
 
+    it('refuses a gateway session cookie named as one of factorgate\'s own cookies, and takes the name once factorgate\'s is another', () => {
+      const problems = problemsOf(() => loadConfig({ env: { ...minimalEnv(), FACTORGATE_GATEWAY_SESSION_COOKIE: 'authkey' } }));
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^gateway\.sessionCookie: must not be one of factorgate's own cookie names \(authkey, DeviceKey, fg_csrf, /);
+      expect(problemsOf(() => loadConfig({ env: { ...minimalEnv(), FACTORGATE_GATEWAY_SESSION_COOKIE: 'fg_admin' } }))).to.have.length(1);
+      const config = loadConfig({ env: { ...minimalEnv(), FACTORGATE_GATEWAY_SESSION_COOKIE: 'authkey', FACTORGATE_COOKIES_HANDLE_NAME: 'fg_handle' } });
+      expect(config.gateway.sessionCookie).to.equal('authkey');
+    });
+
     it('refuses a secret shorter than 32 characters without showing it', () => {
       const shortSecret = 'hunter2-short-secret';
       const message = messageOf(() => loadConfig({ env: { ...minimalEnv(), FACTORGATE_SECRET: shortSecret } }));

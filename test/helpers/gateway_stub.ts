@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
@@ -11,6 +11,8 @@ export type GatewayStub = {
   logouts: string[];
   /** Every request the stub received, as it came. */
   requests: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined> }>;
+  /** Set-Cookie lines added to every answer, as a page behind a gateway could set any cookie. */
+  planted: string[];
   close(): Promise<void>;
 };
 
@@ -26,15 +28,21 @@ export async function startGatewayStub(): Promise<GatewayStub> {
   const requests: GatewayStub['requests'] = [];
   const sessions = new Map<string, string>();
   const logouts: string[] = [];
+  const planted: string[] = [];
   const sessionOf = (req: import('node:http').IncomingMessage) => /NSC_AAAC=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
   const server: Server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } });
+    // Each answer's head, with the planted cookies before its own Set-Cookie lines.
+    const head = (status: number, headers: OutgoingHttpHeaders = {}) => {
+      const own = headers['Set-Cookie'] === undefined ? [] : [headers['Set-Cookie']].flat().map(String);
+      res.writeHead(status, planted.length === 0 ? headers : { ...headers, 'Set-Cookie': [...planted, ...own] });
+    };
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://stub');
       if (req.method === 'GET' && url.pathname === '/vpn/index.html') {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ETag: '"v1"' });
+        head(200, { 'Content-Type': 'text/html; charset=utf-8', ETag: '"v1"' });
         return res.end(LOGIN_PAGE);
       }
       if (req.method === 'POST' && url.pathname === '/cgi/login') {
@@ -44,16 +52,16 @@ export async function startGatewayStub(): Promise<GatewayStub> {
         if (STUB_USERS[login] && STUB_USERS[login] === form.get('passwd')) {
           const sid = randomUUID();
           sessions.set(sid, login);
-          res.writeHead(302, { Location: '/vpn/portal.html', 'Set-Cookie': [`NSC_AAAC=${sid}; Path=/; HttpOnly`, 'NSC_TMAS=1; Path=/'] });
+          head(302, { Location: '/vpn/portal.html', 'Set-Cookie': [`NSC_AAAC=${sid}; Path=/; HttpOnly`, 'NSC_TMAS=1; Path=/'] });
         } else {
-          res.writeHead(302, { Location: '/vpn/index.html' });
+          head(302, { Location: '/vpn/index.html' });
         }
         return res.end();
       }
       if (req.method === 'GET' && url.pathname === '/') {
         // As NetScaler: the portal for a live session, else the login page.
         const live = sessions.has(sessionOf(req) ?? '');
-        res.writeHead(302, { Location: live ? '/vpn/portal.html' : '/vpn/index.html' });
+        head(302, { Location: live ? '/vpn/portal.html' : '/vpn/index.html' });
         return res.end();
       }
       if (url.pathname === '/cgi/logout') {
@@ -61,28 +69,28 @@ export async function startGatewayStub(): Promise<GatewayStub> {
         const user = sessions.get(sid);
         if (user !== undefined) logouts.push(user);
         sessions.delete(sid);
-        res.writeHead(302, { Location: '/vpn/index.html', 'Set-Cookie': 'NSC_AAAC=; Path=/; Max-Age=0' });
+        head(302, { Location: '/vpn/index.html', 'Set-Cookie': 'NSC_AAAC=; Path=/; Max-Age=0' });
         return res.end();
       }
       if (url.pathname === '/vpn/portal.html') {
         const sid = sessionOf(req);
         const user = sid ? sessions.get(sid) : undefined;
         if (!user) {
-          res.writeHead(302, { Location: '/vpn/index.html' });
+          head(302, { Location: '/vpn/index.html' });
           return res.end();
         }
-        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        head(200, { 'Content-Type': 'text/plain' });
         return res.end(`portal of ${user}`);
       }
       if (url.pathname === '/redirect') {
-        res.writeHead(302, { Location: 'http://gateway.internal/vpn/portal.html', 'Set-Cookie': ['a=1; Path=/; HttpOnly', 'b=2; Path=/vpn'] });
+        head(302, { Location: 'http://gateway.internal/vpn/portal.html', 'Set-Cookie': ['a=1; Path=/; HttpOnly', 'b=2; Path=/vpn'] });
         return res.end();
       }
       if (url.pathname === '/echo') {
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': 'echo=1; Path=/' });
+        head(200, { 'Content-Type': 'application/json', 'Set-Cookie': 'echo=1; Path=/' });
         return res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, bodyLength: Buffer.concat(chunks).length }));
       }
-      res.writeHead(404);
+      head(404);
       res.end('not found');
     });
   });
@@ -103,6 +111,7 @@ export async function startGatewayStub(): Promise<GatewayStub> {
     sessions,
     logouts,
     requests,
+    planted,
     close: () => new Promise((resolve) => {
       for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();

@@ -69,8 +69,9 @@ class UnreadablePage extends Error {
  * The gateway's own login page, fetched through the proxy, with factorgate's script injected.
  * The page is read here rather than by http-proxy-middleware's responseInterceptor, which buffers
  * without a bound and rewrites the gateway's Set-Cookie Domain attributes: a page is read up to
- * MAX_LOGIN_PAGE_BYTES, its cookies pass untouched, and anything that is not a 200 HTML page
- * (a redirect, an error, HEAD) is streamed on as the pass-through would.
+ * MAX_LOGIN_PAGE_BYTES, its cookies pass as the pass-through passes them (factorgate's own names
+ * dropped), and anything that is not a 200 HTML page (a redirect, an error, HEAD) is streamed on
+ * as the pass-through would.
  */
 export function loginPageHandler(deps: Deps): RequestHandler {
   const inject = cachedLoginPageInjector(deps.table, { csrfFieldName: deps.csrfFieldName, tokenPinAfter: deps.tokenPinAfter });
