@@ -93,12 +93,6 @@ export async function issueRecoveryCode(deps: AdminDeps, named: NamedUser): Prom
   return { user, ...issued };
 }
 
-export async function liveLogins(deps: AdminDeps): Promise<LiveLogin[]> {
-  const now = deps.now();
-  const records = await stateOf(deps).logins.live(MAX_LOGINS_LISTED);
-  return records.map((record) => describeLogin(record, now)).sort((a, b) => b.ageSeconds - a.ageSeconds);
-}
-
 export type WaitingLogins = {
   /** Newest first: every login read, or the user's among them. */
   logins: LiveLogin[];

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
-  AdminRefusal, endLogin, issueRecoveryCode, liveLogins, removeDevice, revokeBrowsers, showUser, unlockUser,
-  type LiveLogin, type NamedUser, type UserReport,
+  AdminRefusal, endLogin, issueRecoveryCode, MAX_LOGINS_COUNTED, removeDevice, revokeBrowsers, showUser, unlockUser, waitingLogins,
+  type LiveLogin, type NamedUser, type UserReport, type WaitingLogins,
 } from './actions.js';
 import type { AdminDeps } from './deps.js';
 
@@ -19,7 +19,8 @@ export const ADMIN_USAGE = `factorgate admin COMMAND [--config FILE] [--json] [-
   unlock NAME                     clear the user's lock and limit counters
   recovery-code NAME              issue a one-time recovery code (shown once; a new one replaces
                                   the last): the user signs in with it once and enrols a new device
-  logins list                     sign-ins waiting now: user, client address, provider, step, age
+  logins list                     sign-ins waiting now, newest first: user, client address,
+                                  provider, step, age
   logins end REF                  end one of them (REF from logins list)
   --json     print JSON, for scripts
   --actor    who is acting, for the audit line (default: the operating system's user)
@@ -78,8 +79,8 @@ export async function runAdminCommand(args: AdminArgs, deps: AdminDeps, out: Wri
       return 0;
     }
     if (noun === 'logins' && verb === 'list' && rest.length === 0) {
-      const logins = await liveLogins(deps);
-      print(logins, () => loginsText(logins));
+      const listing = await waitingLogins(deps);
+      print(listing.logins, () => loginsText(listing));
       return 0;
     }
     if (noun === 'logins' && verb === 'end' && rest.length === 1) {
@@ -127,9 +128,12 @@ function userText(report: UserReport): string {
   return lines.join('\n');
 }
 
-function loginsText(logins: LiveLogin[]): string {
+/** The table, newest first; as /admin, it says so when the store held more than were read. */
+export function loginsText({ logins, waiting, read }: WaitingLogins): string {
   if (logins.length === 0) return 'no sign-in is waiting';
-  return ['REF           USER  CLIENT  PROVIDER  STEP  AGE', ...logins.map(loginLine)].join('\n');
+  const table = ['REF           USER  CLIENT  PROVIDER  STEP  AGE', ...logins.map(loginLine)];
+  if (read < waiting) table.push(`only ${read} of the ${waiting >= MAX_LOGINS_COUNTED ? `${waiting} or more` : waiting} sign-ins waiting were read; the newest of those are listed`);
+  return table.join('\n');
 }
 
 const loginLine = (l: LiveLogin) => `${l.ref}  ${printable(l.user)}  ${printable(l.clientIp)}  ${l.provider}  ${l.step}  ${l.ageSeconds}s`;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
 import fc from 'fast-check';
-import { refOf } from '../../src/admin/actions.js';
-import { readAdminArgs, runAdminCommand } from '../../src/admin/command.js';
+import { MAX_LOGINS_COUNTED, refOf, type LiveLogin } from '../../src/admin/actions.js';
+import { loginsText, readAdminArgs, runAdminCommand } from '../../src/admin/command.js';
 import { AdminAudit } from '../../src/admin/audit.js';
 import { adminDeps, openAdmin } from '../../src/admin/open.js';
 import type { AdminDeps } from '../../src/admin/deps.js';
@@ -212,8 +212,29 @@ function adminContract(name: string, openStore: () => Promise<Store>): void {
       expect((await admin('logins', 'end', listed[0].ref)).code, 'nothing left to end').to.equal(1);
       expect(audit.map((a) => [a.action, a.login, a.user, a.outcome])).to.deep.equal([['login_end', listed[0].ref, 'bob', 'done'], ['login_end', listed[0].ref, undefined, 'not_found']]);
     });
+
+    it('logins list: newest first, as /admin lists them', async () => {
+      await startLogin(h.browser(), 'bob', 'bob-pw');
+      // Ages are whole seconds.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await startLogin(h.browser(), 'alice', 'alice-pw');
+      expect((await admin('logins', 'list', '--json')).json().map((l: { user: string }) => l.user)).to.deep.equal(['alice', 'bob']);
+      const text = (await admin('logins', 'list')).out.trim().split('\n');
+      expect(text[0]).to.match(/^REF +USER/);
+      expect(text.slice(1).map((line) => line.split(/ +/)[1])).to.deep.equal(['alice', 'bob']);
+    });
   });
 }
+
+describe('logins list, as text', () => {
+  const login = { ref: '0123456789abcdef', user: 'bob', clientIp: '192.0.2.1', provider: 'totp', step: 'challenge', ageSeconds: 4 } as LiveLogin;
+  it('says when the store held more sign-ins than were read, and how many ("or more" past the count bound)', () => {
+    expect(loginsText({ logins: [login], waiting: 1, read: 1 }).split('\n')).to.have.length(2);
+    expect(loginsText({ logins: [login], waiting: 1500, read: 1000 })).to.match(/\nonly 1000 of the 1500 sign-ins waiting were read; the newest of those are listed$/);
+    expect(loginsText({ logins: [login], waiting: MAX_LOGINS_COUNTED, read: 1000 })).to.include(`only 1000 of the ${MAX_LOGINS_COUNTED} or more sign-ins waiting`);
+    expect(loginsText({ logins: [], waiting: 0, read: 0 })).to.equal('no sign-in is waiting');
+  });
+});
 
 describe('a login\'s reference for the administrator', () => {
   it('is never read as an option: any login id gives 16 hex digits, not the id', () => {

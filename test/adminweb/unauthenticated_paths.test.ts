@@ -30,6 +30,15 @@ describe('/admin for a visitor who is not signed in', function () {
     expect(page.body).to.contain('action="/admin/signin"').and.not.contain(ENDED).and.not.contain('role="search"');
   });
 
+  it('the passkey steps send a visitor to the sign-in as well, and do not tell whether passkeys are on', async () => {
+    const browser = new TestBrowser(admin.h.url);
+    for (const path of ['/admin/passkey/options', '/admin/passkey']) {
+      const reply = await browser.post(path, {}, { Accept: 'application/json' });
+      expect(reply.status, path).to.equal(200);
+      expect(reply.json(), path).to.deep.equal({ location: '/admin' });
+    }
+  });
+
   it('sends a browser still owing its code to the code step, not to "nothing here"', async () => {
     const browser = admin.h.browser();
     expect((await follow(browser, await postPassword(browser, 'alice', 'alice-pw'))).body).to.contain('Enter a code from your app');

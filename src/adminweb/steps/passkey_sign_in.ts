@@ -17,12 +17,13 @@ type SecondStep = (req: Request, res: Response, session: AdminSession) => Promis
 /** The session owing its second factor, with the CSRF token of its form; anything else ends in a redirect. */
 function owingSecondFactor(web: AdminWeb, step: SecondStep): RequestHandler {
   return async (req, res) => {
-    if (!web.deps.passkeys) throw new FactorgateError('not_found', 'webauthn is not enabled');
     const session = await web.sessions.read(req);
     if (!session) {
       const notice = noSessionNotice(web, req, res);
       return void res.json({ location: notice ? `${ADMIN}?m=${notice}` : ADMIN });
     }
+    // After the session: whether passkeys are on is not told to someone not signing in.
+    if (!web.deps.passkeys) throw new FactorgateError('not_found', 'webauthn is not enabled');
     if (session.stage !== 'second_factor') return void res.json({ location: ADMIN });
     if (!web.sessions.csrfMatches(session, body(req).csrf)) throw new FactorgateError('csrf', 'admin passkey form token missing or wrong', { user: session.user });
     await step(req, res, session);
