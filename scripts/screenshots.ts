@@ -43,6 +43,25 @@ async function addApp(page: Page, name: string): Promise<string> {
   return (await page.getAttribute('a[href^="otpauth://"]', 'href'))!;
 }
 
+/** alice signs in by passcode with "Remember this browser" ticked, through to the gateway's portal. */
+async function rememberedSignIn(page: Page, stack: Stack): Promise<void> {
+  const before = stack.sims.anakam.lastPasscode('alice');
+  await page.goto(`${stack.fg.url}/vpn/index.html`);
+  await page.fill('input[name="login"]', 'alice');
+  await page.fill('input[name="passwd"]', 'alice-demo-pw');
+  await page.click('form [type="submit"]');
+  await page.waitForSelector('#fg-passcode:visible');
+  let passcode = stack.sims.anakam.lastPasscode('alice');
+  for (let i = 0; i < 100 && (passcode === undefined || passcode === before); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    passcode = stack.sims.anakam.lastPasscode('alice');
+  }
+  await page.fill('#fg-passcode', passcode!);
+  await page.check('#fg-remember');
+  await page.click('#fg-verify');
+  await page.waitForURL(/\/portal\//);
+}
+
 /** A state of the accessibility test's table, reached as that test reaches it. */
 function pageState(name: string): State {
   const state = PAGE_STATES.find((s) => s.name === name);
@@ -71,6 +90,21 @@ export const STATES: Record<string, State> = {
       await page.fill('#fg-confirm-code', codeFrom(uri));
       await page.click('button:has-text("Finish setup")');
       await page.waitForSelector('text=The device is set up');
+    },
+  },
+  'manageotp-browsers': {
+    // Two browsers remembered at sign-in (this one the second), then the list opened at /manageotp.
+    async open(page, stack) {
+      for (let browser = 1; browser <= 2; browser++) {
+        await page.context().clearCookies();
+        await rememberedSignIn(page, stack);
+      }
+      await page.goto(`${stack.fg.url}/manageotp`);
+      await page.fill('#fg-username', 'alice');
+      await page.fill('#fg-password', 'alice-demo-pw');
+      await page.click('form[action="/manageotp/signin"] [type="submit"]');
+      await page.click('#fg-browsers summary');
+      await page.waitForSelector('#fg-browsers .fg-this-browser');
     },
   },
   'manageotp-add-app': {
