@@ -4,7 +4,7 @@
 // the target as it came, so it refuses first whatever could be read two ways (400); what is left
 // has no escaped separators, dots or "%", no dot segments and no "\", so its decoded path is the
 // path every server reads, up to case, ";params", empty segments and Windows' trailing dots and
-// spaces, which the patterns below allow for. A target with escapes of non-ASCII bytes goes to
+// spaces and ":stream", which the patterns below allow for. A target with escapes of non-ASCII bytes goes to
 // factorgate, whose guard also reads NFKC and Unicode case mappings.
 
 import type { Config } from '../config/schema.js';
@@ -83,10 +83,11 @@ function literal(text: string): string {
   }).join('');
 }
 
-// A segment no reading keeps: empty, spaces (trimmed away), or ";params" alone (stripped per segment).
-const DROPPED_SEGMENT = '(?:/\\x20*(?:;[^/]*)?)';
-// Around a segment's name: spaces before it (trimmed), dots and spaces after it (Windows), ";params" (Tomcat).
-const named = (segment: string) => `/\\x20*${literal(segment)}[.\\x20]*(?:;[^/]*)?`;
+// A segment no reading keeps: empty, spaces (trimmed away), or ";params" or ":stream" alone (cut per segment).
+const DROPPED_SEGMENT = '(?:/\\x20*(?:[:;][^/]*)?)';
+// Around a segment's name: spaces before it (trimmed), dots and spaces after it (Windows),
+// ";params" (Tomcat) or ":stream" (Windows' NTFS: "login::$DATA" is the file "login").
+const named = (segment: string) => `/\\x20*${literal(segment)}[.\\x20]*(?:[:;][^/]*)?`;
 
 /**
  * A decoded path that reads as `reading` (lower case, decoded, no empty segments: a guard
@@ -128,7 +129,7 @@ export function edgeRules(config: Pick<Config, 'gateway' | 'otp' | 'admin'>): Ed
       { on: 'path', pattern: '%(?![0-9a-f]{2})', caseless: true, reason: 'bad_escape', why: 'a "%" without two hex digits' },
       { on: 'path', pattern: escapesOf(escaped), caseless: true, reason: 'escaped_character', why: 'an escaped / \\ ? # ; . % or control byte' },
       // request_target.ts's DOT_SEGMENT in every reading: spaces, a dot, dots and spaces, then ";params" or not.
-      { on: 'path', pattern: '/(?:\\x20|%20)*\\.(?:[.\\x20]|%20)*(?:;[^/]*)?(?:/|$)', caseless: false, reason: 'dot_segment', why: 'a dot segment (".", "..", "..;x", " .. ")' },
+      { on: 'path', pattern: '/(?:\\x20|%20)*\\.(?:[.\\x20]|%20)*(?:[:;][^/]*)?(?:/|$)', caseless: false, reason: 'dot_segment', why: 'a dot segment (".", "..", "..;x", "..::$DATA", " .. ")' },
     ],
     guarded: table.guarded.map((reading) => ({ on: 'decoded', pattern: readingPattern(reading, true), caseless: true, why: `${reading} and below` })),
     toFactorgate: [

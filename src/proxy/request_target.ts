@@ -2,7 +2,7 @@
 // target exactly as it came (an absolute-form one in origin form), so whatever the guard decides
 // must hold for every way the gateway might read those same bytes. Some readings can be listed
 // and are all judged: ";params" kept, stripped per segment or cut from the first ";", either
-// case, NFKC, Windows' trailing dots and spaces. Where readings could differ past listing
+// case, NFKC, Windows' trailing dots and spaces and its ":stream" after a name. Where readings could differ past listing
 // (escaped separators, dot segments, double encoding, overlong UTF-8, "\"), the target is refused.
 // The refused pieces are named constants, so that nginx or HAProxy can be made to refuse the same.
 
@@ -154,8 +154,8 @@ function refusedAfterNfkc(text: string): boolean {
 
 /** Windows drops trailing dots and spaces from a name; many servers trim spaces around it. */
 const trimmed = (segment: string) => segment.trim().replace(/[.\s]+$/, '');
-/** A segment (or the part before its ";") that trimmed() would change. */
-const TRIMMABLE = /[.\s](?:[/;]|$)|\/\s/;
+/** A segment (or the part before its ";" or ":") that trimmed() would change. */
+const TRIMMABLE = /[.\s](?:[/;:]|$)|\/\s/;
 
 const NON_ASCII = /[\u0080-\uffff]/;
 /** Accents and other marks dropped: "İ" lower-cases to "i" plus a dot above, which Java's simple mapping leaves out. */
@@ -164,7 +164,7 @@ const withoutMarks = (path: string) => path.normalize('NFKD').replace(/\p{M}/gu,
 /** Every reading of a decoded path, or undefined when one of them holds a dot segment. */
 function readingsOf(decoded: string): string[] | undefined {
   // The common case is cheap: ASCII needs neither NFKC nor the other case mappings, and
-  // without ";" the three ways of reading ";params" are one.
+  // without ";" the three ways of reading ";params" are one (without ":", its two are one).
   const ascii = !NON_ASCII.test(decoded);
   const readings = new Set<string>();
   for (const base of ascii ? [decoded] : new Set([decoded, decoded.normalize('NFKC')])) {
@@ -174,6 +174,8 @@ function readingsOf(decoded: string): string[] | undefined {
       spellings.push(literal.map((s) => s.split(';', 1)[0]!)); // Tomcat: ";..." up to the next "/"
       spellings.push(base.split(';', 1)[0]!.split('/')); // ";..." to the end of the path
     }
+    // Windows (NTFS): "name::$DATA" and "dir::$INDEX_ALLOCATION" are the file and the directory "name".
+    if (base.includes(':')) spellings.push(...spellings.map((segments) => segments.map((s) => s.split(':', 1)[0]!)));
     if (TRIMMABLE.test(base)) spellings.push(...spellings.map((segments) => segments.map(trimmed)));
     for (const segments of spellings) {
       const path = '/' + segments.filter((s) => s !== '').join('/');

@@ -27,6 +27,8 @@ const LOGIN_SPELLINGS = [
   '/cgi%ef%bc%8flogin',
   '/cgi/login.',
   '/cgi/login%20',
+  '/cgi/login::$DATA', // Windows: the file's unnamed stream
+  '/cgi::$INDEX_ALLOCATION/login', // Windows: the directory itself
   '//evil/cgi/login',
   '/nf/auth/doAuthentication.do',
   '/NF/Auth/getAuthenticationRequirements.do',
@@ -45,7 +47,7 @@ describe('gateway simulator: lenientPaths', () => {
 
   it('reads each spelling as a login path', () => {
     for (const target of LOGIN_SPELLINGS) expect(readsAsLogin(target), `${target} reads as ${lenientReadings(target).join(', ')}`).to.equal(true);
-    for (const target of ['/vpn/index.html', '/cgi/loginx', '/cgi/logout', '/nf/authx', '/echo?x=/cgi/login']) expect(readsAsLogin(target), target).to.equal(false);
+    for (const target of ['/vpn/index.html', '/cgi/loginx', '/cgi/logout', '/nf/authx', '/echo?x=/cgi/login', '/cgi/loginx::$DATA']) expect(readsAsLogin(target), target).to.equal(false);
   });
 
   it('logs alice in for every spelling sent raw, and records each post with its target', async () => {

@@ -5,8 +5,9 @@ import { login, type LoginDeps } from './login_routes.js';
 // worst real ones do, so tests can prove factorgate refuses every spelling such a backend would
 // take for its login. Each reading below is one some server makes: Tomcat strips ";params" per
 // segment and Jetty used to cut at the first ";", IIS decoded twice and took overlong UTF-8 for
-// "/", Windows drops trailing dots and spaces, Java compares case-insensitively (where "ı" equals
-// "I"), and any WHATWG URL parser turns "\" into "/" and "//host/x" into "/x".
+// "/", Windows drops trailing dots and spaces and reads "name::$DATA" as "name", Java compares
+// case-insensitively (where "ı" equals "I"), and any WHATWG URL parser turns "\" into "/" and
+// "//host/x" into "/x".
 
 /** One request as the lenient gateway received it, before any reading. */
 export type SeenRequest = { method: string; target: string; cookie?: string };
@@ -74,6 +75,8 @@ export function lenientReadings(target: string): string[] {
     const path = decodedPath(base);
     readings.add(resolved(path.split('/').map((s) => s.split(';', 1)[0]!)));
     readings.add(resolved(path.split(';', 1)[0]!.split('/')));
+    // Windows (NTFS): "login::$DATA" is the file "login", "cgi::$INDEX_ALLOCATION" the directory "cgi".
+    readings.add(resolved(path.split('/').map((s) => s.split(':', 1)[0]!)));
   }
   return [...readings];
 }
