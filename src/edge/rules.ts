@@ -4,8 +4,8 @@
 // the target as it came, so it refuses first whatever could be read two ways (400); what is left
 // has no escaped separators, dots or "%", no dot segments and no "\", so its decoded path is the
 // path every server reads, up to case, ";params", empty segments and Windows' trailing dots and
-// spaces and ":stream", which the patterns below allow for. A target with escapes of non-ASCII bytes goes to
-// factorgate, whose guard also reads NFKC and Unicode case mappings.
+// spaces and ":stream", which the patterns below allow for. A target with escapes of non-ASCII
+// bytes goes to factorgate, whose guard also reads NFKC and Unicode case mappings.
 
 import type { Config } from '../config/schema.js';
 import { OWN_COOKIE_PATHS, routeTable } from '../proxy/guard.js';
@@ -128,7 +128,7 @@ export function edgeRules(config: Pick<Config, 'gateway' | 'otp' | 'admin'>): Ed
       { on: 'path', pattern: `^${literal(REFUSED_PATH_PREFIX)}`, caseless: false, reason: 'network_path', why: 'a path starting with "//" (read as another host)' },
       { on: 'path', pattern: '%(?![0-9a-f]{2})', caseless: true, reason: 'bad_escape', why: 'a "%" without two hex digits' },
       { on: 'path', pattern: escapesOf(escaped), caseless: true, reason: 'escaped_character', why: 'an escaped / \\ ? # ; . % or control byte' },
-      // request_target.ts's DOT_SEGMENT in every reading: spaces, a dot, dots and spaces, then ";params" or not.
+      // request_target.ts's DOT_SEGMENT in every reading: spaces, a dot, dots and spaces, then ";params" or ":stream" or not.
       { on: 'path', pattern: '/(?:\\x20|%20)*\\.(?:[.\\x20]|%20)*(?:[:;][^/]*)?(?:/|$)', caseless: false, reason: 'dot_segment', why: 'a dot segment (".", "..", "..;x", "..::$DATA", " .. ")' },
     ],
     guarded: table.guarded.map((reading) => ({ on: 'decoded', pattern: readingPattern(reading, true), caseless: true, why: `${reading} and below` })),
