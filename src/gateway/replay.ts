@@ -23,7 +23,7 @@ export type ReplayOptions = {
   /** The clock the login's deadline is on (epoch ms). */
   now?: () => number;
   /** factorgate's own cookies (ownCookieNames): never taken from the gateway's answer. */
-  ownCookies?: readonly string[];
+  ownCookies: readonly string[];
   /** Where a cookie of the gateway's named as one of factorgate's own is told. */
   logger?: Logger;
 };
@@ -98,7 +98,7 @@ export class GatewayReplayer {
     // An outage is never a wrong password: /manageotp would count it against the user.
     if (response.status >= 500) throw new FactorgateError('gateway_unavailable', 'gateway error on replay', { httpStatus: response.status });
 
-    const cookies = await gatewayCookies(screenGatewaySetCookies(response.headers['set-cookie'] ?? [], options.ownCookies ?? [], options.logger, options.loginTarget), url);
+    const cookies = await gatewayCookies(screenGatewaySetCookies(response.headers['set-cookie'] ?? [], options.ownCookies, options.logger, options.loginTarget), url);
     const rawLocation: unknown = response.headers['location'];
     const refusal = refusalOf({
       status: response.status,
@@ -170,9 +170,9 @@ export class GatewayReplayer {
  * another domain or otherwise invalid there is dropped, and the others still count. Expired or
  * deleted ones are not returned.
  */
-async function gatewayCookies(setCookie: string[] | undefined, url: string): Promise<Cookie[]> {
+async function gatewayCookies(setCookie: readonly string[], url: string): Promise<Cookie[]> {
   const jar = new CookieJar();
-  for (const header of setCookie ?? []) await jar.setCookie(header, url, { ignoreError: true });
+  for (const header of setCookie) await jar.setCookie(header, url, { ignoreError: true });
   return jar.getCookies(url);
 }
 

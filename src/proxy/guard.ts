@@ -55,7 +55,7 @@ function readingsOfConfigured(path: string): string[] {
 }
 
 /** True when a browser sends a cookie of this Path with a request for this raw path (RFC 6265 5.1.4). */
-function cookiePathMatches(cookiePath: string, rawPath: string): boolean {
+export function cookiePathMatches(cookiePath: string, rawPath: string): boolean {
   return rawPath === cookiePath || (rawPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || rawPath[cookiePath.length] === '/'));
 }
 

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { systemClock } from '../../src/clock.js';
 import { Totp } from '../../src/otp/totp.js';
 import { E2E_SECRET, startStack, type Stack } from '../e2e/stack.js';
-import { TestBrowser } from '../helpers/browser.js';
+import { demoSignIn } from '../helpers/demo_login.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 
 // A way chosen under "Other options" that cannot start (src/login/chosen_way.ts), against the
@@ -67,13 +67,6 @@ const HEADER_FLOWS = {
   },
 };
 
-async function signIn(stack: Stack, user: string, headers: Record<string, string> = {}): Promise<{ browser: TestBrowser; json: Record<string, any> }> {
-  const browser = new TestBrowser(stack.fg.url);
-  const page = await browser.get('/vpn/index.html');
-  const reply = await browser.post('/mfa/login', { login: user, passwd: `${user}-demo-pw`, fg_csrf: TestBrowser.formToken(page.body) }, { Accept: 'application/json', ...headers });
-  return { browser, json: reply.json() };
-}
-
 /** A six-digit code that is not the one the app shows now. */
 const wrongCode = (right: string): string => (right === '000000' ? '111111' : '000000');
 
@@ -91,7 +84,7 @@ describe('login: a way chosen under "Other options" that cannot start goes back 
     const device = await registeredDevice(systemClock, 'erin', E2E_SECRET);
     dir = device.dir;
     stack = await startStack({}, { FACTORGATE_OTP_SQLITE_PATH: device.path }, { overrides: { flows: ERIN_FLOWS } });
-    const erin = await signIn(stack, 'erin');
+    const erin = await demoSignIn(stack, 'erin');
     expect(erin.json.challenge).to.include({ kind: 'passcode', fromApp: true });
     expect(erin.json.ways).to.deep.equal([{ policy: 1, label: PASSCODE }, { policy: 2, label: PUSH }]);
     const csrf = String(erin.json.csrf);
@@ -145,7 +138,7 @@ describe('login: a way chosen under "Other options" that cannot start goes back 
 
   it('dave: the two-factor server is down when he chooses a passcode, so his push stands (not withdrawn), the page says so without the script, and approving the push lets him in', async () => {
     stack = await startStack({}, {}, { overrides: { flows: DAVE_FLOWS } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     expect(dave.json.challenge.kind).to.equal('push');
     expect(dave.json.ways).to.deep.equal([{ policy: 1, label: PASSCODE }]);
     const csrf = String(dave.json.csrf);
@@ -167,7 +160,7 @@ describe('login: a way chosen under "Other options" that cannot start goes back 
 
   it('a chosen way whose server answers what cannot be trusted still ends the sign-in, as before, and withdraws the push the login waited on', async () => {
     stack = await startStack({}, {}, { overrides: { flows: DAVE_FLOWS } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     expect(dave.json.challenge.kind).to.equal('push');
     stack.sims.anakam.setFault({ garbageXml: true });
     const refused = (await dave.browser.postJson('/mfa/another', { csrf: String(dave.json.csrf), way: '1' })).json();
@@ -179,7 +172,7 @@ describe('login: a way chosen under "Other options" that cannot start goes back 
 
   it('bob: a way whose rule no longer holds when chosen starts nothing, not even the later way the engine would pass on to; the way still open to him then starts', async () => {
     stack = await startStack({}, {}, { overrides: { flows: HEADER_FLOWS } });
-    const bob = await signIn(stack, 'bob', { 'X-Way': 'on' });
+    const bob = await demoSignIn(stack, 'bob', { 'X-Way': 'on' });
     expect(bob.json.challenge.kind).to.equal('passcode');
     expect(bob.json.ways.map((way: { policy: number }) => way.policy)).to.deep.equal([1, 2, 3]);
     const csrf = String(bob.json.csrf);

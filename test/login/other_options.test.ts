@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { systemClock } from '../../src/clock.js';
 import { Totp } from '../../src/otp/totp.js';
 import { E2E_SECRET, startStack, type Stack } from '../e2e/stack.js';
-import { TestBrowser, type Reply } from '../helpers/browser.js';
+import { demoSignIn } from '../helpers/demo_login.js';
 import { registeredDevice } from '../helpers/otp_device.js';
 
 // "Other options" on a second-factor step, against the demo's servers and its users
@@ -32,15 +32,6 @@ const FLOWS = {
 const APP_CODE = 'Enter a code from your authenticator app';
 const PASSCODE = 'Get a passcode by e-mail or text message';
 
-type Started = { browser: TestBrowser; reply: Reply; json: Record<string, any> };
-
-async function signIn(stack: Stack, user: string): Promise<Started> {
-  const browser = new TestBrowser(stack.fg.url);
-  const page = await browser.get('/vpn/index.html');
-  const reply = await browser.postJson('/mfa/login', { login: user, passwd: `${user}-demo-pw`, fg_csrf: TestBrowser.formToken(page.body) });
-  return { browser, reply, json: reply.json() };
-}
-
 /** Every other way the dialog is told of, in the words it shows them. */
 function otherOptions(json: Record<string, any>): string[] {
   return [
@@ -57,7 +48,7 @@ describe('"Other options": every way the user has, each sent only once chosen', 
 
   it('dave, who has no app: his push lists a passcode and not the app\'s code; a forged post for the code starts nothing, says why, and the push stands', async () => {
     stack = await startStack({}, {}, { overrides: { flows: FLOWS } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     expect(dave.json.challenge.kind).to.equal('push');
     expect(dave.json.ways).to.deep.equal([{ policy: 2, label: PASSCODE }]);
     expect(otherOptions(dave.json)).to.deep.equal(['Or enter the code from your device', PASSCODE]);
@@ -91,7 +82,7 @@ describe('"Other options": every way the user has, each sent only once chosen', 
     const device = await registeredDevice(systemClock, 'dave', E2E_SECRET);
     try {
       stack = await startStack({}, { FACTORGATE_OTP_SQLITE_PATH: device.path }, { overrides: { flows: FLOWS } });
-      const dave = await signIn(stack, 'dave');
+      const dave = await demoSignIn(stack, 'dave');
       expect(dave.json.ways).to.deep.equal([{ policy: 1, label: APP_CODE }, { policy: 2, label: PASSCODE }]);
       const chosen = (await dave.browser.postJson('/mfa/another', { csrf: dave.json.csrf, way: '1' })).json();
       expect(chosen.challenge).to.include({ kind: 'passcode', fromApp: true });
@@ -109,7 +100,7 @@ describe('"Other options": every way the user has, each sent only once chosen', 
   it('push-otp-fallback: dave, with no app and nothing else, is shown no other way of the flow, in the dialog or on the page; a forged one is refused and the push stands', async () => {
     const flows = (parseYaml(readFileSync(new URL('../../fixtures/flows/push-otp-fallback.yaml', import.meta.url), 'utf8')) as { flows: unknown }).flows;
     stack = await startStack({}, {}, { overrides: { flows } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     expect(dave.json.challenge.kind).to.equal('push');
     expect(dave.json).not.to.have.property('another');
     expect(dave.json).not.to.have.property('ways');
@@ -130,14 +121,14 @@ describe('"Other options": every way the user has, each sent only once chosen', 
   it('alice, bob and carol under that flow get their passcode, the other method offered only to bob (who has both), nothing later to list; a way that names no later policy ends the sign-in, nothing sent', async () => {
     stack = await startStack({}, {}, { overrides: { flows: FLOWS } });
     for (const user of ['alice', 'bob', 'carol']) {
-      const started = await signIn(stack, user);
+      const started = await demoSignIn(stack, user);
       expect(started.json.challenge.kind, user).to.equal('passcode');
       expect(started.json.ways, user).to.equal(undefined);
       expect(otherOptions(started.json), user).to.deep.equal(user === 'bob' ? ['Send it by text message instead'] : []);
     }
     // Failing closed, as any post that does not fit the open step: the sign-in ends, nothing is sent.
     for (const way of [0, 3, '1; drop', '2.0']) {
-      const dave = await signIn(stack, 'dave');
+      const dave = await demoSignIn(stack, 'dave');
       const refused = await dave.browser.postJson('/mfa/another', { csrf: dave.json.csrf, way: String(way) });
       expect(refused.json().code, `${String(way)}: ${refused.body}`).to.be.oneOf(['bad_request', 'wrong_state']);
     }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Limits } from '../../src/security/limits.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startStack, type Stack } from '../e2e/stack.js';
-import { TestBrowser } from '../helpers/browser.js';
+import { demoSignIn } from '../helpers/demo_login.js';
 
 // "Send a new one" on a passcode step after the user was locked meanwhile (another login's last
 // wrong answer, say) sends no passcode: the lock ends the login, as it ends a push resend and every
@@ -29,9 +29,7 @@ describe('login: "send a new one" on a passcode step once the user is locked', f
   const passcodesSent = (user: string) => stack.sims.anakam.calls().filter((c) => c.user === user && c.call === 'GET_PARAMS').length;
 
   async function signIn(user: string) {
-    const browser = new TestBrowser(stack.fg.url);
-    const page = await browser.get('/vpn/index.html');
-    const json = (await browser.postJson('/mfa/login', { login: user, passwd: `${user}-demo-pw`, fg_csrf: TestBrowser.formToken(page.body) })).json();
+    const { browser, json } = await demoSignIn(stack, user);
     expect(json.challenge.kind).to.equal('passcode');
     return { browser, csrf: String(json.csrf) };
   }

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { Limits } from '../../src/security/limits.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startStack, type Stack } from '../e2e/stack.js';
-import { TestBrowser } from '../helpers/browser.js';
+import type { TestBrowser } from '../helpers/browser.js';
+import { demoSignIn } from '../helpers/demo_login.js';
 
 // A push approved on the phone lets the user in only if the user is not locked by then. Push
 // bombing ends in a lock once the user has denied enough pushes, or once passcodes guessed in
@@ -19,11 +20,9 @@ const FLOWS = {
 };
 
 async function signIn(stack: Stack, user: string): Promise<{ browser: TestBrowser; csrf: string }> {
-  const browser = new TestBrowser(stack.fg.url);
-  const page = await browser.get('/vpn/index.html');
-  const reply = (await browser.postJson('/mfa/login', { login: user, passwd: `${user}-demo-pw`, fg_csrf: TestBrowser.formToken(page.body) })).json();
-  expect(reply.challenge.kind).to.equal('push');
-  return { browser, csrf: String(reply.csrf) };
+  const { browser, json } = await demoSignIn(stack, user);
+  expect(json.challenge.kind).to.equal('push');
+  return { browser, csrf: String(json.csrf) };
 }
 
 /** The gateway's session cookie (the simulator's NSC_AAAC) as the browser holds it, if any. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Limits } from '../../src/security/limits.js';
 import { MemoryStore } from '../../src/state/memory_store.js';
 import { startStack, type Stack } from '../e2e/stack.js';
-import { TestBrowser } from '../helpers/browser.js';
+import { demoSignIn, PUSHES_PAUSED } from '../helpers/demo_login.js';
 
 // "Send a new one" on a push step once the user's pushes for the window are spent
 // (limits.pushesPerUser) sends nothing and does not end the login: the push step stands with the
@@ -11,7 +11,6 @@ import { TestBrowser } from '../helpers/browser.js';
 // lock ends the login. Against the demo's servers and users
 // (fixtures/demo-users.yaml): dave has a push device (and an e-mail address, for the other way).
 
-const PAUSED = 'Too many notifications were sent to your device lately, so they are paused for a while and none was sent now. This step still stands: go on with it, try another way if one is offered, or wait a few minutes and sign in again.';
 
 /** A push first, a passcode under "Other options". */
 const FLOWS = {
@@ -22,13 +21,6 @@ const FLOWS = {
   },
 };
 
-async function signIn(stack: Stack, user: string): Promise<{ browser: TestBrowser; json: Record<string, any> }> {
-  const browser = new TestBrowser(stack.fg.url);
-  const page = await browser.get('/vpn/index.html');
-  const reply = await browser.postJson('/mfa/login', { login: user, passwd: `${user}-demo-pw`, fg_csrf: TestBrowser.formToken(page.body) });
-  return { browser, json: reply.json() };
-}
-
 describe('login: "send a new one" on a push step once the user\'s pushes are spent', function () {
   this.timeout(30_000);
   let stack: Stack;
@@ -38,7 +30,7 @@ describe('login: "send a new one" on a push step once the user\'s pushes are spe
 
   it('dave: his one push of the window is on his phone, so the new one he asks for is not sent; the push step stands with a notice that pushes are paused, and approving the first push lets him in', async () => {
     stack = await startStack({}, {}, { store, overrides: { flows: FLOWS, limits: { pushesPerUser: 1 } } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     expect(dave.json.challenge.kind).to.equal('push');
     const csrf = String(dave.json.csrf);
     const [first] = stack.sims.linotp.pending('dave');
@@ -47,7 +39,7 @@ describe('login: "send a new one" on a push step once the user\'s pushes are spe
     expect(resent.status).to.equal('challenge');
     expect(resent.challenge.kind).to.equal('push');
     expect(resent.challenge.number, 'the push on the phone is the one shown').to.equal(dave.json.challenge.number);
-    expect(resent.notice).to.deep.include({ code: 'pushes_paused', message: PAUSED });
+    expect(resent.notice).to.deep.include({ code: 'pushes_paused', message: PUSHES_PAUSED });
     expect(resent.ways, 'the other way is still offered').to.deep.equal(dave.json.ways);
     expect(stack.sims.linotp.transactions('dave'), 'no push was sent').to.have.length(1);
     expect(stack.sims.linotp.pending('dave').map((t) => t.transactionid), 'the first push was not withdrawn').to.deep.equal([first!.transactionid]);
@@ -61,7 +53,7 @@ describe('login: "send a new one" on a push step once the user\'s pushes are spe
     expect((await new Limits(store, stack.config.limits).countersOf('dave')).pushes).to.equal(2);
 
     // The page without the script says the same after its redirect.
-    expect((await dave.browser.get('/mfa/passcode?notice=pushes_paused')).body).to.include(PAUSED);
+    expect((await dave.browser.get('/mfa/passcode?notice=pushes_paused')).body).to.include(PUSHES_PAUSED);
 
     expect(stack.sims.linotp.approve(first!.transactionid)).to.equal('accepted');
     expect((await dave.browser.postJson('/mfa/push/confirm', { csrf })).json()).to.include({ status: 'done' });
@@ -70,7 +62,7 @@ describe('login: "send a new one" on a push step once the user\'s pushes are spe
 
   it('within his pushes, the new one is sent as before', async () => {
     stack = await startStack({}, {}, { store, overrides: { flows: FLOWS, limits: { pushesPerUser: 2 } } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     const resent = (await dave.browser.postJson('/mfa/resend', { csrf: String(dave.json.csrf) })).json();
     expect(resent.notice).to.deep.include({ code: 'push_resent' });
     expect(stack.sims.linotp.transactions('dave')).to.have.length(2);
@@ -79,7 +71,7 @@ describe('login: "send a new one" on a push step once the user\'s pushes are spe
 
   it('dave, locked meanwhile by wrong answers: the new push he asks for is not sent, and the lock ends the login as at any other step', async () => {
     stack = await startStack({}, {}, { store, overrides: { flows: FLOWS } });
-    const dave = await signIn(stack, 'dave');
+    const dave = await demoSignIn(stack, 'dave');
     expect(stack.sims.linotp.transactions('dave')).to.have.length(1);
     // Locked meanwhile, as another login's last wrong answer or denied push does.
     await new Limits(store, stack.config.limits).lock('dave');

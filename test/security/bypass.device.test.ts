@@ -63,7 +63,7 @@ describe('security: remembered devices and where the browser is sent', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const replayer = new GatewayReplayer({ gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout' });
+    const replayer = new GatewayReplayer({ gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout', ownCookies: [] });
     try {
       const results = [];
       for (let i = 0; i < 4; i++) results.push((await replayer.replay('alice', 'pw', { ip: '127.0.0.1' })).location);

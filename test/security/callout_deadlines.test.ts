@@ -91,7 +91,7 @@ describe('security: every callout has a deadline on the whole call, body include
 
   describe('the gateway replay on its own', () => {
     const options = (url: string, timeoutMs: number) => ({
-      gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs, sessionCheckPath: '/', logoutPath: '/cgi/logout',
+      gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs, sessionCheckPath: '/', logoutPath: '/cgi/logout', ownCookies: [],
     });
     const client = { ip: '192.0.2.10' };
     let replayer: GatewayReplayer | undefined;

@@ -68,7 +68,7 @@ describe('security: open redirect after the replay', () => {
   for (const [given, expected] of VARIANTS) {
     it(`a gateway Location of ${JSON.stringify(given)} sends the browser to ${expected}, in the dialog's JSON and on the no-script path`, async () => {
       location = given;
-      const replayer = new GatewayReplayer({ gatewayUrl: server.url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout' });
+      const replayer = new GatewayReplayer({ gatewayUrl: server.url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout', ownCookies: [] });
       try {
         expect((await replayer.replay('alice', 'pw', { ip: '127.0.0.1' })).location).to.equal(expected);
       } finally {

@@ -33,7 +33,7 @@ const LOGGED_AS: Record<(typeof REFUSALS)[number], { refusal: string; httpStatus
 const CLIENT = { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (factorgate test browser)' };
 
 const replayerFor = (url: string, timeoutMs = 2000) => new GatewayReplayer({
-  gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs, sessionCheckPath: '/', logoutPath: '/cgi/logout',
+  gatewayUrl: url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs, sessionCheckPath: '/', logoutPath: '/cgi/logout', ownCookies: [],
 });
 
 /** The error a replay fails with (or undefined when it succeeds). */
@@ -238,7 +238,7 @@ describe('security: the gateway replay fails closed on a gateway that is down or
       return req.method === 'POST' ? SUCCESS : { status: 200 };
     });
     replayer = new GatewayReplayer({
-      gatewayUrl: server.url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout',
+      gatewayUrl: server.url, loginTarget: '/cgi/login', loginPage: '/vpn/index.html', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/cgi/logout', ownCookies: [],
       secretHeader: { name: 'X-Factorgate-Secret', value: 'shared-with-the-gateway' },
     });
     const session = await replayer.replay('alice', 'alice-pw', CLIENT);
@@ -289,7 +289,7 @@ describe('security: the gateway replay fails closed on a gateway that is down or
       ? { status: 302, headers: { Location: '', 'Set-Cookie': 'NSC_AAAC=s; Path=/' } }
       : { status: 404 }));
     replayer = new GatewayReplayer({
-      gatewayUrl: server.url, loginTarget: '/login', loginPage: '/login', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/logout',
+      gatewayUrl: server.url, loginTarget: '/login', loginPage: '/login', usernameField: 'login', passwordField: 'passwd', sessionCookie: 'NSC_AAAC', timeoutMs: 2000, sessionCheckPath: '/', logoutPath: '/logout', ownCookies: [],
     });
     const refused = await replayError(replayer, 'alice-pw');
     expect(refused).to.include({ code: 'gateway_refused' });
