@@ -9,7 +9,11 @@ import type { Way } from './ways.js';
 
 export type NoticeCode = 'passcode_invalid' | 'code_invalid' | 'code_reused' | 'passcode_expired' | 'device_refused' | 'passcode_resent' | 'push_expired' | 'push_wrong_number' | 'push_waiting' | 'push_resent' | 'passkey_invalid' | 'recovery_code_invalid' | 'via_unavailable' | 'no_phone_on_file' | 'no_email_on_file' | 'way_not_offered' | 'way_unavailable' | 'pushes_paused';
 /** after: what the last of the attempts left leads to (a lock, and for how long, or the end of this sign-in). */
-export type Notice = { code: NoticeCode; attemptsRemaining?: number; after?: AfterLastAttempt };
+export type Notice = {
+  code: NoticeCode; attemptsRemaining?: number; after?: AfterLastAttempt;
+  /** pushes_paused: the longest the pause can last (the limits' window, which began at the first push counted). */
+  pauseSeconds?: number;
+};
 
 export type LoginView =
   /** another: the later policies of this factor that apply, so the user may give this one up for one of them. */

@@ -1,8 +1,8 @@
 import type { Stack } from '../e2e/stack.js';
 import { TestBrowser, type Reply } from './browser.js';
 
-/** The notice a step shows once the user's pushes for the window are spent, word for word. */
-export const PUSHES_PAUSED = 'Too many notifications were sent to your device lately, so they are paused for a while and none was sent now. This step still stands: go on with it, try another way if one is offered, or wait a few minutes and sign in again.';
+/** The notice a step shows once the user's pushes for the window are spent (limits.windowSeconds 900), word for word. */
+export const PUSHES_PAUSED = 'Too many notifications were sent to your device lately, so they are paused for up to 15 minutes and none was sent now. This step still stands: go on with it, try another way if one is offered, or sign in again after that.';
 
 /**
  * A demo user (fixtures/demo-users.yaml, password "<user>-demo-pw") opens the login page and posts

@@ -5,6 +5,7 @@ import { anotherWay, settle } from '../proceed.js';
 import { runChosenWay } from '../chosen_way.js';
 import { openChallenge, type LoginRecord } from '../record.js';
 import { sendView } from '../respond.js';
+import type { Notice } from '../views.js';
 import { withLogin } from '../with_login.js';
 import { withdrawOpenPush } from '../withdraw_push.js';
 import { clientOf, csrfOf, requireLoginId, type LoginWeb } from './web.js';
@@ -58,7 +59,8 @@ export function anotherEndpoint(web: LoginWeb): RequestHandler {
         logger.warn({ event: 'way_unavailable', user: record.username, clientIp: record.clientIp, policy, action, reason: started.reason, ...(pushesPaused ? { limit: 'pushes-user' } : {}) },
           'the way the user chose could not start; nothing else was started, the open step stands and that way is no longer offered with it');
         const left = ways.filter((way) => way.policy !== policy);
-        return login.outcomes.again(record, { code: pushesPaused ? 'pushes_paused' : 'way_unavailable' }, left.length ? left : undefined);
+        const notice: Notice = pushesPaused ? { code: 'pushes_paused', pauseSeconds: login.deps.config.limits.windowSeconds } : { code: 'way_unavailable' };
+        return login.outcomes.again(record, notice, left.length ? left : undefined);
       }
       await leaveOpenStep();
       return settle(login, record, started.step, run);

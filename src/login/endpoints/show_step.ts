@@ -29,13 +29,16 @@ const NOTICE_CODES = new Set<NoticeCode>(['passcode_invalid', 'code_invalid', 'c
 
 /**
  * Only known notice codes, a small number and what follows the last attempt survive the redirect;
- * nothing else is echoed (a lock's length is the configured one, never the query's).
+ * nothing else is echoed (a lock's or a pause's length is the configured window, never the query's).
  */
-function noticeFromQuery(req: Request, lockSeconds: number): Notice | undefined {
+function noticeFromQuery(req: Request, windowSeconds: number): Notice | undefined {
   const code = req.query.notice;
   if (typeof code !== 'string' || !NOTICE_CODES.has(code as NoticeCode)) return undefined;
   const left = Number(req.query.left);
   const then = req.query.then;
-  const after = then === 'lock' ? { then: 'lock' as const, lockSeconds } : then === 'end' ? { then: 'end' as const } : undefined;
-  return { code: code as NoticeCode, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined, ...(after && { after }) };
+  const after = then === 'lock' ? { then: 'lock' as const, lockSeconds: windowSeconds } : then === 'end' ? { then: 'end' as const } : undefined;
+  return {
+    code: code as NoticeCode, attemptsRemaining: Number.isInteger(left) && left >= 0 && left < 100 ? left : undefined, ...(after && { after }),
+    ...(code === 'pushes_paused' && { pauseSeconds: windowSeconds }),
+  };
 }

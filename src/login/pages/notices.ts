@@ -1,4 +1,4 @@
-import { attemptsLeftBefore, GLOSSARY } from '../../http/words.js';
+import { attemptsLeftBefore, GLOSSARY, secondsInWords } from '../../http/words.js';
 import type { Notice } from '../views.js';
 
 // What a page or the dialog says after a wrong, expired or resent answer.
@@ -28,7 +28,9 @@ export function noticeText(notice: Notice | undefined): string | undefined {
     case 'way_unavailable':
       return 'That way to sign in is not available right now, so nothing else was started, and this step still stands. Go on with it, try another way if one is offered, or contact your help desk.';
     case 'pushes_paused':
-      return 'Too many notifications were sent to your device lately, so they are paused for a while and none was sent now. This step still stands: go on with it, try another way if one is offered, or wait a few minutes and sign in again.';
+      return notice.pauseSeconds === undefined
+        ? 'Too many notifications were sent to your device lately, so they are paused for a while and none was sent now. This step still stands: go on with it, try another way if one is offered, or wait a few minutes and sign in again.'
+        : `Too many notifications were sent to your device lately, so they are paused for up to ${secondsInWords(notice.pauseSeconds)} and none was sent now. This step still stands: go on with it, try another way if one is offered, or sign in again after that.`;
     case 'push_expired':
       return 'Your device did not answer in time, and that request has expired. Send a new one to try again.';
     case 'push_wrong_number':
