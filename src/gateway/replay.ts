@@ -3,7 +3,7 @@ import { Cookie, CookieJar } from 'tough-cookie';
 import { FactorgateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { callFailure, closeOutbound, outboundClient } from '../outbound/http_client.js';
-import { screenGatewaySetCookies } from '../proxy/own_cookies.js';
+import { screenGatewaySetCookies } from './own_cookies.js';
 import { safeLocation } from './safe_location.js';
 
 export type ReplayOptions = {

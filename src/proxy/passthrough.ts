@@ -6,7 +6,7 @@ import { createProxyMiddleware, proxyEventsPlugin, type Options, type RequestHan
 import { errorCatalog } from '../errors.js';
 import { failurePage } from '../http/page.js';
 import type { Logger } from '../log.js';
-import { screenGatewaySetCookies, withoutCookies } from './own_cookies.js';
+import { screenGatewaySetCookies, withoutCookies } from '../gateway/own_cookies.js';
 
 export type GatewayProxyOptions = {
   gatewayUrl: string;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { withoutOwnSetCookies } from '../../src/proxy/own_cookies.js';
+import { withoutOwnSetCookies } from '../../src/gateway/own_cookies.js';
 import { AnakamScript } from '../helpers/anakam_script.js';
 import { startHarness, startLogin, type Harness } from '../helpers/harness.js';
 
