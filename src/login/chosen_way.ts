@@ -6,9 +6,10 @@ import type { LoginRecord } from './record.js';
 import type { Run } from './run.js';
 
 // A way the user chose under "Other options" runs alone. If it cannot start (no destination for a
-// passcode, no push device, the two-factor server down, the user's pushes for the window spent), the engine would go on to the factor's
-// later policies, ones the user was never offered among them: here the run stops at the chosen
-// one instead, and the login goes back to the step the user was on (another.ts says so).
+// passcode, no push device, the two-factor server down, the user's pushes for the window spent),
+// the engine would go on to the factor's later policies, ones the user was never offered among
+// them: here the run stops at the chosen one instead, and the login goes back to the step the user
+// was on (another.ts says so). A NO_AUTHN way's next factor is part of the way: the same holds there.
 
 /**
  * Why a chosen way could not start: the provider's reason, its server not answering, its rule no
@@ -56,7 +57,9 @@ export async function runChosenWay(login: Login, record: LoginRecord, run: Run, 
     }
     // Another factor before the chosen policy ran: the engine passed it over for a NO_AUTHN after it.
     if (!reached) throw new StopAtChosen('rule_false');
-    return run.act(action, at);
+    // The factor a chosen NO_AUTHN leads into is part of the way chosen: its push past the user's
+    // limit, or its server not answering, leaves the user's step standing as the chosen policy's would.
+    return startOrStop(() => run.act(action, at));
   };
   try {
     return { kind: 'started', step: await switchToPolicy(flow, state, index, run.facts, act) };
