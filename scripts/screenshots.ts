@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { launchBrowser } from '../test/e2e/browser.js';
 import { startStack, type Stack } from '../test/e2e/stack.js';
-import { PAGE_STATES } from '../test/e2e/page_states.js';
+import { manageSignIn, PAGE_STATES, rememberedSignIn, type Walk } from '../test/e2e/page_states.js';
 import { adminSignIn, aliceWaiting, startAdminStack, type AdminStack } from '../test/e2e/admin_stack.js';
 
 const OUT = join(process.cwd(), 'docs', 'screenshots');
@@ -23,17 +23,7 @@ const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }] as con
 
 type State = { javaScript?: boolean; /** A stack other than the demo's. */ stack?: () => Promise<Stack>; open(page: Page, stack: Stack): Promise<void> };
 
-const ERIN = { user: 'erin', password: 'erin-demo-pw' };
-
 const codeFrom = (uri: string): string => new TOTP({ secret: Secret.fromBase32(new URL(uri).searchParams.get('secret')!), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
-
-async function manageSignIn(page: Page, stack: Stack): Promise<void> {
-  await page.goto(`${stack.fg.url}/manageotp`);
-  await page.fill('#fg-username', ERIN.user);
-  await page.fill('#fg-password', ERIN.password);
-  await page.click('button:has-text("Sign in")');
-  await page.waitForSelector('button:has-text("Add device")');
-}
 
 /** Adds a device and stops at its setup page (QR code and key); gives the otpauth:// link. */
 async function addApp(page: Page, name: string): Promise<string> {
@@ -43,34 +33,17 @@ async function addApp(page: Page, name: string): Promise<string> {
   return (await page.getAttribute('a[href^="otpauth://"]', 'href'))!;
 }
 
-/** alice signs in by passcode with "Remember this browser" ticked, through to the gateway's portal. */
-async function rememberedSignIn(page: Page, stack: Stack): Promise<void> {
-  const before = stack.sims.anakam.lastPasscode('alice');
-  await page.goto(`${stack.fg.url}/vpn/index.html`);
-  await page.fill('input[name="login"]', 'alice');
-  await page.fill('input[name="passwd"]', 'alice-demo-pw');
-  await page.click('form [type="submit"]');
-  await page.waitForSelector('#fg-passcode:visible');
-  let passcode = stack.sims.anakam.lastPasscode('alice');
-  for (let i = 0; i < 100 && (passcode === undefined || passcode === before); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    passcode = stack.sims.anakam.lastPasscode('alice');
-  }
-  await page.fill('#fg-passcode', passcode!);
-  await page.check('#fg-remember');
-  await page.click('#fg-verify');
-  await page.waitForURL(/\/portal\//);
-}
-
 /** A state of the accessibility test's table, reached as that test reaches it. */
 function pageState(name: string): State {
   const state = PAGE_STATES.find((s) => s.name === name);
   if (!state) throw new Error(`test/e2e/page_states.ts has no state "${name}"`);
-  const none = async (): Promise<never> => { throw new Error(`state "${name}" needs what only the test sets up`); };
-  return {
-    javaScript: state.javaScript,
-    open: (page, stack) => state.reach({ stack, page, origin: stack.fg.url, erinCode: none, recoveryCode: none, unlock: none, passkeys: [], on: none }),
-  };
+  return { javaScript: state.javaScript, open: (page, stack) => state.reach(walkOf(page, stack, name)) };
+}
+
+/** The accessibility test's walk over this page and stack, without what only that test sets up. */
+function walkOf(page: Page, stack: Stack, state: string): Walk {
+  const none = async (): Promise<never> => { throw new Error(`state "${state}" needs what only the test sets up`); };
+  return { stack, page, origin: stack.fg.url, erinCode: none, recoveryCode: none, unlock: none, passkeys: [], on: none };
 }
 
 export const STATES: Record<string, State> = {
@@ -85,7 +58,7 @@ export const STATES: Record<string, State> = {
   },
   'manageotp-devices': {
     async open(page, stack) {
-      await manageSignIn(page, stack);
+      await manageSignIn(walkOf(page, stack, 'manageotp-devices'), 'erin');
       const uri = await addApp(page, 'work phone');
       await page.fill('#fg-confirm-code', codeFrom(uri));
       await page.click('button:has-text("Finish setup")');
@@ -95,21 +68,19 @@ export const STATES: Record<string, State> = {
   'manageotp-browsers': {
     // Two browsers remembered at sign-in (this one the second), then the list opened at /manageotp.
     async open(page, stack) {
+      const walk = walkOf(page, stack, 'manageotp-browsers');
       for (let browser = 1; browser <= 2; browser++) {
         await page.context().clearCookies();
-        await rememberedSignIn(page, stack);
+        await rememberedSignIn(walk, 'alice');
       }
-      await page.goto(`${stack.fg.url}/manageotp`);
-      await page.fill('#fg-username', 'alice');
-      await page.fill('#fg-password', 'alice-demo-pw');
-      await page.click('form[action="/manageotp/signin"] [type="submit"]');
+      await manageSignIn(walk, 'alice');
       await page.click('#fg-browsers summary');
       await page.waitForSelector('#fg-browsers .fg-this-browser');
     },
   },
   'manageotp-add-app': {
     async open(page, stack) {
-      await manageSignIn(page, stack);
+      await manageSignIn(walkOf(page, stack, 'manageotp-add-app'), 'erin');
       await addApp(page, 'work phone');
     },
   },

@@ -128,7 +128,7 @@ function pickWrongNumber(walk: Walk): void {
 }
 
 /** A sign-in by passcode with "Remember this browser" ticked, through to the gateway's portal. */
-async function rememberedSignIn(walk: Walk, user: string): Promise<void> {
+export async function rememberedSignIn(walk: Walk, user: string): Promise<void> {
   await dialog(walk, user, '#fg-passcode:visible');
   await walk.page.fill('#fg-passcode', await passcodeFor(walk, user));
   await walk.page.check('#fg-remember');
@@ -136,7 +136,8 @@ async function rememberedSignIn(walk: Walk, user: string): Promise<void> {
   await walk.page.waitForURL(/\/portal\//);
 }
 
-async function manageSignIn(walk: Walk, user: string, code?: () => Promise<string>): Promise<void> {
+/** `user` signed in at /manageotp (with an app's code, given `code`), on the home page. */
+export async function manageSignIn(walk: Walk, user: string, code?: () => Promise<string>): Promise<void> {
   const { page } = walk;
   await page.goto(`${walk.origin}/manageotp`);
   await page.fill('#fg-username', user);
