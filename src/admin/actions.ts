@@ -23,6 +23,11 @@ export const MAX_LOGINS_LISTED = 1000;
 /** Logins waiting counted at most, by their keys alone (no record read), to say how many wait. */
 export const MAX_LOGINS_COUNTED = 10_000;
 
+/** How many sign-ins wait, as counted: "10000 or more" once the count reached MAX_LOGINS_COUNTED. `format` writes a number. */
+export function waitingInWords(waiting: number, format: (n: number) => string = String): string {
+  return waiting >= MAX_LOGINS_COUNTED ? `${format(MAX_LOGINS_COUNTED)} or more` : format(waiting);
+}
+
 export type DeviceSummary = { id: string; kind: 'totp' | 'passkey'; name: string; active: boolean; createdAt: number; lastUsedAt?: number };
 export type LiveLogin = { ref: string; user: string; clientIp: string; provider: string; step: string; ageSeconds: number };
 export type UserReport = {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
-  AdminRefusal, endLogin, issueRecoveryCode, MAX_LOGINS_COUNTED, removeDevice, revokeBrowsers, showUser, unlockUser, waitingLogins,
+  AdminRefusal, endLogin, issueRecoveryCode, removeDevice, revokeBrowsers, showUser, unlockUser, waitingInWords, waitingLogins,
   type LiveLogin, type NamedUser, type UserReport, type WaitingLogins,
 } from './actions.js';
 import type { AdminDeps } from './deps.js';
@@ -121,7 +121,7 @@ function userText(report: UserReport): string {
   lines.push('sign-ins waiting now:');
   if (report.logins.length === 0) lines.push('  none');
   for (const login of report.logins) lines.push(`  ${loginLine(login)}`);
-  if (report.loginsRead.read < report.loginsRead.waiting) lines.push(`  (only ${report.loginsRead.read} of the ${report.loginsRead.waiting} sign-ins waiting were read: this user may have more)`);
+  if (report.loginsRead.read < report.loginsRead.waiting) lines.push(`  (only ${report.loginsRead.read} of the ${waitingInWords(report.loginsRead.waiting)} sign-ins waiting were read: this user may have more)`);
   lines.push('recent sign-ins (newest first):');
   if (report.recentSignIns.length === 0) lines.push('  none');
   for (const s of report.recentSignIns) lines.push(`  ${when(s.at)}  ${s.outcome}  from ${printable(s.clientIp)}  ${printable(s.provider)}  ${printable(s.way)}`);
@@ -132,7 +132,7 @@ function userText(report: UserReport): string {
 export function loginsText({ logins, waiting, read }: WaitingLogins): string {
   if (logins.length === 0) return 'no sign-in is waiting';
   const table = ['REF           USER  CLIENT  PROVIDER  STEP  AGE', ...logins.map(loginLine)];
-  if (read < waiting) table.push(`only ${read} of the ${waiting >= MAX_LOGINS_COUNTED ? `${waiting} or more` : waiting} sign-ins waiting were read; the newest of those are listed`);
+  if (read < waiting) table.push(`only ${read} of the ${waitingInWords(waiting)} sign-ins waiting were read; the newest of those are listed`);
   return table.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { MAX_LOGINS_COUNTED, type LiveLogin, type WaitingLogins } from '../../admin/actions.js';
+import { waitingInWords, type LiveLogin, type WaitingLogins } from '../../admin/actions.js';
 import { csrfField, messageBox } from '../../http/form_parts.js';
 import { html, type SafeHtml } from '../../http/html.js';
 import { ADMIN } from '../../http/paths.js';
@@ -22,11 +22,11 @@ export function loginsPage(session: AdminSession, listing: LoginsListing, outcom
   return adminLayout('Sign-ins now: factorgate administration', html`
 <h1>Sign-ins waiting now</h1>
 ${messageBox(message)}
-${listing.paged.total === 0 ? html`<p>None.</p>` : html`<p>${shownText(listing.paged)}</p>`}
+${shownLine(listing.paged)}
 ${listing.read < listing.waiting ? html`<p>${waitingText(listing.waiting)} sign-ins are waiting, too many to read at once: these are the newest of the ${count(listing.read)} the store gave first.</p>` : ''}
 ${many ? html`<p>To see one user's sign-ins, search for them.</p>
 ${searchForm()}` : ''}
-${listing.paged.total === 0 ? '' : loginsTable(session, listing.paged.shown)}
+${shownTable(session, listing.paged)}
 ${pager(listing)}
 <p><a href="${ADMIN}/logins">Refresh</a></p>
 <h2>Finished in the last hour</h2>
@@ -41,9 +41,9 @@ ${outcomes.map((o) => html`<tr><td>${o.outcome.replaceAll('_', ' ')}</td><td dat
 
 /** A user's sign-ins waiting, on their page: a page of them, and a warning when not every sign-in waiting was read. */
 export function userLoginsSection(session: AdminSession, listing: LoginsListing): SafeHtml {
-  return html`${listing.paged.total === 0 ? html`<p>None.</p>` : html`<p>${shownText(listing.paged)}</p>`}
+  return html`${shownLine(listing.paged)}
 ${listing.read < listing.waiting ? html`<p>Only ${count(listing.read)} of the ${waitingText(listing.waiting)} sign-ins waiting were read: this user may have more waiting than are listed here.</p>` : ''}
-${listing.paged.total === 0 ? '' : loginsTable(session, listing.paged.shown)}
+${shownTable(session, listing.paged)}
 ${pager(listing, '#waiting')}`;
 }
 
@@ -66,14 +66,20 @@ ${logins.map((l) => html`<tr>
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
+/** "None.", or which of the sign-ins waiting this page shows. */
+const shownLine = (paged: Paged<LiveLogin>): SafeHtml => (paged.total === 0 ? html`<p>None.</p>` : html`<p>${shownText(paged)}</p>`);
+
+/** The page's table, when there is anything to show. */
+const shownTable = (session: AdminSession, paged: Paged<LiveLogin>): SafeHtml | string => (paged.total === 0 ? '' : loginsTable(session, paged.shown));
+
 /** "Showing 51–100 of 734, newest first.", or "12 waiting, newest first." when one page holds them. */
 function shownText(paged: Paged<LiveLogin>): string {
   if (paged.pages === 1) return `${count(paged.total)} waiting, newest first.`;
   return `Showing ${count(paged.first)}–${count(paged.first + paged.shown.length - 1)} of ${count(paged.total)}, newest first.`;
 }
 
-/** How many wait, as counted: the count stops at MAX_LOGINS_COUNTED. */
-const waitingText = (waiting: number): string => (waiting >= MAX_LOGINS_COUNTED ? `${count(MAX_LOGINS_COUNTED)} or more` : count(waiting));
+/** How many wait, as counted (the count stops at MAX_LOGINS_COUNTED). */
+const waitingText = (waiting: number): string => waitingInWords(waiting, count);
 
 /** The links to the newer and older pages, when there is more than one. `anchor`: where on the page the list is. */
 function pager(listing: LoginsListing, anchor = ''): SafeHtml | string {
