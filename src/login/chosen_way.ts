@@ -4,6 +4,7 @@ import type { Challenge, FailReason } from '../providers/provider.js';
 import type { Login } from './login.js';
 import type { LoginRecord } from './record.js';
 import type { Run } from './run.js';
+import type { Notice } from './views.js';
 
 // A way the user chose under "Other options" runs alone. If it cannot start (no destination for a
 // passcode, no push device, the two-factor server down, the user's pushes for the window spent),
@@ -86,6 +87,9 @@ async function startOrStop<T>(start: () => Promise<T>): Promise<T> {
 
 /** The push limit refused the push (nothing was sent): the limit that guards guesses is another one and ends the login. */
 export const pushesSpent = (err: unknown): boolean => err instanceof FactorgateError && err.code === 'rate_limited' && err.extra.limit === 'pushes-user';
+
+/** What the open step says when a push was refused for the user's spent pushes: paused, at most for the limits' window. */
+export const pushesPausedNotice = (limits: { windowSeconds: number }): Notice => ({ code: 'pushes_paused', pauseSeconds: limits.windowSeconds });
 
 /** The chosen action failed: unavailable for a reason in UNAVAILABLE, else the login ends with the reason, as when no policy wins. */
 function refusal(login: Login, record: LoginRecord): Error {

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
 import { body } from '../../http/request.js';
 import { anotherWay, settle } from '../proceed.js';
-import { runChosenWay } from '../chosen_way.js';
+import { pushesPausedNotice, runChosenWay } from '../chosen_way.js';
 import { openChallenge, type LoginRecord } from '../record.js';
 import { sendView } from '../respond.js';
 import type { Notice } from '../views.js';
@@ -59,7 +59,7 @@ export function anotherEndpoint(web: LoginWeb): RequestHandler {
         logger.warn({ event: 'way_unavailable', user: record.username, clientIp: record.clientIp, policy, action, reason: started.reason, ...(pushesPaused ? { limit: 'pushes-user' } : {}) },
           'the way the user chose could not start; nothing else was started, the open step stands and that way is no longer offered with it');
         const left = ways.filter((way) => way.policy !== policy);
-        const notice: Notice = pushesPaused ? { code: 'pushes_paused', pauseSeconds: login.deps.config.limits.windowSeconds } : { code: 'way_unavailable' };
+        const notice: Notice = pushesPaused ? pushesPausedNotice(login.deps.config.limits) : { code: 'way_unavailable' };
         return login.outcomes.again(record, notice, left.length ? left : undefined);
       }
       await leaveOpenStep();

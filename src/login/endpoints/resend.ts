@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { FactorgateError } from '../../errors.js';
 import { body } from '../../http/request.js';
 import type { Challenge, DeliveryMethod } from '../../providers/provider.js';
-import { pushesSpent } from '../chosen_way.js';
+import { pushesPausedNotice, pushesSpent } from '../chosen_way.js';
 import { anotherWay, goOn } from '../proceed.js';
 import { openChallenge } from '../record.js';
 import { sendView } from '../respond.js';
@@ -42,7 +42,7 @@ export function resendEndpoint(web: LoginWeb): RequestHandler {
           login.deps.metrics.rateLimitRefusals.inc({ limit: 'pushes-user' });
           logger.warn({ event: 'push_resend_refused', user: record.username, clientIp: record.clientIp, limit: 'pushes-user' },
             'user asked for a new push with their pushes for the window spent; none sent, the push step stands');
-          return login.outcomes.again(record, { code: 'pushes_paused', pauseSeconds: config.limits.windowSeconds }, anotherWay(login, record));
+          return login.outcomes.again(record, pushesPausedNotice(config.limits), anotherWay(login, record));
         }
         logger.info({ event: 'push_resend', user: record.username, clientIp: record.clientIp }, 'user asked for a new push');
       }
